@@ -1,0 +1,172 @@
+"""The catalogue as data: entry types, entries, vocabularies, and reading a catalogue folder.
+
+A catalogue folder holds one sub-folder per entry type (``resources/``, ``faq/``,
+``cheatsheets/``, ``glossary/``) with one ``<id>.yml`` file per entry, and ``vocab/`` with one
+file per controlled vocabulary. Nothing here judges the content: that is ``validate``'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Origin, display_path
+from .load import LocatedDict, LoadedFile, LocatedStr, load_yaml_file, origin_at
+
+
+@dataclass(frozen=True)
+class EntryType:
+    """One kind of catalogue entry and where it lives."""
+
+    name: str  # singular, used in messages and by `new`
+    folder: str
+    schema: str  # file name in dl4mic_hub/schemas/
+
+
+ENTRY_TYPES: tuple[EntryType, ...] = (
+    EntryType("resource", "resources", "resource.schema.json"),
+    EntryType("faq", "faq", "faq.schema.json"),
+    EntryType("cheatsheet", "cheatsheets", "cheatsheet.schema.json"),
+    EntryType("glossary", "glossary", "glossary.schema.json"),
+)
+ENTRY_TYPES_BY_NAME = {t.name: t for t in ENTRY_TYPES}
+VOCAB_FOLDER = "vocab"
+VOCAB_SCHEMA = "vocabulary.schema.json"
+
+
+@dataclass
+class Entry:
+    """One catalogue entry with the file it comes from."""
+
+    type: EntryType
+    path: Path
+    display: str  # the path as shown to the user
+    data: LocatedDict
+
+    @property
+    def id(self) -> str:
+        """The entry's id, which the validator guarantees equals the file stem."""
+        return self.path.stem
+
+    @property
+    def source_path(self) -> str:
+        """Path relative to the catalogue's parent (e.g. ``catalogue/resources/x.yml``)."""
+        return f"{self.path.parent.parent.name}/{self.type.folder}/{self.path.name}"
+
+    def origin(self, *path: Any, key: bool = False) -> Origin:
+        return origin_at(self.data, path, key=key) or Origin(self.display)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+
+@dataclass
+class VocabTerm:
+    key: str
+    label: dict[str, str]
+    description: dict[str, str]
+    icon: str | None
+    origin: Origin
+
+
+@dataclass
+class Vocabulary:
+    name: str
+    label: dict[str, str]
+    terms: dict[str, VocabTerm]
+    display: str
+
+    def label_of(self, key: str, lang: str) -> str:
+        term = self.terms.get(key)
+        if term is None:
+            return key
+        return term.label.get(lang) or next(iter(term.label.values()), key)
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # folder → entries by id
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+
+    def all_entries(self) -> Iterator[Entry]:
+        for entry_type in ENTRY_TYPES:
+            yield from self.entries.get(entry_type.folder, [])
+
+    def of_type(self, name: str) -> list[Entry]:
+        return self.entries.get(ENTRY_TYPES_BY_NAME[name].folder, [])
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.all_entries()}
+
+    def urls(self) -> Iterator[tuple[str, Origin, Entry]]:
+        """Every link address written in an entry (main, secondary and inside Markdown text),
+        with the place it is written. The same URL may come more than once."""
+        from .markdown import iter_links  # local: markdown helpers import nothing from here
+
+        for entry in self.all_entries():
+            yield from _urls_in(entry.data, entry, iter_links)
+
+
+def _urls_in(value: Any, entry: Entry, iter_links: Any) -> Iterator[tuple[str, Origin, Entry]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "url" and isinstance(item, LocatedStr):
+                yield str(item).strip(), item.origin, entry
+            else:
+                yield from _urls_in(item, entry, iter_links)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _urls_in(item, entry, iter_links)
+    elif isinstance(value, LocatedStr):
+        for target, line_offset, col in iter_links(str(value)):
+            if target.startswith(("http://", "https://")):
+                origin = Origin(value.origin.path, value.content_line + line_offset, col)
+                yield target, origin, entry
+
+
+def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:
+    """Read every YAML file of a catalogue folder.
+
+    Returns the catalogue built from the files that could be parsed into a mapping, and every
+    loaded file (with its parse diagnostics) so that the validator can check them all.
+    """
+    catalogue = Catalogue(root=root)
+    loaded: list[LoadedFile] = []
+    for entry_type in ENTRY_TYPES:
+        entries: list[Entry] = []
+        for path in sorted((root / entry_type.folder).glob("*.y*ml")):
+            file = load_yaml_file(path, display_path(path))
+            file.entry_type = entry_type
+            loaded.append(file)
+            if isinstance(file.data, LocatedDict):
+                entries.append(Entry(entry_type, path, file.display, file.data))
+        catalogue.entries[entry_type.folder] = entries
+    for path in sorted((root / VOCAB_FOLDER).glob("*.y*ml")):
+        file = load_yaml_file(path, display_path(path))
+        loaded.append(file)
+        if isinstance(file.data, LocatedDict):
+            catalogue.vocabularies[path.stem] = _vocabulary(path.stem, file)
+    return catalogue, loaded
+
+
+def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
+    data = file.data
+    terms: dict[str, VocabTerm] = {}
+    values = data.get("values")
+    if isinstance(values, dict):
+        for key, term in values.items():
+            term = term if isinstance(term, dict) else {}
+            label = term.get("label") if isinstance(term.get("label"), dict) else {}
+            desc = term.get("description") if isinstance(term.get("description"), dict) else {}
+            terms[str(key)] = VocabTerm(
+                key=str(key),
+                label={k: str(v) for k, v in label.items()},
+                description={k: str(v) for k, v in desc.items()},
+                icon=term.get("icon"),
+                origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
+            )
+    label = data.get("label") if isinstance(data.get("label"), dict) else {}
+    return Vocabulary(name, {k: str(v) for k, v in label.items()}, terms, file.display)

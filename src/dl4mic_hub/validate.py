@@ -1,0 +1,459 @@
+"""Stage 2, validate: check a loaded catalogue and collect every problem before failing.
+
+The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
+JSON Schema they use four keywords of ours, so that the rules stay in the data:
+
+- ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
+- ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
+- ``x-url``: an absolute http(s) address;
+- ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
+- ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back).
+
+Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live here in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
+
+from . import LANGUAGES
+from .diagnostics import Diagnostic, Origin, Severity, error, has_errors, sort_key, warning
+from .load import LocatedDict, LocatedStr, origin_at
+from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
+from .model import ENTRY_TYPES, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
+
+WARNING_KEYWORDS = frozenset({"x-i18n"})
+# Query parameters that only track where a click came from; removed before comparing URLs.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
+)
+TYPE_NAMES = {
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+@dataclass
+class ValidationResult:
+    catalogue: Catalogue
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+@cache
+def load_schemas() -> dict[str, dict[str, Any]]:
+    """Every JSON Schema shipped with the package, by file name."""
+    folder = files("dl4mic_hub") / "schemas"
+    return {
+        item.name: json.loads(item.read_text(encoding="utf-8"))
+        for item in folder.iterdir()
+        if item.name.endswith(".schema.json")
+    }
+
+
+def _registry() -> Registry:
+    resources = [
+        (name, Resource.from_contents(schema)) for name, schema in load_schemas().items()
+    ]
+    return Registry().with_resources(resources)
+
+
+# --- custom keywords -------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    vocab_keys: dict[str, list[str]]
+    vocab_display: dict[str, str]
+    ids: dict[str, str]  # id → entry type name
+    vocab_folder: str
+
+
+def _issue(message: str, hint: str = "", origin: Origin | None = None) -> ValidationError:
+    err = ValidationError(message)
+    err.hint = hint  # type: ignore[attr-defined]
+    err.origin = origin  # type: ignore[attr-defined]
+    return err
+
+
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError]]]:
+    def x_vocabulary(_v: Any, name: str, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        if not isinstance(instance, str):
+            return
+        keys = ctx.vocab_keys.get(name)
+        if keys is None:
+            yield _issue(
+                f"the vocabulary '{name}' does not exist",
+                f"create {ctx.vocab_folder}/{name}.yml",
+            )
+        elif instance not in keys:
+            yield _issue(
+                f"unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
+                f"{_did_you_mean(instance, keys)}known keys: " + ", ".join(keys),
+            )
+
+    def x_entry_ref(_v: Any, wanted: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        if not isinstance(instance, str):
+            return
+        kind = ctx.ids.get(instance)
+        if kind is None:
+            candidates = [i for i, k in ctx.ids.items() if wanted is True or k == wanted]
+            yield _issue(
+                f"'{instance}' is not the id of any entry",
+                f"{_did_you_mean(instance, candidates)}an id is the file name without .yml",
+            )
+        elif wanted is not True and kind != wanted:
+            yield _issue(f"'{instance}' is a {kind} entry, not a {wanted} entry")
+
+    def x_url(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        if isinstance(instance, str):
+            problem = url_problem(instance)
+            if problem:
+                yield _issue(*problem)
+
+    def x_markdown(_v: Any, _mode: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        if not isinstance(instance, str):
+            return
+        base = instance.origin if isinstance(instance, LocatedStr) else None
+        first_line = instance.content_line if isinstance(instance, LocatedStr) else 1
+
+        def where(line_offset: int, col: int) -> Origin | None:
+            if base is None:
+                return None
+            if line_offset == 0 and first_line == base.line:
+                col += base.col - 1 + (1 if instance.quoted else 0)
+            return Origin(base.path, first_line + line_offset, col)
+
+        for tag, line_offset, col in find_raw_html(instance):
+            yield _issue(
+                f"raw HTML is not allowed: {tag}",
+                "use Markdown instead (**bold**, *italic*, [text](https://...), lists)",
+                where(line_offset, col),
+            )
+        for target, line_offset, col in iter_links(instance):
+            scheme = scheme_of(target)
+            if scheme is None and not target.startswith("#"):
+                yield _issue(
+                    f"link '{target}' has no scheme",
+                    "write the full address, starting with https://",
+                    where(line_offset, col),
+                )
+            elif scheme is not None and scheme not in SAFE_SCHEMES:
+                yield _issue(
+                    f"link scheme '{scheme}:' is not allowed",
+                    "links must start with https:// or http:// (or mailto:)",
+                    where(line_offset, col),
+                )
+
+    def x_i18n(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        if isinstance(instance, dict) and instance:
+            for lang in LANGUAGES:
+                if lang not in instance:
+                    other = next(iter(instance))
+                    yield _issue(
+                        f"no '{lang}' translation; readers will see the '{other}' text with a notice",
+                        f"add a line '{lang}: ...' next to '{other}:'",
+                    )
+
+    return {
+        "x-vocabulary": x_vocabulary,
+        "x-entry-ref": x_entry_ref,
+        "x-url": x_url,
+        "x-markdown": x_markdown,
+        "x-i18n": x_i18n,
+    }
+
+
+def url_problem(url: str) -> tuple[str, str] | None:
+    """Why ``url`` is not an acceptable link (message, hint), or None."""
+    if url != url.strip():
+        return (f"the URL '{url}' has spaces around it", "remove the spaces")
+    if not url:
+        return ("the URL is empty", "write the full address, starting with https://")
+    if re.search(r"\s", url):
+        return (f"the URL '{url}' contains a space", "write spaces in addresses as %20")
+    scheme = scheme_of(url)
+    if scheme is None or "://" not in url and scheme not in SAFE_SCHEMES:
+        return (f"the URL '{url}' has no scheme", f"write it in full: https://{url.lstrip('/')}")
+    if scheme not in ("http", "https"):
+        return (
+            f"the URL scheme '{scheme}:' is not allowed",
+            "catalogue links must start with https:// or http://",
+        )
+    if not urlsplit(url).netloc:
+        return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
+    return None
+
+
+# --- duplicate detection ---------------------------------------------------------------------
+
+
+def normalize_url(url: str) -> str:
+    """A comparison key: same page → same key (scheme, case of the host, ``www.``, trailing
+    slash, default port, tracking parameters and empty fragments do not matter). DOI links
+    become ``doi:<lower-case doi>`` so they match ``doi:`` fields."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host in ("doi.org", "dx.doi.org"):
+        return "doi:" + parts.path.lstrip("/").lower()
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not TRACKING_PARAMS.match(k))
+    )
+    path = parts.path.rstrip("/")
+    fragment = "" if parts.fragment in ("", "/") else parts.fragment
+    return urlunsplit(("", host + port, path, query, fragment)).lstrip("/")
+
+
+def _duplicate_links(catalogue: Catalogue) -> Iterator[Diagnostic]:
+    seen: dict[str, tuple[Entry, Origin, str]] = {}
+    for entry in catalogue.all_entries():
+        for value, origin in _identity_links(entry):
+            key = normalize_url(value) if not value.startswith("doi:") else value.lower()
+            first = seen.get(key)
+            if first is None:
+                seen[key] = (entry, origin, value)
+            elif first[0] is not entry:
+                what = "DOI" if key.startswith("doi:") else "URL"
+                yield error(
+                    origin,
+                    f"the same {what} is already in entry '{first[0].id}' ({first[1]}): {value}",
+                    f"keep one entry and list it in several sections with 'sections:' "
+                    f"or link them with 'related: [{first[0].id}]'",
+                )
+
+
+def _identity_links(entry: Entry) -> Iterator[tuple[str, Origin]]:
+    """Links that identify an entry: its main URL, secondary links and DOI."""
+    data = entry.data
+    if isinstance(data.get("url"), str) and data["url"].strip():
+        yield data["url"], entry.origin("url")
+    for index, link in enumerate(data.get("links") or []):
+        if isinstance(link, dict) and isinstance(link.get("url"), str):
+            yield link["url"], entry.origin("links", index, "url")
+    if isinstance(data.get("doi"), str):
+        yield "doi:" + data["doi"], entry.origin("doi")
+
+
+# --- schema errors → diagnostics -------------------------------------------------------------
+
+
+def _field_name(path: Any) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text or "the file"
+
+
+def _describe(schema: dict[str, Any], key: str) -> str:
+    prop = schema.get("properties", {}).get(key, {})
+    return prop.get("description", "") if isinstance(prop, dict) else ""
+
+
+def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterator[Diagnostic]:
+    path = list(err.absolute_path)
+    origin = getattr(err, "origin", None) or origin_at(data, path) or Origin(display)
+    field = _field_name(path)
+    keyword = err.validator
+    severity = Severity.WARNING if keyword in WARNING_KEYWORDS else Severity.ERROR
+    hint = getattr(err, "hint", "")
+
+    if keyword == "required":
+        for key in err.validator_value:
+            if isinstance(err.instance, dict) and key not in err.instance:
+                where = "" if not path else f" in {field}"
+                yield Diagnostic(
+                    origin, severity, f"missing required field '{key}'{where}",
+                    f"add '{key}:'" + (f": {_describe(err.schema, key)}" if _describe(err.schema, key) else ""),
+                )
+        return
+    if keyword == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = list(err.schema.get("properties", {}))
+        for key in err.instance:
+            if key not in allowed:
+                name = f"{field}.{key}" if path else key
+                yield Diagnostic(
+                    origin_at(data, [*path, key], key=True) or origin, severity,
+                    f"unknown field '{name}'",
+                    f"{_did_you_mean(key, allowed)}allowed here: {', '.join(allowed)}",
+                )
+        return
+    if keyword == "type":
+        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
+        got = _type_of(err.instance)
+        if "object" in expected and _describe_i18n(err.schema):
+            hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
+        elif "array" in expected:
+            hint = f"write it as a list, e.g. {field}: [{err.instance}]" if isinstance(err.instance, str) else "write it as a list: [a, b]"
+        message = f"'{field}' must be {wanted}, not {got}"
+    elif keyword == "enum":
+        choices = [str(c) for c in err.validator_value]
+        message = f"'{field}' cannot be '{err.instance}'"
+        hint = f"{_did_you_mean(str(err.instance), choices)}choose one of: {', '.join(choices)}"
+    elif keyword == "pattern":
+        message = f"'{field}' has an invalid value '{err.instance}'"
+        hint = err.schema.get("description") or f"it must match {err.validator_value}"
+    elif keyword == "format":
+        message = f"'{field}' is not a valid {err.validator_value}: '{err.instance}'"
+        hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23" if err.validator_value == "date" else hint
+    elif keyword in ("minLength", "minItems", "minProperties"):
+        message = f"'{field}' must not be empty"
+        hint = err.schema.get("description", "")
+    elif keyword == "maxLength":
+        message = f"'{field}' is too long ({len(err.instance)} characters, at most {err.validator_value})"
+        hint = "keep it short; put details in 'description'" if field.startswith("summary") else ""
+    elif keyword == "uniqueItems":
+        message = f"'{field}' lists the same value twice"
+        hint = "remove the repeated value"
+    elif keyword in ("minimum", "maximum"):
+        message = f"'{field}' is out of range: {err.instance}"
+        hint = err.schema.get("description", "")
+    elif keyword == "x-vocabulary":
+        message = f"'{field}' has an " + err.message
+    elif keyword.startswith("x-"):
+        message = err.message
+    else:
+        message = f"'{field}': {err.message}"
+    yield Diagnostic(origin, severity, message, hint)
+
+
+def _describe_i18n(schema: dict[str, Any]) -> bool:
+    return set(schema.get("properties", {})) >= {"fr", "en"}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if value is None:
+        return "empty"
+    return f"the number {value}" if isinstance(value, int | float) else type(value).__name__
+
+
+# --- the stage -------------------------------------------------------------------------------
+
+
+def _best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
+    """Drop errors that only restate a more precise one (if/then wrappers, $ref chains)."""
+    for err in errors:
+        if err.validator in ("if", "then"):  # the inner 'required' error is reported itself
+            continue
+        yield err
+
+
+def validate_catalogue(root: Any) -> ValidationResult:
+    """Load and check the catalogue at ``root``; never raises for user mistakes."""
+    from pathlib import Path
+
+    root = Path(root)
+    diagnostics: list[Diagnostic] = []
+    if not root.is_dir():
+        diagnostics.append(
+            error(Origin(str(root)), "the catalogue folder does not exist",
+                  "run the command from the project folder or pass --catalogue DIR")
+        )
+        return ValidationResult(Catalogue(root=root), diagnostics)
+
+    catalogue, loaded = read_catalogue(root)
+    for file in loaded:
+        diagnostics.extend(file.diagnostics)
+
+    ids: dict[str, str] = {}
+    for entry in catalogue.all_entries():
+        ids.setdefault(entry.id, entry.type.name)
+    ctx = _Context(
+        vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
+        vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
+        ids=ids,
+        vocab_folder=f"{root.as_posix()}/vocab",
+    )
+    checker_class = validators.extend(Draft202012Validator, _keywords(ctx))
+    registry = _registry()
+    schemas = load_schemas()
+
+    def check(schema_name: str, data: Any, display: str) -> None:
+        validator = checker_class(
+            schemas[schema_name], registry=registry, format_checker=FormatChecker()
+        )
+        for err in _best_errors(list(validator.iter_errors(data))):
+            diagnostics.extend(_schema_diagnostics(err, data, display))
+
+    for file in loaded:
+        if file.data is None:
+            continue
+        if not isinstance(file.data, LocatedDict):
+            diagnostics.append(error(
+                getattr(file.data, "origin", Origin(file.display)),
+                "the file must be a mapping of fields (key: value lines)",
+                "start from an existing entry or run 'dl4mic-hub new'",
+            ))
+            continue
+        check(file.entry_type.schema if file.entry_type else VOCAB_SCHEMA, file.data, file.display)
+
+    first_with_id: dict[str, Entry] = {}
+    for entry in catalogue.all_entries():
+        written = entry.data.get("id")
+        if isinstance(written, str) and written != entry.id:
+            diagnostics.append(error(
+                entry.origin("id"), f"id '{written}' does not match the file name '{entry.path.name}'",
+                f"write 'id: {entry.id}' or rename the file to {written}.yml",
+            ))
+        previous = first_with_id.setdefault(entry.id, entry)
+        if previous is not entry:
+            diagnostics.append(error(
+                entry.origin("id"), f"the id '{entry.id}' is already used by {previous.display}",
+                "ids are unique across the whole catalogue: rename this file and its id",
+            ))
+    for entry in catalogue.of_type("resource"):
+        if "url" not in entry.data:
+            diagnostics.append(warning(
+                entry.origin(key=False), "this resource has no URL",
+                "add 'url:' if a reliable address exists, and explain the gap in 'curation:'",
+            ))
+    diagnostics.extend(_duplicate_links(catalogue))
+    for entry_type in ENTRY_TYPES:
+        folder = root / entry_type.folder
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.suffix not in (".yml", ".yaml") and not path.name.startswith("."):
+                diagnostics.append(warning(
+                    Origin(f"{root.as_posix()}/{entry_type.folder}/{path.name}"),
+                    "this file is ignored: entries must be .yml files",
+                    f"rename it to {path.stem}.yml if it is an entry",
+                ))
+    return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
