@@ -89,7 +89,62 @@ def _register_check_links(sub: SubParsers) -> None:
 
 # --- import-markdown ---------------------------------------------------------------------------
 def _register_import_markdown(sub: SubParsers) -> None:
-    pass
+    p = sub.add_parser(
+        "import-markdown", help="turn a Markdown resource list into draft catalogue entries",
+        description="Read a Markdown list of links (like the seed list) and write draft entries "
+        "(resources/<id>.yml, faq/<id>.yml) into DIR; report, with line numbers, what could not "
+        "be parsed. Drafts need a human pass before they join the catalogue.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the Markdown file to import")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="folder for the drafts (created if needed)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr",
+                   help="language of the list's text (default: %(default)s)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="value of 'added:' (default: today)")
+    p.add_argument("--force", action="store_true", help="overwrite drafts that already exist")
+    p.set_defaults(handler=cmd_import_markdown)
+
+
+def cmd_import_markdown(args: argparse.Namespace) -> int:
+    import datetime  # local imports: cli.py's header is shared by several command families
+    import re
+
+    from .diagnostics import Origin, display_path, error
+    from .importer import DRAFT_NOTICE, import_markdown, write_drafts
+
+    display = display_path(args.file)
+    date = args.date or datetime.date.today().isoformat()
+    problem = None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
+        problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
+    elif not args.file.is_file():
+        problem = error(Origin(display), "the file does not exist", "check the path")
+    elif args.out.exists() and not args.out.is_dir():
+        problem = error(Origin(display_path(args.out)), "--out must be a folder, not a file",
+                        "choose another --out")
+    if problem is None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
+                            "save it as UTF-8")
+    if problem is not None:
+        print_diagnostics([problem])
+        return EXIT_USAGE
+    result = import_markdown(text, display=display, lang=args.lang, date=date)
+    print_diagnostics(result.findings)
+    report = write_drafts(result.drafts, args.out, force=args.force)
+    shown = 10  # enough to recognise the files without flooding the report on a re-run
+    for path in report.kept[:shown]:
+        print(f"kept {display_path(path)}: it already exists (use --force to overwrite it)",
+              file=sys.stderr)
+    if len(report.kept) > shown:
+        print(f"kept {len(report.kept) - shown} more existing draft(s)", file=sys.stderr)
+    out = display_path(args.out)
+    print(f"{display}: {len(report.written)} draft(s) written to {out}, {len(report.kept)} kept, "
+          f"{len(result.findings)} item(s) to look at (listed above)")
+    print(DRAFT_NOTICE)
+    return EXIT_OK
 
 
 # --- new -----------------------------------------------------------------------------------------
