@@ -78,13 +78,186 @@ SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 # --- build / serve (stage: render + build) -----------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    report = build_site(args.catalogue, args.site_dir, config_file=args.config,
+                        site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs)
+    print_diagnostics(report.validation.diagnostics)
+    for lb in report.languages:
+        for message in lb.messages:
+            print(message, file=sys.stderr)
+    counts = report.fallback_counts
+    pages = {lang: len(p) for lang, p in report.rendered.pages.items()}
+    for lang in pages:
+        print(f"{lang}: {pages[lang]} pages, {counts[lang]} fallback(s) to another language",
+              file=sys.stderr)
+    print(f"site built in {report.site_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(args.catalogue, lang=args.lang, config_file=args.config, address=args.dev_addr)
+    return EXIT_OK
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    _add_catalogue_option(parser)
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                        help="shared MkDocs configuration (default: %(default)s)")
+
+
 def _register_site_commands(sub: SubParsers) -> None:
-    pass
+    p = sub.add_parser("build", help="validate, render and build the French and English sites",
+                       description="Validate the catalogue, render its pages in French and English "
+                       "and build both sites (strict) into SITE_DIR/fr and SITE_DIR/en. The "
+                       "previous site is replaced only if everything succeeded.")
+    _add_site_options(p)
+    p.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
+                   help="where to write the site (default: %(default)s)")
+    p.add_argument("--site-url", metavar="URL",
+                   help="public base URL, e.g. http://127.0.0.1:8000/ for a local server "
+                   "(default: $DL4MIC_SITE_URL or site_url of mkdocs.yml)")
+    p.add_argument("--keep-docs", type=Path, metavar="DIR",
+                   help="also keep the generated Markdown in DIR (for inspection)")
+    p.add_argument("--no-strict", action="store_true",
+                   help="do not fail on MkDocs warnings (for quick local previews only)")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("serve", help="preview one language, rebuilt when a catalogue file changes",
+                       description="Serve one language of the site with live reload; pages are "
+                       "rendered again whenever a catalogue file changes.")
+    _add_site_options(p)
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language to serve (default: fr)")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                   help="address to serve on (default: %(default)s)")
+    p.set_defaults(handler=cmd_serve)
 
 
 # --- check-links (stage: check) ----------------------------------------------------------------
 def _register_check_links(sub: SubParsers) -> None:
-    pass
+    p = sub.add_parser(
+        "check-links", help="check that the catalogue's external links still work",
+        description="Check every URL of the catalogue (or of --urls FILE). Verdicts: ok; warn "
+        "(could not be verified from a robot: 401/403/999, rate limited, timeout, TLS); broken "
+        "(404/410, DNS failure, refused, redirect loop, persistent 5xx). Exit codes: 0 nothing "
+        "broken, 1 broken links, 2 usage or configuration error (including an invalid catalogue). "
+        "See docs/link-checking.md.",
+    )
+    _add_catalogue_option(p)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--urls", type=Path, metavar="FILE",
+                     help="check the URLs of a plain list (one a line, # comments; - for stdin)")
+    src.add_argument("--since", metavar="GIT_REF",
+                     help="only URLs added to the catalogue since this git revision (for pull requests)")
+    p.add_argument("--rules", type=Path, metavar="FILE",
+                   help="host rules (default: DIR/linkcheck.yml when it exists)")
+    p.add_argument("--no-rules", action="store_true", help="ignore the host rules file")
+    p.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text",
+                   help="report format on stdout (default: %(default)s)")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the ok URLs (text)")
+    p.add_argument("--cache", type=Path, default=Path(".cache/linkcheck.json"), metavar="PATH",
+                   help="cache of ok results (default: %(default)s)")
+    p.add_argument("--max-age", default="3d", metavar="AGE",
+                   help="reuse ok results younger than this: 90s, 30m, 12h, 3d (default: %(default)s)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    opts = p.add_argument_group("politeness and timing")
+    opts.add_argument("--concurrency", type=int, default=32, metavar="N",
+                      help="requests in flight overall (default: %(default)s)")
+    opts.add_argument("--per-host", type=int, default=4, metavar="N",
+                      help="requests in flight to one host (default: %(default)s)")
+    opts.add_argument("--timeout", type=float, default=15.0, metavar="S",
+                      help="read timeout in seconds (default: %(default)s)")
+    opts.add_argument("--connect-timeout", type=float, default=5.0, metavar="S",
+                      help="connect timeout in seconds (default: %(default)s)")
+    opts.add_argument("--deadline", type=float, metavar="S",
+                      help="time for one URL, retries included (default: twice --timeout)")
+    opts.add_argument("--retries", type=int, default=2, metavar="N",
+                      help="retries for timeouts, dropped connections, 408, 429, 5xx (default: %(default)s)")
+    opts.add_argument("--backoff", type=float, default=1.0, metavar="S",
+                      help="first retry delay, doubled each time (default: %(default)s)")
+    opts.add_argument("--retry-after-cap", type=float, default=60.0, metavar="S",
+                      help="longest Retry-After pause honoured (default: %(default)s)")
+    opts.add_argument("--max-redirects", type=int, default=10, metavar="N",
+                      help="redirects followed (default: %(default)s)")
+    p.add_argument("--suggest-archive", action="store_true",
+                   help="for broken links, ask the Wayback Machine for an archived copy")
+    p.add_argument("--archive-api", default="https://archive.org/wayback/available", metavar="URL",
+                   help="Wayback availability API (default: %(default)s)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_check_links)
+
+
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from .check import (
+        CheckError,
+        catalogue_targets,
+        file_targets,
+        progress_bar,
+        run_check,
+        urls_at_revision,
+    )
+    from .diagnostics import Origin, display_path, error
+    from .linkcheck.cache import Cache, parse_age
+    from .linkcheck.engine import Options
+    from .linkcheck.report import render
+    from .linkcheck.rules import RULES_FILE, HostRules, load_rules
+
+    def usage(message: str, hint: str = "") -> int:
+        print_diagnostics([error(Origin("check-links"), message, hint)])
+        return EXIT_USAGE
+
+    for name in ("concurrency", "per_host", "retries", "max_redirects"):
+        if getattr(args, name) < (0 if name in ("retries", "max_redirects") else 1):
+            return usage(f"--{name.replace('_', '-')} is too small: {getattr(args, name)}")
+    if min(args.timeout, args.connect_timeout, args.backoff) <= 0:
+        return usage("timeouts and --backoff must be positive")
+    try:
+        max_age = parse_age(args.max_age)
+    except ValueError as exc:
+        return usage(f"--max-age: {exc}")
+    try:
+        rules = HostRules()
+        rules_path = args.rules or args.catalogue / RULES_FILE
+        if not args.no_rules and (args.rules is not None or rules_path.is_file()):
+            rules, problems = load_rules(rules_path, display_path(rules_path))
+            if problems:
+                print_diagnostics(problems)
+                return EXIT_USAGE
+        targets = file_targets(args.urls) if args.urls else catalogue_targets(args.catalogue)
+        if args.since:
+            old = urls_at_revision(args.catalogue, args.since)
+            targets.origins = {u: o for u, o in targets.origins.items() if u not in old}
+    except CheckError as exc:
+        print_diagnostics(exc.diagnostics)
+        return EXIT_USAGE
+    if not args.urls and not args.since:
+        print_diagnostics(rules.unused(targets.urls))
+    options = Options(
+        concurrency=args.concurrency, per_host=args.per_host, connect_timeout=args.connect_timeout,
+        timeout=args.timeout, deadline=args.deadline, retries=args.retries, backoff=args.backoff,
+        retry_after_cap=args.retry_after_cap, max_redirects=args.max_redirects,
+    )
+    cache = Cache(None if args.no_cache else args.cache, max_age)
+    if cache.problem:
+        print(f"{args.cache}: note: {cache.problem}", file=sys.stderr)
+    report = run_check(
+        targets, options, rules, cache,
+        archive_api=args.archive_api if args.suggest_archive else None,
+        progress=progress_bar(not args.no_progress),
+    )
+    text = render(report, args.format, args.verbose)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if args.format != "text" or args.output:
+        print(report.summary(), file=sys.stderr)
+    return EXIT_FINDINGS if report.counts()["broken"] else EXIT_OK
 
 
 # --- import-markdown ---------------------------------------------------------------------------

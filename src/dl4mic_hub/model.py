@@ -165,7 +165,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 key=str(key),
                 label={k: str(v) for k, v in label.items()},
                 description={k: str(v) for k, v in desc.items()},
-                icon=term.get("icon"),
+                icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
