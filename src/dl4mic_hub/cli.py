@@ -151,7 +151,7 @@ def _register_check_links(sub: SubParsers) -> None:
     src.add_argument("--urls", type=Path, metavar="FILE",
                      help="check the URLs of a plain list (one a line, # comments; - for stdin)")
     src.add_argument("--since", metavar="GIT_REF",
-                     help="only URLs added to the catalogue since this git revision (for pull requests)")
+                     help="only URLs added since this git revision (for pull requests)")
     p.add_argument("--rules", type=Path, metavar="FILE",
                    help="host rules (default: DIR/linkcheck.yml when it exists)")
     p.add_argument("--no-rules", action="store_true", help="ignore the host rules file")
@@ -162,7 +162,7 @@ def _register_check_links(sub: SubParsers) -> None:
     p.add_argument("--cache", type=Path, default=Path(".cache/linkcheck.json"), metavar="PATH",
                    help="cache of ok results (default: %(default)s)")
     p.add_argument("--max-age", default="3d", metavar="AGE",
-                   help="reuse ok results younger than this: 90s, 30m, 12h, 3d (default: %(default)s)")
+                   help="reuse ok results younger than AGE: 30m, 12h, 3d... (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     opts = p.add_argument_group("politeness and timing")
     opts.add_argument("--concurrency", type=int, default=32, metavar="N",
@@ -176,7 +176,7 @@ def _register_check_links(sub: SubParsers) -> None:
     opts.add_argument("--deadline", type=float, metavar="S",
                       help="time for one URL, retries included (default: twice --timeout)")
     opts.add_argument("--retries", type=int, default=2, metavar="N",
-                      help="retries for timeouts, dropped connections, 408, 429, 5xx (default: %(default)s)")
+                      help="retries on timeout, dropped link, 408, 429, 5xx (default: %(default)s)")
     opts.add_argument("--backoff", type=float, default=1.0, metavar="S",
                       help="first retry delay, doubled each time (default: %(default)s)")
     opts.add_argument("--retry-after-cap", type=float, default=60.0, metavar="S",

@@ -1,0 +1,104 @@
+"""Results kept between runs: only ``ok`` answers, so a failure is checked again every run.
+
+The file is JSON keyed by URL, written atomically (a temporary file, then a rename) so that an
+interrupted run never leaves a truncated cache behind. CI restores it with ``actions/cache``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from .engine import Result
+
+CACHE_VERSION = 1
+DEFAULT_MAX_AGE = 3 * 86400.0
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_age(text: str) -> float:
+    """``90s``, ``30m``, ``12h``, ``3d``, ``1w``; a bare number is days. Raises ValueError."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", text)
+    if not match:
+        raise ValueError(f"'{text}' is not a duration (write e.g. 3d, 12h, 30m or 90s)")
+    return float(match.group(1)) * _UNITS[match.group(2) or "d"]
+
+
+class Cache:
+    def __init__(self, path: Path | None, max_age: float = DEFAULT_MAX_AGE) -> None:
+        self.path = path
+        self.max_age = max_age
+        self.entries: dict[str, dict[str, object]] = {}
+        self.problem: str | None = None  # why an existing file could not be used
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
+                    self.entries = data["entries"]
+                else:
+                    self.problem = "unknown cache format; starting afresh"
+            except (OSError, ValueError, AttributeError) as exc:
+                self.problem = f"unreadable cache ({exc}); starting afresh"
+
+    def get(self, url: str, now: float | None = None) -> Result | None:
+        entry = self.entries.get(url)
+        now = time.time() if now is None else now
+        if not isinstance(entry, dict):
+            return None
+        checked = entry.get("checked_at")
+        if not isinstance(checked, int | float) or now - checked > self.max_age:
+            return None
+        status = entry.get("status")
+        return Result(
+            url,
+            "ok",
+            str(entry.get("reason") or "ok"),
+            status=status if isinstance(status, int) else None,
+            final_url=entry.get("final_url") if isinstance(entry.get("final_url"), str) else None,
+            note=str(entry.get("note") or ""),
+            cached=True,
+            checked_at=float(checked),
+        )
+
+    def update(self, results: dict[str, Result]) -> None:
+        for url, result in results.items():
+            if result.cached:
+                continue
+            if result.verdict == "ok" and not result.note.startswith("skipped"):
+                self.entries[url] = {
+                    "checked_at": round(result.checked_at, 3),
+                    "status": result.status,
+                    "final_url": result.final_url,
+                    "reason": result.reason,
+                    "note": result.note,
+                }
+            else:
+                self.entries.pop(url, None)  # a failure is never served from the cache
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        now = time.time()
+        keep = {
+            u: e
+            for u, e in self.entries.items()
+            if isinstance(e.get("checked_at"), int | float)
+            and now - e["checked_at"] <= self.max_age
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".linkcheck-", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(
+                    {"version": CACHE_VERSION, "entries": keep}, out, indent=1, sort_keys=True
+                )
+            Path(tmp).replace(self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
+            raise

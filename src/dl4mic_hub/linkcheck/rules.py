@@ -1,0 +1,159 @@
+"""Host rules: what the checker does differently for one host or URL pattern, and why.
+
+Rules live in a catalogue file (``catalogue/linkcheck.yml``) checked against
+``schemas/linkcheck.schema.json`` like every other catalogue file, so that a mistake is
+reported as ``path:line:col: error: ...`` and each exception to the defaults carries its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator
+
+from ..diagnostics import Diagnostic, Origin, error, warning
+from ..load import LocatedDict, load_yaml_file, origin_at
+from ..validate import _schema_diagnostics, load_schemas
+
+RULES_FILE = "linkcheck.yml"
+RULES_SCHEMA = "linkcheck.schema.json"
+VERDICTS = ("ok", "warn", "broken")
+
+
+@dataclass
+class Rule:
+    """One rule; ``host`` matches the host and its sub-domains, ``pattern`` the whole URL."""
+
+    reason: str
+    host: str | None = None
+    pattern: re.Pattern[str] | None = None
+    action: str = "check"  # check | warn (no request) | skip (not checked, not reported)
+    follow: bool = True  # False: a redirect with a Location header is the answer (doi.org)
+    status: dict[int, str] = field(default_factory=dict)  # HTTP status → verdict
+    headers: dict[str, str] = field(default_factory=dict)
+    max_in_flight: int | None = None
+    interval: float | None = None  # seconds between two requests to the host
+    origin: Origin = field(default_factory=lambda: Origin("<built-in>"))
+
+    def matches(self, url: str, host: str) -> bool:
+        if self.pattern is not None:
+            return self.pattern.search(url) is not None
+        assert self.host is not None
+        return host == self.host or host.endswith("." + self.host)
+
+    @property
+    def label(self) -> str:
+        return (
+            self.host
+            if self.host is not None
+            else f"/{self.pattern.pattern if self.pattern else ''}/"
+        )
+
+
+@dataclass
+class HostRules:
+    rules: list[Rule] = field(default_factory=list)
+    path: str | None = None
+
+    def for_url(self, url: str) -> Rule | None:
+        """The first matching rule: URL patterns first (more precise), then the longest host."""
+        host = (urlsplit(url).hostname or "").lower()
+        for rule in self.rules:
+            if rule.pattern is not None and rule.matches(url, host):
+                return rule
+        best: Rule | None = None
+        for rule in self.rules:
+            if (
+                rule.host is not None
+                and rule.matches(url, host)
+                and (best is None or len(rule.host) > len(best.host or ""))
+            ):
+                best = rule
+        return best
+
+    def unused(self, urls: list[str]) -> list[Diagnostic]:
+        """A warning for each rule that matches none of ``urls`` (a stale exception)."""
+        used = {id(r) for r in (self.for_url(u) for u in urls) if r is not None}
+        return [
+            warning(
+                rule.origin,
+                f"the host rule for {rule.label} matches no URL of the catalogue",
+                "delete the rule if the links it was written for are gone",
+            )
+            for rule in self.rules
+            if id(rule) not in used
+        ]
+
+
+def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[Diagnostic]]:
+    """Read and check a rules file; rules are only returned when the file has no error."""
+    display = display or path.as_posix()
+    if not path.is_file():
+        return HostRules(path=display), [
+            error(
+                Origin(display),
+                "the host rules file does not exist",
+                "create it (see docs/link-checking.md) or pass --no-rules",
+            )
+        ]
+    file = load_yaml_file(path, display)
+    if file.diagnostics:
+        return HostRules(path=display), file.diagnostics
+    data = file.data
+    validator = Draft202012Validator(load_schemas()[RULES_SCHEMA])
+    problems: list[Diagnostic] = []
+    for err in validator.iter_errors(data):
+        if err.validator == "oneOf":  # host XOR pattern: say it plainly
+            problems.append(
+                error(
+                    origin_at(data, list(err.absolute_path)) or Origin(display),
+                    "a rule needs exactly one of 'host' or 'pattern'",
+                    "write 'host: example.org' for a site or 'pattern: <regex>' for some URLs",
+                )
+            )
+            continue
+        problems.extend(_schema_diagnostics(err, data, display))
+    if problems:
+        return HostRules(path=display), sorted(set(problems), key=lambda d: (d.origin, d.message))
+    rules: list[Rule] = []
+    for index, item in enumerate(data.get("rules") or []):
+        rule, diags = _rule(item, data, index, display)
+        problems.extend(diags)
+        if rule is not None:
+            rules.append(rule)
+    return HostRules(rules, display), problems
+
+
+def _rule(
+    item: LocatedDict, data: Any, index: int, display: str
+) -> tuple[Rule | None, list[Diagnostic]]:
+    where = origin_at(data, ("rules", index)) or Origin(display)
+    pattern = None
+    if "pattern" in item:
+        try:
+            pattern = re.compile(str(item["pattern"]))
+        except re.error as exc:
+            return None, [
+                error(
+                    origin_at(data, ("rules", index, "pattern")) or where,
+                    f"the pattern is not a valid regular expression: {exc.msg}",
+                    "escape dots and other special characters with a backslash, e.g. github\\.com",
+                )
+            ]
+    host = str(item["host"]).lower() if "host" in item else None
+    return Rule(
+        reason=str(item["reason"]),
+        host=host,
+        pattern=pattern,
+        action=str(item.get("action", "check")),
+        follow=bool(item.get("follow", True)),
+        status={int(k): str(v) for k, v in (item.get("status") or {}).items()},
+        headers={str(k): str(v) for k, v in (item.get("headers") or {}).items()},
+        max_in_flight=item.get("max_in_flight"),
+        interval=item.get("interval"),
+        origin=where,
+    ), []
