@@ -44,7 +44,8 @@ class Diagnostic:
         """A GitHub workflow annotation (shown on the pull request's diff)."""
         text = f"{self.message} (hint: {self.hint})" if self.hint else self.message
         level = "error" if self.severity is Severity.ERROR else "warning"
-        props = f"file={_gh_escape_prop(self.origin.path)},line={self.origin.line},col={self.origin.col}"
+        where = self.origin
+        props = f"file={_gh_escape_prop(where.path)},line={where.line},col={where.col}"
         return f"::{level} {props}::{_gh_escape_data(text)}"
 
 

@@ -26,15 +26,74 @@ class LocatedStr(str):
     origin: Origin
     content_line: int
     quoted: bool
+    source: str | None  # the scalar as written in the file (quotes, block header included)
+    style: str | None  # PyYAML's scalar style: None (plain), "'", '"', "|" or ">"
 
     def __new__(
-        cls, value: str, origin: Origin, content_line: int | None = None, quoted: bool = False
+        cls,
+        value: str,
+        origin: Origin,
+        content_line: int | None = None,
+        quoted: bool = False,
+        source: str | None = None,
+        style: str | None = None,
     ) -> LocatedStr:
         obj = super().__new__(cls, value)
         obj.origin = origin
         obj.content_line = origin.line if content_line is None else content_line
         obj.quoted = quoted
+        obj.source = source
+        obj.style = style
         return obj
+
+    def origin_in_text(self, line_offset: int, col: int) -> Origin:
+        """Where the text's character at (0-based ``line_offset``, 1-based ``col``) is written.
+
+        Folded (``>``) and multi-line plain scalars join lines and every block scalar drops its
+        indentation, so positions inside the value differ from positions in the file; they are
+        found again by matching the non-blank characters of the value with the source text.
+        """
+        index = _index_of(self, line_offset, col)
+        return self._source_origin(index) or self._approximate_origin(line_offset, col)
+
+    def _source_origin(self, index: int) -> Origin | None:
+        raw = self.source
+        if raw is None or not 0 <= index < len(self) or self[index].isspace():
+            return None
+        if self.style == '"' and "\\" in raw:
+            return None  # escapes change the text's length: give up on the exact column
+        start = raw.find("\n") + 1 if self.style in ("|", ">") else (1 if self.quoted else 0)
+        skip = sum(1 for char in self[:index] if not char.isspace())
+        i = start
+        while i < len(raw):
+            char = raw[i]
+            if not char.isspace():
+                if skip == 0:
+                    if char != self[index]:
+                        return None
+                    line = self.origin.line + raw.count("\n", 0, i)
+                    newline = raw.rfind("\n", 0, i)
+                    col = i - newline if newline >= 0 else self.origin.col + i
+                    return Origin(self.origin.path, line, col)
+                skip -= 1
+                if self.style == "'" and raw.startswith("''", i):
+                    i += 1  # '' is one quote in a single-quoted scalar
+            i += 1
+        return None
+
+    def _approximate_origin(self, line_offset: int, col: int) -> Origin:
+        if line_offset == 0 and self.content_line == self.origin.line:
+            col += self.origin.col - 1 + (1 if self.quoted else 0)
+        return Origin(self.origin.path, self.content_line + line_offset, col)
+
+
+def _index_of(text: str, line_offset: int, col: int) -> int:
+    start = 0
+    for _ in range(line_offset):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return -1
+    return start + col - 1
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]
@@ -75,6 +134,7 @@ class _CatalogueLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str, display: str) -> None:
         super().__init__(stream)
+        self.text = stream
         self.display = display
         self.duplicates: list[Diagnostic] = []
 
@@ -94,7 +154,10 @@ def _construct_str(loader: _CatalogueLoader, node: ScalarNode) -> LocatedStr:
     origin = loader.origin_of(node)
     content_line = origin.line + 1 if node.style in ("|", ">") else origin.line
     quoted = node.style in ("'", '"')
-    return LocatedStr(loader.construct_scalar(node), origin, content_line, quoted)
+    source = loader.text[node.start_mark.index : node.end_mark.index]
+    return LocatedStr(
+        loader.construct_scalar(node), origin, content_line, quoted, source, node.style
+    )
 
 
 def _construct_mapping(loader: _CatalogueLoader, node: MappingNode) -> Iterator[LocatedDict]:
@@ -113,8 +176,8 @@ def _construct_mapping(loader: _CatalogueLoader, node: MappingNode) -> Iterator[
             loader.duplicates.append(
                 error(
                     key_origin,
-                    f"key '{key}' is repeated in the same mapping (first at line {first.line})",
-                    "keep one of them: YAML would silently drop the first value",
+                    f"the field '{key}' is written twice (first at line {first.line})",
+                    "keep only one: otherwise the first value would be silently ignored",
                 )
             )
             continue
@@ -147,39 +210,98 @@ class LoadedFile:
     entry_type: Any = None  # the model's EntryType for entry files, None for vocabularies
 
 
+# PyYAML's wording of the usual mistakes, said for a contributor who is not a programmer:
+# (words in PyYAML's problem, words in its context or "", use the context's position,
+#  message, hint). The first match wins; anything else keeps PyYAML's own words.
+_SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
+    ("mapping values are not allowed", "", False,
+     "unexpected ':' (a colon followed by a space starts a new field)",
+     "put text containing ': ' in quotes, e.g. fr: \"Noyaux : détection\", "
+     "or check the indentation of this line"),
+    ("character '\\t'", "", False,
+     "a tab character is used here",
+     "indent with spaces only: replace the tab with spaces"),
+    ("expected <block end>", "", False,
+     "this line is not indented like the lines above it",
+     "fields of the same level start in the same column; indent with spaces"),
+    ("end of stream", "quoted scalar", True,
+     "a quote opened here is never closed",
+     "add the closing quote at the end of the text"),
+    ("", "flow sequence", True,
+     "a list opened with '[' here is not closed properly",
+     "separate the items with commas, end the list with ']' and put items containing "
+     "':' or ',' in quotes"),
+    ("", "flow mapping", True,
+     "a mapping opened with '{' here is not closed properly",
+     "separate the fields with commas, end it with '}' and put text containing "
+     "':' or ',' in quotes"),
+    ("undefined alias", "", False,
+     "a value starts with '*', which YAML reads as a reference to an anchor",
+     "put the text in quotes, e.g. \"*text*\""),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+    problem, context = exc.problem or "", exc.context or ""
+    known = next((m for m in _SYNTAX_MESSAGES if m[0] in problem and m[1] in context), None)
+    if known:
+        _, _, at_context, message, hint = known
+        mark = (exc.context_mark if at_context else None) or exc.problem_mark
+    else:
+        mark = exc.problem_mark or exc.context_mark
+        message = f"{context}, {problem}" if context and problem else problem or context
+        message = message or "syntax error"
+        hint = "check the indentation and put text containing ': ' or ' #' in quotes"
+    origin = Origin(display, mark.line + 1, mark.column + 1) if mark else Origin(display)
+    return error(origin, f"YAML syntax error: {message}", hint)
+
+
 def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
     """Parse YAML text; return the located data (None on a syntax error) and diagnostics."""
-    loader = _CatalogueLoader(text, display)
+    try:
+        loader = _CatalogueLoader(text, display)
+    except yaml.reader.ReaderError as exc:  # a control character, checked before parsing
+        return None, [_reader_error(exc, text, display)]
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        origin = Origin(display, mark.line + 1, mark.column + 1) if mark else Origin(display)
-        problem = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.problem:
-            problem = f"{exc.context}, {exc.problem}"
-        return None, [
-            error(
-                origin,
-                f"invalid YAML: {problem}",
-                "check the indentation and put text containing ': ' or ' #' in quotes",
-            )
-        ]
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        return None, [error(Origin(display), f"invalid YAML: {exc}", "save the file as plain UTF-8 text")]
+        return None, [_syntax_error(exc, display)]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(exc, text, display)]
     finally:
         loader.dispose()
     return data, list(loader.duplicates)
 
 
+def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diagnostic:
+    line, col = _line_col(text, exc.position)
+    return error(
+        Origin(display, line, col),
+        f"the file contains an invisible control character (code {exc.character:#04x})",
+        "delete it and type the text again (it often comes with text pasted from a PDF)",
+    )
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def load_yaml_file(path: Path, display: str) -> LoadedFile:
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        # the column counts characters, so decode the readable start of the line
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         return LoadedFile(
             path, display, None,
-            [error(Origin(display), f"the file is not valid UTF-8 ({exc.reason} at byte {exc.start})",
-                   "save it as UTF-8 (the default of GitHub's web editor)")],
+            [error(Origin(display, line, col),
+                   f"the file is not saved as UTF-8 text (byte {raw[exc.start]:#04x} here "
+                   "is not a UTF-8 character)",
+                   "save the file with the UTF-8 encoding (GitHub's web editor does); in "
+                   "another encoding accented letters such as é are unreadable")],
         )
     data, diagnostics = parse_yaml(text, display)
     if data is None and not diagnostics:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Origin, display_path
-from .load import LocatedDict, LoadedFile, LocatedStr, load_yaml_file, origin_at
+from .diagnostics import Origin, display_path
+from .load import LoadedFile, LocatedDict, LocatedStr, load_yaml_file, origin_at
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,7 @@ def _urls_in(value: Any, entry: Entry, iter_links: Any) -> Iterator[tuple[str, O
     elif isinstance(value, LocatedStr):
         for target, line_offset, col in iter_links(str(value)):
             if target.startswith(("http://", "https://")):
-                origin = Origin(value.origin.path, value.content_line + line_offset, col)
-                yield target, origin, entry
+                yield target, value.origin_in_text(line_offset, col), entry
 
 
 def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:

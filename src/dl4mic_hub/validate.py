@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -29,16 +28,27 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from . import LANGUAGES
-from .diagnostics import Diagnostic, Origin, Severity, error, has_errors, sort_key, warning
+from .diagnostics import (
+    Diagnostic,
+    Origin,
+    Severity,
+    display_path,
+    error,
+    has_errors,
+    sort_key,
+    warning,
+)
 from .load import LocatedDict, LocatedStr, origin_at
 from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
-from .model import ENTRY_TYPES, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
+from .model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
 # Query parameters that only track where a click came from; removed before comparing URLs.
 TRACKING_PARAMS = re.compile(
     r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
 )
+# Names of the site's languages in the messages (which are in English).
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 TYPE_NAMES = {
     "array": "a list",
     "object": "a mapping (key: value lines)",
@@ -98,9 +108,15 @@ def _issue(message: str, hint: str = "", origin: Origin | None = None) -> Valida
     return err
 
 
+def _closest(value: str, choices: list[str]) -> str | None:
+    # 0.75: close enough for a typo; lower cut-offs suggest unrelated long ids
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _did_you_mean(value: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
+    close = _closest(value, choices)
+    return f"did you mean '{close}'? " if close else ""
 
 
 def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError]]]:
@@ -130,7 +146,10 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
                 f"{_did_you_mean(instance, candidates)}an id is the file name without .yml",
             )
         elif wanted is not True and kind != wanted:
-            yield _issue(f"'{instance}' is a {kind} entry, not a {wanted} entry")
+            yield _issue(
+                f"'{instance}' is a {kind} entry, not a {wanted} entry",
+                f"this list only takes {wanted} entries; put it in 'related:' instead",
+            )
 
     def x_url(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if isinstance(instance, str):
@@ -141,44 +160,42 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
     def x_markdown(_v: Any, _mode: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if not isinstance(instance, str):
             return
-        base = instance.origin if isinstance(instance, LocatedStr) else None
-        first_line = instance.content_line if isinstance(instance, LocatedStr) else 1
-
         def where(line_offset: int, col: int) -> Origin | None:
-            if base is None:
-                return None
-            if line_offset == 0 and first_line == base.line:
-                col += base.col - 1 + (1 if instance.quoted else 0)
-            return Origin(base.path, first_line + line_offset, col)
+            if isinstance(instance, LocatedStr):
+                return instance.origin_in_text(line_offset, col)
+            return None
 
         for tag, line_offset, col in find_raw_html(instance):
+            what = "an HTML comment" if tag.startswith("<!--") else f"the HTML tag {tag}"
             yield _issue(
-                f"raw HTML is not allowed: {tag}",
-                "use Markdown instead (**bold**, *italic*, [text](https://...), lists)",
+                f"{what} is not allowed in the text",
+                "use Markdown instead: **bold**, *italic*, [text](https://...), lists",
                 where(line_offset, col),
             )
         for target, line_offset, col in iter_links(instance):
             scheme = scheme_of(target)
             if scheme is None and not target.startswith("#"):
                 yield _issue(
-                    f"link '{target}' has no scheme",
-                    "write the full address, starting with https://",
+                    f"the link '{target}' is incomplete: it must start with https://",
+                    f"write the full address, e.g. https://{target.lstrip('/')}",
                     where(line_offset, col),
                 )
             elif scheme is not None and scheme not in SAFE_SCHEMES:
                 yield _issue(
-                    f"link scheme '{scheme}:' is not allowed",
-                    "links must start with https:// or http:// (or mailto:)",
+                    f"links starting with '{scheme}:' are not allowed",
+                    "links must start with https:// or http:// (or mailto: for an e-mail)",
                     where(line_offset, col),
                 )
 
     def x_i18n(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if isinstance(instance, dict) and instance:
+            other = next(iter(instance))
             for lang in LANGUAGES:
                 if lang not in instance:
-                    other = next(iter(instance))
+                    missing, shown = LANGUAGE_NAMES[lang], LANGUAGE_NAMES.get(other, other)
                     yield _issue(
-                        f"no '{lang}' translation; readers will see the '{other}' text with a notice",
+                        f"has no {missing} text ('{lang}'); {missing} readers will see the "
+                        f"{shown} text with a notice",
                         f"add a line '{lang}: ...' next to '{other}:'",
                     )
 
@@ -198,13 +215,20 @@ def url_problem(url: str) -> tuple[str, str] | None:
     if not url:
         return ("the URL is empty", "write the full address, starting with https://")
     if re.search(r"\s", url):
-        return (f"the URL '{url}' contains a space", "write spaces in addresses as %20")
+        return (
+            f"the URL '{url}' contains a space",
+            "remove it, or write it as %20 if the address really contains a space",
+        )
     scheme = scheme_of(url)
-    if scheme is None or "://" not in url and scheme not in SAFE_SCHEMES:
-        return (f"the URL '{url}' has no scheme", f"write it in full: https://{url.lstrip('/')}")
+    # "example.org:8080/x" parses as scheme "example.org": a host name, not a scheme
+    if scheme is None or ("://" not in url and ("." in scheme or re.match(r"[^:]*:\d", url))):
+        return (
+            f"the URL '{url}' is incomplete: it must start with https://",
+            f"write it in full: https://{url.lstrip('/')}",
+        )
     if scheme not in ("http", "https"):
         return (
-            f"the URL scheme '{scheme}:' is not allowed",
+            f"URLs starting with '{scheme}:' are not allowed",
             "catalogue links must start with https:// or http://",
         )
     if not urlsplit(url).netloc:
@@ -234,20 +258,19 @@ def normalize_url(url: str) -> str:
 
 
 def _duplicate_links(catalogue: Catalogue) -> Iterator[Diagnostic]:
-    seen: dict[str, tuple[Entry, Origin, str]] = {}
+    seen: dict[str, tuple[Entry, Origin]] = {}
     for entry in catalogue.all_entries():
         for value, origin in _identity_links(entry):
             key = normalize_url(value) if not value.startswith("doi:") else value.lower()
-            first = seen.get(key)
-            if first is None:
-                seen[key] = (entry, origin, value)
-            elif first[0] is not entry:
+            first = seen.setdefault(key, (entry, origin))
+            if first[0] is not entry:
                 what = "DOI" if key.startswith("doi:") else "URL"
+                written = value.removeprefix("doi:")
                 yield error(
                     origin,
-                    f"the same {what} is already in entry '{first[0].id}' ({first[1]}): {value}",
-                    f"keep one entry and list it in several sections with 'sections:' "
-                    f"or link them with 'related: [{first[0].id}]'",
+                    f"the same {what} is already in entry '{first[0].id}' ({first[1]}): {written}",
+                    "describe each resource once: merge the two entries; one entry can be "
+                    "listed in several sections with 'sections: [a, b]'",
                 )
 
 
@@ -267,10 +290,9 @@ def _identity_links(entry: Entry) -> Iterator[tuple[str, Origin]]:
 
 
 def _field_name(path: Any) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text or "the file"
+    """``links.url`` for ``links[2].url``: list positions mean little to a contributor, and
+    the line number already points at the item."""
+    return ".".join(str(step) for step in path if not isinstance(step, int)) or "the file"
 
 
 def _describe(schema: dict[str, Any], key: str) -> str:
@@ -278,7 +300,25 @@ def _describe(schema: dict[str, Any], key: str) -> str:
     return prop.get("description", "") if isinstance(prop, dict) else ""
 
 
-def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterator[Diagnostic]:
+def _add_hint(key: str, description: str) -> str:
+    return f"add '{key}:'" + (f": {description}" if description else "")
+
+
+def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
+    """For an error raised by ``then``, the ``field: value`` pairs its ``if`` tests."""
+    schema_path = list(err.absolute_schema_path)
+    if len(schema_path) < 2 or schema_path[-2] != "then":
+        return {}
+    parent: Any = root
+    for step in schema_path[:-2]:
+        parent = parent[step] if isinstance(parent, dict | list) else {}
+    tests = parent.get("if", {}).get("properties", {}) if isinstance(parent, dict) else {}
+    return {key: test["const"] for key, test in tests.items() if "const" in test}
+
+
+def _schema_diagnostics(
+    err: ValidationError, data: Any, display: str, root: dict[str, Any]
+) -> Iterator[Diagnostic]:
     path = list(err.absolute_path)
     origin = getattr(err, "origin", None) or origin_at(data, path) or Origin(display)
     field = _field_name(path)
@@ -287,12 +327,26 @@ def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterat
     hint = getattr(err, "hint", "")
 
     if keyword == "required":
+        condition = _condition(err, root)
+        allowed = list(err.schema.get("properties", {}))
+        # a misspelt key already gets "unknown field 'sumary' (hint: did you mean 'summary'?)"
+        suggested = {_closest(k, allowed) for k in err.instance if allowed and k not in allowed}
         for key in err.validator_value:
-            if isinstance(err.instance, dict) and key not in err.instance:
-                where = "" if not path else f" in {field}"
+            if key in err.instance or key in suggested:
+                continue
+            where = "" if not path else f" in {field}"
+            description = _describe(err.schema, key) or _describe(root, key)
+            if condition:
+                when = " and ".join(f"{k} is '{v}'" for k, v in condition.items())
+                yield Diagnostic(
+                    origin_at(data, [*path, next(iter(condition))]) or origin, severity,
+                    f"missing field '{key}'{where}, required when {when}",
+                    _add_hint(key, description),
+                )
+            else:
                 yield Diagnostic(
                     origin, severity, f"missing required field '{key}'{where}",
-                    f"add '{key}:'" + (f": {_describe(err.schema, key)}" if _describe(err.schema, key) else ""),
+                    _add_hint(key, description),
                 )
         return
     if keyword == "additionalProperties" and isinstance(err.instance, dict):
@@ -307,13 +361,22 @@ def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterat
                 )
         return
     if keyword == "type":
-        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        value = err.validator_value
+        expected = value if isinstance(value, list) else [value]
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
         got = _type_of(err.instance)
         if "object" in expected and _describe_i18n(err.schema):
             hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
         elif "array" in expected:
-            hint = f"write it as a list, e.g. {field}: [{err.instance}]" if isinstance(err.instance, str) else "write it as a list: [a, b]"
+            hint = "write it as a list: [a, b]"
+            if isinstance(err.instance, str):
+                hint = f"write it as a list, e.g. {field}: [{err.instance}]"
+        elif (
+            {"integer", "number"} & set(expected)
+            and isinstance(err.instance, str)
+            and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", err.instance.strip())
+        ):
+            hint = f"remove the quotes: {field}: {err.instance.strip()}"
         message = f"'{field}' must be {wanted}, not {got}"
     elif keyword == "enum":
         choices = [str(c) for c in err.validator_value]
@@ -324,12 +387,16 @@ def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterat
         hint = err.schema.get("description") or f"it must match {err.validator_value}"
     elif keyword == "format":
         message = f"'{field}' is not a valid {err.validator_value}: '{err.instance}'"
-        hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23" if err.validator_value == "date" else hint
+        if err.validator_value == "date":
+            hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that exists"
     elif keyword in ("minLength", "minItems", "minProperties"):
         message = f"'{field}' must not be empty"
         hint = err.schema.get("description", "")
     elif keyword == "maxLength":
-        message = f"'{field}' is too long ({len(err.instance)} characters, at most {err.validator_value})"
+        message = (
+            f"'{field}' is too long ({len(err.instance)} characters, "
+            f"at most {err.validator_value})"
+        )
         hint = "keep it short; put details in 'description'" if field.startswith("summary") else ""
     elif keyword == "uniqueItems":
         message = f"'{field}' lists the same value twice"
@@ -339,6 +406,8 @@ def _schema_diagnostics(err: ValidationError, data: Any, display: str) -> Iterat
         hint = err.schema.get("description", "")
     elif keyword == "x-vocabulary":
         message = f"'{field}' has an " + err.message
+    elif keyword == "x-i18n":
+        message = f"'{field}' {err.message}"
     elif keyword.startswith("x-"):
         message = err.message
     else:
@@ -369,8 +438,12 @@ def _type_of(value: Any) -> str:
 
 def _best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
     """Drop errors that only restate a more precise one (if/then wrappers, $ref chains)."""
+    # dates have both a pattern (for editors) and a format: one message is enough
+    bad_format = {tuple(err.absolute_path) for err in errors if err.validator == "format"}
     for err in errors:
         if err.validator in ("if", "then"):  # the inner 'required' error is reported itself
+            continue
+        if err.validator == "pattern" and tuple(err.absolute_path) in bad_format:
             continue
         yield err
 
@@ -381,10 +454,21 @@ def validate_catalogue(root: Any) -> ValidationResult:
 
     root = Path(root)
     diagnostics: list[Diagnostic] = []
+    shown = display_path(root)
+    expected = [t.folder for t in ENTRY_TYPES] + [VOCAB_FOLDER]
     if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
         diagnostics.append(
-            error(Origin(str(root)), "the catalogue folder does not exist",
+            error(Origin(shown), f"the catalogue folder {what}",
                   "run the command from the project folder or pass --catalogue DIR")
+        )
+        return ValidationResult(Catalogue(root=root), diagnostics)
+    if not any((root / name).is_dir() for name in expected):
+        # an empty result would pass silently: most likely the wrong folder was given
+        diagnostics.append(
+            error(Origin(shown), "this folder is not a catalogue: it has none of the folders "
+                  + ", ".join(f"{name}/" for name in expected),
+                  "pass the catalogue folder itself, e.g. --catalogue catalogue")
         )
         return ValidationResult(Catalogue(root=root), diagnostics)
 
@@ -399,7 +483,7 @@ def validate_catalogue(root: Any) -> ValidationResult:
         vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
         vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
         ids=ids,
-        vocab_folder=f"{root.as_posix()}/vocab",
+        vocab_folder=f"{shown}/{VOCAB_FOLDER}",
     )
     checker_class = validators.extend(Draft202012Validator, _keywords(ctx))
     registry = _registry()
@@ -410,16 +494,18 @@ def validate_catalogue(root: Any) -> ValidationResult:
             schemas[schema_name], registry=registry, format_checker=FormatChecker()
         )
         for err in _best_errors(list(validator.iter_errors(data))):
-            diagnostics.extend(_schema_diagnostics(err, data, display))
+            diagnostics.extend(_schema_diagnostics(err, data, display, schemas[schema_name]))
 
     for file in loaded:
         if file.data is None:
             continue
         if not isinstance(file.data, LocatedDict):
+            is_list = isinstance(file.data, list)
             diagnostics.append(error(
                 getattr(file.data, "origin", Origin(file.display)),
-                "the file must be a mapping of fields (key: value lines)",
-                "start from an existing entry or run 'dl4mic-hub new'",
+                f"the file must hold 'field: value' lines, not {_type_of(file.data)}",
+                "remove the '- ' in front of the fields" if is_list
+                else "start from an existing entry of the same folder",
             ))
             continue
         check(file.entry_type.schema if file.entry_type else VOCAB_SCHEMA, file.data, file.display)
@@ -429,7 +515,8 @@ def validate_catalogue(root: Any) -> ValidationResult:
         written = entry.data.get("id")
         if isinstance(written, str) and written != entry.id:
             diagnostics.append(error(
-                entry.origin("id"), f"id '{written}' does not match the file name '{entry.path.name}'",
+                entry.origin("id"),
+                f"id '{written}' does not match the file name '{entry.path.name}'",
                 f"write 'id: {entry.id}' or rename the file to {written}.yml",
             ))
         previous = first_with_id.setdefault(entry.id, entry)
@@ -450,9 +537,10 @@ def validate_catalogue(root: Any) -> ValidationResult:
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            if path.is_file() and path.suffix not in (".yml", ".yaml") and not path.name.startswith("."):
+            ignored = path.suffix not in (".yml", ".yaml") and not path.name.startswith(".")
+            if path.is_file() and ignored:
                 diagnostics.append(warning(
-                    Origin(f"{root.as_posix()}/{entry_type.folder}/{path.name}"),
+                    Origin(display_path(path)),
                     "this file is ignored: entries must be .yml files",
                     f"rename it to {path.stem}.yml if it is an entry",
                 ))
