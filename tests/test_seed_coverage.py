@@ -138,6 +138,17 @@ def test_every_repair_matches_the_seed(seed: ParsedList, repairs: list[Repair],
     checklist("tests/data/seed_repairs.yml is out of date", stale)
 
 
+def test_migration_doc_lists_every_repair(repairs: list[Repair], homes: list[Home]) -> None:
+    """docs/seed-migration.md is where maintainers look: each repair must be in its tables."""
+    rows = [line for line in (ROOT / "docs" / "seed-migration.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("| ")]
+    absent = [f"{where(item.line)}: '{short(item.seed)}' (entry '{item.entry}')"
+              for item in [*repairs, *homes]
+              if not any(re.search(rf"(^\| |\D){item.line}\D", row) and f"`{item.entry}`" in row
+                         for row in rows)]
+    checklist("docs/seed-migration.md has no table row for these repairs", absent)
+
+
 # --- part 1: in the catalogue ------------------------------------------------------------------
 
 
