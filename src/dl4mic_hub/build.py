@@ -55,8 +55,14 @@ def language_site_url(base: str, lang: str) -> str:
     return base.rstrip("/") + f"/{lang}/"
 
 
-def language_overrides(base_config: dict[str, Any], lang: str, base_url: str,
-                       nav: list[Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+def language_overrides(
+    base_config: dict[str, Any],
+    lang: str,
+    base_url: str,
+    nav: list[Any],
+    docs_dir: Path,
+    site_dir: Path,
+) -> dict[str, Any]:
     """The settings that differ between the language sites (all else comes from mkdocs.yml)."""
     root_path = urlsplit(base_url).path.rstrip("/")
     ui = ui_strings()
@@ -84,7 +90,9 @@ def language_overrides(base_config: dict[str, Any], lang: str, base_url: str,
     }
 
 
-def _build_one_language(config_file: str, overrides: dict[str, Any], lang: str, strict: bool) -> LanguageBuild:
+def _build_one_language(
+    config_file: str, overrides: dict[str, Any], lang: str, strict: bool
+) -> LanguageBuild:
     """Run MkDocs for one language (in a worker process). Returns its messages, never raises."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -120,7 +128,12 @@ def read_base_config(config_file: Path) -> dict[str, Any]:
 
 
 def resolve_base_url(config: dict[str, Any], site_url: str | None) -> str:
-    url = site_url or os.environ.get(SITE_URL_ENV) or config.get("site_url") or "http://127.0.0.1:8000/"
+    url = (
+        site_url
+        or os.environ.get(SITE_URL_ENV)
+        or config.get("site_url")
+        or "http://127.0.0.1:8000/"
+    )
     return url.rstrip("/") + "/"
 
 
@@ -136,7 +149,8 @@ def root_index(base_url: str) -> str:
     """The root page: sends visitors to the French site, with visible links to both."""
     ui = ui_strings()
     links = "\n".join(
-        f'    <li><a href="{lang}/" hreflang="{lang}" lang="{lang}">{ui["language_name"][lang]}</a></li>'
+        f'    <li><a href="{lang}/" hreflang="{lang}" lang="{lang}">'
+        f"{ui['language_name'][lang]}</a></li>"
         for lang in LANGUAGES
     )
     primary = LANGUAGES[0]
@@ -177,9 +191,15 @@ def _replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(catalogue_dir: Path, site_dir: Path, *, config_file: Path = Path("mkdocs.yml"),
-               site_url: str | None = None, strict: bool = True,
-               docs_dir: Path | None = None) -> BuildReport:
+def build_site(
+    catalogue_dir: Path,
+    site_dir: Path,
+    *,
+    config_file: Path = Path("mkdocs.yml"),
+    site_url: str | None = None,
+    strict: bool = True,
+    docs_dir: Path | None = None,
+) -> BuildReport:
     """Validate, render and build both language sites into ``site_dir``.
 
     Raises :class:`UserError` when the catalogue or a site build fails; ``site_dir`` is then
@@ -189,8 +209,15 @@ def build_site(catalogue_dir: Path, site_dir: Path, *, config_file: Path = Path(
     if not validation.ok:
         raise UserError(validation.diagnostics)
     if not config_file.is_file():
-        raise UserError([error(Origin(str(config_file)), "the MkDocs configuration file does not exist",
-                               "run the command from the project folder or pass --config FILE")])
+        raise UserError(
+            [
+                error(
+                    Origin(str(config_file)),
+                    "the MkDocs configuration file does not exist",
+                    "run the command from the project folder or pass --config FILE",
+                )
+            ]
+        )
     rendered = render_site(validation.catalogue)
     base_config = read_base_config(config_file)
     base_url = resolve_base_url(base_config, site_url)
@@ -202,21 +229,34 @@ def build_site(catalogue_dir: Path, site_dir: Path, *, config_file: Path = Path(
         docs_root, new_site = work / "docs", work / "site"
         write_pages(rendered, docs_root)
         jobs = {
-            lang: language_overrides(base_config, lang, base_url, rendered.nav[lang],
-                                     docs_root / lang, new_site / lang)
+            lang: language_overrides(
+                base_config, lang, base_url, rendered.nav[lang], docs_root / lang, new_site / lang
+            )
             for lang in LANGUAGES
         }
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
-            futures = [pool.submit(_build_one_language, str(config_file.resolve()), overrides, lang, strict)
-                       for lang, overrides in jobs.items()]
+            futures = [
+                pool.submit(
+                    _build_one_language, str(config_file.resolve()), overrides, lang, strict
+                )
+                for lang, overrides in jobs.items()
+            ]
             languages = [f.result() for f in futures]
         failed = [lb for lb in languages if not lb.ok]
         if failed:
             messages = [m for lb in languages for m in lb.messages]
-            raise UserError([error(Origin(str(config_file)), m.split(": ", 1)[1] if ": " in m else m,
-                                   "fix the page or template named above; the previous site is untouched")
-                             for m in messages] or [error(Origin(str(config_file)), "the site build failed")])
+            raise UserError(
+                [
+                    error(
+                        Origin(str(config_file)),
+                        m.split(": ", 1)[1] if ": " in m else m,
+                        "fix the page or template named above; the previous site is untouched",
+                    )
+                    for m in messages
+                ]
+                or [error(Origin(str(config_file)), "the site build failed")]
+            )
         (new_site / "index.html").write_text(root_index(base_url), encoding="utf-8")
         (new_site / "robots.txt").write_text(robots_txt(base_url), encoding="utf-8")
         (new_site / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve as is

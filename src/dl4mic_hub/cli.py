@@ -322,7 +322,69 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
 
 # --- new -----------------------------------------------------------------------------------------
 def _register_new(sub: SubParsers) -> None:
-    pass
+    from .model import ENTRY_TYPES
+    from .scaffold import add_field_options
+
+    p = sub.add_parser(
+        "new", help="create a commented entry file (asks in a terminal for missing values)",
+        description="Write catalogue/<folder>/<id>.yml: a valid entry with a comment above each "
+        "field. In a terminal, missing values are asked for; scripts pass them as options "
+        "(every field has one; list options can be repeated or take comma-separated keys).",
+    )
+    types = p.add_subparsers(dest="entry_type", metavar="TYPE", required=True)
+    for entry_type in ENTRY_TYPES:
+        tp = types.add_parser(entry_type.name, help=f"a new {entry_type.name} entry "
+                              f"(catalogue/{entry_type.folder}/<id>.yml)")
+        _add_catalogue_option(tp)
+        tp.add_argument("--no-input", action="store_true",
+                        help="never ask: fail when a required value is missing")
+        add_field_options(tp, entry_type)
+        tp.set_defaults(handler=cmd_new)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Check the values, write the entry, then validate it; nothing is left behind on error."""
+    import datetime as dt
+
+    from . import scaffold
+    from .diagnostics import Origin, display_path, error
+    from .model import ENTRY_TYPES_BY_NAME, read_catalogue
+    from .validate import validate_catalogue
+
+    entry_type = ENTRY_TYPES_BY_NAME[args.entry_type]
+    root: Path = args.catalogue
+    if not (root / "vocab").is_dir():
+        raise UserError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
+                               "run the command from the project folder or pass --catalogue DIR")])
+    catalogue, _ = read_catalogue(root)
+    interactive = not args.no_input and sys.stdin.isatty()
+    try:
+        values = scaffold.collect_values(
+            entry_type, scaffold.values_from_args(args, entry_type), catalogue,
+            today=dt.date.today(), ask=input if interactive else None, say=print,
+        )
+    except scaffold.ScaffoldError as exc:
+        print(f"dl4mic-hub new: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    problems = scaffold.conflicts(entry_type, values, catalogue)
+    if problems:
+        raise UserError(problems)
+
+    path = root / entry_type.folder / f"{values['id']}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(scaffold.render_entry(entry_type, values, catalogue,
+                                          scaffold.schema_modeline_path(entry_type, path)),
+                    encoding="utf-8")
+    # The validator is the judge: a new file with an error is removed, never left behind.
+    shown = display_path(path)
+    mine = [d for d in validate_catalogue(root).diagnostics if d.origin.path == shown]
+    print_diagnostics(mine)
+    if any(d.severity is Severity.ERROR for d in mine):
+        path.unlink()
+        print(f"{shown}: not written (fix the values above)", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"created {shown}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

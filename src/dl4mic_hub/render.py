@@ -133,7 +133,7 @@ class PageContext:
         return (
             f'<span lang="{shown}">{text}</span> '
             f'<small class="dl-fallback" title="{self.ui["fallback_inline_title"]}">'
-            f'({self.ui["fallback_marker"]})</small>'
+            f"({self.ui['fallback_marker']})</small>"
         )
 
     def block(self, entry: Entry, name: str) -> str:
@@ -202,17 +202,25 @@ class _SiteRenderer:
         self.env = _environment()
         self.by_id = catalogue.by_id()
 
-    def render_page(self, lang: str, path: str, template: str, **values: Any) -> tuple[str, PageContext]:
+    def render_page(
+        self, lang: str, path: str, template: str, **values: Any
+    ) -> tuple[str, PageContext]:
         ctx = PageContext(self, lang, path)
         body = self.env.get_template(template).render(
             c=ctx, ui=ctx.ui, lang=lang, catalogue=self.catalogue, by_id=self.by_id, **values
         )
         return body, ctx
 
-    def sorted_entries(self, ctx_lang: str, entries: Iterable[Entry], field_name: str = "title") -> list[Entry]:
+    def sorted_entries(
+        self, ctx_lang: str, entries: Iterable[Entry], field_name: str = "title"
+    ) -> list[Entry]:
         def key(entry: Entry) -> tuple[str, str]:
             texts = entry.get(field_name) or {}
-            text = texts.get(ctx_lang) or next(iter(texts.values()), "") if isinstance(texts, dict) else ""
+            text = (
+                texts.get(ctx_lang) or next(iter(texts.values()), "")
+                if isinstance(texts, dict)
+                else ""
+            )
             return sort_key(str(text)), entry.id
 
         return sorted(entries, key=key)
@@ -248,7 +256,9 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
             pages[path] = _front_matter(meta) + body.rstrip() + "\n"  # noqa: B023
 
         ui = {key: value[lang] for key, value in ui_strings().items()}
-        counts = {key: sum(1 for r in resources if key in (r.get("sections") or [])) for key in sections}
+        counts = {
+            key: sum(1 for r in resources if key in (r.get("sections") or [])) for key in sections
+        }
 
         emit("index.md", "home.md.j2", {"title": ui["home"]}, counts=counts)
         for key, term in sections.items():
@@ -259,49 +269,84 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
                 groups.setdefault(tasks[0] if tasks else "", []).append(entry)
             ordered = [
                 (task, site.sorted_entries(lang, groups[task]))
-                for task in [*task_order, ""] if task in groups
+                for task in [*task_order, ""]
+                if task in groups
             ]
-            meta = {"title": term.label.get(lang, key), "description": term.description.get(lang, "")}
+            meta = {
+                "title": term.label.get(lang, key),
+                "description": term.description.get(lang, ""),
+            }
             if term.icon:
                 meta["icon"] = term.icon
-            emit(f"sections/{key}.md", "section.md.j2", meta, section=key, groups=ordered,
-                 count=len(members))
+            emit(
+                f"sections/{key}.md",
+                "section.md.j2",
+                meta,
+                section=key,
+                groups=ordered,
+                count=len(members),
+            )
         for entry in resources:
             path = entry_page(entry)
             ctx_title = PageContext(site, lang, path).plain(entry, "title")
             summary = PageContext(site, lang, path).plain(entry, "summary")
-            emit(path, "resource.md.j2", {"title": ctx_title, "description": " ".join(summary.split())},
-                 entry=entry, edit_url=f"{site.repo_url}/edit/main/{entry.source_path}")
+            emit(
+                path,
+                "resource.md.j2",
+                {"title": ctx_title, "description": " ".join(summary.split())},
+                entry=entry,
+                edit_url=f"{site.repo_url}/edit/main/{entry.source_path}",
+            )
         faq_topics = list(catalogue.vocabularies["faq-topics"].terms)
         faq_groups: dict[str, list[Entry]] = {}
         for entry in catalogue.of_type("faq"):
             faq_groups.setdefault((entry.get("topics") or [""])[0], []).append(entry)
         faq_ordered = [
             (topic, sorted(faq_groups[topic], key=lambda e: (e.get("order", 10**6), e.id)))
-            for topic in faq_topics if topic in faq_groups
+            for topic in faq_topics
+            if topic in faq_groups
         ]
         emit("faq.md", "faq.md.j2", {"title": ui["faq"]}, groups=faq_ordered)
         cheat_types = list(catalogue.vocabularies["cheatsheet-types"].terms)
         cheat_groups = [
-            (kind, site.sorted_entries(lang, [e for e in catalogue.of_type("cheatsheet") if e.get("type") == kind]))
+            (
+                kind,
+                site.sorted_entries(
+                    lang, [e for e in catalogue.of_type("cheatsheet") if e.get("type") == kind]
+                ),
+            )
             for kind in cheat_types
         ]
-        emit("cheatsheets.md", "cheatsheets.md.j2", {"title": ui["cheatsheets"]},
-             groups=[(k, g) for k, g in cheat_groups if g])
-        emit("glossary.md", "glossary.md.j2", {"title": ui["glossary"]},
-             terms=site.sorted_entries(lang, catalogue.of_type("glossary"), "term"))
-        recent = sorted(catalogue.all_entries(), key=lambda e: (str(e.get("added", "")), e.id), reverse=True)
+        emit(
+            "cheatsheets.md",
+            "cheatsheets.md.j2",
+            {"title": ui["cheatsheets"]},
+            groups=[(k, g) for k, g in cheat_groups if g],
+        )
+        emit(
+            "glossary.md",
+            "glossary.md.j2",
+            {"title": ui["glossary"]},
+            terms=site.sorted_entries(lang, catalogue.of_type("glossary"), "term"),
+        )
+        recent = sorted(
+            catalogue.all_entries(), key=lambda e: (str(e.get("added", "")), e.id), reverse=True
+        )
         emit("recent.md", "recent.md.j2", {"title": ui["recent"]}, entries=recent[:RECENT_LIMIT])
-        emit("contribute.md", "contribute.md.j2", {"title": ui["contribute"]},
-             repo_url=site.repo_url)
+        emit(
+            "contribute.md", "contribute.md.j2", {"title": ui["contribute"]}, repo_url=site.repo_url
+        )
 
         result.pages[lang] = dict(sorted(pages.items()))
         result.fallbacks[lang] = fallbacks
         result.nav[lang] = [
             {ui["home"]: "index.md"},
-            {ui["sections_heading"]: [
-                {term.label.get(lang, key): f"sections/{key}.md"} for key, term in sections.items()
-            ]},
+            {
+                ui["sections_heading"]: [
+                    {term.label.get(lang, key): f"sections/{key}.md"}
+                    for key, term in sections.items()
+                ]
+            },
             {ui["faq"]: "faq.md"},
             {ui["cheatsheets"]: "cheatsheets.md"},
             {ui["glossary"]: "glossary.md"},

@@ -1,0 +1,42 @@
+# Set-up and everyday commands. `make site` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: site test serve validate lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+## site: install, validate the catalogue, render and build both sites into site/
+site: $(VENV)/.installed
+	$(BIN)/dl4mic-hub validate
+	$(BIN)/dl4mic-hub build
+
+## test: install test dependencies, lint, and run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest
+
+## serve: preview the French site at http://127.0.0.1:8000/fr/ (SITE_LANG=en for English)
+serve: $(VENV)/.installed
+	$(BIN)/dl4mic-hub serve --lang $(or $(SITE_LANG),fr)
+
+validate: $(VENV)/.installed
+	$(BIN)/dl4mic-hub validate
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf site build .cache .pytest_cache .ruff_cache

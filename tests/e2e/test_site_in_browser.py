@@ -1,0 +1,108 @@
+"""End-to-end: the built site in a real headless chromium, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def local_only(page: Page) -> list[str]:
+    """Abort and record every request that would leave 127.0.0.1."""
+    outside: list[str] = []
+
+    def guard(route: Route) -> None:
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", None):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield outside
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def switch_language(page: Page, lang: str) -> None:
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f"a.md-select__link[hreflang={lang}]").click()
+
+
+def test_language_switch_keeps_the_page_both_ways(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    page.goto(f"{site_url}fr/sections/tools/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    switch_language(page, "en")
+    expect(page).to_have_url(f"{site_url}en/sections/tools/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("Tools and software")
+    switch_language(page, "fr")
+    expect(page).to_have_url(f"{site_url}fr/sections/tools/")
+    expect(page.locator("h1")).to_contain_text("Outils et logiciels")
+    assert local_only == []
+
+
+def test_language_switch_after_instant_navigation(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    page.goto(f"{site_url}en/")
+    # A click on an in-site link goes through Material's instant navigation (no full reload).
+    page.locator(".md-content a[href$='faq/']").first.click()
+    expect(page).to_have_url(f"{site_url}en/faq/")
+    switch_language(page, "fr")
+    expect(page).to_have_url(f"{site_url}fr/faq/")
+    expect(page.locator("h1")).to_contain_text("FAQ")
+    page.locator(".md-content a[href*='resources/cellpose/']").first.click()
+    expect(page).to_have_url(f"{site_url}fr/resources/cellpose/")
+    switch_language(page, "en")
+    expect(page).to_have_url(f"{site_url}en/resources/cellpose/")
+    assert local_only == []
+
+
+def test_entry_page_switches_language(page: Page, site_url: str, local_only: list[str]) -> None:
+    page.goto(f"{site_url}fr/resources/cellpose/")
+    switch_language(page, "en")
+    expect(page).to_have_url(f"{site_url}en/resources/cellpose/")
+    expect(page.locator(".md-content")).to_contain_text(
+        "General-purpose deep-learning segmentation"
+    )
+
+
+def test_english_search_returns_english_pages_only(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    page.goto(f"{site_url}en/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("segmentation", delay=30)
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible(timeout=10_000)
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    assert hrefs, "no search result"
+    assert all(href.startswith(f"{site_url}en/") for href in hrefs), hrefs
+    texts = page.locator(".md-search-result").inner_text()
+    assert re.search(r"segmentation", texts, re.I)
+    assert local_only == []
+
+
+def test_french_search_uses_french_pages(page: Page, site_url: str, local_only: list[str]) -> None:
+    page.goto(f"{site_url}fr/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("noyaux", delay=30)
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible(timeout=10_000)
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    assert all(href.startswith(f"{site_url}fr/") for href in hrefs), hrefs
+
+
+def test_root_sends_visitors_to_french(page: Page, site_url: str, local_only: list[str]) -> None:
+    page.goto(site_url)
+    expect(page).to_have_url(f"{site_url}fr/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
