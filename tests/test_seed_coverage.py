@@ -10,6 +10,7 @@ writers' checklist. ``docs/seed-migration.md`` explains the repairs.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -272,7 +273,14 @@ def comparable(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session with `dl4mic-hub build` from the real catalogue."""
+    """The site built once per session with `dl4mic-hub build` from the real catalogue.
+
+    DL4MIC_HUB_SITE_DIR=<folder> reuses a site built beforehand (e.g. by `make site`), which
+    saves the build when iterating on content; it is the caller's job that it is up to date.
+    """
+    prebuilt = os.environ.get("DL4MIC_HUB_SITE_DIR")
+    if prebuilt:
+        return Path(prebuilt)
     command = [sys.executable, "-m", "dl4mic_hub.cli", "build"]
     probe = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT,
                            check=False)
