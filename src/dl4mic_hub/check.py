@@ -141,10 +141,11 @@ def urls_at_revision(root: Path, revision: str) -> set[str]:
                 )
             ]
         )
-    rel = root.relative_to(Path(top.stdout.decode().strip()).resolve()).as_posix()
+    top_dir = Path(top.stdout.decode().strip()).resolve()
+    rel = root.relative_to(top_dir).as_posix()
     if _git(["cat-file", "-e", f"{revision}:{rel}"], root).returncode != 0:
         return set()  # the catalogue did not exist yet: every URL is new
-    archive = _git(["archive", "--format=tar", revision, "--", rel], root)
+    archive = _git(["archive", "--format=tar", revision, "--", rel], top_dir)
     if archive.returncode != 0:
         raise CheckError(
             [error(Origin("--since"), f"git archive failed: {archive.stderr.decode().strip()}")]

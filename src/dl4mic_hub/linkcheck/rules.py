@@ -104,7 +104,8 @@ def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[
     if file.diagnostics:
         return HostRules(path=display), file.diagnostics
     data = file.data
-    validator = Draft202012Validator(load_schemas()[RULES_SCHEMA])
+    schema = load_schemas()[RULES_SCHEMA]
+    validator = Draft202012Validator(schema)
     problems: list[Diagnostic] = []
     for err in validator.iter_errors(data):
         if err.validator == "oneOf":  # host XOR pattern: say it plainly
@@ -116,7 +117,7 @@ def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[
                 )
             )
             continue
-        problems.extend(_schema_diagnostics(err, data, display))
+        problems.extend(_schema_diagnostics(err, data, display, schema))
     if problems:
         return HostRules(path=display), sorted(set(problems), key=lambda d: (d.origin, d.message))
     rules: list[Rule] = []

@@ -1,0 +1,289 @@
+"""`dl4mic-hub check-links` as a user runs it: exit codes, reports, cache, host rules, --since.
+
+Catalogue URLs are rewritten to point at a FakeHost on a loopback address: no test touches
+the real web.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dl4mic_hub.cli import main
+from dl4mic_hub.linkcheck.testserver import FakeHost
+
+MINIMAL = Path(__file__).parent / "fixtures" / "catalogues" / "minimal"
+FAST = ["--timeout", "0.5", "--connect-timeout", "0.5", "--backoff", "0.05", "--no-progress"]
+
+
+@pytest.fixture
+def web() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.6") as server:
+        yield server
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["check-links", *FAST, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def url_list(tmp_path: Path, *urls: str) -> Path:
+    path = tmp_path / "urls.txt"
+    path.write_text("# a comment\n\n" + "\n".join(urls) + "\n", encoding="utf-8")
+    return path
+
+
+def local_catalogue(tmp_path: Path, web: FakeHost, broken: bool = False) -> Path:
+    """The minimal fixture with every URL pointing at ``web`` (the first one 404 if broken)."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, root)
+    count = 0
+    for path in sorted(root.rglob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+
+        def local(match: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
+            return web.url("status/404" if broken and count == 1 else f"ok/{count}")
+
+        path.write_text(re.sub(r"https?://[^\s)\"'>]+", local, text), encoding="utf-8")
+    assert count >= 3
+    return root
+
+
+def test_all_ok_exits_0_and_says_so(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--no-cache", "--urls", str(url_list(tmp_path, web.url("ok"))))
+    assert code == 0
+    assert "1 URL(s) checked" in out and "0 broken" in out
+
+
+def test_broken_link_exits_1_and_points_at_the_line(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = url_list(tmp_path, web.url("ok"), web.url("status/404"), web.url("status/403"))
+    code, out, _ = run(capsys, "--no-cache", "--urls", str(urls))
+    assert code == 1
+    assert out.index("Broken (1)") < out.index("Could not verify (warnings) (1)")
+    assert f"{urls.as_posix()}:4:1" in out or "urls.txt:4:1" in out
+
+
+def test_warnings_alone_do_not_fail(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(capsys, "--no-cache", "--urls", str(url_list(tmp_path, web.url("status/999"))))
+    assert code == 0
+
+
+def test_json_report(tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        "--no-cache",
+        "--format",
+        "json",
+        "--urls",
+        str(url_list(tmp_path, web.url("redirect/1/ok"), web.url("status/410"))),
+    )
+    data = json.loads(out)
+    assert code == 1 and data["summary"]["broken"] == 1 and data["summary"]["ok"] == 1
+    first = data["results"][0]
+    assert first["verdict"] == "ok" and first["redirects"][0]["status"] == 301
+    assert first["origins"][0].endswith("urls.txt:3:1")
+    assert data["summary"]["max_in_flight_per_host"]["127.0.0.6"] >= 1
+    assert "2 URL(s) checked" in err
+
+
+def test_markdown_report_for_a_job_summary(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(
+        capsys,
+        "--no-cache",
+        "--format",
+        "markdown",
+        "--urls",
+        str(url_list(tmp_path, web.url("status/404"), web.url("status/401"))),
+    )
+    assert out.startswith("## Link check")
+    assert "| broken | 1 |" in out and "### Broken (1)" in out and "### Could not verify" in out
+    assert f"<{web.url('status/404')}>" in out
+
+
+def test_github_annotations_point_at_the_yaml_line(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web, broken=True)
+    code, out, _ = run(
+        capsys, "--no-cache", "--catalogue", str(root), "--no-rules", "--format", "github"
+    )
+    assert code == 1
+    annotation = next(line for line in out.splitlines() if line.startswith("::error"))
+    match = re.match(r"::error file=([^,]+),line=(\d+),col=(\d+)::broken link (\S+?): ", annotation)
+    assert match, annotation
+    path, line, col, url = match.groups()
+    written = Path(path.replace("%3A", ":")).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    assert written[int(col) - 1 :].startswith(url)
+
+
+def test_cache_reuses_ok_results_and_rechecks_failures(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "cache" / "linkcheck.json"
+    urls = url_list(tmp_path, web.url("ok"), web.url("status/404"))
+    assert run(capsys, "--cache", str(cache), "--urls", str(urls))[0] == 1
+    stored = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert list(stored) == [web.url("ok")]  # failures are never cached
+    code, out, _ = run(capsys, "--cache", str(cache), "--urls", str(urls))
+    assert code == 1 and "(1 from the cache)" in out
+    assert web.stats.count("/ok") == 1  # not asked again
+    assert web.stats.count("/status/404") == 4  # HEAD + GET, on each run
+    run(capsys, "--cache", str(cache), "--max-age", "0s", "--urls", str(urls))
+    assert web.stats.count("/ok") == 2  # expired: checked again
+    run(capsys, "--no-cache", "--urls", str(urls))
+    assert web.stats.count("/ok") == 3
+
+
+def test_invalid_catalogue_exits_2_with_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, root)
+    path = next((root / "resources").glob("*.yml"))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("kind: tool", "kind: gadget"), encoding="utf-8"
+    )
+    code, _, err = run(capsys, "--no-cache", "--catalogue", str(root))
+    assert code == 2
+    assert re.search(r"resources/\S+\.yml:\d+:\d+: error: .*gadget", err)
+    assert "links were not checked" in err
+
+
+def test_url_list_with_a_non_url_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--urls", str(url_list(tmp_path, "www.example.org")))
+    assert code == 2 and "urls.txt:3:1: error: not an http(s) URL" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "rules:\n  - host: doi.org\n    reason: short\n",
+            r"rules\.yml:3:13: error: .*too short|must not be empty|reason",
+        ),
+        (
+            "rules:\n  - host: doi.org\n    pattern: doi\n    reason: two selectors in one rule\n",
+            r"rules\.yml:2:5: error: a rule needs exactly one of 'host' or 'pattern'",
+        ),
+        (
+            "rules:\n  - pattern: '(unclosed'\n    reason: a broken regular expression\n",
+            r"rules\.yml:2:14: error: the pattern is not a valid regular expression",
+        ),
+        (
+            "rules:\n  - host: doi.org\n    folow: false\n    reason: a misspelt field name\n",
+            r"rules\.yml:3:5: error: unknown field '.*folow'.*did you mean 'follow'",
+        ),
+        (
+            "rules:\n  - host: doi.org\n    status: {404: fine}\n    reason: an unknown verdict\n",
+            r"rules\.yml:3:\d+: error: .*fine",
+        ),
+    ],
+)
+def test_host_rule_mistakes_exit_2_with_a_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    rules = tmp_path / "rules.yml"
+    rules.write_text(text, encoding="utf-8")
+    code, _, err = run(
+        capsys, "--rules", str(rules), "--urls", str(url_list(tmp_path, "http://127.0.0.7/"))
+    )
+    assert code == 2
+    assert re.search(message, err), err
+
+
+def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:
+    from dl4mic_hub.linkcheck.rules import load_rules
+    from dl4mic_hub.model import read_catalogue
+
+    root = Path(__file__).parent.parent / "catalogue"
+    rules, problems = load_rules(root / "linkcheck.yml")
+    assert problems == [] and rules.rules
+    assert all(len(rule.reason) > 20 for rule in rules.rules)
+    catalogue, _ = read_catalogue(root)
+    assert rules.unused([url for url, _, _ in catalogue.urls()]) == []
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_since_checks_only_urls_added_after_a_revision(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    path = next((root / "resources").glob("*.yml"))
+    old = re.search(r"^url: (\S+)$", path.read_text(encoding="utf-8"), re.M).group(1)
+    new = web.url("status/404")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f"url: {old}", f"url: {new}"), encoding="utf-8"
+    )
+    code, out, err = run(
+        capsys,
+        "--no-cache",
+        "--catalogue",
+        str(root),
+        "--no-rules",
+        "--since",
+        "HEAD",
+        "--format",
+        "json",
+    )
+    assert out.startswith("{"), err
+    data = json.loads(out)
+    assert code == 1
+    assert [r["url"] for r in data["results"]] == [new]
+    assert web.stats.count("/status/404") == 2 and len(web.stats.hits) == 2
+
+
+def test_since_an_unknown_revision_exits_2(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web)
+    _git(tmp_path, "init", "-q")
+    code, _, err = run(capsys, "--catalogue", str(root), "--no-rules", "--since", "no-such-branch")
+    assert code == 2 and "'no-such-branch' is not a known git revision" in err
+
+
+def test_suggest_archive_asks_the_configured_api(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_httpserver import HTTPServer
+
+    with HTTPServer(host="127.0.0.8") as archive:
+        snapshot = "http://web.archive.org/web/2020/http://gone.example/"
+        archive.expect_request("/wayback/available").respond_with_json(
+            {"archived_snapshots": {"closest": {"available": True, "url": snapshot}}}
+        )
+        code, out, _ = run(
+            capsys,
+            "--no-cache",
+            "--suggest-archive",
+            "--archive-api",
+            archive.url_for("/wayback/available"),
+            "--urls",
+            str(url_list(tmp_path, web.url("status/404"), web.url("ok"))),
+        )
+        assert code == 1 and f"archived copy: {snapshot}" in out
+        assert len(archive.log) == 1  # only broken links are looked up

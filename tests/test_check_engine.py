@@ -1,0 +1,216 @@
+"""The link checker's HTTP behaviour, against real servers on loopback addresses.
+
+Each FakeHost listens on its own address (127.0.0.2, 127.0.0.3...), which the checker treats
+as distinct hosts. Timeouts and backoffs are short so the whole file runs in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from dl4mic_hub.linkcheck.engine import Checker, Options, Result, parse_retry_after
+from dl4mic_hub.linkcheck.rules import HostRules, Rule
+from dl4mic_hub.linkcheck.testserver import FakeHost, free_port
+
+FAST = {"timeout": 0.5, "connect_timeout": 0.5, "backoff": 0.05, "retry_after_cap": 5.0}
+
+
+@pytest.fixture
+def host() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture
+def other() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.3") as server:
+        yield server
+
+
+def check(url: str, rules: HostRules | None = None, **options: float) -> Result:
+    return Checker(Options(**{**FAST, **options}), rules).run([url])[url]
+
+
+def test_redirect_chain_is_followed_recorded_and_a_permanent_move_suggested(host: FakeHost) -> None:
+    result = check(host.url("redirect/3/ok"))
+    assert result.verdict == "ok"
+    assert [s for s, _ in result.redirects] == [301, 302, 301]
+    assert result.final_url == host.url("ok")
+    assert "moved permanently" in result.note and host.url("ok") in result.note
+
+
+def test_redirect_loop_is_broken_and_named(host: FakeHost) -> None:
+    result = check(host.url("loop/a"))
+    assert (result.verdict, result.reason) == ("broken", "redirect loop")
+    assert host.stats.count("/loop/a") == 1 and host.stats.count("/loop/b") == 1
+
+
+def test_too_many_redirects_is_broken(host: FakeHost) -> None:
+    result = check(host.url("redirect/5/ok"), max_redirects=3)
+    assert result.verdict == "broken" and "more than 3 redirects" in result.reason
+
+
+def test_redirect_to_a_missing_page_is_broken(host: FakeHost, other: FakeHost) -> None:
+    result = check(host.url(f"to/{other.netloc}/status/404"))
+    assert result.verdict == "broken" and "404" in result.reason and "1 redirect" in result.reason
+
+
+@pytest.mark.parametrize("code", [404, 410, 400])
+def test_client_errors_are_broken_at_once(host: FakeHost, code: int) -> None:
+    result = check(host.url(f"status/{code}"))
+    assert result.verdict == "broken" and result.attempts == 1
+    # HEAD, then one GET (HEAD is unreliable), and no retry
+    assert host.stats.count(f"/status/{code}") == 2
+
+
+def test_persistent_500_is_retried_then_broken(host: FakeHost) -> None:
+    result = check(host.url("status/500"), retries=2)
+    assert result.verdict == "broken" and result.attempts == 3
+    assert host.stats.count("/status/500", "GET") == 3
+
+
+def test_503_then_200_is_ok_after_a_retry(host: FakeHost) -> None:
+    result = check(host.url("flaky/503/2/a"))  # HEAD 503, GET 503, then HEAD 200
+    assert result.verdict == "ok" and result.attempts == 2
+
+
+def test_429_retry_after_is_honoured_without_early_retry(host: FakeHost) -> None:
+    result = check(host.url("ratelimit/1"))
+    assert result.verdict == "ok" and result.attempts == 2
+    first, second = host.stats.times("/ratelimit/1")
+    assert second - first >= 1.0
+
+
+def test_retry_after_pauses_the_whole_host(host: FakeHost) -> None:
+    urls = [host.url("ratelimit/1/1/a"), host.url("ok")]
+    Checker(Options(**FAST, per_host=1)).run(urls)
+    limited, ok = host.stats.times("/ratelimit/1/1/a")[0], host.stats.times("/ok")[0]
+    assert ok - limited >= 1.0  # the other URL of the host waited for the pause
+
+
+def test_retry_after_as_an_http_date_is_honoured(host: FakeHost) -> None:
+    result = check(host.url("ratelimitdate/2"))
+    assert result.verdict == "ok"
+    first, second = host.stats.times("/ratelimitdate/2")
+    assert second - first >= 1.0  # the date has a one-second resolution
+
+
+def test_retry_after_beyond_the_cap_is_a_warning_without_retry(host: FakeHost) -> None:
+    result = check(host.url("ratelimit/120"), retry_after_cap=2)
+    assert result.verdict == "warn" and "Retry-After" in result.reason
+    assert host.stats.count("/ratelimit/120") == 1
+
+
+def test_head_refused_but_get_fine_is_ok(host: FakeHost) -> None:
+    result = check(host.url("nohead"))
+    assert result.verdict == "ok"
+    assert [h.method for h in host.stats.hits] == ["HEAD", "GET"]
+
+
+def test_host_that_refused_head_gets_get_directly_afterwards(host: FakeHost) -> None:
+    Checker(Options(**FAST, per_host=1)).run([host.url("nohead"), host.url("nohead/2")])
+    assert [h.method for h in host.stats.hits] == ["HEAD", "GET", "GET"]
+
+
+def test_reply_slower_than_the_timeout_is_a_warning_within_the_deadline(host: FakeHost) -> None:
+    start = time.monotonic()
+    result = check(host.url("slow/3"), timeout=0.3, deadline=1.0)
+    assert result.verdict == "warn" and "timeout" in result.reason
+    assert time.monotonic() - start < 2.0
+
+
+def test_big_body_is_not_downloaded(host: FakeHost) -> None:
+    result = check(host.url("big/50"))
+    assert result.verdict == "ok"
+    assert host.stats.count("/big/50", "GET") == 1
+    # 50 MB offered; the server could only push what fits in socket buffers before the close.
+    assert host.stats.body_bytes_sent < 2 * 1024 * 1024
+
+
+def test_per_host_cap_is_never_exceeded_and_work_is_spread(host: FakeHost, other: FakeHost) -> None:
+    with FakeHost("127.0.0.4", latency=0.05) as slow:
+        urls = [slow.url(f"ok/{i}") for i in range(30)] + [other.url(f"ok/{i}") for i in range(5)]
+        checker = Checker(Options(**FAST, per_host=3, concurrency=8))
+        results = checker.run(urls)
+    assert all(r.verdict == "ok" for r in results.values())
+    assert slow.stats.max_in_flight == 3  # measured by the server: reached, never exceeded
+    assert checker.observed_max_in_flight()["127.0.0.4"] == 3
+    assert len(slow.stats.hits) == 30
+
+
+def test_refused_connection_and_dns_failure_are_broken_without_retry() -> None:
+    refused = f"http://127.0.0.5:{free_port('127.0.0.5')}/page"
+    results = Checker(Options(**FAST)).run([refused, "http://no-such-host.invalid/"])
+    assert results[refused].verdict == "broken" and "refused" in results[refused].reason
+    assert results[refused].attempts == 1
+    dns = results["http://no-such-host.invalid/"]
+    assert dns.verdict == "broken" and "DNS" in dns.reason and dns.attempts == 1
+
+
+def test_dropped_connection_is_retried_then_a_warning(host: FakeHost) -> None:
+    result = check(host.url("drop"), retries=1)
+    assert result.verdict == "warn" and "dropped" in result.reason and result.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "word"),
+    [
+        ("status/401", "login"),
+        ("status/403", "robots"),
+        ("status/999", "999"),
+        ("challenge", "challenge"),
+    ],
+)
+def test_answers_a_robot_cannot_verify_are_warnings(host: FakeHost, path: str, word: str) -> None:
+    result = check(host.url(path))
+    assert result.verdict == "warn" and word in result.reason
+
+
+def test_user_agent_is_honest_and_avoids_the_word_link(host: FakeHost) -> None:
+    check(host.url("ok"))
+    agent = host.stats.hits[0].user_agent
+    assert agent.startswith("dl4mic-hub-checker/") and "(+https://" in agent
+    assert "link" not in agent.lower()
+
+
+def test_each_distinct_url_is_requested_once(host: FakeHost) -> None:
+    results = Checker(Options(**FAST)).run([host.url("ok")] * 5)
+    assert len(results) == 1 and host.stats.count("/ok") == 1
+
+
+def test_resolver_rule_stops_at_the_redirect(host: FakeHost, other: FakeHost) -> None:
+    rules = HostRules([Rule(reason="a DOI-like resolver", host="127.0.0.2", follow=False)])
+    ok = check(host.url(f"to/{other.netloc}/status/403"), rules)
+    assert ok.verdict == "ok" and other.stats.hits == []  # the publisher is never asked
+    missing = check(host.url("status/404"), rules)
+    assert missing.verdict == "broken"
+
+
+def test_rule_can_warn_without_request_or_override_a_status(host: FakeHost) -> None:
+    rules = HostRules(
+        [
+            Rule(
+                reason="login wall",
+                pattern=re.compile("/status/404$"),
+                status={404: "warn"},
+            ),
+            Rule(reason="never answers robots", host="127.0.0.2", action="warn"),
+        ]
+    )
+    results = Checker(Options(**FAST), rules).run([host.url("status/404"), host.url("ok")])
+    assert (
+        results[host.url("ok")].verdict == "warn"
+        and "never answers robots" in results[host.url("ok")].reason
+    )
+    assert results[host.url("status/404")].verdict == "warn"
+    assert host.stats.count("/ok") == 0
+
+
+def test_parse_retry_after_reads_seconds_and_dates() -> None:
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("soon") is None
