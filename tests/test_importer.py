@@ -54,8 +54,8 @@ def test_space_between_brackets_and_parentheses_is_malformed() -> None:
 def test_url_without_scheme_is_reported() -> None:
     text = "# Livres\n* [Un livre](amazon.fr/dp/2100790668), 2020\n"
     assert report(text) == [
-        "list.md:2:3: warning: the URL 'amazon.fr/dp/2100790668' has no scheme "
-        "(hint: write it in full: https://amazon.fr/dp/2100790668)"
+        "list.md:2:3: warning: the URL 'amazon.fr/dp/2100790668' is incomplete: it must start "
+        "with https:// (hint: write it in full: https://amazon.fr/dp/2100790668)"
     ]
 
 
@@ -299,3 +299,15 @@ def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["import-markdown", *argv, "--out", "drafts"]) == 2
     assert capsys.readouterr().err.strip() == message
     assert not (tmp_path / "drafts").exists()
+
+
+def test_lang_option_sets_the_language_of_the_text(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    source.write_text("# Courses\n1. [CS231n](https://cs231n.github.io/) Stanford course.\n",
+                      encoding="utf-8")
+    out = tmp_path / "drafts"
+    assert main(["import-markdown", str(source), "--out", str(out), "--lang", "en"]) == 0
+    draft = yaml.safe_load((out / "resources" / "cs231n.yml").read_text(encoding="utf-8"))
+    assert draft["title"] == {"en": "CS231n"}
+    assert draft["summary"] == {"en": "Stanford course"}
+    assert draft["sections"] == ["courses"]

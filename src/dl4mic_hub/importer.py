@@ -286,6 +286,14 @@ def _scan_links(text: str, code_free: str, block: _Block, body: str) -> list[_Ra
     return sorted(found, key=lambda link: link.start)
 
 
+@dataclass
+class _OpenQuestion:
+    number: int
+    text: str
+    line: int
+    answer: list[str] = field(default_factory=list)  # the blocks after the question
+
+
 def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
     """Read a Markdown list into links, FAQ questions and findings (with line numbers)."""
     result = ParsedList()
@@ -295,19 +303,18 @@ def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
     section = ""
     in_faq = False
     groups: list[tuple[int, str, bool]] = []  # (indent, text, is a list item)
-    question: dict[str, object] | None = None
+    question: _OpenQuestion | None = None
     seen: dict[str, SeedLink] = {}
 
-    def report(offset_or_line: tuple[int, int], message: str, hint: str) -> None:
-        result.findings.append(warning(Origin(display, *offset_or_line), message, hint))
+    def report(line_col: tuple[int, int], message: str, hint: str) -> None:
+        result.findings.append(warning(Origin(display, *line_col), message, hint))
 
     def close_question() -> None:
         nonlocal question
         if question is None:
             return
-        answer = "\n".join(question["answer"]).strip()  # type: ignore[call-overload]
-        faq = FaqQuestion(question["number"], question["text"], answer,  # type: ignore[arg-type]
-                          question["line"], section)  # type: ignore[arg-type]
+        answer = "\n".join(question.answer).strip()
+        faq = FaqQuestion(question.number, question.text, answer, question.line, section)
         result.questions.append(faq)
         if not answer:
             report((faq.line, 1), f"question {faq.number} has no answer",
@@ -329,10 +336,9 @@ def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
 
         if in_faq and block.kind == "item" and block.marker[:-1].isdigit():
             close_question()
-            question = {"number": int(block.marker[:-1]), "text": " ".join(body.split()),
-                        "line": block.line, "answer": []}
+            question = _OpenQuestion(int(block.marker[:-1]), " ".join(body.split()), block.line)
         elif in_faq and question is not None:
-            question["answer"].append(body)  # type: ignore[attr-defined]
+            question.answer.append(body)
 
         if not raw_links:
             if in_faq or _is_internal_only(text[block.start : block.end]):
@@ -363,11 +369,11 @@ def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
             elif raw.target is not None and not url:
                 report(line_col, f"link '{raw.text}' has no URL",
                        "add the address between the parentheses, or remove the link")
-            elif url and (problem := url_problem(raw.target)):  # type: ignore[arg-type]
+            elif raw.target and (problem := url_problem(raw.target)):
                 report(line_col, *problem)
             secondary = main if main is not None and _fold(raw.text) in SECONDARY_WORDS else None
             link = SeedLink(raw.text, raw.target, url, *line_col, context, headings,
-                            int(question["number"]) if in_faq and question else None,  # type: ignore[call-overload]
+                            question.number if in_faq and question else None,
                             secondary)
             if main is None and not in_faq:
                 main = len(result.links)
