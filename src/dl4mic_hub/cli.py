@@ -366,6 +366,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     except scaffold.ScaffoldError as exc:
         print(f"dl4mic-hub new: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except EOFError:  # Ctrl-D at a question
+        print("\ndl4mic-hub new: no file written", file=sys.stderr)
+        return EXIT_USAGE
     problems = scaffold.conflicts(entry_type, values, catalogue)
     if problems:
         raise UserError(problems)
