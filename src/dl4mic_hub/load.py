@@ -300,8 +300,8 @@ def load_yaml_file(path: Path, display: str) -> LoadedFile:
             [error(Origin(display, line, col),
                    f"the file is not saved as UTF-8 text (byte {raw[exc.start]:#04x} here "
                    "is not a UTF-8 character)",
-                   "save the file with the UTF-8 encoding (GitHub's web editor does); in "
-                   "another encoding accented letters such as é are unreadable")],
+                   "save the file with the UTF-8 encoding, as GitHub's web editor does; in "
+                   "other encodings accented letters such as é cannot be read")],
         )
     data, diagnostics = parse_yaml(text, display)
     if data is None and not diagnostics:

@@ -137,6 +137,8 @@ def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:
     for entry_type in ENTRY_TYPES:
         entries: list[Entry] = []
         for path in sorted((root / entry_type.folder).glob("*.y*ml")):
+            if not path.is_file():  # a folder named like a file would crash the reading
+                continue
             file = load_yaml_file(path, display_path(path))
             file.entry_type = entry_type
             loaded.append(file)
@@ -144,6 +146,8 @@ def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:
                 entries.append(Entry(entry_type, path, file.display, file.data))
         catalogue.entries[entry_type.folder] = entries
     for path in sorted((root / VOCAB_FOLDER).glob("*.y*ml")):
+        if not path.is_file():
+            continue
         file = load_yaml_file(path, display_path(path))
         loaded.append(file)
         if isinstance(file.data, LocatedDict):

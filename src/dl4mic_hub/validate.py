@@ -183,7 +183,7 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
             elif scheme is not None and scheme not in SAFE_SCHEMES:
                 yield _issue(
                     f"links starting with '{scheme}:' are not allowed",
-                    "links must start with https:// or http:// (or mailto: for an e-mail)",
+                    "links must start with https:// or http://, or mailto: for an e-mail address",
                     where(line_offset, col),
                 )
 

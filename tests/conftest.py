@@ -1,0 +1,38 @@
+"""Shared pytest fixtures, one section per family of tests (each family owns its section)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# === Catalogue fixtures (load, validate, markdown, diagnostics, CLI validate) ==================
+#
+# tests/fixtures/catalogues/minimal is a complete, valid catalogue. Every other folder there is a
+# scenario: only the files it adds or replaces, laid over a copy of `minimal`, so each scenario
+# shows the one mistake it is about (see tests/fixtures/catalogues/README.md).
+
+CATALOGUE_FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
+
+
+@pytest.fixture
+def make_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Return a function building ``<tmp_path>/catalogue`` from `minimal` plus scenarios
+    (laid over it in the order given).
+
+    The working directory becomes ``tmp_path``, so messages show ``catalogue/...`` paths exactly
+    as a contributor sees them when running the command from the project folder.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def make(*scenarios: str) -> Path:
+        target = tmp_path / "catalogue"
+        shutil.copytree(CATALOGUE_FIXTURES / "minimal", target)
+        for scenario in scenarios:
+            if scenario != "minimal":
+                shutil.copytree(CATALOGUE_FIXTURES / scenario, target, dirs_exist_ok=True)
+        return target
+
+    return make

@@ -1,0 +1,488 @@
+"""`dl4mic-hub validate` as a contributor sees it: exact message lines and exit codes.
+
+Each scenario folder in tests/fixtures/catalogues/ holds one kind of mistake, laid over the
+`minimal` catalogue (see conftest.py). Messages are an interface: the tests compare whole lines.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from dl4mic_hub.cli import main
+
+
+class Expected(NamedTuple):
+    exit_code: int
+    lines: list[str]
+    summary: str
+
+
+def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
+    """Run `dl4mic-hub validate` in-process; return exit code, stderr lines and stdout."""
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    return code, err.splitlines(), out
+
+
+EXPECTED: dict[str, Expected] = {
+    'bad-date': Expected(
+        1,
+        [
+            "catalogue/glossary/epoch.yml:7:8: error: 'added' is not a valid date: '23/11/2026' "
+            '(hint: write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that exists)',
+            "catalogue/glossary/epoch.yml:8:11: error: 'reviewed' is not a valid date: "
+            "'2026-02-30' (hint: write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that "
+            'exists)',
+        ],
+        '5 entries checked, 2 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'bad-yaml': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:6:26: error: YAML syntax error: unexpected ':' (a "
+            "colon followed by a space starts a new field) (hint: put text containing ': ' in "
+            'quotes, e.g. fr: "Noyaux : détection", or check the indentation of this line)',
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'duplicate-doi': Expected(
+        1,
+        [
+            'catalogue/resources/cellpose.yml:18:6: error: the same DOI is already in entry '
+            "'cellpose-paper' (catalogue/resources/cellpose-paper.yml:8:6): "
+            '10.1038/s41592-020-01018-x (hint: describe each resource once: merge the two '
+            "entries; one entry can be listed in several sections with 'sections: [a, b]')",
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'duplicate-id': Expected(
+        1,
+        [
+            "catalogue/glossary/batch.yml:2:5: error: the id 'batch' is already used by "
+            'catalogue/resources/batch.yml (hint: ids are unique across the whole catalogue: '
+            'rename this file and its id)',
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'duplicate-key': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:12:1: error: the field 'url' is written twice "
+            '(first at line 8) (hint: keep only one: otherwise the first value would be silently '
+            'ignored)',
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'duplicate-url': Expected(
+        1,
+        [
+            'catalogue/resources/cellpose.yml:15:6: error: the same URL is already in entry '
+            "'cellpose-web' (catalogue/resources/cellpose-web.yml:8:6): "
+            'https://www.cellpose.org/ (hint: describe each resource once: merge the two '
+            "entries; one entry can be listed in several sections with 'sections: [a, b]')",
+            'catalogue/resources/cellpose.yml:17:25: error: the same URL is already in entry '
+            "'cellpose-web' (catalogue/resources/cellpose-web.yml:10:25): "
+            'https://github.com/MouseLand/cellpose (hint: describe each resource once: merge the '
+            "two entries; one entry can be listed in several sections with 'sections: [a, b]')",
+        ],
+        '5 entries checked, 2 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'empty-file': Expected(
+        1,
+        [
+            'catalogue/glossary/epoch.yml:1:1: error: the file is empty (hint: fill it in or '
+            'delete it)',
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'faq-answered-without-answer': Expected(
+        1,
+        [
+            "catalogue/faq/optimising-gpu-use.yml:6:9: error: missing field 'answer', required "
+            "when status is 'answered' (hint: add 'answer:': The answer in Markdown; required "
+            'unless status is open.)',
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'id-mismatch': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:2:5: error: id 'star-dist' does not match the file "
+            "name 'stardist.yml' (hint: write 'id: stardist' or rename the file to star-dist.yml)",
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'javascript-url': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:6:43: error: links starting with 'javascript:' are "
+            'not allowed (hint: links must start with https:// or http://, or mailto: for an '
+            'e-mail address)',
+            "catalogue/resources/stardist.yml:7:41: error: links starting with 'file:' are not "
+            'allowed (hint: links must start with https:// or http://, or mailto: for an e-mail '
+            'address)',
+            "catalogue/resources/stardist.yml:11:13: error: links starting with 'data:' are not "
+            'allowed (hint: links must start with https:// or http://, or mailto: for an e-mail '
+            'address)',
+            "catalogue/resources/stardist.yml:14:19: error: links starting with 'vbscript:' are "
+            'not allowed (hint: links must start with https:// or http://, or mailto: for an '
+            'e-mail address)',
+            "catalogue/resources/stardist.yml:15:6: error: URLs starting with 'javascript:' are "
+            'not allowed (hint: catalogue links must start with https:// or http://)',
+            "catalogue/resources/stardist.yml:17:23: error: URLs starting with 'data:' are not "
+            'allowed (hint: catalogue links must start with https:// or http://)',
+            "catalogue/resources/stardist.yml:18:25: error: URLs starting with 'file:' are not "
+            'allowed (hint: catalogue links must start with https:// or http://)',
+        ],
+        '5 entries checked, 7 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'missing-field': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:2:1: error: missing required field 'sections' "
+            "(hint: add 'sections:': Site sections where the resource is listed (keys of "
+            'vocab/sections.yml); the first is its home.)',
+            "catalogue/resources/stardist.yml:4:8: warning: 'title' has no English text ('en'); "
+            "English readers will see the French text with a notice (hint: add a line 'en: ...' "
+            "next to 'fr:')",
+        ],
+        '5 entries checked, 1 error(s), 1 warning(s) in 1 file(s)',
+    ),
+    'not-a-mapping': Expected(
+        1,
+        [
+            "catalogue/glossary/epoch.yml:2:1: error: the file must hold 'field: value' lines, "
+            "not a list (hint: remove the '- ' in front of the fields)",
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'not-utf8': Expected(
+        1,
+        [
+            'catalogue/glossary/epoch.yml:3:12: error: the file is not saved as UTF-8 text (byte '
+            '0xc9 here is not a UTF-8 character) (hint: save the file with the UTF-8 encoding, '
+            "as GitHub's web editor does; in other encodings accented letters such as é cannot "
+            'be read)',
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'raw-html': Expected(
+        1,
+        [
+            'catalogue/resources/stardist.yml:6:42: error: the HTML tag <b> is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:6:53: error: the HTML tag </b> is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:7:31: error: the HTML tag <i> is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:7:45: error: the HTML tag </i> is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:11:25: error: the HTML tag <br/> is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:11:49: error: an HTML comment is not allowed in '
+            'the text (hint: use Markdown instead: **bold**, *italic*, [text](https://...), '
+            'lists)',
+            'catalogue/resources/stardist.yml:15:7: error: the HTML tag <img '
+            'src="https://stardist.net/logo.png"> is not allowed in the text (hint: use Markdown '
+            'instead: **bold**, *italic*, [text](https://...), lists)',
+        ],
+        '5 entries checked, 7 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'unknown-field': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:5:1: error: unknown field 'sumary' (hint: did you "
+            "mean 'summary'? allowed here: id, kind, title, summary, description, url, links, "
+            'doi, sections, tasks, dims, platforms, level, access, content_language, authors, '
+            'year, related, added, reviewed, curation)',
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'unknown-reference': Expected(
+        1,
+        [
+            "catalogue/glossary/epoch.yml:7:19: error: 'cellpose' is a resource entry, not a "
+            "glossary entry (hint: this list only takes glossary entries; put it in 'related:' "
+            'instead)',
+            "catalogue/glossary/epoch.yml:7:29: error: 'learning-rate' is not the id of any "
+            'entry (hint: an id is the file name without .yml)',
+            "catalogue/resources/stardist.yml:11:21: error: 'celpose' is not the id of any entry "
+            "(hint: did you mean 'cellpose'? an id is the file name without .yml)",
+        ],
+        '6 entries checked, 3 error(s), 0 warning(s) in 2 file(s)',
+    ),
+    'unknown-vocab-key': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:10:9: error: 'tasks' has an unknown value "
+            "'segmentaton' (not a key of catalogue/vocab/tasks.yml) (hint: did you mean "
+            "'segmentation'? known keys: segmentation, classification)",
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'untranslated-en': Expected(
+        0,
+        [
+            "catalogue/resources/stardist.yml:6:3: warning: 'summary' has no English text "
+            "('en'); English readers will see the French text with a notice (hint: add a line "
+            "'en: ...' next to 'fr:')",
+            "catalogue/resources/stardist.yml:8:3: warning: 'description' has no English text "
+            "('en'); English readers will see the French text with a notice (hint: add a line "
+            "'en: ...' next to 'fr:')",
+        ],
+        '5 entries checked, 0 error(s), 2 warning(s) in 1 file(s)',
+    ),
+    'url-with-space': Expected(
+        1,
+        [
+            'catalogue/resources/stardist.yml:8:6: error: the URL '
+            "'https://github.com/stardist/stardist docs' contains a space (hint: remove it, or "
+            'write it as %20 if the address really contains a space)',
+            "catalogue/resources/stardist.yml:10:23: error: the URL ' https://stardist.net/' has "
+            'spaces around it (hint: remove the spaces)',
+        ],
+        '5 entries checked, 2 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'url-without-scheme': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:6:43: error: the link 'stardist.net' is "
+            'incomplete: it must start with https:// (hint: write the full address, e.g. '
+            'https://stardist.net)',
+            "catalogue/resources/stardist.yml:8:6: error: the URL 'www.stardist.net' is "
+            'incomplete: it must start with https:// (hint: write it in full: '
+            'https://www.stardist.net)',
+            'catalogue/resources/stardist.yml:10:25: error: the URL '
+            "'//github.com/stardist/stardist' is incomplete: it must start with https:// (hint: "
+            'write it in full: https://github.com/stardist/stardist)',
+        ],
+        '5 entries checked, 3 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    'wrong-type': Expected(
+        1,
+        [
+            "catalogue/resources/stardist.yml:4:8: error: 'title' must be a mapping (key: value "
+            "lines), not the text 'StarDist' (hint: write it as {fr: ..., en: ...}, e.g. title: "
+            '{fr: Texte, en: Text})',
+            "catalogue/resources/stardist.yml:9:11: error: 'sections' must be a list, not the "
+            "text 'tools' (hint: write it as a list, e.g. sections: [tools])",
+            "catalogue/resources/stardist.yml:11:7: error: 'year' must be a whole number, not "
+            "the text '2018' (hint: remove the quotes: year: 2018)",
+        ],
+        '5 entries checked, 3 error(s), 0 warning(s) in 1 file(s)',
+    ),
+}
+
+
+def test_every_scenario_folder_has_expected_messages() -> None:
+    folders = {p.name for p in (Path(__file__).parent / "fixtures" / "catalogues").iterdir()}
+    assert folders - {"minimal", "README.md"} == set(EXPECTED)
+
+
+def test_minimal_catalogue_passes(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue("minimal")
+    code, lines, out = validate(capsys, "--catalogue", "catalogue")
+    assert (code, lines, out) == (0, ["catalogue: 4 entries checked, no problems found"], "")
+
+
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_scenario_messages_and_exit_code(
+    scenario: str, make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue(scenario)
+    expected = EXPECTED[scenario]
+    code, lines, out = validate(capsys, "--catalogue", "catalogue")
+    assert lines == [*expected.lines, f"catalogue: {expected.summary}"]
+    assert code == expected.exit_code
+    assert out == ""
+
+
+def test_every_problem_is_reported_before_failing(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue("bad-date", "duplicate-id", "faq-answered-without-answer", "bad-yaml")
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert lines == [
+        # sorted by file, then line
+        *EXPECTED["faq-answered-without-answer"].lines,
+        *EXPECTED["duplicate-id"].lines,
+        *EXPECTED["bad-date"].lines,
+        *EXPECTED["bad-yaml"].lines,
+        "catalogue: 7 entries checked, 5 error(s), 0 warning(s) in 4 file(s)",
+    ]
+
+
+def test_missing_catalogue_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, lines, _ = validate(capsys, "--catalogue", "catalog")
+    assert code == 1
+    assert lines == [
+        "catalog:1:1: error: the catalogue folder does not exist (hint: run the command from "
+        "the project folder or pass --catalogue DIR)",
+        "catalog: 0 entries checked, 1 error(s), 0 warning(s) in 1 file(s)",
+    ]
+
+
+def test_catalogue_option_naming_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cellpose.yml").write_text("id: cellpose\n", encoding="utf-8")
+    code, lines, _ = validate(capsys, "--catalogue", "cellpose.yml")
+    assert code == 1
+    assert lines[0] == (
+        "cellpose.yml:1:1: error: the catalogue folder is a file, not a folder (hint: run the "
+        "command from the project folder or pass --catalogue DIR)"
+    )
+
+
+def test_folder_that_is_not_a_catalogue_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # e.g. `--catalogue .` from the project folder: "0 entries, no problems" would be a lie
+    monkeypatch.chdir(tmp_path)
+    Path("docs").mkdir()
+    code, lines, _ = validate(capsys, "--catalogue", "docs")
+    assert code == 1
+    assert lines[0] == (
+        "docs:1:1: error: this folder is not a catalogue: it has none of the folders "
+        "resources/, faq/, cheatsheets/, glossary/, vocab/ (hint: pass the catalogue folder "
+        "itself, e.g. --catalogue catalogue)"
+    )
+
+
+def test_non_yaml_file_in_an_entry_folder_is_a_warning(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = make_catalogue("minimal")
+    (catalogue / "resources" / "stardist.txt").write_text("id: stardist\n", encoding="utf-8")
+    (catalogue / "resources" / "odd.yml").mkdir()  # a folder named like an entry: skipped
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 0
+    assert lines == [
+        "catalogue/resources/stardist.txt:1:1: warning: this file is ignored: entries must be "
+        ".yml files (hint: rename it to stardist.yml if it is an entry)",
+        "catalogue: 4 entries checked, 0 error(s), 1 warning(s) in 1 file(s)",
+    ]
+
+
+def test_absolute_catalogue_path_is_shown_relative_to_the_working_directory(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = make_catalogue("unknown-vocab-key")
+    _, lines, _ = validate(capsys, "--catalogue", str(catalogue))
+    assert lines[0] == EXPECTED["unknown-vocab-key"].lines[0]
+
+
+# --- positions: the column points at the mistake itself ---------------------------------------
+
+POSITIONED = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): \w+: (?P<message>.*)$")
+# what the file must show at the reported column, from the message
+SHOWN_TEXT = [
+    (re.compile(r"the HTML tag (<[^>]*>) is not allowed"), lambda m: m.group(1)),
+    (re.compile(r"an HTML comment"), lambda m: "<!--"),
+    (re.compile(r"(?:links|URLs) starting with '(\w+:)'"), lambda m: m.group(1)),
+    (re.compile(r"the (?:link|URL) '([^']*)' is incomplete"), lambda m: m.group(1)),
+]
+
+
+@pytest.mark.parametrize("scenario", ["raw-html", "javascript-url", "url-without-scheme"])
+def test_columns_point_at_the_offending_text(
+    scenario: str, make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue(scenario)
+    _, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    checked = 0
+    for line in lines[:-1]:
+        where = POSITIONED.match(line)
+        assert where, line
+        for pattern, shown in SHOWN_TEXT:
+            found = pattern.search(where["message"])
+            if found:
+                text = Path(where["path"]).read_text(encoding="utf-8").splitlines()
+                at = text[int(where["line"]) - 1][int(where["col"]) - 1 :].lstrip("\"'")
+                assert at.startswith(shown(found)), line
+                checked += 1
+                break
+    assert checked == len(lines) - 1
+
+
+# --- GitHub annotations -------------------------------------------------------------------------
+
+
+def test_github_format_prints_annotations_on_stdout(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue("url-with-space", "untranslated-en")
+    code, lines, out = validate(capsys, "--catalogue", "catalogue", "--format", "github")
+    assert code == 0  # untranslated-en's stardist.yml replaced the broken one: warnings only
+    assert out.splitlines() == [
+        "::warning file=catalogue/resources/stardist.yml,line=6,col=3::'summary' has no "
+        "English text ('en'); English readers will see the French text with a notice (hint: "
+        "add a line 'en: ...' next to 'fr:')",
+        "::warning file=catalogue/resources/stardist.yml,line=8,col=3::'description' has no "
+        "English text ('en'); English readers will see the French text with a notice (hint: "
+        "add a line 'en: ...' next to 'fr:')",
+    ]
+    assert lines == ["catalogue: 5 entries checked, 0 error(s), 2 warning(s) in 1 file(s)"]
+
+
+def test_github_format_escapes_percent_signs_and_exits_1_on_errors(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalogue("url-with-space")
+    code, _, out = validate(capsys, "--catalogue", "catalogue", "--format", "github")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::error file=catalogue/resources/stardist.yml,line=8,col=6::the URL "
+        "'https://github.com/stardist/stardist docs' contains a space (hint: remove it, or "
+        "write it as %2520 if the address really contains a space)"
+    )
+
+
+# --- the installed command, in a real process -------------------------------------------------
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).parent / "dl4mic-hub"
+    if not script.exists():
+        pytest.fail(f"the console script is not installed next to {sys.executable}")
+    return str(script)
+
+
+def test_console_script_exit_codes_and_no_traceback(
+    make_catalogue: Callable[..., Path], tmp_path: Path
+) -> None:
+    make_catalogue("not-a-mapping")
+    broken = subprocess.run(
+        [_console_script(), "validate", "--catalogue", "catalogue"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert broken.returncode == 1
+    assert "Traceback" not in broken.stderr
+    assert broken.stderr.splitlines() == [
+        *EXPECTED["not-a-mapping"].lines,
+        f"catalogue: {EXPECTED['not-a-mapping'].summary}",
+    ]
+    (tmp_path / "catalogue" / "glossary" / "epoch.yml").unlink()
+    fixed = subprocess.run(
+        [_console_script(), "validate", "--catalogue", "catalogue"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert fixed.returncode == 0
+    assert fixed.stderr == "catalogue: 4 entries checked, no problems found\n"
