@@ -21,8 +21,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:
+    # Text goes to stderr (human log); annotations to stdout, where GitHub Actions reads them.
+    stream = sys.stdout if fmt == "github" else sys.stderr
     for d in diagnostics:
-        print(d.format_github() if fmt == "github" else d.format_text(), file=sys.stderr if fmt == "text" else sys.stdout)
+        print(d.format_github() if fmt == "github" else d.format_text(), file=stream)
 
 
 def summarise(diagnostics: Sequence[Diagnostic]) -> str:
@@ -40,7 +42,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     result = validate_catalogue(args.catalogue)
     print_diagnostics(result.diagnostics, args.format)
     entries = sum(1 for _ in result.catalogue.all_entries())
-    print(f"{args.catalogue}: {entries} entries checked, {summarise(result.diagnostics)}", file=sys.stderr)
+    summary = summarise(result.diagnostics)
+    print(f"{args.catalogue}: {entries} entries checked, {summary}", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
@@ -130,7 +133,8 @@ def _register_site_commands(sub: SubParsers) -> None:
                        description="Serve one language of the site with live reload; pages are "
                        "rendered again whenever a catalogue file changes.")
     _add_site_options(p)
-    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="language to serve (default: fr)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr",
+                   help="language to serve (default: fr)")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                    help="address to serve on (default: %(default)s)")
     p.set_defaults(handler=cmd_serve)
