@@ -228,13 +228,19 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
      "a quote opened here is never closed",
      "add the closing quote at the end of the text"),
     ("", "flow sequence", True,
-     "a list opened with '[' here is not closed properly",
+     "the list '[' opened here is not closed properly",
      "separate the items with commas, end the list with ']' and put items containing "
      "':' or ',' in quotes"),
     ("", "flow mapping", True,
-     "a mapping opened with '{' here is not closed properly",
+     "the '{' opened here is not closed properly",
      "separate the fields with commas, end it with '}' and put text containing "
      "':' or ',' in quotes"),
+    ("another document", "", False,
+     "a second document starts here ('---'), but a file holds one entry",
+     "remove the '---' line, or move what follows to a file of its own"),
+    ("", "scanning an alias", True,
+     "a value starts with '*', which YAML reads as a reference to an anchor",
+     "put the text in quotes, e.g. \"*text*\""),
     ("undefined alias", "", False,
      "a value starts with '*', which YAML reads as a reference to an anchor",
      "put the text in quotes, e.g. \"*text*\""),
@@ -278,7 +284,7 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diag
     return error(
         Origin(display, line, col),
         f"the file contains an invisible control character (code {exc.character:#04x})",
-        "delete it and type the text again (it often comes with text pasted from a PDF)",
+        "delete it and type the text again; it often comes with text pasted from a PDF",
     )
 
 

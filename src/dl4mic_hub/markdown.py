@@ -13,12 +13,16 @@ from collections.abc import Iterator
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-# An HTML tag or comment; `<https://...>` autolinks do not match (':' follows the name).
-_HTML = re.compile(r"<!--|<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")
+# An HTML tag or comment; `<https://...>` autolinks do not match (':' follows the name), nor
+# does "a < b and c > d": as in CommonMark, no space may follow '<' or '</'.
+_HTML = re.compile(r"<!--|</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")
 # Inline link or image target: ](target) or ](<target>), with an optional title.
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\s*\)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
-_BARE_URL = re.compile(r"(?<![(<\[\w])(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
+# Reference definition `[label]: target`: Python-Markdown renders the links that use it.
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*<?([^\s>]+)>?", re.M)
+# "(https://...)" is common in prose; an inline link's target is found first (same start).
+_BARE_URL = re.compile(r"(?<![<\[\w])(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -47,10 +51,11 @@ def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield (target, line offset, column) for inline links, autolinks and bare URLs."""
+    """Yield (target, line offset, column) for inline links, autolinks, reference
+    definitions and bare URLs."""
     code_free = _blank_code(text)
     seen: set[int] = set()
-    for pattern in (_INLINE_LINK, _AUTOLINK, _BARE_URL):
+    for pattern in (_INLINE_LINK, _AUTOLINK, _REFERENCE, _BARE_URL):
         for match in pattern.finditer(code_free):
             start = match.start(1)
             if start in seen:
