@@ -126,12 +126,12 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
         keys = ctx.vocab_keys.get(name)
         if keys is None:
             yield _issue(
-                f"the vocabulary '{name}' does not exist",
+                f"uses the vocabulary '{name}', which does not exist",
                 f"create {ctx.vocab_folder}/{name}.yml",
             )
         elif instance not in keys:
             yield _issue(
-                f"unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
+                f"has an unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
                 f"{_did_you_mean(instance, keys)}known keys: " + ", ".join(keys),
             )
 
@@ -382,6 +382,10 @@ def _schema_diagnostics(
         choices = [str(c) for c in err.validator_value]
         message = f"'{field}' cannot be '{err.instance}'"
         hint = f"{_did_you_mean(str(err.instance), choices)}choose one of: {', '.join(choices)}"
+    elif keyword == "pattern" and "propertyNames" in err.absolute_schema_path:
+        origin = origin_at(data, [*path, err.instance], key=True) or origin
+        message = f"'{field}' has an invalid key '{err.instance}'"
+        hint = "write keys in lower case, with hyphens between words, e.g. deep-learning"
     elif keyword == "pattern":
         message = f"'{field}' has an invalid value '{err.instance}'"
         hint = err.schema.get("description") or f"it must match {err.validator_value}"
@@ -404,9 +408,7 @@ def _schema_diagnostics(
     elif keyword in ("minimum", "maximum"):
         message = f"'{field}' is out of range: {err.instance}"
         hint = err.schema.get("description", "")
-    elif keyword == "x-vocabulary":
-        message = f"'{field}' has an " + err.message
-    elif keyword == "x-i18n":
+    elif keyword in ("x-vocabulary", "x-i18n"):
         message = f"'{field}' {err.message}"
     elif keyword.startswith("x-"):
         message = err.message

@@ -1,0 +1,312 @@
+"""Validation rules (validate.py) and the schemas they come from.
+
+Whole-command behaviour per bad-input scenario is in test_cli_validate.py; here: URL rules,
+the library API, the schemas themselves and the `$schema` line of every catalogue file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from dl4mic_hub.diagnostics import Severity
+from dl4mic_hub.model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA
+from dl4mic_hub.validate import normalize_url, url_problem, validate_catalogue
+
+PROJECT = Path(__file__).resolve().parent.parent
+SCHEMAS = PROJECT / "src" / "dl4mic_hub" / "schemas"
+CATALOGUE = PROJECT / "catalogue"
+MINIMAL = PROJECT / "tests" / "fixtures" / "catalogues" / "minimal"
+
+# --- normalize_url ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("http://www.cellpose.org/", "https://cellpose.org"),
+        ("https://CellPose.org/", "https://cellpose.org"),
+        ("https://github.com/MouseLand/cellpose/", "https://github.com/MouseLand/cellpose"),
+        ("https://a.org/x?utm_source=news&utm_medium=mail", "https://a.org/x"),
+        ("https://a.org/x?fbclid=123&id=4", "https://a.org/x?id=4"),
+        ("https://a.org/x?b=2&a=1", "https://a.org/x?a=1&b=2"),
+        ("https://a.org:443/x", "https://a.org/x"),
+        ("http://a.org:80/x#", "https://a.org/x"),
+        ("https://a.org/#/", "https://a.org"),
+        (
+            "https://doi.org/10.1038/S41592-020-01018-X",
+            "https://dx.doi.org/10.1038/s41592-020-01018-x",
+        ),
+        ("  https://a.org/x ", "https://a.org/x"),
+    ],
+)
+def test_same_page_same_key(first: str, second: str) -> None:
+    assert normalize_url(first) == normalize_url(second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://github.com/MouseLand/Cellpose", "https://github.com/MouseLand/cellpose"),
+        ("https://a.org/x?id=4", "https://a.org/x?id=5"),
+        ("https://a.org:8080/x", "https://a.org/x"),
+        ("https://a.org/docs#install", "https://a.org/docs"),
+        ("https://a.org/x", "https://b.a.org/x"),
+    ],
+)
+def test_different_pages_different_keys(first: str, second: str) -> None:
+    assert normalize_url(first) != normalize_url(second)
+
+
+def test_doi_links_become_doi_keys() -> None:
+    assert normalize_url("https://doi.org/10.1038/S41592-020-01018-X") == (
+        "doi:10.1038/s41592-020-01018-x"
+    )
+
+
+# --- url_problem --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["https://a.org", "http://a.org/x?y=1#z", "https://a.org:8443/x", "https://a.org/%20x"]
+)
+def test_acceptable_urls(url: str) -> None:
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("", ("the URL is empty", "write the full address, starting with https://")),
+        (
+            "www.a.org/x",
+            (
+                "the URL 'www.a.org/x' is incomplete: it must start with https://",
+                "write it in full: https://www.a.org/x",
+            ),
+        ),
+        (
+            "a.org:8080/x",
+            (
+                "the URL 'a.org:8080/x' is incomplete: it must start with https://",
+                "write it in full: https://a.org:8080/x",
+            ),
+        ),
+        (
+            "localhost:8000",
+            (
+                "the URL 'localhost:8000' is incomplete: it must start with https://",
+                "write it in full: https://localhost:8000",
+            ),
+        ),
+        (
+            "JavaScript:alert(1)",
+            (
+                "URLs starting with 'javascript:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "data:text/html,<b>x</b>",
+            (
+                "URLs starting with 'data:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "file:///C:/images/cells.tif",
+            (
+                "URLs starting with 'file:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "mailto:aide@example.org",
+            (
+                "URLs starting with 'mailto:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "https://",
+            ("the URL 'https://' has no host name", "write it like https://example.org/page"),
+        ),
+        (
+            "https://a.org/deux mots",
+            (
+                "the URL 'https://a.org/deux mots' contains a space",
+                "remove it, or write it as %20 if the address really contains a space",
+            ),
+        ),
+        (
+            "https://a.org\n",
+            ("the URL 'https://a.org\n' has spaces around it", "remove the spaces"),
+        ),
+    ],
+)
+def test_url_problems(url: str, problem: tuple[str, str]) -> None:
+    assert url_problem(url) == problem
+
+
+# --- the library API ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(make_catalogue: Callable[..., Path]) -> Callable[..., Path]:
+    return make_catalogue
+
+
+def test_result_of_a_valid_catalogue(catalogue: Callable[..., Path]) -> None:
+    result = validate_catalogue(catalogue("minimal"))
+    assert result.ok
+    assert result.diagnostics == []
+    assert sorted(result.catalogue.by_id()) == [
+        "batch", "cellpose", "deep-learning-cheat-sheet", "fine-tuning-cellpose",
+    ]
+
+
+def test_warnings_do_not_make_a_catalogue_invalid(catalogue: Callable[..., Path]) -> None:
+    result = validate_catalogue(catalogue("untranslated-en"))
+    assert result.ok
+    assert (result.count(Severity.ERROR), result.count(Severity.WARNING)) == (0, 2)
+
+
+def test_errors_make_it_invalid_and_every_file_is_still_read(
+    catalogue: Callable[..., Path],
+) -> None:
+    result = validate_catalogue(catalogue("duplicate-id"))
+    assert not result.ok
+    assert len(result.catalogue.of_type("resource")) == 2
+
+
+def test_a_missing_vocabulary_is_reported_where_it_is_used(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("tasks: [segmentation]\n", "dims: [2d]\n"),
+        encoding="utf-8",
+    )
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/resources/cellpose.yml:20:8: error: 'dims' uses the vocabulary 'dims', which "
+        "does not exist (hint: create catalogue/vocab/dims.yml)"
+    ]
+
+
+def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path]) -> None:
+    root = catalogue("minimal")
+    (root / "vocab" / "tasks.yml").write_text(
+        "label: {fr: Tâches, en: Tasks}\nvalues:\n  segmentation: {label: {fr: S, en: S}}\n"
+        "  Deep_Learning: {label: {fr: A, en: D}}\n",
+        encoding="utf-8",
+    )
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/vocab/tasks.yml:4:3: error: 'values' has an invalid key 'Deep_Learning' "
+        "(hint: write keys in lower case, with hyphens between words, e.g. deep-learning)"
+    ]
+
+
+def test_links_inside_text_are_found_where_they_are_written(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    result = validate_catalogue(root)
+    found = result.catalogue.urls()
+    urls = [(url, o.line, o.col) for url, o, entry in found if entry.id == "cellpose"]
+    assert urls == [
+        # inside the folded (>-) descriptions: the second line of each text
+        ("https://cellpose.readthedocs.io/en/latest/", 11, 21),
+        ("https://cellpose.readthedocs.io/en/latest/", 14, 21),
+        ("https://www.cellpose.org/", 15, 6),
+        ("https://github.com/MouseLand/cellpose", 17, 25),
+    ]
+    lines = (root / "resources" / "cellpose.yml").read_text(encoding="utf-8").splitlines()
+    for url, line, col in urls:
+        assert lines[line - 1][col - 1 :].lstrip('"').startswith(url)
+
+
+# --- the schemas themselves ---------------------------------------------------------------------
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(SCHEMAS.glob("*.schema.json"))
+    }
+
+
+def _walk(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+@pytest.mark.parametrize("name", sorted(_schemas()))
+def test_every_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    schema = _schemas()[name]
+    assert schema.get("$schema") == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("name", sorted(_schemas()))
+def test_every_reference_in_a_schema_resolves(name: str) -> None:
+    registry = Registry().with_resources(
+        (other, Resource.from_contents(schema)) for other, schema in _schemas().items()
+    )
+    resolver = registry.resolver(base_uri=name)
+    refs = [value for key, value in _walk(_schemas()[name]) if key == "$ref"]
+    for ref in refs:
+        resolver.lookup(ref)  # raises on a dangling reference
+
+
+def test_every_vocabulary_named_in_a_schema_exists_in_the_catalogue() -> None:
+    named = {
+        value for schema in _schemas().values() for key, value in _walk(schema)
+        if key == "x-vocabulary"
+    }
+    assert named
+    vocab = CATALOGUE / VOCAB_FOLDER
+    assert sorted(name for name in named if not (vocab / f"{name}.yml").is_file()) == []
+
+
+# --- the `$schema` line of every catalogue file -------------------------------------------------
+
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+EXPECTED_SCHEMA = {t.folder: t.schema for t in ENTRY_TYPES} | {VOCAB_FOLDER: VOCAB_SCHEMA}
+
+
+def _catalogue_files() -> list[Path]:
+    files = [*CATALOGUE.rglob("*.yml"), *CATALOGUE.rglob("*.yaml"), *MINIMAL.rglob("*.yml")]
+    return sorted(files)
+
+
+@pytest.mark.parametrize(
+    "path", _catalogue_files(), ids=lambda p: p.relative_to(PROJECT).as_posix()
+)
+def test_catalogue_file_starts_with_its_schema_line(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    found = SCHEMA_LINE.match(first)
+    shown = path.relative_to(PROJECT)
+    assert found, f"{shown}:1:1: the first line must be '# yaml-language-server: $schema=...'"
+    target = (path.parent / found[1]).resolve()
+    assert target.is_file(), f"{shown}:1:1: {found[1]} does not exist"
+    assert target.parent == SCHEMAS
+    folder = path.parent.name
+    if path.parent.parent in (CATALOGUE, MINIMAL) and folder in EXPECTED_SCHEMA:
+        assert target.name == EXPECTED_SCHEMA[folder]
+
+
+def test_the_real_catalogue_has_files_to_check() -> None:
+    assert len(_catalogue_files()) > 20
