@@ -41,6 +41,7 @@ WARN_STATUSES = {
 }
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
+TIMEOUT_GRACE = 0.5  # seconds a host slot stays taken after a request timed out
 
 
 @dataclass
@@ -51,7 +52,9 @@ class Options:
     per_host: int = 4  # requests in flight to one host
     connect_timeout: float = 5.0
     timeout: float = 15.0  # read timeout: longest silence while waiting for the answer
-    deadline: float | None = None  # per URL, retries included; default 2 x timeout
+    # Per URL: time spent waiting for answers, retries included (pauses and backoff are not
+    # counted, they are ours or the server's choice). Default: twice the read timeout.
+    deadline: float | None = None
     retries: int = 2
     backoff: float = 1.0  # first retry delay; doubles each time, with jitter
     retry_after_cap: float = 60.0  # a longer Retry-After makes the URL a warning
@@ -306,6 +309,7 @@ class Checker:
 
         delayed: list[tuple[float, int, _Task]] = []  # (not_before, seq, task)
         seq = itertools.count()
+        releases: list[tuple[float, str]] = []  # (time, host): slots held after a timeout
         done: queue.Queue[tuple[_Task, str, _Seen, float]] = queue.Queue()
         running = 0
         remaining_tasks = len(tasks)
@@ -344,7 +348,9 @@ class Checker:
                     task.queued_at = now
                     if name not in order:
                         order.append(name)
-                wake = min([delayed[0][0]] if delayed else [now + 1.0])
+                while releases and releases[0][0] <= now:
+                    self.hosts[heapq.heappop(releases)[1]].running -= 1
+                wake = min([now + 1.0] + [q[0][0] for q in (delayed, releases) if q])
                 # Start what the caps allow, one request per host per round (interleaving).
                 started = True
                 while started and running < opts.concurrency:
@@ -382,7 +388,12 @@ class Checker:
                 while True:
                     task, name, seen, at = item
                     running -= 1
-                    self.hosts[name].running -= 1
+                    if seen.error == "timeout":
+                        # The server is probably still working on the abandoned request:
+                        # keep its slot a moment before sending that host more work.
+                        heapq.heappush(releases, (at + TIMEOUT_GRACE, name))
+                    else:
+                        self.hosts[name].running -= 1
                     self._handle(task, name, seen, at, finish, delayed, seq, order)
                     try:
                         item = done.get_nowait()
@@ -480,8 +491,10 @@ class Checker:
                 delay = seen.retry_after
                 host.paused_until = max(host.paused_until, now + delay)
                 task.waited += delay  # a pause the server asked for is not our slowness
-            elif status == 429:
-                host.paused_until = max(host.paused_until, now + delay)
+            else:
+                if status == 429:
+                    host.paused_until = max(host.paused_until, now + delay)
+                task.waited += delay  # the deadline bounds time spent waiting for answers
             deadline = task.deadline(opts.url_deadline)
             # A retry needs time left for a useful answer (a second, or the connect timeout).
             if (

@@ -13,6 +13,7 @@ binds loopback addresses.
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
@@ -35,6 +36,8 @@ class Stats:
     in_flight: int = 0
     max_in_flight: int = 0
     body_bytes_sent: int = 0
+    active: list[str] = field(default_factory=list)  # paths being answered now
+    at_peak: list[str] = field(default_factory=list)  # paths in flight at the highest count
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, path: str, method: str | None = None) -> int:
@@ -85,18 +88,38 @@ class _Handler(BaseHTTPRequestHandler):
             )
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+            stats.active.append(path)
+            if stats.in_flight == stats.max_in_flight:
+                stats.at_peak = list(stats.active)
             key = f"{self.command} {path}" if path.startswith("/methodflaky") else path
             self.server.counters[key] = self.server.counters.get(key, 0) + 1
             seen = self.server.counters[key]
         try:
-            if self.server.latency:
-                time.sleep(self.server.latency)
-            self._route(path, head, seen)
+            if self._wait(self.server.latency):
+                self._route(path, head, seen)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
             with stats.lock:
                 stats.in_flight -= 1
+                stats.active.remove(path)
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep, but stop as soon as the client hangs up (an abandoned request is no longer
+        in flight: the per-host measure counts what the client really has outstanding)."""
+        if seconds <= 0:
+            return True
+        readable, _, _ = select.select([self.connection], [], [], seconds)
+        if readable:
+            try:
+                if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    self.close_connection = True
+                    return False
+            except OSError:
+                self.close_connection = True
+                return False
+            time.sleep(max(0.0, seconds))  # pipelined data, not a hang-up: keep the delay
+        return True
 
     def _reply(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
         self.send_response(status)
@@ -147,8 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._reply(200, {"Content-Type": "text/html"}, b"<html>fine</html>")
         elif kind == "slow":  # /slow/<seconds>
-            time.sleep(float(args[0]))
-            self._reply(200, {}, b"late")
+            if self._wait(float(args[0])):
+                self._reply(200, {}, b"late")
         elif kind == "big":  # /big/<megabytes>: HEAD refused so the GET path is exercised
             if head:
                 self._reply(405, {"Allow": "GET"})
@@ -203,6 +226,14 @@ class FakeHost:
     def netloc(self) -> str:
         host, port = self._server.server_address[:2]
         return f"{host}:{port}"
+
+    def reset(self) -> None:
+        """Forget every request and counter (the next client sees the same faults afresh)."""
+        stats = self._server.stats
+        with stats.lock:
+            stats.hits.clear()
+            stats.max_in_flight = stats.body_bytes_sent = 0
+            self._server.counters.clear()
 
     def url(self, path: str) -> str:
         return f"http://{self.netloc}/{path.lstrip('/')}"
