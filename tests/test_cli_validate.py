@@ -327,43 +327,37 @@ def test_every_problem_is_reported_before_failing(
     ]
 
 
-def test_missing_catalogue_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, lines, _ = validate(capsys, "--catalogue", "catalog")
-    assert code == 1
-    assert lines == [
-        "catalog:1:1: error: the catalogue folder does not exist (hint: run the command from "
-        "the project folder or pass --catalogue DIR)",
-        "catalog: 0 entries checked, 1 error(s), 0 warning(s) in 1 file(s)",
-    ]
+WRONG_FOLDER_HINT = "(hint: run the command from the project folder or pass --catalogue DIR)"
 
 
-def test_catalogue_option_naming_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("catalog", f"catalog:1:1: error: the catalogue folder does not exist {WRONG_FOLDER_HINT}"),
+        (
+            "cellpose.yml",
+            f"cellpose.yml:1:1: error: the catalogue folder is a file, not a folder "
+            f"{WRONG_FOLDER_HINT}",
+        ),
+        # e.g. `--catalogue .` from the project folder: "0 entries, no problems" would be a lie
+        (
+            "docs",
+            "docs:1:1: error: this folder is not a catalogue: it has none of the folders "
+            "resources/, faq/, cheatsheets/, glossary/, vocab/ (hint: pass the catalogue folder "
+            "itself, e.g. --catalogue catalogue)",
+        ),
+    ],
+)
+def test_wrong_catalogue_folder(
+    given: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("cellpose.yml").write_text("id: cellpose\n", encoding="utf-8")
-    code, lines, _ = validate(capsys, "--catalogue", "cellpose.yml")
-    assert code == 1
-    assert lines[0] == (
-        "cellpose.yml:1:1: error: the catalogue folder is a file, not a folder (hint: run the "
-        "command from the project folder or pass --catalogue DIR)"
-    )
-
-
-def test_folder_that_is_not_a_catalogue_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # e.g. `--catalogue .` from the project folder: "0 entries, no problems" would be a lie
-    monkeypatch.chdir(tmp_path)
     Path("docs").mkdir()
-    code, lines, _ = validate(capsys, "--catalogue", "docs")
+    code, lines, _ = validate(capsys, "--catalogue", given)
     assert code == 1
-    assert lines[0] == (
-        "docs:1:1: error: this folder is not a catalogue: it has none of the folders "
-        "resources/, faq/, cheatsheets/, glossary/, vocab/ (hint: pass the catalogue folder "
-        "itself, e.g. --catalogue catalogue)"
-    )
+    assert lines == [expected, f"{given}: 0 entries checked, 1 error(s), 0 warning(s) in 1 file(s)"]
 
 
 def test_non_yaml_file_in_an_entry_folder_is_a_warning(
