@@ -180,3 +180,59 @@ def test_both_guides_have_the_same_structure_and_point_to_each_other() -> None:
     ]
     assert heading_levels[0] == heading_levels[1]
     assert len(_rows(fr)) == len(_rows(en))
+
+
+# --- local tooling the guides describe: pre-commit hook and editor schema mapping -----------
+
+
+def _precommit_hook() -> dict[str, Any]:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [repo] = config["repos"]
+    [hook] = repo["hooks"]
+    assert repo["repo"] == "local"  # nothing downloaded: the project's own validator
+    return hook
+
+
+@pytest.mark.parametrize(("scenario", "code"), [(None, 0), ("unknown-vocab-key", 1)])
+def test_precommit_hook_runs_the_validator(
+    scenario: str | None, code: int, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    hook = _precommit_hook()
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "catalogue")
+    if scenario:
+        shutil.copytree(FIXTURES / scenario, tmp_path / "catalogue", dirs_exist_ok=True)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(hook["entry"], shell=True, cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == code, result.stderr
+    assert "entries checked" in result.stderr
+
+
+def test_precommit_hook_runs_when_catalogue_or_schemas_change() -> None:
+    hook = _precommit_hook()
+    pattern = re.compile(hook["files"])
+    assert pattern.search("catalogue/resources/cellpose.yml")
+    assert pattern.search("catalogue/vocab/tasks.yml")
+    assert pattern.search("src/dl4mic_hub/schemas/resource.schema.json")
+    assert not pattern.search("README.md")
+    assert hook["pass_filenames"] is False  # cross-file checks need the whole catalogue
+
+
+def test_editor_settings_map_every_schema_to_its_files() -> None:
+    from dl4mic_hub.model import ENTRY_TYPES
+
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = settings["yaml.schemas"]
+    for schema in mapping:
+        assert (ROOT / schema).is_file(), schema
+    expected = {f"./src/dl4mic_hub/schemas/{t.schema}": f"catalogue/{t.folder}/*.yml"
+                for t in ENTRY_TYPES}
+    expected["./src/dl4mic_hub/schemas/vocabulary.schema.json"] = "catalogue/vocab/*.yml"
+    expected["./src/dl4mic_hub/schemas/linkcheck.schema.json"] = "catalogue/linkcheck.yml"
+    assert mapping == expected
