@@ -201,6 +201,17 @@ def test_a_missing_vocabulary_is_reported_where_it_is_used(
     ]
 
 
+def test_a_field_left_empty_says_so(catalogue: Callable[..., Path]) -> None:
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("url: https://www.cellpose.org/\n", "url:\n"), encoding="utf-8")
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/resources/cellpose.yml:15:5: error: 'url' must be text, not empty (hint: "
+        "write the value after 'url:' or delete the line)"
+    ]
+
+
 def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path]) -> None:
     root = catalogue("minimal")
     (root / "vocab" / "tasks.yml").write_text(

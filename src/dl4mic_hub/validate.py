@@ -377,6 +377,8 @@ def _schema_diagnostics(
             and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", err.instance.strip())
         ):
             hint = f"remove the quotes: {field}: {err.instance.strip()}"
+        if err.instance is None:  # `url:` with nothing after it
+            hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
         message = f"'{field}' must be {wanted}, not {got}"
     elif keyword == "enum":
         choices = [str(c) for c in err.validator_value]
