@@ -308,7 +308,7 @@ def built(site_dir: Path) -> dict[str, BuiltSite]:
             reader = _PageReader()
             reader.feed(page.read_text(encoding="utf-8"))
             hrefs.update(normalize_url(h) for h in reader.hrefs if h.startswith("http"))
-            texts.append(" ".join(reader.text))
+            texts.append("".join(reader.text))  # inline tags must not add spaces
         sites[lang] = BuiltSite(hrefs, comparable(" ".join(texts)))
     return sites
 
