@@ -29,6 +29,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def build_argv(catalogue: Path, site: Path, config: Path = CONFIG) -> list[str]:
+    return ["build", "--catalogue", str(catalogue), "--site-dir", str(site), "--config", str(config)]
+
+
 def html_pages(site: Path, lang: str) -> set[str]:
     return {p.relative_to(site / lang).as_posix() for p in (site / lang).rglob("*.html")}
 
@@ -101,17 +105,7 @@ def test_real_catalogue_has_no_fallbacks(real_site) -> None:  # type: ignore[no-
 
 
 def test_build_prints_fallback_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        [
-            "build",
-            "--catalogue",
-            str(SMALL),
-            "--site-dir",
-            str(tmp_path / "site"),
-            "--config",
-            str(CONFIG),
-        ]
-    )
+    code = main(build_argv(SMALL, tmp_path / "site"))
     err = capsys.readouterr().err
     assert code == 0
     # 6 fixed pages + one page per section (10) + one per resource (3)
@@ -126,36 +120,12 @@ def test_broken_catalogue_leaves_the_previous_site_untouched(tmp_path: Path) -> 
     catalogue = tmp_path / "catalogue"
     shutil.copytree(SMALL, catalogue)
     site = tmp_path / "site"
-    assert (
-        main(
-            [
-                "build",
-                "--catalogue",
-                str(catalogue),
-                "--site-dir",
-                str(site),
-                "--config",
-                str(CONFIG),
-            ]
-        )
-        == 0
-    )
+    assert main(build_argv(catalogue, site)) == 0
     before = tree_digest(site)
     broken = catalogue / "resources" / "alpha-tool.yml"
     broken.write_text(broken.read_text().replace("kind: tool", "kind: [tool"), encoding="utf-8")
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dl4mic_hub.cli",
-            "build",
-            "--catalogue",
-            str(catalogue),
-            "--site-dir",
-            str(site),
-            "--config",
-            str(CONFIG),
-        ],
+        [sys.executable, "-m", "dl4mic_hub.cli", *build_argv(catalogue, site)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -183,8 +153,6 @@ def test_failed_mkdocs_build_leaves_the_previous_site_untouched(tmp_path: Path) 
         encoding="utf-8",
     )
     (tmp_path / "overrides").symlink_to(ROOT / "overrides")
-    code = main(
-        ["build", "--catalogue", str(SMALL), "--site-dir", str(site), "--config", str(bad_config)]
-    )
+    code = main(build_argv(SMALL, site, bad_config))
     assert code == 1
     assert tree_digest(site) == before
