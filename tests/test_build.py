@@ -30,7 +30,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def build_argv(catalogue: Path, site: Path, config: Path = CONFIG) -> list[str]:
-    return ["build", "--catalogue", str(catalogue), "--site-dir", str(site), "--config", str(config)]
+    return ["build", "--catalogue", str(catalogue), "--site-dir", str(site),
+            "--config", str(config)]
 
 
 def html_pages(site: Path, lang: str) -> set[str]:
