@@ -230,11 +230,13 @@ def ask_missing(
     vocab_labels: Mapping[str, Mapping[str, str]],
     ask: Ask,
     say: Callable[[str], None],
+    catalogue_labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Ask in a terminal for the required fields (and a few useful optional ones) that have no
     value yet. A wrong answer is explained and asked again; an empty answer skips an optional
     field. ``vocab_labels`` maps a vocabulary name to ``{key: label}``."""
     values = dict(values)
+    catalogue_labels = catalogue_labels or {}  # vocabulary name → its own label, as a fallback
     vocab_keys = {name: list(labels) for name, labels in vocab_labels.items()}
     wanted = set(PROMPTED_OPTIONAL.get(entry_type.name, ()))
     for field in fields_of(entry_type):
@@ -245,8 +247,12 @@ def ask_missing(
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
         say("")
-        say(f"{field.name} ({'required' if field.required else 'optional, Enter to skip'}): "
-            f"{field.description}")
+        need = ("obligatoire / required" if field.required
+                else "facultatif, Entrée pour passer / optional, Enter to skip")
+        about = field.description
+        if not about and field.vocabulary in catalogue_labels:
+            about = catalogue_labels[field.vocabulary]
+        say(f"{field.name} ({need}): {about}".rstrip())
         if field.vocabulary:
             labels = vocab_labels.get(field.vocabulary, {})
             say("  " + ", ".join(f"{k} ({v})" for k, v in labels.items()))
@@ -505,7 +511,8 @@ def collect_values(
     if ask is not None:
         labels = {name: {k: v.label_of(k, LANGUAGES[0]) for k in v.terms}
                   for name, v in catalogue.vocabularies.items()}
-        values = ask_missing(entry_type, values, labels, ask, say)
+        names = {name: " / ".join(v.label.values()) for name, v in catalogue.vocabularies.items()}
+        values = ask_missing(entry_type, values, labels, ask, say, names)
     values = prepare_values(entry_type, values, today)
     missing = missing_required(fields, values)
     if missing:
