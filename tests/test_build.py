@@ -70,7 +70,10 @@ def test_real_catalogue_builds_two_complete_sites(real_site) -> None:  # type: i
     assert 'content="0; url=fr/"' in root and 'href="en/"' in root
     assert "Sitemap: https://example.org/hub/en/sitemap.xml" in (site / "robots.txt").read_text()
     sitemap = (site / "en" / "sitemap.xml").read_text(encoding="utf-8")
-    assert "https://example.org/hub/en/resources/cellpose/" in sitemap
+    assert "<loc>https://example.org/hub/en/resources/cellpose/</loc>" in sitemap
+    for hreflang, lang in (("fr", "fr"), ("en", "en"), ("x-default", "fr")):
+        assert (f'<xhtml:link rel="alternate" hreflang="{hreflang}" '
+                f'href="https://example.org/hub/{lang}/resources/cellpose/"/>') in sitemap
 
 
 def test_every_entry_type_is_represented(real_site) -> None:  # type: ignore[no-untyped-def]

@@ -75,6 +75,10 @@ def language_overrides(
         {"name": ui["language_name"][other], "link": f"{root_path}/{other}/", "lang": other}
         for other in LANGUAGES
     ]
+    # Per-page hreflang pairs go in the sitemap (overrides/sitemap.xml), French by default.
+    extra["sitemap_alternates"] = [
+        {"hreflang": other, "root": language_site_url(base_url, other)} for other in LANGUAGES
+    ] + [{"hreflang": "x-default", "root": language_site_url(base_url, LANGUAGES[0])}]
     return {
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
