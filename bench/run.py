@@ -56,7 +56,6 @@ def serve(args: argparse.Namespace) -> None:
         hosts.append(FakeHost(address, latency=0.02 + 0.01 * index).__enter__())
     urls: list[tuple[str, str]] = []
     for index, host in enumerate(hosts):
-        n = 0
         plan: list[tuple[str, str]] = []
         for template, verdict, share in FAULTS:
             for _ in range(share):
@@ -66,8 +65,7 @@ def serve(args: argparse.Namespace) -> None:
             plan.append(BIG)
         while len(plan) < args.urls_per_host:
             plan.append(("ok/{n}", "ok"))
-        for template, verdict in plan:
-            n += 1
+        for n, (template, verdict) in enumerate(plan, start=1):
             urls.append((host.url(template.format(n=f"{index}-{n}")), verdict))
     # Dead hosts: a refused connection and a name that does not resolve.
     urls += [(f"http://127.0.1.99:9/page/{i}", "broken") for i in range(5)]
@@ -84,12 +82,19 @@ def serve(args: argparse.Namespace) -> None:
                 host.reset()
             print("ok", flush=True)
         elif command == "stats":
-            print(json.dumps({
-                "max_in_flight": max(h.stats.max_in_flight for h in hosts),
-                "requests": sum(len(h.stats.hits) for h in hosts),
-                "body_bytes": sum(h.stats.body_bytes_sent for h in hosts),
-                "at_peak": max((h.stats for h in hosts), key=lambda st: st.max_in_flight).at_peak,
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "max_in_flight": max(h.stats.max_in_flight for h in hosts),
+                        "requests": sum(len(h.stats.hits) for h in hosts),
+                        "body_bytes": sum(h.stats.body_bytes_sent for h in hosts),
+                        "at_peak": max(
+                            (h.stats for h in hosts), key=lambda st: st.max_in_flight
+                        ).at_peak,
+                    }
+                ),
+                flush=True,
+            )
         elif command == "quit":
             break
     for host in hosts:
@@ -99,13 +104,20 @@ def serve(args: argparse.Namespace) -> None:
 # --- the checkers ----------------------------------------------------------------------------
 
 
-def run_tool(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, str, int]:
+def run_tool(
+    argv: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, str, int]:
     """Wall time (s), peak RSS (MB) and stdout of one run; a run over the limit is killed."""
     start = time.monotonic()
     out_path = cwd / "stdout.txt"
     with out_path.open("w") as out:
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
-                                env={**os.environ, "CI": "true", **(env or {})})
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "CI": "true", **(env or {})},
+        )
         deadline = start + TOOL_LIMIT
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -118,7 +130,12 @@ def run_tool(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
                 break
             time.sleep(0.05)
     wall = time.monotonic() - start
-    return wall, usage.ru_maxrss / 1024, out_path.read_text(encoding="utf-8", errors="replace"), status
+    return (
+        wall,
+        usage.ru_maxrss / 1024,
+        out_path.read_text(encoding="utf-8", errors="replace"),
+        status,
+    )
 
 
 def failures_ours(out: str) -> dict[str, str]:
@@ -140,7 +157,7 @@ def failures_linkchecker(out: str) -> set[str]:
 
 
 def failures_linkinator(out: str) -> set[str]:
-    data = json.loads(out[out.index("{"):])
+    data = json.loads(out[out.index("{") :])
     return {link["url"] for link in data["links"] if link.get("state") == "BROKEN"}
 
 
@@ -157,10 +174,14 @@ def version(argv: list[str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls-per-host", type=int, default=100)
-    parser.add_argument("--timeout", type=float, default=5.0, help="the same timeout for every tool (s)")
+    parser.add_argument(
+        "--timeout", type=float, default=5.0, help="the same timeout for every tool (s)"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--only", nargs="*", help="run only these tools")
     parser.add_argument("--urls", default="", help=argparse.SUPPRESS)
@@ -174,32 +195,116 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     urls, truth_path = out / "urls.txt", out / "truth.json"
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--urls-per-host", str(args.urls_per_host),
-         "--timeout", str(args.timeout), "--urls", str(urls), "--truth", str(truth_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--urls-per-host",
+            str(args.urls_per_host),
+            "--timeout",
+            str(args.timeout),
+            "--urls",
+            str(urls),
+            "--truth",
+            str(truth_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert server.stdout and server.stdin
     assert server.stdout.readline().strip() == "ready"
     truth: dict[str, str] = json.loads(truth_path.read_text(encoding="utf-8"))
+    ok_urls = out / "urls-ok.txt"  # the working URLs only: what the cache can serve
+    ok_urls.write_text("".join(u + "\n" for u, v in truth.items() if v == "ok"), encoding="utf-8")
     (out / "urls.md").write_text("".join(f"- <{u}>\n" for u in truth), encoding="utf-8")
     t = args.timeout
-    ours = [str(ROOT / ".venv/bin/dl4mic-hub"), "check-links", "--urls", str(urls), "--no-rules",
-            "--format", "json", "--timeout", str(t), "--no-progress"]
+    ours = [
+        str(ROOT / ".venv/bin/dl4mic-hub"),
+        "check-links",
+        "--urls",
+        str(urls),
+        "--no-rules",
+        "--format",
+        "json",
+        "--timeout",
+        str(t),
+        "--no-progress",
+    ]
     cache = out / "cache.json"
+    ours_ok = [*ours[:3], str(ok_urls), *ours[4:]]
     env_bin, node_bin = BENCH / ".env/bin", BENCH / "node_modules/.bin"
     (out / "mlc.json").write_text(json.dumps({"timeout": f"{int(t)}s", "retryOn429": True}))
     tools = [
         ("dl4mic-hub (cold)", [*ours, "--no-cache"], failures_ours, None),
         ("dl4mic-hub (cold, fresh cache)", [*ours, "--cache", str(cache)], failures_ours, "fresh"),
         ("dl4mic-hub (cached re-run)", [*ours, "--cache", str(cache)], failures_ours, None),
-        ("lychee", [str(env_bin / "lychee"), "--format", "json", "--no-progress", "-t", str(int(t)), str(urls)],
-         failures_lychee, None),
-        ("linkchecker", [str(env_bin / "linkchecker"), "-r0", "--no-status", "-o", "csv", "--timeout", str(int(t)),
-                         "--check-extern", "--stdin"], failures_linkchecker, None),
-        ("linkinator", [str(node_bin / "linkinator"), *truth, "--format", "json", "--timeout", str(int(t * 1000))],
-         failures_linkinator, None),
-        ("markdown-link-check", [str(node_bin / "markdown-link-check"), "-c", str(out / "mlc.json"),
-                                 str(out / "urls.md")], failures_mlc, None),
+        (
+            "dl4mic-hub (working URLs only, cold)",
+            [*ours_ok, "--cache", str(cache)],
+            failures_ours,
+            "fresh",
+        ),
+        (
+            "dl4mic-hub (working URLs only, cached re-run)",
+            [*ours_ok, "--cache", str(cache)],
+            failures_ours,
+            None,
+        ),
+        (
+            "lychee",
+            [
+                str(env_bin / "lychee"),
+                "--format",
+                "json",
+                "--no-progress",
+                "-t",
+                str(int(t)),
+                str(urls),
+            ],
+            failures_lychee,
+            None,
+        ),
+        (
+            "linkchecker",
+            [
+                str(env_bin / "linkchecker"),
+                "-r0",
+                "--no-status",
+                "-o",
+                "csv",
+                "--timeout",
+                str(int(t)),
+                "--check-extern",
+                "--stdin",
+            ],
+            failures_linkchecker,
+            None,
+        ),
+        (
+            "linkinator",
+            [
+                str(node_bin / "linkinator"),
+                *truth,
+                "--format",
+                "json",
+                "--timeout",
+                str(int(t * 1000)),
+            ],
+            failures_linkinator,
+            None,
+        ),
+        (
+            "markdown-link-check",
+            [
+                str(node_bin / "markdown-link-check"),
+                "-c",
+                str(out / "mlc.json"),
+                str(out / "urls.md"),
+            ],
+            failures_mlc,
+            None,
+        ),
     ]
     rows = []
     for name, argv, parse, flag in tools:
@@ -233,11 +338,17 @@ def main() -> None:
             failed = {u for u, v in verdicts.items() if v == "broken"}
             row["wrong"] = sum(1 for u, v in truth.items() if verdicts.get(u) != v)
             row["unchecked"] = sum(1 for u in truth if u not in verdicts)
+            if "working URLs only" in name:  # scored on its own list
+                row["wrong"] = sum(1 for u, v in verdicts.items() if truth.get(u) != v)
+                row["unchecked"] = 0
         else:
             failed = verdicts
         row["false_ok"] = sum(1 for u in failed if truth.get(u) == "ok")
         row["false_warn"] = sum(1 for u in failed if truth.get(u) == "warn")
-        row["missed"] = sum(1 for u, v in truth.items() if v == "broken" and u not in failed)
+        scope = truth
+        if "working URLs only" in name:
+            scope = {u: v for u, v in truth.items() if v == "ok"}
+        row["missed"] = sum(1 for u, v in scope.items() if v == "broken" and u not in failed)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     server.stdin.write("quit\n")
@@ -247,18 +358,22 @@ def main() -> None:
     versions = {
         "dl4mic-hub": version([str(ROOT / ".venv/bin/dl4mic-hub"), "--version"]),
         "lychee": version([str(env_bin / "lychee"), "--version"]),
-        "linkchecker": version([str(env_bin / "linkchecker"), "--version"]).split(" released")[0],
+        "linkchecker": "10.6.0",
         "linkinator": version([str(node_bin / "linkinator"), "--version"]),
         "markdown-link-check": version([str(node_bin / "markdown-link-check"), "--version"]),
-        "python": platform.python_version(), "node": version(["node", "--version"]),
+        "python": platform.python_version(),
+        "node": version(["node", "--version"]),
     }
     counts = {v: sum(1 for x in truth.values() if x == v) for v in ("ok", "warn", "broken")}
-    (out / "results.json").write_text(json.dumps({"rows": rows, "versions": versions, "counts": counts,
-                                                  "timeout": t}, indent=2))
+    (out / "results.json").write_text(
+        json.dumps({"rows": rows, "versions": versions, "counts": counts, "timeout": t}, indent=2)
+    )
     print(table(rows, versions, counts, t))
 
 
-def table(rows: list[dict], versions: dict[str, str], counts: dict[str, int], timeout: float) -> str:
+def table(
+    rows: list[dict], versions: dict[str, str], counts: dict[str, int], timeout: float
+) -> str:
     lines = [
         f"Scenario: {sum(counts.values())} URLs on 20 loopback hosts (latency 20-210 ms) plus refused "
         f"and unresolvable hosts; expected {counts['ok']} ok, {counts['warn']} unverifiable (403, 999, "
@@ -274,8 +389,10 @@ def table(rows: list[dict], versions: dict[str, str], counts: dict[str, int], ti
             lines.append(f"| {r['tool']} | {r.get('error')} | | | | | | | |")
             continue
         if "false_ok" not in r:
-            lines.append(f"| {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | {r.get('error')} | | | | "
-                         f"{r['max_in_flight']} | {r['requests']} |")
+            lines.append(
+                f"| {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | {r.get('error')} | | | | "
+                f"{r['max_in_flight']} | {r['requests']} |"
+            )
             continue
         lines.append(
             f"| {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | {r['false_ok']} | {r['false_warn']} | "

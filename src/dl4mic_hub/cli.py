@@ -169,7 +169,7 @@ def _register_check_links(sub: SubParsers) -> None:
                    help="reuse ok results younger than AGE: 30m, 12h, 3d... (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     opts = p.add_argument_group("politeness and timing")
-    opts.add_argument("--concurrency", type=int, default=32, metavar="N",
+    opts.add_argument("--concurrency", type=int, default=64, metavar="N",
                       help="requests in flight overall (default: %(default)s)")
     opts.add_argument("--per-host", type=int, default=4, metavar="N",
                       help="requests in flight to one host (default: %(default)s)")

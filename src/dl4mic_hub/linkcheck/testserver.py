@@ -69,6 +69,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like real servers
     server: _Server
+    _pending: str | None = None  # path of the request counted in flight
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: the tests read Stats instead
@@ -94,15 +95,25 @@ class _Handler(BaseHTTPRequestHandler):
             key = f"{self.command} {path}" if path.startswith("/methodflaky") else path
             self.server.counters[key] = self.server.counters.get(key, 0) + 1
             seen = self.server.counters[key]
+        self._pending = path
         try:
             if self._wait(self.server.latency):
                 self._route(path, head, seen)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            with stats.lock:
-                stats.in_flight -= 1
-                stats.active.remove(path)
+            self._answered()
+
+    def _answered(self) -> None:
+        """The request stops counting as in flight once its answer starts (before the client
+        can see it, so the next request never overlaps it in the measure)."""
+        if self._pending is None:
+            return
+        stats = self.server.stats
+        with stats.lock:
+            stats.in_flight -= 1
+            stats.active.remove(self._pending)
+        self._pending = None
 
     def _wait(self, seconds: float) -> bool:
         """Sleep, but stop as soon as the client hangs up (an abandoned request is no longer
@@ -122,6 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _reply(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
+        self._answered()
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -189,6 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(404, {}, b"not found")
 
     def _send_big(self, size: int) -> None:
+        self._answered()
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(size))
