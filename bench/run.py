@@ -375,13 +375,14 @@ def table(
     rows: list[dict], versions: dict[str, str], counts: dict[str, int], timeout: float
 ) -> str:
     lines = [
-        f"Scenario: {sum(counts.values())} URLs on 20 loopback hosts (latency 20-210 ms) plus refused "
-        f"and unresolvable hosts; expected {counts['ok']} ok, {counts['warn']} unverifiable (403, 999, "
-        f"slower than the timeout), {counts['broken']} broken. Timeout {timeout:g} s for every tool; "
-        f"machine: {os.cpu_count()} cores.",
+        f"Scenario: {sum(counts.values())} URLs on 20 loopback hosts (latency 20-210 ms) plus "
+        f"refused and unresolvable hosts; expected {counts['ok']} ok, {counts['warn']} "
+        f"unverifiable (403, 999, slower than the timeout), {counts['broken']} broken. "
+        f"Timeout {timeout:g} s for every tool; machine: {os.cpu_count()} cores.",
         "",
-        "| tool | wall time (s) | peak memory (MB) | false alarms on working URLs | alarms on unverifiable "
-        "URLs | missed breakage | wrong verdicts (3-way) | max in flight per host | requests |",
+        "| tool | wall time (s) | peak memory (MB) | false alarms on working URLs "
+        "| alarms on unverifiable URLs | missed breakage | wrong verdicts (3-way) "
+        "| max in flight per host | requests |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -395,8 +396,9 @@ def table(
             )
             continue
         lines.append(
-            f"| {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | {r['false_ok']} | {r['false_warn']} | "
-            f"{r['missed']} | {r.get('wrong', '—')} | {r['max_in_flight']} | {r['requests']} |"
+            f"| {r['tool']} | {r['wall']:.1f} | {r['rss']:.0f} | {r['false_ok']} "
+            f"| {r['false_warn']} | {r['missed']} | {r.get('wrong', '—')} "
+            f"| {r['max_in_flight']} | {r['requests']} |"
         )
     lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items())]
     return "\n".join(lines)
