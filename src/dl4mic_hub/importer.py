@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, Origin, warning
-from .markdown import _blank_code, iter_links, scheme_of
+from .markdown import blank_code, iter_links, scheme_of
 from .validate import normalize_url, url_problem
 
 DRAFT_NOTICE = (
@@ -298,7 +298,7 @@ def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
     """Read a Markdown list into links, FAQ questions and findings (with line numbers)."""
     result = ParsedList()
     locate = _Locator(text)
-    code_free = _blank_code(text)
+    code_free = blank_code(text)
     blocks = list(_blocks(text))
     section = ""
     in_faq = False

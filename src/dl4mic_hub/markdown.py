@@ -27,7 +27,7 @@ _BARE_URL = re.compile(r"(?<![<\[\w])(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
-def _blank_code(text: str) -> str:
+def blank_code(text: str) -> str:
     """Replace code blocks and spans by spaces of the same length (positions stay valid)."""
 
     def blank(match: re.Match[str]) -> str:
@@ -45,7 +45,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (the tag as written, line offset, column) for each raw HTML tag or comment."""
-    for match in _HTML.finditer(_blank_code(text)):
+    for match in _HTML.finditer(blank_code(text)):
         line_offset, col = _position(text, match.start())
         yield text[match.start() : match.end()], line_offset, col
 
@@ -53,7 +53,7 @@ def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
 def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (target, line offset, column) for inline links, autolinks, reference
     definitions and bare URLs."""
-    code_free = _blank_code(text)
+    code_free = blank_code(text)
     seen: set[int] = set()
     for pattern in (_INLINE_LINK, _AUTOLINK, _REFERENCE, _BARE_URL):
         for match in pattern.finditer(code_free):

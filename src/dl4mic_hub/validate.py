@@ -316,7 +316,7 @@ def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
     return {key: test["const"] for key, test in tests.items() if "const" in test}
 
 
-def _schema_diagnostics(
+def schema_diagnostics(
     err: ValidationError, data: Any, display: str, root: dict[str, Any]
 ) -> Iterator[Diagnostic]:
     path = list(err.absolute_path)
@@ -498,7 +498,7 @@ def validate_catalogue(root: Any) -> ValidationResult:
             schemas[schema_name], registry=registry, format_checker=FormatChecker()
         )
         for err in _best_errors(list(validator.iter_errors(data))):
-            diagnostics.extend(_schema_diagnostics(err, data, display, schemas[schema_name]))
+            diagnostics.extend(schema_diagnostics(err, data, display, schemas[schema_name]))
 
     for file in loaded:
         if file.data is None:

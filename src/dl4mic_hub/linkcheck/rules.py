@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from ..diagnostics import Diagnostic, Origin, error, warning
 from ..load import LocatedDict, load_yaml_file, origin_at
-from ..validate import _schema_diagnostics, load_schemas
+from ..validate import load_schemas, schema_diagnostics
 
 RULES_FILE = "linkcheck.yml"
 RULES_SCHEMA = "linkcheck.schema.json"
@@ -117,7 +117,7 @@ def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[
                 )
             )
             continue
-        problems.extend(_schema_diagnostics(err, data, display, schema))
+        problems.extend(schema_diagnostics(err, data, display, schema))
     if problems:
         return HostRules(path=display), sorted(set(problems), key=lambda d: (d.origin, d.message))
     rules: list[Rule] = []
