@@ -121,3 +121,16 @@ def test_navigation_is_translated(rendered) -> None:  # type: ignore[no-untyped-
 def test_escape_cell_and_sort_key() -> None:
     assert escape_cell("a | b\nc") == "a \\| b c"
     assert sorted(["Zèbre", "écran", "Alpha"], key=sort_key) == ["Alpha", "écran", "Zèbre"]
+
+
+def test_section_offers_filters_for_the_facets_its_entries_use(rendered) -> None:  # type: ignore[no-untyped-def]
+    page = rendered.pages["en"]["sections/tools.md"]
+    # Hidden until the script runs: without JavaScript the reader just sees every table.
+    assert '<form class="dl-filters" hidden' in page
+    assert '<select name="dims">' in page and '<option value="3d">3D</option>' in page
+    assert '<option value="2d-t">' not in page  # no entry of the section is 2D + time
+    assert '<select name="platforms">' in page and '<option value="fiji">' in page
+    assert 'data-status="{shown} of {total} entries shown"' in page
+    row = next(line for line in page.splitlines() if "alpha-tool.md" in line)
+    assert ('<span class="dl-row" data-level="beginner" data-dims="2d" data-platforms="fiji" '
+            'data-access="open-source" data-content_language="en"></span>') in row

@@ -96,6 +96,23 @@ def entry_page(entry: Entry) -> str:
     return f"{page[entry.type.name]}#{entry.id}"
 
 
+# Facets a section page can filter on: entry field → vocabulary.
+FILTER_FACETS = {
+    "level": "levels",
+    "dims": "dims",
+    "platforms": "platforms",
+    "access": "access",
+    "content_language": "languages",
+}
+
+
+def _facet_keys(entry: Entry, facet: str) -> list[str]:
+    value = entry.get(facet)
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value or []]
+
+
 class PageContext:
     """What a template sees for one page in one language: texts, labels and links."""
 
@@ -184,6 +201,27 @@ class PageContext:
 
     def edit_url(self, entry: Entry) -> str:
         return f"{self.site.repo_url}/edit/main/{entry.source_path}"
+
+    def filter_facets(
+        self, entries: Iterable[Entry]
+    ) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The filters offered above a section's tables: (facet, label, [(key, label)]) for
+        every facet some entry of the section uses, values in vocabulary order."""
+        entries = list(entries)
+        offered = []
+        for facet, vocab in FILTER_FACETS.items():
+            used = {key for entry in entries for key in _facet_keys(entry, facet)}
+            if used:
+                values = [(key, self.label(vocab, key))
+                          for key in self.site.catalogue.vocabularies[vocab].terms if key in used]
+                offered.append((facet, self.vocab_title(vocab), values))
+        return offered
+
+    def facet_data(self, entry: Entry) -> str:
+        """``data-*`` attributes carrying an entry's facet keys, read by the filter script."""
+        return " ".join(
+            f'data-{facet}="{" ".join(_facet_keys(entry, facet))}"' for facet in FILTER_FACETS
+        )
 
     def facets(self, entry: Entry) -> list[str]:
         """Short facet labels shown in lists: dimensions, platforms, level, access."""
@@ -285,6 +323,7 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
                 section=key,
                 groups=ordered,
                 count=len(members),
+                members=members,
             )
         for entry in resources:
             path = entry_page(entry)

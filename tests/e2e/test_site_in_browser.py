@@ -106,3 +106,52 @@ def test_root_sends_visitors_to_french(page: Page, site_url: str, local_only: li
     page.goto(site_url)
     expect(page).to_have_url(f"{site_url}fr/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def visible_rows(page: Page) -> list[dict[str, str]]:
+    return page.locator("tr:not([hidden]) .dl-row").evaluate_all(
+        "markers => markers.filter(m => m.closest('table').closest('[hidden]') === null)"
+        ".map(m => ({level: m.dataset.level, dims: m.dataset.dims,"
+        " title: m.closest('tr').querySelector('a').textContent}))"
+    )
+
+
+def test_facet_filters_combine_and_live_in_the_url(page: Page, site_url: str,
+                                                   local_only: list[str]) -> None:
+    page.goto(f"{site_url}en/sections/tools/")
+    total = page.locator(".dl-row").count()
+    expect(page.locator("form.dl-filters")).to_be_visible()
+    page.select_option("form.dl-filters select[name=level]", "beginner")
+    page.select_option("form.dl-filters select[name=dims]", "3d")
+    expect(page).to_have_url(f"{site_url}en/sections/tools/?level=beginner&dims=3d")
+    rows = visible_rows(page)
+    assert 0 < len(rows) < total
+    assert all(r["level"] == "beginner" and "3d" in r["dims"].split() for r in rows), rows
+    expect(page.locator(".dl-filter-status")).to_have_text(f"{len(rows)} of {total} entries shown")
+
+    # The filtered view can be shared: opening its URL restores it.
+    page.goto(f"{site_url}en/sections/tools/?level=beginner&dims=3d")
+    assert visible_rows(page) == rows
+
+    page.locator("form.dl-filters button[type=reset]").click()
+    expect(page.locator(".dl-filter-status")).to_have_text(f"{total} of {total} entries shown")
+    expect(page).to_have_url(f"{site_url}en/sections/tools/")
+    assert local_only == []
+
+
+def test_word_filter_and_no_match_message(page: Page, site_url: str,
+                                          local_only: list[str]) -> None:
+    page.goto(f"{site_url}fr/")
+    # Reached through instant navigation: the script must still set the form up.
+    page.locator(".md-content a[href$='sections/tools/']").first.click()
+    expect(page.locator("form.dl-filters")).to_be_visible()
+    page.locator("form.dl-filters input[name=q]").press_sequentially("napari")
+    titles = [r["title"] for r in visible_rows(page)]
+    assert "napari" in titles
+    page.locator("form.dl-filters input[name=q]").fill("zzzz-nothing")
+    page.locator("form.dl-filters input[name=q]").dispatch_event("input")
+    expect(page.locator(".dl-filter-status")).to_have_text(
+        "Aucune fiche ne correspond à ces filtres.")
+    assert visible_rows(page) == []
+    # Empty task groups disappear with their headings.
+    expect(page.locator(".md-content h2:not([hidden])")).to_have_count(0)
