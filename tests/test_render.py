@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dl4mic_hub.render import escape_cell, render_site, sort_key
+from dl4mic_hub.render import escape_cell, render_site, sort_key, strip_links
 from dl4mic_hub.validate import validate_catalogue
 
 SMALL = Path(__file__).parent / "fixtures" / "render" / "small"
@@ -134,3 +134,9 @@ def test_section_offers_filters_for_the_facets_its_entries_use(rendered) -> None
     row = next(line for line in page.splitlines() if "alpha-tool.md" in line)
     assert ('<span class="dl-row" data-level="beginner" data-dims="2d" data-platforms="fiji" '
             'data-access="open-source" data-content_language="en"></span>') in row
+
+
+def test_link_labels_keep_only_the_text_of_nested_links() -> None:
+    question = "About [episode 1, video 4](https://www.youtube.com/watch?v=x&index=6): why?"
+    assert strip_links(question) == "About episode 1, video 4: why?"
+    assert strip_links("[a (b)](https://example.org/a_(b)) ![logo](logo.png)") == "a (b) logo"

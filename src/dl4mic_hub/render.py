@@ -9,6 +9,7 @@ deterministic: entries are sorted, nothing depends on the clock or on dict order
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,6 +77,14 @@ def _environment() -> Environment:
 def escape_cell(text: str) -> str:
     """Make inline Markdown safe inside a table cell (pipes and line breaks end cells)."""
     return " ".join(str(text).replace("|", "\\|").split())
+
+
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\))?[^()\s]*(?:\s+\"[^\"]*\")?\)")
+
+
+def strip_links(text: str) -> str:
+    """Markdown inline text without its links and images (their text stays)."""
+    return _MD_LINK.sub(r"\1", text)
 
 
 def escape_link_text(text: str) -> str:
@@ -171,8 +180,9 @@ class PageContext:
         return self.text(entry, _NAME_FIELD.get(entry.type.name, "title"))
 
     def name(self, entry: Entry) -> str:
-        """The entry's name as plain text, for link labels."""
-        return self.plain(entry, _NAME_FIELD.get(entry.type.name, "title"))
+        """The entry's name for link labels: a link cannot contain links, so any link inside
+        (a FAQ question may cite a video) keeps only its text."""
+        return strip_links(self.plain(entry, _NAME_FIELD.get(entry.type.name, "title")))
 
     # --- vocabularies --------------------------------------------------------------------------
     def label(self, vocab: str, key: str) -> str:
