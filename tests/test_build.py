@@ -68,6 +68,7 @@ def test_real_catalogue_builds_two_complete_sites(real_site) -> None:  # type: i
     assert '<html lang="en"' in (site / "en" / "index.html").read_text(encoding="utf-8")
     root = (site / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=fr/"' in root and 'href="en/"' in root
+    assert 'href="/hub/fr/assets/' in (site / "404.html").read_text(encoding="utf-8")
     assert "Sitemap: https://example.org/hub/en/sitemap.xml" in (site / "robots.txt").read_text()
     sitemap = (site / "en" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/hub/en/resources/cellpose/</loc>" in sitemap

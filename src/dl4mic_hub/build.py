@@ -264,6 +264,9 @@ def build_site(
         (new_site / "index.html").write_text(root_index(base_url), encoding="utf-8")
         (new_site / "robots.txt").write_text(robots_txt(base_url), encoding="utf-8")
         (new_site / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve as is
+        # GitHub Pages answers unknown addresses with the root 404.html; Material's links in it
+        # are absolute, so the primary language's page works there.
+        shutil.copyfile(new_site / LANGUAGES[0] / "404.html", new_site / "404.html")
         if docs_dir is not None:
             if docs_dir.exists():
                 shutil.rmtree(docs_dir)
