@@ -124,7 +124,7 @@ def _build_one_language(
 
 
 def read_base_config(config_file: Path) -> dict[str, Any]:
-    from mkdocs.utils import yaml_load
+    from mkdocs.utils.yaml import yaml_load
 
     with config_file.open(encoding="utf-8") as handle:
         data = yaml_load(handle)

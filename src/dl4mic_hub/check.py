@@ -171,8 +171,9 @@ def suggest_archive(result: Result, api: str, timeout: float) -> str | None:
     except (requests.RequestException, ValueError):
         return None
     closest = (data.get("archived_snapshots") or {}).get("closest") or {}
-    if closest.get("available") and isinstance(closest.get("url"), str):
-        return closest["url"]
+    url = closest.get("url")
+    if closest.get("available") and isinstance(url, str):
+        return url
     return None
 
 

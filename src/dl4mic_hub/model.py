@@ -162,8 +162,8 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
     if isinstance(values, dict):
         for key, term in values.items():
             term = term if isinstance(term, dict) else {}
-            label = term.get("label") if isinstance(term.get("label"), dict) else {}
-            desc = term.get("description") if isinstance(term.get("description"), dict) else {}
+            label = term["label"] if isinstance(term.get("label"), dict) else {}
+            desc = term["description"] if isinstance(term.get("description"), dict) else {}
             terms[str(key)] = VocabTerm(
                 key=str(key),
                 label={k: str(v) for k, v in label.items()},

@@ -193,7 +193,9 @@ def find_url_owner(catalogue: Catalogue, url: str) -> tuple[Entry, Origin] | Non
     it is written; compared as the validator does (``normalize_url``)."""
     wanted = normalize_url(url)
     for entry in catalogue.all_entries():
-        candidates = [("url",)] if isinstance(entry.get("url"), str) else []
+        candidates: list[tuple[str | int, ...]] = (
+            [("url",)] if isinstance(entry.get("url"), str) else []
+        )
         for index, link in enumerate(entry.get("links") or []):
             if isinstance(link, dict) and isinstance(link.get("url"), str):
                 candidates.append(("links", index, "url"))
@@ -250,7 +252,7 @@ def ask_missing(
         need = ("obligatoire / required" if field.required
                 else "facultatif, Entrée pour passer / optional, Enter to skip")
         about = field.description
-        if not about and field.vocabulary in catalogue_labels:
+        if not about and field.vocabulary and field.vocabulary in catalogue_labels:
             about = catalogue_labels[field.vocabulary]
         say(f"{field.name} ({need}): {about}".rstrip())
         if field.vocabulary:
@@ -392,7 +394,7 @@ def render_entry(
             ))
         if field.choices:
             out.extend(_comment(f"One of: {', '.join(field.choices)}"))
-        if has and field.shape == "i18n":
+        if has and field.shape == "i18n" and isinstance(value, dict):
             missing = [lang for lang in LANGUAGES if not value.get(lang)]
             present = {lang: value[lang] for lang in LANGUAGES if value.get(lang)}
             text = _dump(field.name, present)

@@ -103,8 +103,8 @@ class _Context:
 
 def _issue(message: str, hint: str = "", origin: Origin | None = None) -> ValidationError:
     err = ValidationError(message)
-    err.hint = hint  # type: ignore[attr-defined]
-    err.origin = origin  # type: ignore[attr-defined]
+    err.hint = hint  # type: ignore[attr-defined,unused-ignore]
+    err.origin = origin  # type: ignore[attr-defined,unused-ignore]
     return err
 
 
@@ -363,7 +363,7 @@ def schema_diagnostics(
     if keyword == "type":
         value = err.validator_value
         expected = value if isinstance(value, list) else [value]
-        wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
+        wanted = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in expected)
         got = _type_of(err.instance)
         if "object" in expected and _describe_i18n(err.schema):
             hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
