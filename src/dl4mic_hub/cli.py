@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity, UserError
@@ -77,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+if TYPE_CHECKING:  # argparse's class is generic for type checkers only
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 # --- build / serve (stage: render + build) -----------------------------------------------------
