@@ -123,6 +123,36 @@ def test_reply_slower_than_the_timeout_is_a_warning_within_the_deadline(host: Fa
     assert time.monotonic() - start < 2.0
 
 
+def test_lone_slow_url_is_retried_before_the_warning(host: FakeHost) -> None:
+    result = check(host.url("slow/3"), timeout=0.3, deadline=1.0)
+    # Nothing else tells whether the host or the page is slow: one retry within the deadline.
+    assert result.attempts == 2 and host.stats.count("/slow/3") == 2
+
+
+def test_slow_page_on_a_host_that_answers_others_is_not_retried(host: FakeHost) -> None:
+    urls = [host.url("slow/3")] + [host.url(f"ok/{i}") for i in range(3)]
+    start = time.monotonic()
+    results = Checker(Options(**{**FAST, "timeout": 0.3, "deadline": 5.0})).run(urls)
+    slow = results[host.url("slow/3")]
+    assert slow.verdict == "warn" and slow.attempts == 1 and "not retried" in slow.reason
+    assert host.stats.count("/slow/3") == 1
+    assert time.monotonic() - start < 1.5  # one read timeout, not the deadline
+
+
+def test_999_is_a_warning_at_once_not_a_retried_server_error(host: FakeHost) -> None:
+    result = check(host.url("status/999"))
+    assert result.verdict == "warn" and result.attempts == 1
+    assert host.stats.count("/status/999") == 2  # HEAD, then GET; no retry
+
+
+def test_host_with_the_most_urls_waiting_starts_first(host: FakeHost, other: FakeHost) -> None:
+    # Under the global limit, the long queue starts before the single URL listed before it:
+    # it is the host that would otherwise end the run.
+    urls = [other.url("ok")] + [host.url(f"ok/{i}") for i in range(6)]
+    Checker(Options(**FAST, concurrency=1)).run(urls)
+    assert host.stats.hits[0].start < other.stats.hits[0].start
+
+
 def test_big_body_is_not_downloaded(host: FakeHost) -> None:
     result = check(host.url("big/50"))
     assert result.verdict == "ok"

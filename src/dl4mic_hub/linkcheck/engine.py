@@ -32,7 +32,7 @@ from .rules import HostRules, Rule
 
 USER_AGENT = f"dl4mic-hub-checker/{__version__} (+{REPOSITORY_URL})"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-RETRY_STATUSES = frozenset({408, 429})  # plus every 5xx
+RETRY_STATUSES = frozenset({408, 429})  # plus every 5xx (500-599)
 WARN_STATUSES = {
     401: "login required",
     403: "access refused to robots (bot protection?)",
@@ -109,6 +109,7 @@ class _Seen:
     challenge: bool = False
     error: str | None = None  # timeout | dropped | dns | refused | tls | invalid
     detail: str = ""
+    silent: bool = False  # a read timeout: connected, then no answer (not a connect timeout)
     head_refused: bool = False  # HEAD failed but GET worked: skip HEAD for this host
 
 
@@ -122,6 +123,7 @@ class _Task:
     started: float | None = None
     not_before: float = 0.0
     queued_at: float = 0.0
+    sent_at: float = 0.0  # when the current request was handed to a worker
     # Time spent queued behind caps and pauses the server asked for: not counted in the deadline.
     waited: float = 0.0
     last: _Seen | None = None
@@ -139,6 +141,7 @@ class _Host:
     paused_until: float = 0.0
     next_start: float = 0.0
     head_unreliable: bool = False
+    last_answer: float = 0.0  # when the host last answered any request (monotonic)
     ready: deque[_Task] = field(default_factory=deque)
     max_running: int = 0  # observed, for the report and the tests
 
@@ -167,6 +170,8 @@ def _classify_error(exc: BaseException) -> tuple[str, str]:
     """Name a transport failure: dns and refused are final, timeout and dropped are retried."""
     if isinstance(exc, requests.exceptions.SSLError):
         return "tls", "TLS certificate or handshake problem"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "timeout", "no connection before the connect timeout"
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout", "no answer before the timeout"
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema):
@@ -243,7 +248,11 @@ class Checker:
                 response = self._request(method, url, rule, remaining)
             except requests.exceptions.RequestException as exc:
                 kind, detail = _classify_error(exc)
-                seen = _Seen(error=kind, detail=detail)
+                seen = _Seen(
+                    error=kind,
+                    detail=detail,
+                    silent=isinstance(exc, requests.exceptions.ReadTimeout),
+                )
                 # A HEAD dropped by the server may still get a GET answer; a HEAD timeout is
                 # a timeout (a GET would only wait as long again).
                 if method == "HEAD" and kind == "dropped":
@@ -313,7 +322,7 @@ class Checker:
         done: queue.Queue[tuple[_Task, str, _Seen, float]] = queue.Queue()
         running = 0
         remaining_tasks = len(tasks)
-        order = deque(self.hosts)  # round-robin over hosts
+        order = deque(self.hosts)  # round-robin over hosts with the same amount of work left
 
         def finish(task: _Task, result: Result) -> None:
             nonlocal remaining_tasks
@@ -351,13 +360,15 @@ class Checker:
                 while releases and releases[0][0] <= now:
                     self.hosts[heapq.heappop(releases)[1]].running -= 1
                 wake = min([now + 1.0] + [q[0][0] for q in (delayed, releases) if q])
-                # Start what the caps allow, one request per host per round (interleaving).
+                # Start what the caps allow, one request per host per round (interleaving),
+                # the hosts with the most work waiting first: when the global limit binds, the
+                # host with the longest queue (the one that finishes last at its per-host cap)
+                # gets its slots before hosts with one URL, so its tail does not end the run.
                 started = True
                 while started and running < opts.concurrency:
                     started = False
-                    for _ in range(len(order)):
-                        name = order[0]
-                        order.rotate(-1)
+                    order.rotate(-1)
+                    for name in sorted(order, key=lambda n: -len(self.hosts[n].ready)):
                         host = self.hosts[name]
                         if not host.ready or host.running >= host.cap:
                             continue
@@ -374,6 +385,7 @@ class Checker:
                         host.running += 1
                         host.max_running = max(host.max_running, host.running)
                         host.next_start = now + host.interval
+                        task.sent_at = now
                         running += 1
                         pool.submit(work, task, name, not host.head_unreliable, max(left, 0.1))
                         started = True
@@ -388,6 +400,8 @@ class Checker:
                 while True:
                     task, name, seen, at = item
                     running -= 1
+                    if seen.status is not None:
+                        self.hosts[name].last_answer = max(self.hosts[name].last_answer, at)
                     if seen.error == "timeout":
                         # The server is probably still working on the abandoned request:
                         # keep its slot a moment before sending that host more work.
@@ -468,8 +482,15 @@ class Checker:
             return
 
         retryable = seen.error in ("timeout", "dropped") or (
-            status is not None and (status in RETRY_STATUSES or status >= 500)
+            # 5xx only: a 999 (LinkedIn-style refusal) or other non-standard code is an answer
+            status is not None and (status in RETRY_STATUSES or 500 <= status < 600)
         )
+        if seen.silent and host.last_answer > task.sent_at:
+            # The host answered other requests while this one stayed silent for the whole
+            # read timeout: this page is slow, not the host stalled, and asking again would
+            # only wait as long again. A stalled or unknown host still gets its retries.
+            retryable = False
+            seen.detail += " (the host answered other requests meanwhile: not retried)"
         if retryable:
             # Any rate-limit answer slows the whole host down, not only this URL.
             delay = opts.backoff * (2**task.attempt) * random.uniform(0.75, 1.0)
