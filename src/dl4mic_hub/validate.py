@@ -311,7 +311,12 @@ def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
         return {}
     parent: Any = root
     for step in schema_path[:-2]:
-        parent = parent[step] if isinstance(parent, dict | list) else {}
+        if isinstance(parent, dict):
+            parent = parent.get(step, {})
+        elif isinstance(parent, list) and isinstance(step, int) and step < len(parent):
+            parent = parent[step]
+        else:
+            parent = {}
     tests = parent.get("if", {}).get("properties", {}) if isinstance(parent, dict) else {}
     return {key: test["const"] for key, test in tests.items() if "const" in test}
 
@@ -319,23 +324,27 @@ def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
 def schema_diagnostics(
     err: ValidationError, data: Any, display: str, root: dict[str, Any]
 ) -> Iterator[Diagnostic]:
+    # jsonschema types these as unions with "unset"; after validation they are plain values.
+    schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
+    instance: Any = err.instance
+    expected_value: Any = err.validator_value
     path = list(err.absolute_path)
     origin = getattr(err, "origin", None) or origin_at(data, path) or Origin(display)
     field = _field_name(path)
-    keyword = err.validator
+    keyword = str(err.validator)
     severity = Severity.WARNING if keyword in WARNING_KEYWORDS else Severity.ERROR
     hint = getattr(err, "hint", "")
 
     if keyword == "required":
         condition = _condition(err, root)
-        allowed = list(err.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         # a misspelt key already gets "unknown field 'sumary' (hint: did you mean 'summary'?)"
-        suggested = {_closest(k, allowed) for k in err.instance if allowed and k not in allowed}
-        for key in err.validator_value:
-            if key in err.instance or key in suggested:
+        suggested = {_closest(k, allowed) for k in instance if allowed and k not in allowed}
+        for key in expected_value:
+            if key in instance or key in suggested:
                 continue
             where = "" if not path else f" in {field}"
-            description = _describe(err.schema, key) or _describe(root, key)
+            description = _describe(schema, key) or _describe(root, key)
             if condition:
                 when = " and ".join(f"{k} is '{v}'" for k, v in condition.items())
                 yield Diagnostic(
@@ -349,9 +358,9 @@ def schema_diagnostics(
                     _add_hint(key, description),
                 )
         return
-    if keyword == "additionalProperties" and isinstance(err.instance, dict):
-        allowed = list(err.schema.get("properties", {}))
-        for key in err.instance:
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
             if key not in allowed:
                 name = f"{field}.{key}" if path else key
                 yield Diagnostic(
@@ -361,55 +370,55 @@ def schema_diagnostics(
                 )
         return
     if keyword == "type":
-        value = err.validator_value
+        value = expected_value
         expected = value if isinstance(value, list) else [value]
         wanted = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in expected)
-        got = _type_of(err.instance)
-        if "object" in expected and _describe_i18n(err.schema):
+        got = _type_of(instance)
+        if "object" in expected and _describe_i18n(schema):
             hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
         elif "array" in expected:
             hint = "write it as a list: [a, b]"
-            if isinstance(err.instance, str):
-                hint = f"write it as a list, e.g. {field}: [{err.instance}]"
+            if isinstance(instance, str):
+                hint = f"write it as a list, e.g. {field}: [{instance}]"
         elif (
             {"integer", "number"} & set(expected)
-            and isinstance(err.instance, str)
-            and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", err.instance.strip())
+            and isinstance(instance, str)
+            and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", instance.strip())
         ):
-            hint = f"remove the quotes: {field}: {err.instance.strip()}"
-        if err.instance is None:  # `url:` with nothing after it
+            hint = f"remove the quotes: {field}: {instance.strip()}"
+        if instance is None:  # `url:` with nothing after it
             hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
         message = f"'{field}' must be {wanted}, not {got}"
     elif keyword == "enum":
-        choices = [str(c) for c in err.validator_value]
-        message = f"'{field}' cannot be '{err.instance}'"
-        hint = f"{_did_you_mean(str(err.instance), choices)}choose one of: {', '.join(choices)}"
+        choices = [str(c) for c in expected_value]
+        message = f"'{field}' cannot be '{instance}'"
+        hint = f"{_did_you_mean(str(instance), choices)}choose one of: {', '.join(choices)}"
     elif keyword == "pattern" and "propertyNames" in err.absolute_schema_path:
-        origin = origin_at(data, [*path, err.instance], key=True) or origin
-        message = f"'{field}' has an invalid key '{err.instance}'"
+        origin = origin_at(data, [*path, instance], key=True) or origin
+        message = f"'{field}' has an invalid key '{instance}'"
         hint = "write keys in lower case, with hyphens between words, e.g. deep-learning"
     elif keyword == "pattern":
-        message = f"'{field}' has an invalid value '{err.instance}'"
-        hint = err.schema.get("description") or f"it must match {err.validator_value}"
+        message = f"'{field}' has an invalid value '{instance}'"
+        hint = schema.get("description") or f"it must match {expected_value}"
     elif keyword == "format":
-        message = f"'{field}' is not a valid {err.validator_value}: '{err.instance}'"
-        if err.validator_value == "date":
+        message = f"'{field}' is not a valid {expected_value}: '{instance}'"
+        if expected_value == "date":
             hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that exists"
     elif keyword in ("minLength", "minItems", "minProperties"):
         message = f"'{field}' must not be empty"
-        hint = err.schema.get("description", "")
+        hint = schema.get("description", "")
     elif keyword == "maxLength":
         message = (
-            f"'{field}' is too long ({len(err.instance)} characters, "
-            f"at most {err.validator_value})"
+            f"'{field}' is too long ({len(instance)} characters, "
+            f"at most {expected_value})"
         )
         hint = "keep it short; put details in 'description'" if field.startswith("summary") else ""
     elif keyword == "uniqueItems":
         message = f"'{field}' lists the same value twice"
         hint = "remove the repeated value"
     elif keyword in ("minimum", "maximum"):
-        message = f"'{field}' is out of range: {err.instance}"
-        hint = err.schema.get("description", "")
+        message = f"'{field}' is out of range: {instance}"
+        hint = schema.get("description", "")
     elif keyword in ("x-vocabulary", "x-i18n"):
         message = f"'{field}' {err.message}"
     elif keyword.startswith("x-"):
@@ -489,7 +498,9 @@ def validate_catalogue(root: Any) -> ValidationResult:
         ids=ids,
         vocab_folder=f"{shown}/{VOCAB_FOLDER}",
     )
-    checker_class = validators.extend(Draft202012Validator, _keywords(ctx))
+    checker_class = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
+        Draft202012Validator, _keywords(ctx)
+    )
     registry = _registry()
     schemas = load_schemas()
 
