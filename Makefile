@@ -23,9 +23,10 @@ site: $(VENV)/.installed
 	$(BIN)/dl4mic-hub validate
 	$(BIN)/dl4mic-hub build
 
-## test: install test dependencies, lint, and run the whole test suite
+## test: install test dependencies, lint, type-check, and run the whole test suite
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## serve: preview the French site at http://127.0.0.1:8000/fr/ (SITE_LANG=en for English)
@@ -37,6 +38,7 @@ validate: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf site build .cache .pytest_cache .ruff_cache

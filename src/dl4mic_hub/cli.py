@@ -182,7 +182,9 @@ def _register_check_links(sub: SubParsers) -> None:
     opts.add_argument("--deadline", type=float, metavar="S",
                       help="time for one URL, retries included (default: twice --timeout)")
     opts.add_argument("--retries", type=int, default=2, metavar="N",
-                      help="retries on timeout, dropped link, 408, 429, 5xx (default: %(default)s)")
+                      help="retries on dropped connections, 408, 429, 5xx and timeouts (a read "
+                      "timeout only if the host answered nothing else meanwhile) "
+                      "(default: %(default)s)")
     opts.add_argument("--backoff", type=float, default=1.0, metavar="S",
                       help="first retry delay, doubled each time (default: %(default)s)")
     opts.add_argument("--retry-after-cap", type=float, default=60.0, metavar="S",

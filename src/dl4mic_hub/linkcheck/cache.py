@@ -54,12 +54,13 @@ class Cache:
         if not isinstance(checked, int | float) or now - checked > self.max_age:
             return None
         status = entry.get("status")
+        final_url = entry.get("final_url")
         return Result(
             url,
             "ok",
             str(entry.get("reason") or "ok"),
             status=status if isinstance(status, int) else None,
-            final_url=entry.get("final_url") if isinstance(entry.get("final_url"), str) else None,
+            final_url=final_url if isinstance(final_url, str) else None,
             note=str(entry.get("note") or ""),
             cached=True,
             checked_at=float(checked),
@@ -84,12 +85,11 @@ class Cache:
         if self.path is None:
             return
         now = time.time()
-        keep = {
-            u: e
-            for u, e in self.entries.items()
-            if isinstance(e.get("checked_at"), int | float)
-            and now - e["checked_at"] <= self.max_age
-        }
+        keep = {}
+        for url, entry in self.entries.items():
+            checked = entry.get("checked_at")
+            if isinstance(checked, int | float) and now - checked <= self.max_age:
+                keep[url] = entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".linkcheck-", suffix=".tmp", dir=self.path.parent)
         try:

@@ -238,7 +238,7 @@ class FakeHost:
     @property
     def netloc(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"{host}:{port}"
+        return f"{host!s}:{port}"  # an IPv4 server address: host is a str
 
     def reset(self) -> None:
         """Forget every request and counter (the next client sees the same faults afresh)."""
