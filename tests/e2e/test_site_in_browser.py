@@ -76,30 +76,21 @@ def test_entry_page_switches_language(page: Page, site_url: str, local_only: lis
     )
 
 
-def test_english_search_returns_english_pages_only(
-    page: Page, site_url: str, local_only: list[str]
+@pytest.mark.parametrize(("lang", "word"), [("en", "segmentation"), ("fr", "noyaux")])
+def test_search_returns_pages_of_the_current_language_only(
+    page: Page, site_url: str, local_only: list[str], lang: str, word: str
 ) -> None:
-    page.goto(f"{site_url}en/")
+    page.goto(f"{site_url}{lang}/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("segmentation", delay=30)
+    # press_sequentially, not fill: Material's search listens to key events.
+    page.locator("input.md-search__input").press_sequentially(word, delay=30)
     results = page.locator(".md-search-result__item a")
     expect(results.first).to_be_visible(timeout=10_000)
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
     assert hrefs, "no search result"
-    assert all(href.startswith(f"{site_url}en/") for href in hrefs), hrefs
-    texts = page.locator(".md-search-result").inner_text()
-    assert re.search(r"segmentation", texts, re.I)
+    assert all(href.startswith(f"{site_url}{lang}/") for href in hrefs), hrefs
+    assert re.search(word, page.locator(".md-search-result").inner_text(), re.I)
     assert local_only == []
-
-
-def test_french_search_uses_french_pages(page: Page, site_url: str, local_only: list[str]) -> None:
-    page.goto(f"{site_url}fr/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially("noyaux", delay=30)
-    results = page.locator(".md-search-result__item a")
-    expect(results.first).to_be_visible(timeout=10_000)
-    hrefs = results.evaluate_all("links => links.map(a => a.href)")
-    assert all(href.startswith(f"{site_url}fr/") for href in hrefs), hrefs
 
 
 def test_root_sends_visitors_to_french(page: Page, site_url: str, local_only: list[str]) -> None:
