@@ -161,3 +161,14 @@ def test_failed_mkdocs_build_leaves_the_previous_site_untouched(tmp_path: Path) 
     code = main(build_argv(SMALL, site, bad_config))
     assert code == 1
     assert tree_digest(site) == before
+
+
+def test_edit_links_point_at_the_configured_repository(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG.read_text().replace(
+        "repository_url: https://github.com/dl4mic-hub/dl4mic-hub",
+        "repository_url: https://forge.example.org/team/hub"), encoding="utf-8")
+    (tmp_path / "overrides").symlink_to(ROOT / "overrides")
+    build_site(SMALL, tmp_path / "site", config_file=config)
+    page = (tmp_path / "site" / "fr" / "resources" / "alpha-tool" / "index.html").read_text()
+    assert "https://forge.example.org/team/hub/edit/main/small/resources/alpha-tool.yml" in page

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dl4mic_hub.diagnostics import UserError
-from dl4mic_hub.serve import ENV_CATALOGUE, ENV_DOCS, ENV_LANG, refresh_docs
+from dl4mic_hub.serve import ENV_CATALOGUE, ENV_DOCS, ENV_LANG, ENV_REPO, refresh_docs
 
 log = logging.getLogger("mkdocs.plugins.dl4mic_hub")
 
@@ -16,7 +16,9 @@ log = logging.getLogger("mkdocs.plugins.dl4mic_hub")
 def on_config(config: Any) -> Any:
     lang = os.environ[ENV_LANG]
     try:
-        rendered = refresh_docs(Path(os.environ[ENV_CATALOGUE]), lang, Path(os.environ[ENV_DOCS]))
+        rendered = refresh_docs(
+            Path(os.environ[ENV_CATALOGUE]), lang, Path(os.environ[ENV_DOCS]), os.environ[ENV_REPO]
+        )
     except UserError as exc:
         for diagnostic in exc.diagnostics:
             log.error(diagnostic.format_text())

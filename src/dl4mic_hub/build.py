@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import LANGUAGES
+from . import LANGUAGES, REPOSITORY_URL
 from .diagnostics import Origin, UserError, error
 from .render import RenderedSite, render_site, ui_strings
 from .validate import ValidationResult, validate_catalogue
@@ -131,6 +131,13 @@ def read_base_config(config_file: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def repository_url(config: dict[str, Any]) -> str:
+    """The project's repository (for "suggest an edit" links): ``extra.repository_url``."""
+    extra = config.get("extra") or {}
+    url = extra.get("repository_url") if isinstance(extra, dict) else None
+    return str(url).rstrip("/") if url else REPOSITORY_URL
+
+
 def resolve_base_url(config: dict[str, Any], site_url: str | None) -> str:
     url = (
         site_url
@@ -222,8 +229,8 @@ def build_site(
                 )
             ]
         )
-    rendered = render_site(validation.catalogue)
     base_config = read_base_config(config_file)
+    rendered = render_site(validation.catalogue, repo_url=repository_url(base_config))
     base_url = resolve_base_url(base_config, site_url)
 
     site_dir = site_dir.resolve()

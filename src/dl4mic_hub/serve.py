@@ -11,20 +11,25 @@ import os
 import shutil
 from pathlib import Path
 
-from .build import language_overrides, read_base_config, write_pages
+from . import REPOSITORY_URL
+from .build import language_overrides, read_base_config, repository_url, write_pages
 from .diagnostics import UserError
 from .render import RenderedSite, render_site
 from .validate import validate_catalogue
 
 PREVIEW_ROOT = Path("build/serve")
-ENV_CATALOGUE, ENV_LANG, ENV_DOCS = (
+# How `serve` tells its MkDocs hook (another module, loaded by MkDocs) what to render.
+ENV_CATALOGUE, ENV_LANG, ENV_DOCS, ENV_REPO = (
     "DL4MIC_SERVE_CATALOGUE",
     "DL4MIC_SERVE_LANG",
     "DL4MIC_SERVE_DOCS",
+    "DL4MIC_SERVE_REPOSITORY",
 )
 
 
-def refresh_docs(catalogue_dir: Path, lang: str, docs_dir: Path) -> RenderedSite:
+def refresh_docs(
+    catalogue_dir: Path, lang: str, docs_dir: Path, repo_url: str = REPOSITORY_URL
+) -> RenderedSite:
     """Validate and render the catalogue into ``docs_dir`` (one language), replacing old pages.
 
     Raises :class:`UserError` (and leaves ``docs_dir`` alone) when the catalogue has errors.
@@ -32,7 +37,7 @@ def refresh_docs(catalogue_dir: Path, lang: str, docs_dir: Path) -> RenderedSite
     validation = validate_catalogue(catalogue_dir)
     if not validation.ok:
         raise UserError(validation.diagnostics)
-    rendered = render_site(validation.catalogue)
+    rendered = render_site(validation.catalogue, repo_url=repo_url)
     staging = docs_dir.with_name(docs_dir.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     write_pages(RenderedSite({lang: rendered.pages[lang]}, {}), staging)
@@ -47,15 +52,22 @@ def serve(catalogue_dir: Path, *, lang: str, config_file: Path, address: str) ->
 
     docs_dir = (PREVIEW_ROOT / lang).resolve()
     docs_dir.parent.mkdir(parents=True, exist_ok=True)
-    rendered = refresh_docs(catalogue_dir, lang, docs_dir)
+    base_config = read_base_config(config_file)
+    repo_url = repository_url(base_config)
+    rendered = refresh_docs(catalogue_dir, lang, docs_dir, repo_url)
     base_url = f"http://{address}/"
     overrides = language_overrides(
-        read_base_config(config_file), lang, base_url, rendered.nav[lang], docs_dir, docs_dir
+        base_config, lang, base_url, rendered.nav[lang], docs_dir, docs_dir
     )
     del overrides["site_dir"]  # mkdocs serve builds into its own temporary folder
     overrides["hooks"] = [str(Path(__file__).with_name("_serve_hook.py"))]
     os.environ.update(
-        {ENV_CATALOGUE: str(catalogue_dir.resolve()), ENV_LANG: lang, ENV_DOCS: str(docs_dir)}
+        {
+            ENV_CATALOGUE: str(catalogue_dir.resolve()),
+            ENV_LANG: lang,
+            ENV_DOCS: str(docs_dir),
+            ENV_REPO: repo_url,
+        }
     )
     print(
         f"serving the {lang} site at {base_url}{lang}/ (Ctrl+C to stop); "
