@@ -144,5 +144,9 @@ def test_word_filter_and_no_match_message(page: Page, site_url: str,
     expect(page.locator(".dl-filter-status")).to_have_text(
         "Aucune fiche ne correspond à ces filtres.")
     assert visible_rows(page) == []
-    # Empty task groups disappear with their headings.
+    # Empty task groups disappear with their headings and the links to them.
     expect(page.locator(".md-content h2:not([hidden])")).to_have_count(0)
+    expect(page.locator(".dl-jump:not([hidden])")).to_have_count(0)
+    expect(page.locator(".md-sidebar--secondary .md-nav__item:not([hidden])")).to_have_count(0)
+    page.locator("form.dl-filters button[type=reset]").click()
+    expect(page.locator(".dl-jump:not([hidden])")).not_to_have_count(0)

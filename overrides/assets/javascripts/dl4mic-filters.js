@@ -55,7 +55,17 @@
         var block = table.closest(".md-typeset__scrollwrap") || table;
         block.hidden = !any;
         var heading = block.previousElementSibling;
-        if (heading && heading.tagName === "H2") heading.hidden = !any;
+        if (heading && heading.tagName === "H2") {
+          heading.hidden = !any;
+          // Links to the group (jump line, table of contents) go and come back with it.
+          // (Material rewrites in-page links to absolute URLs: compare their hash.)
+          document.querySelectorAll(".dl-jump a, .md-sidebar--secondary a").forEach(
+            function (link) {
+              if (link.hash !== "#" + heading.id) return;
+              var holder = link.closest(".dl-jump, .md-nav__item");
+              if (holder) holder.hidden = !any;
+            });
+        }
       });
       status.textContent = shown === 0 ? form.dataset.none
         : form.dataset.status.replace("{shown}", shown).replace("{total}", rows.length);
