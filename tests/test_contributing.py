@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from dl4mic_hub.cli import build_parser
+from dl4mic_hub.model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA
 from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,11 +26,8 @@ GUIDES = {"fr": ROOT / "CONTRIBUTING.md", "en": ROOT / "CONTRIBUTING.en.md"}
 YES = {"fr": "oui", "en": "yes"}
 # Where each schema's files live: the guide's section about it names this path in its heading.
 SECTION_OF = {
-    "resource.schema.json": "catalogue/resources/",
-    "faq.schema.json": "catalogue/faq/",
-    "cheatsheet.schema.json": "catalogue/cheatsheets/",
-    "glossary.schema.json": "catalogue/glossary/",
-    "vocabulary.schema.json": "catalogue/vocab/",
+    **{t.schema: f"catalogue/{t.folder}/" for t in ENTRY_TYPES},
+    VOCAB_SCHEMA: f"catalogue/{VOCAB_FOLDER}/",
     "linkcheck.schema.json": "catalogue/linkcheck.yml",
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,6 @@ from .diagnostics import Diagnostic, Severity, UserError
 DEFAULT_CATALOGUE = Path("catalogue")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
-Handler = Callable[[argparse.Namespace], int]
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:

@@ -175,10 +175,6 @@ class PageContext:
             f'<div lang="{shown}" markdown="1">\n\n{text.strip()}\n\n</div>'
         )
 
-    def title(self, entry: Entry) -> str:
-        """The entry's name (title, question or term), with fallback markup if needed."""
-        return self.text(entry, _NAME_FIELD.get(entry.type.name, "title"))
-
     def name(self, entry: Entry) -> str:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
@@ -337,8 +333,10 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
             )
         for entry in resources:
             path = entry_page(entry)
-            ctx_title = PageContext(site, lang, path).plain(entry, "title")
-            summary = PageContext(site, lang, path).plain(entry, "summary")
+            # Front matter: plain texts (a fallback there is counted by the page body already).
+            meta_ctx = PageContext(site, lang, path)
+            ctx_title = meta_ctx.plain(entry, "title")
+            summary = meta_ctx.plain(entry, "summary")
             emit(
                 path,
                 "resource.md.j2",
