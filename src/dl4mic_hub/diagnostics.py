@@ -85,9 +85,22 @@ def display_path(path: Path, base: Path | None = None) -> str:
     return path.as_posix()
 
 
+#: Exit codes, the same for every command.
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 class UserError(Exception):
-    """A mistake the user can fix; the CLI prints it without a traceback."""
+    """A mistake the user can fix in the input (exit code 1); the CLI prints the diagnostics
+    without a traceback."""
+
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(d.format_text() for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+class UsageError(UserError):
+    """A usage or setup mistake: a wrong option, a missing folder or file (exit code 2)."""
+
+    exit_code = EXIT_USAGE
