@@ -72,9 +72,16 @@ def language_overrides(
     # Absolute links to each language root: Material's selector maps the current path onto the
     # other root and checks it in that root's sitemap, so the reader stays on the same page.
     extra["alternate"] = [
-        {"name": ui["language_name"][other], "link": f"{root_path}/{other}/", "lang": other}
+        {
+            "name": ui["language_name"][other],
+            "link": f"{root_path}/{other}/",
+            "lang": other,
+            "site": language_site_url(base_url, other),
+        }
         for other in LANGUAGES
     ]
+    # Interface strings the theme overrides print (header search box...).
+    extra["ui"] = {key: value[lang] for key, value in ui.items()}
     # Per-page hreflang pairs go in the sitemap (overrides/sitemap.xml), French by default.
     extra["sitemap_alternates"] = [
         {"hreflang": other, "root": language_site_url(base_url, other)} for other in LANGUAGES
@@ -150,7 +157,7 @@ def resolve_base_url(config: dict[str, Any], site_url: str | None) -> str:
 
 def write_pages(rendered: RenderedSite, docs_root: Path) -> None:
     for lang, pages in rendered.pages.items():
-        for rel, text in pages.items():
+        for rel, text in [*pages.items(), *rendered.files.get(lang, {}).items()]:
             target = docs_root / lang / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")

@@ -15,6 +15,9 @@ from typing import Any
 from .diagnostics import Origin, display_path
 from .load import LoadedFile, LocatedDict, LocatedStr, load_yaml_file, origin_at
 
+#: A text in each site language: ``{"fr": ..., "en": ...}`` (a language may be missing).
+I18nText = dict[str, str]
+
 
 @dataclass(frozen=True)
 class EntryType:
@@ -61,22 +64,64 @@ class Entry:
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)
 
+    # Typed views of the data. The validator guarantees the shapes before any later stage runs;
+    # these accessors still never fail, so a stage can read an entry that did not validate.
+    def text(self, name: str) -> I18nText:
+        """A ``{fr, en}`` text field (empty when absent)."""
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            return {}
+        return {str(lang): str(text) for lang, text in value.items() if isinstance(text, str)}
+
+    def text_lists(self, name: str) -> dict[str, list[str]]:
+        """A ``{fr: [...], en: [...]}`` field such as ``keywords`` (empty when absent)."""
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            return {}
+        return {
+            str(lang): [str(item) for item in items]
+            for lang, items in value.items()
+            if isinstance(items, list)
+        }
+
+    def string(self, name: str) -> str | None:
+        """A plain string field (``url``, ``doi``, ``added``...), or None."""
+        value = self.data.get(name)
+        return str(value) if isinstance(value, str) else None
+
+    def strings(self, name: str) -> list[str]:
+        """A list of strings (``related``, ``authors``...); a single string counts as one."""
+        value = self.data.get(name)
+        if isinstance(value, str):
+            return [value]
+        return [str(item) for item in value] if isinstance(value, list) else []
+
+    def number(self, name: str) -> int | None:
+        value = self.data.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
 
 @dataclass
 class VocabTerm:
     key: str
-    label: dict[str, str]
-    description: dict[str, str]
+    label: I18nText
+    description: I18nText
     icon: str | None
     origin: Origin
+    edam: str | None = None  # id under http://edamontology.org/
 
 
 @dataclass
 class Vocabulary:
     name: str
-    label: dict[str, str]
+    label: I18nText
     terms: dict[str, VocabTerm]
     display: str
+    order: int = 100  # where its filter comes among the others (smaller first)
+    chips: bool = False  # its labels are shown under entries in lists
+
+    def title(self, lang: str) -> str:
+        return self.label.get(lang) or next(iter(self.label.values()), self.name)
 
     def label_of(self, key: str, lang: str) -> str:
         term = self.terms.get(key)
@@ -170,6 +215,15 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 description={k: str(v) for k, v in desc.items()},
                 icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
+                edam=str(term["edam"]) if isinstance(term.get("edam"), str) else None,
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
-    return Vocabulary(name, {k: str(v) for k, v in label.items()}, terms, file.display)
+    order = data.get("order")
+    return Vocabulary(
+        name,
+        {k: str(v) for k, v in label.items()},
+        terms,
+        file.display,
+        order=order if isinstance(order, int) and not isinstance(order, bool) else 100,
+        chips=data.get("chips") is True,
+    )

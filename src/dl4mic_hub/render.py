@@ -1,30 +1,54 @@
 """Stage 3, render: turn a validated catalogue into Markdown pages, one tree per language.
 
-Pure: catalogue in, ``{lang: {relative path: markdown}}`` out, plus the fallbacks used. Both
-languages get exactly the same relative paths (slugs come from ids, never from translated
-titles), so the language selector can keep the reader on the same page. Output is
-deterministic: entries are sorted, nothing depends on the clock or on dict order of the disk.
+Pure: catalogue in, ``{lang: {relative path: markdown}}`` out, plus the fallbacks used and the
+data files the pages load (the search index). Both languages get exactly the same relative paths
+(slugs come from ids, never from translated titles), so the language selector keeps the reader
+on the same page. Output is deterministic: entries are sorted, nothing depends on the clock, the
+hash seed or the order of the disk.
+
+Catalogue text is untrusted: templates print every value escaped (``markup.escape``) unless it is
+HTML made safe by ``markup`` (catalogue Markdown) or by this module (links, icons). Lists of
+entries are raw HTML blocks, which the site generator copies as they are.
 """
 
 from __future__ import annotations
 
-import posixpath
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from . import LANGUAGES, REPOSITORY_URL
+from . import LANGUAGES, REPOSITORY_URL, markup
+from .facets import Facet, derive_facets, used_keys
 from .model import Catalogue, Entry
 
 RECENT_LIMIT = 30
-_NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
+# Entries shown per group of a section page: beyond, the group links to the explorer, so that
+# no section page grows past a few hundred kilobytes however large the catalogue becomes.
+GROUP_LIMIT = 100
+NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
+LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
+# Facets whose value places an entry on the site rather than describing it.
+_ICONS = {
+    "external": '<svg class="dl-icon" aria-hidden="true" focusable="false" viewBox="0 0 16 16">'
+    '<path d="M3.75 2h3.5a.75.75 0 0 1 0 1.5h-3.5a.25.25 0 0 0-.25.25v8.5c0 .138.112.25.25.25h8.5'
+    "a.25.25 0 0 0 .25-.25v-3.5a.75.75 0 0 1 1.5 0v3.5A1.75 1.75 0 0 1 12.25 14h-8.5A1.75 1.75 0 0"
+    " 1 2 12.25v-8.5C2 2.784 2.784 2 3.75 2m6.854-1h4.146a.25.25 0 0 1 .25.25v4.146a.25.25 0 0 1"
+    "-.427.177L13.03 4.03 9.28 7.78a.75.75 0 0 1-1.042-.018.75.75 0 0 1-.018-1.042l3.75-3.75-1.543"
+    '-1.543A.25.25 0 0 1 10.604 1"/></svg>',
+    "pencil": '<svg class="dl-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
+    '<path d="M20.71 7.04c.39-.39.39-1.04 0-1.41l-2.34-2.34c-.37-.39-1.02-.39-1.41 0l-1.84 1.83 '
+    '3.75 3.75M3 17.25V21h3.75L17.81 9.93l-3.75-3.75z"/></svg>',
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,8 @@ class RenderedSite:
     pages: dict[str, dict[str, str]]  # lang → relative path → Markdown
     nav: dict[str, list[Any]]  # lang → MkDocs nav
     fallbacks: dict[str, list[Fallback]] = field(default_factory=dict)
+    # lang → relative path → content of the data files the pages load (search index...)
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def fallback_counts(self) -> dict[str, int]:
         return {lang: len(self.fallbacks.get(lang, [])) for lang in self.pages}
@@ -60,39 +86,40 @@ def ui_strings() -> dict[str, dict[str, str]]:
     return data
 
 
+@cache
+def ui_for(lang: str) -> dict[str, str]:
+    """The interface strings of one language, built once."""
+    return {key: value[lang] for key, value in ui_strings().items()}
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints is escaped, unless it is already safe HTML."""
+    return value if isinstance(value, Markup) else markup.escape(value)
+
+
+@cache
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("dl4mic_hub", "templates"),
         undefined=StrictUndefined,
-        autoescape=False,  # output is Markdown; catalogue text has been checked for raw HTML
+        autoescape=False,  # the pages are Markdown: _finalize escapes for HTML *and* Markdown
+        finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["cell"] = escape_cell
-    env.filters["linktext"] = escape_link_text
+    # Our own interface texts may hold Markdown (links, bold): trusted, never catalogue text.
+    env.filters["trusted"] = Markup
     return env
-
-
-def escape_cell(text: str) -> str:
-    """Make inline Markdown safe inside a table cell (pipes and line breaks end cells)."""
-    return " ".join(str(text).replace("|", "\\|").split())
-
-
-_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\))?[^()\s]*(?:\s+\"[^\"]*\")?\)")
-
-
-def strip_links(text: str) -> str:
-    """Markdown inline text without its links and images (their text stays)."""
-    return _MD_LINK.sub(r"\1", text)
-
-
-def escape_link_text(text: str) -> str:
-    return str(text).replace("[", "\\[").replace("]", "\\]")
 
 
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale."""
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Débruitage' → 'debruitage' (sorting, filtering, search)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -101,25 +128,41 @@ def entry_page(entry: Entry) -> str:
     """Where an entry is shown: its own page (resources) or an anchor on a list page."""
     if entry.type.name == "resource":
         return f"resources/{entry.id}.md"
-    page = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
-    return f"{page[entry.type.name]}#{entry.id}"
+    return f"{LIST_PAGES[entry.type.name]}#{entry.id}"
 
 
-# Facets a section page can filter on: entry field → vocabulary.
-FILTER_FACETS = {
-    "level": "levels",
-    "dims": "dims",
-    "platforms": "platforms",
-    "access": "access",
-    "content_language": "languages",
-}
+def page_url(page: str) -> str:
+    """The address of a generated page relative to the language root (``resources/x/``)."""
+    path, _, anchor = page.partition("#")
+    url = "" if path == "index.md" else re.sub(r"(index)?\.md$", "", path).rstrip("/") + "/"
+    return f"{url}#{anchor}" if anchor else url
 
 
-def _facet_keys(entry: Entry, facet: str) -> list[str]:
-    value = entry.get(facet)
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value or []]
+def group_key(entry: Entry) -> tuple[str, str]:
+    """(vocabulary, key) of the group an entry is listed under on a section page: its first
+    image operation, else its first learning topic."""
+    for vocabulary, name in (("tasks", "tasks"), ("learning-topics", "learning_topics")):
+        keys = entry.strings(name)
+        if keys:
+            return vocabulary, keys[0]
+    return "", ""
+
+
+@cache
+def entry_points() -> list[dict[str, Any]]:
+    """The home page's pre-filtered explorer links (i18n/entry_points.yml)."""
+    text = (files("dl4mic_hub") / "i18n" / "entry_points.yml").read_text(encoding="utf-8")
+    points: list[dict[str, Any]] = yaml.safe_load(text)
+    return points
+
+
+@dataclass
+class Group:
+    key: str  # anchor
+    label: str
+    entries: list[Entry]
+    total: int
+    explore_query: dict[str, str]
 
 
 class PageContext:
@@ -129,12 +172,13 @@ class PageContext:
         self.site = site
         self.lang = lang
         self.path = path
+        self.depth = path.count("/")
         self.fallbacks: list[Fallback] = []
-        self.ui = {key: value[lang] for key, value in ui_strings().items()}
+        self.ui = ui_for(lang)
 
     # --- texts ---------------------------------------------------------------------------------
     def _pick(self, entry: Entry, name: str, value: Any = None) -> tuple[str, str] | None:
-        texts = entry.get(name) if value is None else value
+        texts = entry.text(name) if value is None else value
         if not isinstance(texts, dict) or not texts:
             return None
         if self.lang in texts:
@@ -144,41 +188,57 @@ class PageContext:
         return str(texts[shown]), shown
 
     def plain(self, entry: Entry, name: str) -> str:
-        """Text without any fallback markup (front matter, link titles)."""
+        """The text without any markup (front matter, titles of links); not escaped."""
         picked = self._pick(entry, name)
-        return picked[0] if picked else ""
+        return markup.plain(picked[0]) if picked else ""
 
-    def text(self, entry: Entry, name: str, *, value: Any = None) -> str:
-        """Inline text; a fallback is wrapped with its language and a visible marker."""
+    def _in_language(self, html: Markup, shown: str, entry: Entry, name: str) -> Markup:
+        if shown != self.lang:
+            return Markup(
+                '<span lang="{}">{}</span> <small class="dl-fallback" title="{}">({})</small>'
+            ).format(
+                shown, html, self.ui["fallback_inline_title"], self.ui["fallback_marker"]
+            )
+        other = entry.strings("content_language")
+        texts = entry.text(name)
+        # A name kept as it is in both languages (a course title in English) is in the language
+        # of the resource: screen readers must read it so.
+        if name == "title" and other and self.lang not in other and len(set(texts.values())) == 1:
+            return Markup('<span lang="{}">{}</span>').format(other[0], html)
+        return html
+
+    def text(self, entry: Entry, name: str, *, value: Any = None, links: bool = True) -> Markup:
+        """Inline text as safe HTML; a fallback is wrapped with its language and a marker."""
         picked = self._pick(entry, name, value)
         if picked is None:
-            return ""
+            return Markup("")
         text, shown = picked
-        if shown == self.lang:
-            return text
-        return (
-            f'<span lang="{shown}">{text}</span> '
-            f'<small class="dl-fallback" title="{self.ui["fallback_inline_title"]}">'
-            f"({self.ui['fallback_marker']})</small>"
-        )
+        return self._in_language(markup.inline(text, links=links), shown, entry, name)
 
-    def block(self, entry: Entry, name: str) -> str:
-        """Block Markdown; a fallback goes in an element with its language, after a notice."""
+    def block(self, entry: Entry, name: str) -> Markup:
+        """Block text as a raw HTML block; a fallback comes with a notice and its language."""
         picked = self._pick(entry, name)
         if picked is None:
-            return ""
+            return Markup("")
         text, shown = picked
+        body = markup.block(text)
         if shown == self.lang:
-            return text.strip()
-        return (
-            f'<p class="dl-fallback">{self.ui["fallback_inline_title"]}</p>\n\n'
-            f'<div lang="{shown}" markdown="1">\n\n{text.strip()}\n\n</div>'
-        )
+            return Markup('<div class="dl-text">\n{}\n</div>').format(body)
+        return Markup(
+            '<div class="dl-text">\n<p class="dl-fallback">{}</p>\n'
+            '<div lang="{}">\n{}\n</div>\n</div>'
+        ).format(self.ui["fallback_inline_title"], shown, body)
 
-    def name(self, entry: Entry) -> str:
+    def name(self, entry: Entry) -> Markup:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
-        return strip_links(self.plain(entry, _NAME_FIELD.get(entry.type.name, "title")))
+        return self.text(entry, NAME_FIELD.get(entry.type.name, "title"), links=False)
+
+    def plain_name(self, entry: Entry) -> str:
+        return self.plain(entry, NAME_FIELD.get(entry.type.name, "title"))
+
+    def keywords(self, entry: Entry) -> list[str]:
+        return entry.text_lists("keywords").get(self.lang, [])
 
     # --- vocabularies --------------------------------------------------------------------------
     def label(self, vocab: str, key: str) -> str:
@@ -188,55 +248,142 @@ class PageContext:
         return [self.label(vocab, k) for k in keys or []]
 
     def vocab_title(self, vocab: str) -> str:
-        labels = self.site.catalogue.vocabularies[vocab].label
-        return labels.get(self.lang) or next(iter(labels.values()))
+        return self.site.catalogue.vocabularies[vocab].title(self.lang)
 
     def vocab_description(self, vocab: str, key: str) -> str:
         term = self.site.catalogue.vocabularies[vocab].terms[key]
         return term.description.get(self.lang) or next(iter(term.description.values()), "")
 
-    # --- links ---------------------------------------------------------------------------------
-    def url(self, target: str) -> str:
-        """Relative link from this page to another generated page (MkDocs checks them)."""
-        page, _, anchor = target.partition("#")
-        rel = posixpath.relpath(page, posixpath.dirname(self.path) or ".")
-        return f"{rel}#{anchor}" if anchor else rel
+    def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
+        """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""
+        out = []
+        for facet in self.site.facets:
+            keys = facet.keys(entry)
+            if keys and facet.fields.get(entry.type.name):
+                out.append((facet, [(key, self.label(facet.name, key)) for key in keys]))
+        return out
 
-    def entry_url(self, entry: Entry) -> str:
-        return self.url(entry_page(entry))
+    def chips(self, entry: Entry) -> list[str]:
+        """Short labels shown under an entry in lists (facets marked ``chips``)."""
+        return [
+            self.label(facet.name, key)
+            for facet in self.site.facets
+            if facet.chips
+            for key in facet.keys(entry)
+        ]
 
-    def edit_url(self, entry: Entry) -> str:
-        return f"{self.site.repo_url}/edit/main/{entry.source_path}"
+    def status(self, entry: Entry) -> tuple[str, str, str] | None:
+        """(key, label, description) of a status other than active, else None."""
+        key = entry.string("status")
+        if key is None or key == "active":
+            return None
+        return key, self.label("status", key), self.vocab_description("status", key)
 
-    def filter_facets(
-        self, entries: Iterable[Entry]
-    ) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """The filters offered above a section's tables: (facet, label, [(key, label)]) for
-        every facet some entry of the section uses, values in vocabulary order."""
+    def facet_attributes(self, entry: Entry) -> Markup:
+        """``data-*`` attributes with the entry's facet keys, read by the filter script."""
+        parts = [Markup(' data-entry-id="{}"').format(entry.id)]
+        for facet in self.site.facets:
+            keys = facet.keys(entry)
+            if keys:
+                parts.append(
+                    Markup(' data-f-{}="{}"').format(facet.name, markup.escape(" ".join(keys)))
+                )
+        words = " ".join([self.plain_name(entry), self.plain(entry, "summary"),
+                          *self.keywords(entry), *self.chips(entry)])
+        parts.append(Markup(' data-words="{}"').format(markup.escape_attribute(fold(words))))
+        return Markup("").join(parts)
+
+    def filters(self, entries: Iterable[Entry]) -> list[tuple[Facet, str, list[tuple[str, str]]]]:
+        """The filters offered above a section's lists: (facet, title, [(key, label)]) for every
+        facet whose values tell the section's entries apart, values in vocabulary order."""
         entries = list(entries)
         offered = []
-        for facet, vocab in FILTER_FACETS.items():
-            used = {key for entry in entries for key in _facet_keys(entry, facet)}
-            if used:
-                values = [(key, self.label(vocab, key))
-                          for key in self.site.catalogue.vocabularies[vocab].terms if key in used]
-                offered.append((facet, self.vocab_title(vocab), values))
+        for facet in self.site.facets:
+            used = used_keys(facet, entries)
+            differs = len(used) > 1 or (used and any(not facet.keys(e) for e in entries))
+            if not differs:
+                continue
+            terms = self.site.catalogue.vocabularies[facet.name].terms
+            values = [(key, self.label(facet.name, key)) for key in terms if key in used]
+            offered.append((facet, self.vocab_title(facet.name), values))
         return offered
 
-    def facet_data(self, entry: Entry) -> str:
-        """``data-*`` attributes carrying an entry's facet keys, read by the filter script."""
-        return " ".join(
-            f'data-{facet}="{" ".join(_facet_keys(entry, facet))}"' for facet in FILTER_FACETS
-        )
+    # --- links ---------------------------------------------------------------------------------
+    def url(self, target: str) -> Markup:
+        """Relative link from this page to another generated page, for Markdown links (the
+        generator checks them). Every page sits at most one folder deep, so no general relpath
+        is needed. Paths are made of ids, which are plain lower-case words."""
+        page, _, anchor = target.partition("#")
+        if not page:
+            rel = ""
+        elif self.depth and page.rsplit("/", 1)[0] == self.path.rsplit("/", 1)[0]:
+            rel = page.rsplit("/", 1)[1]
+        else:
+            rel = "../" * self.depth + page
+        return Markup(f"{rel}#{anchor}" if anchor else rel)
 
-    def facets(self, entry: Entry) -> list[str]:
-        """Short facet labels shown in lists: dimensions, platforms, level, access."""
-        out = self.labels("dims", entry.get("dims"))
-        out += self.labels("platforms", entry.get("platforms"))
-        for vocab, name in (("levels", "level"), ("access", "access")):
-            if entry.get(name):
-                out.append(self.label(vocab, entry.get(name)))
-        return out
+    def href(self, target: str) -> Markup:
+        """Like :meth:`url`, for an ``href`` in raw HTML: the built page's address, not the
+        Markdown file's (the generator rewrites Markdown links only)."""
+        page, _, anchor = target.partition("#")
+        here = page_url(self.path)
+        there = page_url(page) if page else here
+        rel = "" if there == here else "../" * here.count("/") + there
+        rel = f"{rel}#{anchor}" if anchor else rel or "./"
+        return markup.escape_attribute(rel)
+
+    def asset(self, path: str) -> Markup:
+        """A file of the site (not a page) from the built page's address."""
+        return markup.escape_attribute("../" * page_url(self.path).count("/") + path)
+
+    def entry_url(self, entry: Entry) -> Markup:
+        return self.url(entry_page(entry))
+
+    def entry_href(self, entry: Entry) -> Markup:
+        return self.href(entry_page(entry))
+
+    def explore_href(self, query: dict[str, str] | None = None) -> Markup:
+        base = self.href("explore.md")
+        return Markup(base + markup.escape_attribute("?" + urlencode(query))) if query else base
+
+    def external(self, url: str | None) -> Markup | None:
+        """An external address for an ``href`` (http and https only), or None."""
+        if not url:
+            return None
+        safe = markup.safe_link(url.strip())
+        if safe is None or safe.startswith(("#", "mailto:")):
+            return None
+        return markup.escape_attribute(safe)
+
+    def edit_url(self, entry: Entry) -> Markup:
+        """The entry's file in the repository's editor (a URL from our own configuration)."""
+        return Markup(f"{self.site.repo_url}/edit/main/{quote(entry.source_path)}")
+
+    def successor(self, entry: Entry) -> Markup | None:
+        """A link to what replaces the entry (another entry, or an address)."""
+        target = entry.string("successor")
+        if not target:
+            return None
+        other = self.site.by_id.get(target)
+        if other is not None:
+            return Markup('<a href="{}">{}</a>').format(self.entry_href(other), self.name(other))
+        href = self.external(target)
+        if href is None:
+            return None
+        return Markup('<a href="{}">{}</a>').format(href, markup.escape(target))
+
+    def icon(self, name: str) -> Markup:
+        return Markup(_ICONS[name])
+
+    def kind_label(self, entry: Entry) -> str:
+        keys = self.site.facet("kinds").keys(entry)
+        return self.label("kinds", keys[0]) if keys else ""
+
+    def facet_values(self, facet: Facet, entries: Iterable[Entry]) -> list[tuple[str, str]]:
+        """(key, label) of the facet's values some entry uses, in vocabulary order."""
+        used = used_keys(facet, entries)
+        terms = self.site.catalogue.vocabularies[facet.name].terms
+        return [(key, self.label(facet.name, key)) for key in terms if key in used]
 
 
 class _SiteRenderer:
@@ -245,6 +392,11 @@ class _SiteRenderer:
         self.repo_url = repo_url.rstrip("/")
         self.env = _environment()
         self.by_id = catalogue.by_id()
+        self.facets = derive_facets(catalogue)
+        self._facets_by_name = {facet.name: facet for facet in self.facets}
+
+    def facet(self, name: str) -> Facet:
+        return self._facets_by_name[name]
 
     def render_page(
         self, lang: str, path: str, template: str, **values: Any
@@ -255,67 +407,79 @@ class _SiteRenderer:
         )
         return body, ctx
 
-    def sorted_entries(
-        self, ctx_lang: str, entries: Iterable[Entry], field_name: str = "title"
-    ) -> list[Entry]:
+    def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         def key(entry: Entry) -> tuple[str, str]:
-            texts = entry.get(field_name) or {}
-            text = (
-                texts.get(ctx_lang) or next(iter(texts.values()), "")
-                if isinstance(texts, dict)
-                else ""
-            )
-            return sort_key(str(text)), entry.id
+            texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
+            text = texts.get(lang) or next(iter(texts.values()), "")
+            return sort_key(markup.plain(text)), entry.id
 
         return sorted(entries, key=key)
 
 
-def _front_matter(meta: dict[str, Any]) -> str:
-    meta = {key: str(value) if isinstance(value, str) else value for key, value in meta.items()}
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000)
-    return f"---\n{dumped}---\n\n"
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter written as JSON scalars (valid YAML, and one dump less per page).
+    Texts are HTML-escaped: themes print ``title`` and ``description`` into the page as is."""
+    lines = ["---"]
+    for key in sorted(meta):
+        value = meta[key]
+        if isinstance(value, str):
+            value = markup.escape_attribute(value) if key in ("title", "description") else value
+            value = str(value)
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join([*lines, "---", "", ""])
+
+
+def _section_groups(
+    site: _SiteRenderer, lang: str, section: str, members: list[Entry]
+) -> list[Group]:
+    ui = ui_for(lang)
+    buckets: dict[tuple[str, str], list[Entry]] = {}
+    for entry in members:
+        buckets.setdefault(group_key(entry), []).append(entry)
+    order = [
+        (vocabulary, key)
+        for vocabulary in ("tasks", "learning-topics")
+        for key in site.catalogue.vocabularies[vocabulary].terms
+    ] + [("", "")]
+    groups = []
+    for vocabulary, key in order:
+        entries = buckets.get((vocabulary, key))
+        if not entries:
+            continue
+        label = (
+            site.catalogue.vocabularies[vocabulary].label_of(key, lang)
+            if vocabulary else ui["other_tasks"]
+        )
+        query = {"sections": section}
+        if vocabulary:
+            query[vocabulary] = key
+        ordered = site.sorted_entries(lang, entries)
+        groups.append(Group(key or "other", label, ordered[:GROUP_LIMIT], len(ordered), query))
+    return groups
 
 
 def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> RenderedSite:
     """Render every page of the site in every language."""
+    from .search import build_search_index  # the index is a page asset; search imports render
+
     site = _SiteRenderer(catalogue, repo_url)
     result = RenderedSite(pages={}, nav={})
     resources = catalogue.of_type("resource")
     sections = catalogue.vocabularies["sections"].terms
-    task_order = list(catalogue.vocabularies["tasks"].terms)
 
     for lang in LANGUAGES:
         pages: dict[str, str] = {}
         fallbacks: list[Fallback] = []
+        ui = ui_for(lang)
+        emit = _emitter(site, lang, pages, fallbacks)
 
-        def emit(path: str, template: str, meta: dict[str, Any], **values: Any) -> None:
-            body, ctx = site.render_page(lang, path, template, **values)  # noqa: B023
-            meta = dict(meta)
-            if ctx.fallbacks:
-                meta["fallbacks"] = len(ctx.fallbacks)
-                edit = values.get("edit_url") or f"{site.repo_url}/tree/main/catalogue"
-                banner = ctx.ui["fallback_banner"].format(edit_url=edit)
-                body = f'!!! warning "{ctx.ui["fallback_banner_title"]}"\n\n    {banner}\n\n{body}'
-            fallbacks.extend(ctx.fallbacks)  # noqa: B023
-            pages[path] = _front_matter(meta) + body.rstrip() + "\n"  # noqa: B023
-
-        ui = {key: value[lang] for key, value in ui_strings().items()}
         counts = {
-            key: sum(1 for r in resources if key in (r.get("sections") or [])) for key in sections
+            key: sum(1 for r in resources if key in r.strings("sections")) for key in sections
         }
-
-        emit("index.md", "home.md.j2", {"title": ui["home"]}, counts=counts)
+        emit("index.md", "home.md.j2", {"title": ui["home"], "description": ui["site_description"]},
+             counts=counts, starts=entry_points(), total=sum(1 for _ in catalogue.all_entries()))
         for key, term in sections.items():
-            members = [r for r in resources if key in (r.get("sections") or [])]
-            groups: dict[str, list[Entry]] = {}
-            for entry in members:
-                tasks = entry.get("tasks") or []
-                groups.setdefault(tasks[0] if tasks else "", []).append(entry)
-            ordered = [
-                (task, site.sorted_entries(lang, groups[task]))
-                for task in [*task_order, ""]
-                if task in groups
-            ]
+            members = [r for r in resources if key in r.strings("sections")]
             meta = {
                 "title": term.label.get(lang, key),
                 "description": term.description.get(lang, ""),
@@ -327,67 +491,68 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
                 "section.md.j2",
                 meta,
                 section=key,
-                groups=ordered,
+                groups=_section_groups(site, lang, key, members),
                 count=len(members),
                 members=members,
             )
         for entry in resources:
             path = entry_page(entry)
-            # Front matter: plain texts (a fallback there is counted by the page body already).
             meta_ctx = PageContext(site, lang, path)
-            ctx_title = meta_ctx.plain(entry, "title")
-            summary = meta_ctx.plain(entry, "summary")
             emit(
                 path,
                 "resource.md.j2",
-                {"title": ctx_title, "description": " ".join(summary.split())},
+                {
+                    "title": meta_ctx.plain(entry, "title"),
+                    "description": meta_ctx.plain(entry, "summary"),
+                },
                 entry=entry,
-                edit_url=f"{site.repo_url}/edit/main/{entry.source_path}",
+                edit_url=meta_ctx.edit_url(entry),
             )
         faq_topics = list(catalogue.vocabularies["faq-topics"].terms)
         faq_groups: dict[str, list[Entry]] = {}
         for entry in catalogue.of_type("faq"):
-            faq_groups.setdefault((entry.get("topics") or [""])[0], []).append(entry)
+            faq_groups.setdefault((entry.strings("topics") or [""])[0], []).append(entry)
         faq_ordered = [
-            (topic, sorted(faq_groups[topic], key=lambda e: (e.get("order", 10**6), e.id)))
+            (topic, sorted(faq_groups[topic], key=lambda e: (e.number("order") or 10**6, e.id)))
             for topic in faq_topics
             if topic in faq_groups
         ]
-        emit("faq.md", "faq.md.j2", {"title": ui["faq"]}, groups=faq_ordered)
-        cheat_types = list(catalogue.vocabularies["cheatsheet-types"].terms)
+        emit("faq.md", "faq.md.j2", {"title": ui["faq"], "description": ui["faq_intro"]},
+             groups=faq_ordered)
         cheat_groups = [
-            (
-                kind,
-                site.sorted_entries(
-                    lang, [e for e in catalogue.of_type("cheatsheet") if e.get("type") == kind]
-                ),
-            )
-            for kind in cheat_types
+            (kind, site.sorted_entries(
+                lang, [e for e in catalogue.of_type("cheatsheet") if e.string("type") == kind]))
+            for kind in catalogue.vocabularies["cheatsheet-types"].terms
         ]
-        emit(
-            "cheatsheets.md",
-            "cheatsheets.md.j2",
-            {"title": ui["cheatsheets"]},
-            groups=[(k, g) for k, g in cheat_groups if g],
-        )
-        emit(
-            "glossary.md",
-            "glossary.md.j2",
-            {"title": ui["glossary"]},
-            terms=site.sorted_entries(lang, catalogue.of_type("glossary"), "term"),
-        )
+        emit("cheatsheets.md", "cheatsheets.md.j2",
+             {"title": ui["cheatsheets"], "description": ui["cheatsheets_intro"]},
+             groups=[(k, g) for k, g in cheat_groups if g])
+        terms = site.sorted_entries(lang, catalogue.of_type("glossary"))
+        emit("glossary.md", "glossary.md.j2",
+             {"title": ui["glossary"], "description": ui["glossary_intro"]},
+             terms=terms, letters=_initials(terms, lang))
         recent = sorted(
-            catalogue.all_entries(), key=lambda e: (str(e.get("added", "")), e.id), reverse=True
+            site.sorted_entries(lang, catalogue.all_entries()),
+            key=lambda e: e.string("added") or "",
+            reverse=True,  # stable: same date keeps name order
         )
-        emit("recent.md", "recent.md.j2", {"title": ui["recent"]}, entries=recent[:RECENT_LIMIT])
-        emit(
-            "contribute.md", "contribute.md.j2", {"title": ui["contribute"]}, repo_url=site.repo_url
-        )
+        emit("recent.md", "recent.md.j2",
+             {"title": ui["recent"], "description": ui["recent_intro"]},
+             entries=recent[:RECENT_LIMIT])
+        emit("explore.md", "explore.md.j2",
+             {"title": ui["explore"], "description": ui["explore_intro"]},
+             entries=site.sorted_entries(lang, catalogue.all_entries()),
+             facets=list(site.facets))
+        emit("contribute.md", "contribute.md.j2",
+             {"title": ui["contribute"], "description": ui["contribute_intro"]},
+             repo_url=site.repo_url)
 
         result.pages[lang] = dict(sorted(pages.items()))
         result.fallbacks[lang] = fallbacks
+        result.files[lang] = {"assets/search-index.json": build_search_index(site, lang)}
         result.nav[lang] = [
             {ui["home"]: "index.md"},
+            {ui["explore"]: "explore.md"},
             {
                 ui["sections_heading"]: [
                     {term.label.get(lang, key): f"sections/{key}.md"}
@@ -401,3 +566,33 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
             {ui["contribute"]: "contribute.md"},
         ]
     return result
+
+
+def _emitter(
+    site: _SiteRenderer, lang: str, pages: dict[str, str], fallbacks: list[Fallback]
+) -> Callable[..., None]:
+    def emit(path: str, template: str, meta: dict[str, Any], **values: Any) -> None:
+        body, ctx = site.render_page(lang, path, template, **values)
+        meta = dict(meta)
+        if ctx.fallbacks:
+            meta["fallbacks"] = len(ctx.fallbacks)
+            edit = values.get("edit_url") or f"{site.repo_url}/tree/main/catalogue"
+            # our interface text (Markdown) and a link we built: trusted
+            banner = ctx.ui["fallback_banner"].format(edit_url=edit)
+            title = ctx.ui["fallback_banner_title"]
+            body = f'!!! warning "{title}"\n\n    {banner}\n\n{body}'
+        fallbacks.extend(ctx.fallbacks)
+        pages[path] = front_matter(meta) + body.rstrip() + "\n"
+
+    return emit
+
+
+def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
+    """(letter, id of the first term starting with it) for the glossary's A-Z line."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        texts = entry.text("term")
+        name = fold(markup.plain(texts.get(lang) or next(iter(texts.values()), "")))
+        letter = name[:1].upper() if name[:1].isalpha() else "#"
+        seen.setdefault(letter, entry.id)
+    return sorted(seen.items())

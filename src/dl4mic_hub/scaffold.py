@@ -25,7 +25,8 @@ import yaml
 from . import LANGUAGES
 from .diagnostics import Diagnostic, Origin, display_path, error
 from .model import Catalogue, Entry, EntryType
-from .validate import load_schemas, normalize_url, url_problem
+from .schema import load_schemas
+from .validate import normalize_url, url_problem
 
 COMMENT_WIDTH = 98
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -15,12 +15,9 @@ Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -41,6 +38,7 @@ from .diagnostics import (
 from .load import LocatedDict, LocatedStr, origin_at
 from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
 from .model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
+from .schema import load_schemas
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
 # Query parameters that only track where a click came from; removed before comparing URLs.
@@ -70,17 +68,6 @@ class ValidationResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
-
-
-@cache
-def load_schemas() -> dict[str, dict[str, Any]]:
-    """Every JSON Schema shipped with the package, by file name."""
-    folder = files("dl4mic_hub") / "schemas"
-    return {
-        item.name: json.loads(item.read_text(encoding="utf-8"))
-        for item in folder.iterdir()
-        if item.name.endswith(".schema.json")
-    }
 
 
 def _registry() -> Registry:
@@ -187,6 +174,15 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
                     where(line_offset, col),
                 )
 
+    def x_successor(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        # An address when it has a scheme, otherwise the id of the entry that replaces this one.
+        if not isinstance(instance, str):
+            return
+        if "://" in instance or scheme_of(instance):
+            yield from x_url(_v, True, instance, _s)
+        else:
+            yield from x_entry_ref(_v, True, instance, _s)
+
     def x_i18n(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if isinstance(instance, dict) and instance:
             other = next(iter(instance))
@@ -205,6 +201,7 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
         "x-url": x_url,
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
+        "x-successor": x_successor,
     }
 
 

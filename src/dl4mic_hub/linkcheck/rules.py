@@ -17,7 +17,8 @@ from jsonschema import Draft202012Validator
 
 from ..diagnostics import Diagnostic, Origin, error, warning
 from ..load import LocatedDict, load_yaml_file, origin_at
-from ..validate import load_schemas, schema_diagnostics
+from ..schema import load_schemas
+from ..validate import schema_diagnostics
 
 RULES_FILE = "linkcheck.yml"
 RULES_SCHEMA = "linkcheck.schema.json"

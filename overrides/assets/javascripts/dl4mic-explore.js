@@ -1,0 +1,267 @@
+/* The explorer page: search, facets, sorting, with the whole state in the URL.
+ *
+ * The page carries the form (one checkbox per facet value, rendered by the build, so nothing
+ * moves when this script starts) and a plain list of every entry for readers without
+ * JavaScript. This script loads the search index, then: OR within a facet, AND across facets,
+ * counts that follow the other filters, values with no result disabled, results as cards.
+ * Every change is written to the URL (?q=...&tasks=a,b&sort=name): a view can be shared,
+ * bookmarked, reloaded, and Back/Forward walk through the changes.
+ */
+(function () {
+  "use strict";
+
+  var PAGE = 50; // results shown at first, and added by "show more"
+
+  function start() {
+    var root = document.querySelector(".dl-explorer");
+    if (!root || root.dataset.ready) return;
+    root.dataset.ready = "1";
+    var form = root.querySelector("form");
+    var input = form.querySelector("input[name=q]");
+    var sort = form.querySelector("select[name=sort]");
+    var status = root.querySelector(".dl-explorer__status");
+    var list = root.querySelector(".dl-results");
+    var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
+    var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
+    var shown = PAGE;
+    var engine = null;
+    var lastQuery = null;
+    var lastMatches = null;
+
+    status.textContent = root.dataset.loading;
+    fetch(root.dataset.index, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      })
+      .then(function (index) {
+        engine = new window.DL4MICSearch.Engine(index);
+        readState();
+        update();
+      })
+      .catch(function (error) {
+        status.textContent = String(error);
+        root.classList.add("dl-explorer--failed");
+      });
+
+    function facetNames() {
+      return facetBoxes.map(function (box) { return box.dataset.facet; });
+    }
+
+    function readState() {
+      var params = new URLSearchParams(window.location.search);
+      input.value = params.get("q") || "";
+      var wantedSort = params.get("sort") || "";
+      sort.value = sort.querySelector('option[value="' + CSS.escape(wantedSort) + '"]') ? wantedSort : "";
+      var wanted = {};
+      facetNames().forEach(function (name) {
+        wanted[name] = (params.get(name) || "").split(",").filter(Boolean);
+      });
+      checkboxes.forEach(function (box) {
+        box.checked = (wanted[box.name] || []).indexOf(box.value) >= 0;
+      });
+      shown = PAGE;
+    }
+
+    function selected() {
+      var chosen = {};
+      checkboxes.forEach(function (box) {
+        if (box.checked) (chosen[box.name] = chosen[box.name] || []).push(box.value);
+      });
+      return chosen;
+    }
+
+    function writeState(push) {
+      var params = new URLSearchParams();
+      if (input.value.trim()) params.set("q", input.value.trim());
+      var chosen = selected();
+      facetNames().forEach(function (name) {
+        if (chosen[name]) params.set(name, chosen[name].join(","));
+      });
+      if (sort.value) params.set("sort", sort.value);
+      var search = params.toString().replace(/%2C/g, ",");
+      var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+      if (url === window.location.pathname + window.location.search + window.location.hash) return;
+      if (push) window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+      document.dispatchEvent(new CustomEvent("dl4mic:location"));
+    }
+
+    function matchesFacets(doc, chosen, except) {
+      for (var name in chosen) {
+        if (name === except) continue;
+        var keys = doc.facets[name];
+        if (!keys) return false;
+        var any = false;
+        for (var i = 0; i < chosen[name].length; i++) {
+          if (keys.indexOf(chosen[name][i]) >= 0) { any = true; break; }
+        }
+        if (!any) return false;
+      }
+      return true;
+    }
+
+    function update() {
+      if (!engine) return;
+      var docs = engine.docs;
+      var query = input.value;
+      if (query !== lastQuery) {
+        lastQuery = query;
+        lastMatches = engine.search(query);
+      }
+      var candidates = lastMatches ? lastMatches.map(function (m) { return m.doc; })
+        : docs.map(function (_, i) { return i; });
+      var chosen = selected();
+      // counts: each facet counts against every other facet's filter (and the query)
+      facetBoxes.forEach(function (box) {
+        var name = box.dataset.facet;
+        var counts = {};
+        candidates.forEach(function (i) {
+          var doc = docs[i];
+          if (!matchesFacets(doc, chosen, name)) return;
+          (doc.facets[name] || []).forEach(function (key) { counts[key] = (counts[key] || 0) + 1; });
+        });
+        Array.prototype.forEach.call(box.querySelectorAll("input[type=checkbox]"), function (cb) {
+          var count = counts[cb.value] || 0;
+          cb.closest("label").querySelector(".dl-facet__count").textContent = "(" + count + ")";
+          cb.disabled = count === 0 && !cb.checked;
+          cb.closest("label").classList.toggle("dl-facet__value--empty", cb.disabled);
+        });
+        var active = (chosen[name] || []).length;
+        box.classList.toggle("dl-facet--active", active > 0);
+        if (active) box.open = true;
+      });
+      var results = candidates.filter(function (i) { return matchesFacets(docs[i], chosen, null); });
+      var order = sort.value || (lastMatches ? "" : "name");
+      if (order === "name") {
+        results.sort(function (a, b) { return docs[a].name.localeCompare(docs[b].name) || a - b; });
+      } else if (order === "recent") {
+        results.sort(function (a, b) {
+          return docs[b].added.localeCompare(docs[a].added) || docs[a].name.localeCompare(docs[b].name);
+        });
+      }
+      render(results);
+    }
+
+    function chip(text, className) {
+      var span = document.createElement("span");
+      span.className = className;
+      span.textContent = text;
+      return span;
+    }
+
+    function card(doc) {
+      var item = document.createElement("li");
+      item.className = "dl-result";
+      item.dataset.entryId = doc.id;
+      var head = document.createElement("p");
+      head.className = "dl-result__head";
+      var link = document.createElement("a");
+      link.href = doc.url;
+      link.textContent = doc.name;
+      head.appendChild(link);
+      var facets = engine.index.facets;
+      var kinds = facets.filter(function (f) { return f.name === "kinds"; })[0];
+      if (kinds && doc.facets.kinds) head.appendChild(chip(kinds.labels[doc.facets.kinds[0]], "dl-kind"));
+      if (doc.status) {
+        var statusFacet = facets.filter(function (f) { return f.name === "status"; })[0];
+        var badge = chip(statusFacet ? statusFacet.labels[doc.status] : doc.status,
+                         "dl-badge dl-badge--" + doc.status);
+        badge.setAttribute("aria-label", root.dataset.statusLabel + ": " + badge.textContent);
+        head.appendChild(badge);
+      }
+      item.appendChild(head);
+      if (doc.summary) {
+        var summary = document.createElement("p");
+        summary.className = "dl-result__summary";
+        summary.textContent = doc.summary;
+        item.appendChild(summary);
+      }
+      var chips = document.createElement("p");
+      chips.className = "dl-chips";
+      facets.forEach(function (facet) {
+        if (!facet.chips) return;
+        (doc.facets[facet.name] || []).forEach(function (key) {
+          chips.appendChild(chip(facet.labels[key] || key, "dl-chip"));
+        });
+      });
+      if (chips.childNodes.length) item.appendChild(chips);
+      return item;
+    }
+
+    function render(results) {
+      var docs = engine.docs;
+      list.textContent = "";
+      var fragment = document.createDocumentFragment();
+      results.slice(0, shown).forEach(function (i) { fragment.appendChild(card(docs[i])); });
+      list.appendChild(fragment);
+      if (results.length > shown) {
+        var more = document.createElement("li");
+        more.className = "dl-results__more";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "md-button";
+        button.textContent = root.dataset.more;
+        button.addEventListener("click", function () {
+          shown += PAGE;
+          update();
+          var items = list.querySelectorAll(".dl-result a");
+          if (items[shown - PAGE]) items[shown - PAGE].focus();
+        });
+        more.appendChild(button);
+        list.appendChild(more);
+      }
+      var count = results.length;
+      status.textContent = count === 0 ? root.dataset.statusNone
+        : count === 1 ? root.dataset.statusOne
+        : root.dataset.statusMany.replace("{count}", count);
+    }
+
+    var pending = false;
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        update();
+      });
+    }
+
+    // The URL follows the query as it is typed; a new burst of typing (after a pause) is a new
+    // step of the history, so Back returns to the previous search rather than to each letter.
+    var typingTimer = null;
+    input.addEventListener("input", function () {
+      shown = PAGE;
+      schedule();
+      writeState(typingTimer === null);
+      window.clearTimeout(typingTimer);
+      typingTimer = window.setTimeout(function () { typingTimer = null; }, 1000);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); writeState(true); }
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target === input) return;
+      shown = PAGE;
+      writeState(true);
+      schedule();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    root.querySelector(".dl-clear").addEventListener("click", function () {
+      input.value = "";
+      sort.value = "";
+      checkboxes.forEach(function (box) { box.checked = false; });
+      shown = PAGE;
+      writeState(true);
+      update();
+      input.focus();
+    });
+    window.addEventListener("popstate", function () {
+      readState();
+      update();
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,161 @@
+/* dl4mic-hub's search engine, shared by the explorer and the header search box.
+ *
+ * The index (assets/search-index.json, built by dl4mic_hub/search.py) maps every indexed word
+ * to its stems and every stem to its documents with a precomputed field-weighted score. This
+ * file only folds and splits the reader's words exactly as the index builder does, then looks
+ * them up: exactly, as a prefix (the reader is still typing), or with a typo on longer words.
+ * Documents that match every word come first; within them, rarer words weigh more (idf).
+ */
+(function (global) {
+  "use strict";
+
+  var WORD = /[\p{L}\p{N}]+/gu;
+
+  function fold(text) {
+    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  function words(text) {
+    var folded = fold(text);
+    var found = folded.match(WORD) || [];
+    var compounds = folded.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) || [];
+    compounds.forEach(function (compound) { found.push(compound.replace(/-/g, "")); });
+    return found;
+  }
+
+  /* Optimal string alignment distance, stopped early beyond `limit`. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = null;
+    var previous = [];
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var current = [i];
+      var best = i;
+      for (var k = 1; k <= b.length; k++) {
+        var cost = a[i - 1] === b[k - 1] ? 0 : 1;
+        var value = Math.min(previous[k] + 1, current[k - 1] + 1, previous[k - 1] + cost);
+        if (previous2 && i > 1 && k > 1 && a[i - 1] === b[k - 2] && a[i - 2] === b[k - 1]) {
+          value = Math.min(value, previous2[k - 2] + 1);
+        }
+        current.push(value);
+        if (value < best) best = value;
+      }
+      if (best > limit) return limit + 1;
+      previous2 = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  function Engine(index) {
+    this.index = index;
+    this.docs = index.docs;
+    this.stop = new Set(index.stop);
+    this.vocabulary = Object.keys(index.words).sort();
+    this.byLength = {};
+    var self = this;
+    this.vocabulary.forEach(function (word) {
+      (self.byLength[word.length] = self.byLength[word.length] || []).push(word);
+    });
+    this.cache = new Map();
+  }
+
+  /* stem → quality of the match (1 exact, less for prefixes and typos) for one query word. */
+  Engine.prototype.stemsFor = function (word, isLast) {
+    var key = word + (isLast ? "$" : "");
+    if (this.cache.has(key)) return this.cache.get(key);
+    var stems = new Map();
+    var index = this.index;
+    function add(found, quality) {
+      (index.words[found] || []).forEach(function (stem) {
+        if ((stems.get(stem) || 0) < quality) stems.set(stem, quality);
+      });
+    }
+    add(word, 1);
+    var minPrefix = isLast ? 2 : 4;
+    if (word.length >= minPrefix) {
+      var start = lowerBound(this.vocabulary, word);
+      var taken = 0;
+      for (var i = start; i < this.vocabulary.length && taken < 40; i++) {
+        var candidate = this.vocabulary[i];
+        if (candidate.lastIndexOf(word, 0) !== 0) break;
+        if (candidate !== word) {
+          add(candidate, isLast ? 0.8 : 0.6);
+          taken++;
+        }
+      }
+    }
+    if (!index.words[word] && word.length >= 5) {
+      var limit = word.length >= 9 ? 2 : 1;
+      for (var length = word.length - limit; length <= word.length + limit; length++) {
+        var sameLength = this.byLength[length] || [];
+        for (var n = 0; n < sameLength.length; n++) {
+          var other = sameLength[n];
+          if (other[0] !== word[0]) continue;
+          if (distance(word, other, limit) <= limit) add(other, 0.5);
+        }
+      }
+    }
+    if (this.cache.size > 500) this.cache.clear();
+    this.cache.set(key, stems);
+    return stems;
+  };
+
+  function lowerBound(sorted, value) {
+    var low = 0;
+    var high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (sorted[middle] < value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
+  Engine.prototype.search = function (query) {
+    var self = this;
+    var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
+    var unique = [];
+    queryWords.forEach(function (w) { if (unique.indexOf(w) < 0) unique.push(w); });
+    if (!unique.length) return null;
+    var total = this.docs.length;
+    var scores = new Map(); // doc → {score, matched}
+    unique.forEach(function (word, position) {
+      var stems = self.stemsFor(word, position === unique.length - 1);
+      var best = new Map(); // doc → best score for this word
+      stems.forEach(function (quality, stem) {
+        var postings = self.index.postings[stem];
+        if (!postings) return;
+        var frequency = postings.length / 2;
+        var idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+        for (var i = 0; i < postings.length; i += 2) {
+          var value = idf * quality * postings[i + 1] / 10;
+          var doc = postings[i];
+          if ((best.get(doc) || 0) < value) best.set(doc, value);
+        }
+      });
+      best.forEach(function (value, doc) {
+        var found = scores.get(doc);
+        if (!found) scores.set(doc, { score: value, matched: 1 });
+        else { found.score += value; found.matched += 1; }
+      });
+    });
+    var phrase = fold(query).trim();
+    var results = [];
+    scores.forEach(function (found, doc) {
+      var name = fold(self.docs[doc].name);
+      var score = found.score;
+      if (phrase && name === phrase) score *= 2;
+      else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
+      results.push({ doc: doc, score: score, matched: found.matched });
+    });
+    results.sort(function (a, b) {
+      return b.matched - a.matched || b.score - a.score || a.doc - b.doc;
+    });
+    return results;
+  };
+
+  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words, distance: distance };
+})(window);

@@ -1,0 +1,162 @@
+"""Catalogue text to HTML that a browser can only display: the render stage's safety layer.
+
+Catalogue text comes from pull requests by people we do not know. It is rendered here with
+markdown-it-py in CommonMark mode, configured for untrusted input: no raw HTML, no images, links
+only to http(s), mailto and in-page anchors. The HTML it returns is then embedded in the pages
+that the site generator (Python-Markdown) processes again, so every character that Python-Markdown
+or one of its extensions would act on (emphasis, links, attribute lists ``{: ...}``, emoji
+``:name:``, table pipes...) is written as a numeric character reference: the generator passes
+the fragment through untouched, and the reader sees exactly the text that was written.
+
+``escape()`` is the same protection for plain values; the page templates apply it to every
+value they print that is not already safe HTML (see ``render``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+# Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
+# links, attribute lists, emoji, tables, headings, abbreviations...).
+_ACTIVE = re.compile(r"""[\\`*_{}\[\]<>#+!|:~^=&"']""")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def escape(text: object) -> Markup:
+    """Plain text as HTML that neither a browser nor Python-Markdown interprets, on one line
+    or several (line breaks are kept)."""
+    return Markup(_ACTIVE.sub(lambda m: f"&#{ord(m.group(0))};", str(text)))
+
+
+def escape_attribute(text: object) -> Markup:
+    """A value for a double-quoted HTML attribute, on one line. Python-Markdown copies HTML
+    tags as they are, so HTML escaping is enough (and keeps URLs readable)."""
+    return Markup(html.escape(" ".join(str(text).split()), quote=True))
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` when a reader may follow it (http, https, mailto, or a same-page ``#anchor``),
+    else None. Control characters and spaces never reach an attribute."""
+    if any(ord(char) < 33 or ord(char) == 127 for char in url):
+        return None
+    if url.startswith("#"):
+        return url
+    match = _SCHEME.match(url)
+    return url if match and match.group(1).lower() in ALLOWED_SCHEMES else None
+
+
+def _text_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return str(escape(tokens[idx].content))
+
+
+def _code_inline_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return f"<code>{escape(tokens[idx].content)}</code>"
+
+
+def _code_block_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return f"<pre><code>{escape(tokens[idx].content)}</code></pre>\n"
+
+
+def _link_open_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    href = safe_link(str(tokens[idx].attrGet("href") or ""))
+    if href is None:  # validateLink already refused it; a second, independent check
+        tokens[idx].meta["dropped"] = True
+        return ""
+    title = tokens[idx].attrGet("title")
+    title_attr = f' title="{escape_attribute(title)}"' if title else ""
+    return f'<a href="{escape_attribute(href)}"{title_attr}>'
+
+
+def _link_close_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # find the matching link_open to know whether it was dropped
+    depth = 0
+    for back in range(idx - 1, -1, -1):
+        token = tokens[back]
+        if token.type == "link_close":
+            depth += 1
+        elif token.type == "link_open":
+            if depth == 0:
+                return "" if token.meta.get("dropped") else "</a>"
+            depth -= 1
+    return "</a>"
+
+
+def _no_links(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return ""
+
+
+def _space(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return " "
+
+
+def _validate_link(url: str) -> bool:
+    return safe_link(url) is not None
+
+
+def _parser(*, links: bool, one_line: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_block", "html_inline"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.add_render_rule("text", _text_rule)
+    md.add_render_rule("code_inline", _code_inline_rule)
+    md.add_render_rule("code_block", _code_block_rule)
+    md.add_render_rule("fence", _code_block_rule)
+    if links:
+        md.add_render_rule("link_open", _link_open_rule)
+        md.add_render_rule("link_close", _link_close_rule)
+    else:
+        md.add_render_rule("link_open", _no_links)
+        md.add_render_rule("link_close", _no_links)
+    if one_line:
+        md.add_render_rule("softbreak", _space)
+        md.add_render_rule("hardbreak", _space)
+    return md
+
+
+@cache
+def _parsers() -> dict[str, MarkdownIt]:
+    return {
+        "block": _parser(links=True, one_line=False),
+        "inline": _parser(links=True, one_line=True),
+        "label": _parser(links=False, one_line=True),
+    }
+
+
+def block(text: str) -> Markup:
+    """Block Markdown (paragraphs, lists, code) as safe HTML."""
+    return Markup(_parsers()["block"].render(text).strip())
+
+
+def inline(text: str, *, links: bool = True) -> Markup:
+    """One line of inline Markdown (emphasis, code, links) as safe HTML; ``links=False`` keeps
+    only the text of links (for a label that is itself a link)."""
+    parser = _parsers()["inline" if links else "label"]
+    return Markup(parser.renderInline(text).strip())
+
+
+def plain(text: str) -> str:
+    """The text a reader sees, without any markup, on one line: for titles, meta descriptions,
+    feeds and search. Not escaped: escape it for the place it goes."""
+    tokens = _parsers()["label"].parseInline(text)
+    parts: list[str] = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def unescape(fragment: str) -> str:
+    """The text of an HTML fragment made here (tags dropped, references decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

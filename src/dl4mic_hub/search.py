@@ -1,0 +1,222 @@
+"""The search index of one language site, built from the structured catalogue (not from pages).
+
+The explorer and the header search box load ``assets/search-index.json`` and run the small
+engine in ``dl4mic-search.js`` on it. This module decides what is searchable and how much each
+field weighs; the browser only folds, splits and looks up the reader's words, so both sides
+agree by construction:
+
+- every word is folded (lower case, no accents: "Débruitage" = "debruitage") and stemmed with
+  the Snowball stemmer of the text's language; stop words are dropped;
+- the index maps each stem to its documents with a BM25F score (field weights below, length
+  normalisation per field), and maps each indexed word to its stems, so the browser never needs
+  a stemmer of its own: a reader's word is looked up, or matched as a prefix or with one typo;
+- texts of the other language are indexed too, at a lower weight: many readers of the French
+  site type English terms;
+- "See also" and "Links" are never indexed (they name other entries).
+
+Field weights were tuned on ``tests/data/search_queries.yml`` (see ``tests/test_search.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+from . import LANGUAGES, markup
+from .model import Entry
+
+if TYPE_CHECKING:
+    from .render import PageContext, _SiteRenderer
+
+# Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
+# times as much). Names and the words people type weigh most; long texts least.
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 8.0,
+    "keywords": 7.0,
+    "synonyms": 6.0,
+    "labels": 3.0,
+    "summary": 2.5,
+    "io": 2.0,
+    "body": 1.0,
+}
+OTHER_LANGUAGE = 0.5
+K1 = 1.2  # term-frequency saturation
+B = 0.6  # length normalisation
+SUMMARY_CHARS = 180  # of the summary shown on a result card
+SNOWBALL = {"fr": "french", "en": "english"}
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset({
+        "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du",
+        "elle", "en", "est", "et", "il", "ils", "je", "l", "la", "le", "les", "leur", "leurs",
+        "lui", "ma", "mais", "me", "mes", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou",
+        "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sont", "sur",
+        "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "ete", "etre",
+        "fait", "comme", "plus", "peut", "tres", "si",
+    }),
+    "en": frozenset({
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how",
+        "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their",
+        "this", "to", "was", "were", "what", "when", "which", "who", "why", "will", "with",
+        "you", "your", "can", "do", "does", "not",
+    }),
+}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents; the browser does exactly this (NFKD, drop marks, lower)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text; ``u-net`` also gives ``unet``."""
+    folded = fold(text)
+    found = _WORD.findall(folded)
+    found += ["".join(_WORD.findall(m)) for m in re.findall(r"[^\W_]+(?:-[^\W_]+)+", folded)]
+    return found
+
+
+@cache
+def _stemmer(lang: str) -> Any:
+    return snowballstemmer.stemmer(SNOWBALL[lang])
+
+
+@cache
+def stem(word: str, lang: str) -> str:
+    return str(_stemmer(lang).stemWord(word))
+
+
+@dataclass
+class _Doc:
+    entry: Entry
+    # field name → (language weight, words)
+    fields: list[tuple[str, float, list[str]]] = field(default_factory=list)
+
+
+def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[str, str, str]]:
+    """(field kind, language, text) of everything searchable in an entry."""
+    out: list[tuple[str, str, str]] = []
+    name_field = {"faq": "question", "glossary": "term"}.get(entry.type.name, "title")
+    for text_lang, text in entry.text(name_field).items():
+        out.append(("name", text_lang, markup.plain(text)))
+    for text_lang, text in entry.text("abbr").items():
+        out.append(("name", text_lang, text))
+    for name, kind in (("keywords", "keywords"), ("synonyms", "synonyms")):
+        for text_lang, items in entry.text_lists(name).items():
+            out.extend((kind, text_lang, item) for item in items)
+    for name, kind in (("summary", "summary"), ("io", "io")):
+        for text_lang, text in entry.text(name).items():
+            out.append((kind, text_lang, markup.plain(text)))
+    for name in ("description", "answer", "definition"):
+        for text_lang, text in entry.text(name).items():
+            out.append(("body", text_lang, markup.plain(text)))
+    for facet in site.facets:
+        vocabulary = site.catalogue.vocabularies[facet.name]
+        for key in facet.keys(entry):
+            term = vocabulary.terms.get(key)
+            if term is not None:
+                out.extend(("labels", label_lang, text) for label_lang, text in term.label.items())
+    for author in entry.strings("authors"):
+        out.append(("labels", lang, author))
+    return out
+
+
+def _tokens(text: str, text_lang: str) -> list[tuple[str, str]]:
+    """(word, stem) pairs of a text, stop words of its language dropped."""
+    stop = STOP_WORDS.get(text_lang, frozenset())
+    lang = text_lang if text_lang in SNOWBALL else LANGUAGES[0]
+    return [(w, stem(w, lang)) for w in words(text) if w not in stop]
+
+
+def build_search_index(site: _SiteRenderer, lang: str) -> str:
+    """The JSON search index of the ``lang`` site (deterministic, compact)."""
+    from .render import PageContext, entry_page, page_url
+
+    entries = site.sorted_entries(lang, site.catalogue.all_entries())
+    ctx = PageContext(site, lang, "explore.md")
+    docs: list[dict[str, object]] = []
+    # per document: field kind → Counter of stems; and field lengths
+    field_stems: list[dict[str, dict[str, float]]] = []
+    field_lengths: dict[str, list[float]] = defaultdict(list)
+    word_stems: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        per_field: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for kind, text_lang, text in _entry_fields(site, entry, lang):
+            weight = 1.0 if text_lang == lang else OTHER_LANGUAGE
+            for word, word_stem in _tokens(text, text_lang):
+                per_field[kind][word_stem] += weight
+                word_stems[word].add(word_stem)
+        for kind, counter in per_field.items():
+            field_lengths[kind].append(sum(counter.values()))
+        field_stems.append(per_field)
+        docs.append(_card(ctx, entry, page_url(entry_page(entry))))
+    averages = {
+        kind: max(1.0, sum(lengths) / len(lengths)) for kind, lengths in field_lengths.items()
+    }
+    postings: dict[str, list[int]] = defaultdict(list)
+    for number, per_field in enumerate(field_stems):
+        scores: dict[str, float] = defaultdict(float)
+        for kind, counter in per_field.items():
+            length = sum(counter.values())
+            norm = 1 - B + B * length / averages[kind]
+            for word_stem, tf in counter.items():
+                scores[word_stem] += FIELD_WEIGHTS[kind] * tf / (tf + K1 * norm)
+        for word_stem, score in scores.items():
+            postings[word_stem].extend((number, max(1, round(score * 10))))
+    index = {
+        "version": 1,
+        "lang": lang,
+        "stop": sorted(STOP_WORDS[lang] | STOP_WORDS[_other(lang)]),
+        "facets": [
+            {
+                "name": facet.name,
+                "title": site.catalogue.vocabularies[facet.name].title(lang),
+                "labels": {
+                    key: site.catalogue.vocabularies[facet.name].label_of(key, lang)
+                    for key in site.catalogue.vocabularies[facet.name].terms
+                },
+                "chips": facet.chips,
+            }
+            for facet in site.facets
+        ],
+        "docs": docs,
+        "words": {word: sorted(stems) for word, stems in sorted(word_stems.items())},
+        "postings": dict(sorted(postings.items())),
+    }
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def _other(lang: str) -> str:
+    return next(other for other in LANGUAGES if other != lang)
+
+
+def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
+    """What a result card shows, and the facet keys the explorer filters on."""
+    summary = ctx.plain(entry, "summary") or ctx.plain(entry, "answer") or ctx.plain(
+        entry, "definition"
+    )
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    facets = {
+        facet.name: keys for facet in ctx.site.facets if (keys := facet.keys(entry))
+    }
+    card: dict[str, object] = {
+        "id": entry.id,
+        "name": ctx.plain_name(entry),
+        "summary": summary,
+        "url": url,
+        "added": entry.string("added") or "",
+        "facets": facets,
+    }
+    status = entry.string("status")
+    if status and status != "active":
+        card["status"] = status
+    return card
