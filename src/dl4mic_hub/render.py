@@ -102,7 +102,10 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("dl4mic_hub", "templates"),
         undefined=StrictUndefined,
-        autoescape=False,  # the pages are Markdown: _finalize escapes for HTML *and* Markdown
+        # Every printed value goes through _finalize, which escapes it for HTML *and* Markdown
+        # (the pages are Markdown); autoescape then leaves the result alone, and makes macros
+        # return safe HTML.
+        autoescape=True,
         finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -274,10 +277,10 @@ class PageContext:
 
     def status(self, entry: Entry) -> tuple[str, str, str] | None:
         """(key, label, description) of a status other than active, else None."""
-        key = entry.string("status")
-        if key is None or key == "active":
+        keys = self.site.facet("status").keys(entry)
+        if not keys or keys[0] == "active":
             return None
-        return key, self.label("status", key), self.vocab_description("status", key)
+        return keys[0], self.label("status", keys[0]), self.vocab_description("status", keys[0])
 
     def facet_attributes(self, entry: Entry) -> Markup:
         """``data-*`` attributes with the entry's facet keys, read by the filter script."""
@@ -540,7 +543,7 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
              {"title": ui["recent"], "description": ui["recent_intro"]},
              entries=recent[:RECENT_LIMIT])
         emit("explore.md", "explore.md.j2",
-             {"title": ui["explore"], "description": ui["explore_intro"]},
+             {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["navigation"]},
              entries=site.sorted_entries(lang, catalogue.all_entries()),
              facets=list(site.facets))
         emit("contribute.md", "contribute.md.j2",

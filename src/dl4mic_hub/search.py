@@ -216,7 +216,7 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
         "added": entry.string("added") or "",
         "facets": facets,
     }
-    status = entry.string("status")
-    if status and status != "active":
-        card["status"] = status
+    status = ctx.status(entry)
+    if status:
+        card["status"] = status[0]
     return card
