@@ -1,29 +1,40 @@
-"""Render stage: bilingual pages with identical paths, visible fallbacks, stable output."""
+"""Render stage: bilingual pages with identical paths, visible fallbacks, safe and stable output."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from dl4mic_hub.render import escape_cell, render_site, sort_key, strip_links
+from dl4mic_hub.render import RenderedSite, entry_points, front_matter, render_site, sort_key
 from dl4mic_hub.validate import validate_catalogue
 
 SMALL = Path(__file__).parent / "fixtures" / "render" / "small"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def rendered():  # type: ignore[no-untyped-def]
+def rendered() -> RenderedSite:
     result = validate_catalogue(SMALL)
     assert result.ok, [d.format_text() for d in result.diagnostics]
     return render_site(result.catalogue, repo_url="https://github.com/example/hub")
 
 
-def test_both_languages_have_the_same_pages(rendered) -> None:  # type: ignore[no-untyped-def]
+def text(rendered: RenderedSite, lang: str, path: str) -> str:
+    """A page as the browser reads it: character references decoded (the renderer writes
+    ':' as '&#58;' and so on, so that the site generator never reads them as Markdown)."""
+    return html.unescape(rendered.pages[lang][path])
+
+
+def test_both_languages_have_the_same_pages(rendered: RenderedSite) -> None:
     assert set(rendered.pages["fr"]) == set(rendered.pages["en"])
     assert {
         "index.md",
+        "explore.md",
         "faq.md",
         "glossary.md",
         "cheatsheets.md",
@@ -35,17 +46,21 @@ def test_both_languages_have_the_same_pages(rendered) -> None:  # type: ignore[n
         "resources/beta-course.md",
         "resources/eco-annotator.md",
     } <= set(rendered.pages["fr"])
+    assert set(rendered.files["fr"]) == set(rendered.files["en"]) == {"assets/search-index.json"}
 
 
 def test_rendering_is_deterministic() -> None:
     first = render_site(validate_catalogue(SMALL).catalogue)
     second = render_site(validate_catalogue(SMALL).catalogue)
     assert first.pages == second.pages
+    assert first.files == second.files
 
 
-def test_missing_translation_is_shown_in_the_other_language_with_a_notice(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
+    rendered: RenderedSite,
+) -> None:
     page = rendered.pages["en"]["resources/alpha-tool.md"]
-    assert '<div lang="fr" markdown="1">\n\nTexte **français** seulement.\n\n</div>' in page
+    assert '<div lang="fr">\n<p>Texte <strong>français</strong> seulement.</p>\n</div>' in page
     assert "This text is not translated into English yet; it is shown in French." in page
     assert '!!! warning "Missing translation"' in page
     assert "fallbacks: 1" in page  # front matter flag for the page
@@ -54,12 +69,10 @@ def test_missing_translation_is_shown_in_the_other_language_with_a_notice(render
     assert "Traduction manquante" not in rendered.pages["fr"]["resources/alpha-tool.md"]
 
 
-def test_fallbacks_are_counted_per_language(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_fallbacks_are_counted_per_language(rendered: RenderedSite) -> None:
     counts = rendered.fallback_counts()
     assert counts["fr"] == 0
     fields = sorted((f.entry_id, f.field, f.page) for f in rendered.fallbacks["en"])
-    # beta-course's summary shows on its page, on two section pages; alpha's description once;
-    # epoch's definition on the glossary page.
     assert ("alpha-tool", "description", "resources/alpha-tool.md") in fields
     assert ("beta-course", "summary", "sections/courses.md") in fields
     assert ("beta-course", "summary", "sections/tools.md") in fields
@@ -67,76 +80,169 @@ def test_fallbacks_are_counted_per_language(rendered) -> None:  # type: ignore[n
     assert counts["en"] == len(fields)
 
 
-def test_inline_fallback_keeps_its_language(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_inline_fallback_keeps_its_language(rendered: RenderedSite) -> None:
     section = rendered.pages["en"]["sections/courses.md"]
     assert '<span lang="fr">Un cours en français seulement.</span>' in section
     assert "(not translated)" in section
 
 
-def test_section_groups_entries_by_first_task_in_vocabulary_order(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_section_groups_entries_by_first_operation_then_learning_topic(
+    rendered: RenderedSite,
+) -> None:
     page = rendered.pages["fr"]["sections/tools.md"]
-    headings = re.findall(r"^## (.+?) \{", page, flags=re.M)
+    headings = re.findall(r"^## (.+?) \{ #([a-z-]+) \}", page, flags=re.M)
     assert headings == [
-        "Bases de l'apprentissage profond",
-        "Annotation",
-        "Segmentation et détection",
+        ("Annotation de pixels (masques)", "annotation-dense"),
+        ("Annotation d'objets (boîtes, points)", "annotation-sparse"),
+        ("Segmentation", "segmentation"),
+        ("Bases de l'apprentissage profond", "fundamentals"),
     ]
-    # A pipe inside a summary must not break the table.
-    assert "Un outil de segmentation \\| avec une barre verticale." in page
+    # A pipe inside a summary is text, never a table separator.
+    assert "Un outil de segmentation &#124; avec une barre verticale." in page
 
 
-def test_links_between_pages_are_relative_to_the_page(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite) -> None:
+    page = rendered.pages["en"]["sections/tools.md"]
+    item = re.search(r'<li class="dl-entry"[^>]*data-entry-id="alpha-tool"[^>]*>', page)
+    assert item is not None
+    assert 'data-f-dims="2d"' in item.group(0)
+    assert 'data-f-host-software="fiji"' in item.group(0)
+    assert 'data-f-status="active"' in item.group(0)  # the default of an absent status
+    # the word filter ignores accents: the French title is folded
+    fr = rendered.pages["fr"]["sections/tools.md"]
+    assert re.search(r'data-entry-id="alpha-tool"[^>]*data-words="ecran alpha', fr)
+
+
+def test_links_between_pages_are_relative_to_the_built_page(rendered: RenderedSite) -> None:
     faq = rendered.pages["en"]["faq.md"]
-    assert "[Alpha Screen](resources/alpha-tool.md)" in faq
-    assert "[Loss function](glossary.md#loss)" in faq
+    assert '<a href="../resources/alpha-tool/">Alpha Screen</a>' in faq
+    assert '<a href="../glossary/#loss">Loss function</a>' in faq
     entry = rendered.pages["en"]["resources/alpha-tool.md"]
-    assert "[Beta course](beta-course.md)" in entry
-    assert "[Tools and software](../sections/tools.md)" in entry
+    assert '<a href="../../resources/beta-course/">Beta course</a>' in entry
+    assert '<a href="../../explore/?sections=tools">Tools and software</a>' in entry
     assert "https://github.com/example/hub/edit/main/small/resources/alpha-tool.yml" in entry
+    home = rendered.pages["en"]["index.md"]
+    assert '<a href="sections/tools/">Tools and software</a>' in home
 
 
-def test_open_question_invites_an_answer(rendered) -> None:  # type: ignore[no-untyped-def]
-    faq = rendered.pages["fr"]["faq.md"]
-    assert '!!! question "Question ouverte"' in faq
+def test_entry_facts_link_to_the_explorer_with_that_value(rendered: RenderedSite) -> None:
+    entry = text(rendered, "fr", "resources/alpha-tool.md")
+    assert '<a href="../../explore/?host-software=fiji">Fiji/ImageJ</a>' in entry
+    assert "<strong>Dimensions</strong> : " in entry
+
+
+def test_status_other_than_active_is_a_visible_badge_with_the_successor(
+    rendered: RenderedSite,
+) -> None:
+    entry = text(rendered, "fr", "resources/delta-legacy.md")
+    assert '<p class="admonition-title">État : Abandonné</p>' in entry
+    assert 'À la place : <a href="../../resources/alpha-tool/">Écran Alpha</a>' in entry
+    section = rendered.pages["en"]["sections/tools.md"]
+    assert '<span class="dl-badge dl-badge--discontinued"' in section
+    assert ">Discontinued</span>" in section
+    assert "dl-badge" not in rendered.pages["en"]["resources/alpha-tool.md"]
+
+
+def test_open_question_invites_an_answer(rendered: RenderedSite) -> None:
+    faq = text(rendered, "fr", "faq.md")
+    assert '<p class="admonition-title">Question ouverte</p>' in faq
     assert "Cette question n'a pas encore de réponse" in faq
-    assert "How to optimise the GPU?" in rendered.pages["en"]["faq.md"]
+    assert "How to optimise the GPU" in rendered.pages["en"]["faq.md"]
 
 
-def test_entry_without_url_says_so(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_faq_starts_with_an_index_of_its_questions(rendered: RenderedSite) -> None:
+    faq = rendered.pages["en"]["faq.md"]
+    index = faq.index('<nav class="dl-index"')
+    assert faq.index('<a href="#answered-question">', index) < faq.index("### ")
+
+
+def test_glossary_has_an_a_to_z(rendered: RenderedSite) -> None:
+    glossary = rendered.pages["en"]["glossary.md"]
+    assert '<nav class="dl-az"' in glossary
+    assert '<a href="#epoch">E</a>' in glossary and '<a href="#loss">L</a>' in glossary
+
+
+def test_entry_without_url_says_so(rendered: RenderedSite) -> None:
     assert "Address unknown" in rendered.pages["en"]["resources/eco-annotator.md"]
 
 
-def test_recent_lists_newest_first(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_recent_lists_newest_first_then_by_name(rendered: RenderedSite) -> None:
     page = rendered.pages["en"]["recent.md"]
-    assert page.index("Beta course") < page.index("Alpha Screen")
+    assert page.index("Beta course") < page.index("Alpha Screen") < page.index("Delta legacy")
+    # same day (2026-01-02): alphabetical order
+    assert page.index("Alpha Screen") < page.index("Eco annotator") < page.index("Epoch")
 
 
-def test_navigation_is_translated(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_navigation_is_translated_and_offers_the_explorer(rendered: RenderedSite) -> None:
     assert rendered.nav["fr"][0] == {"Accueil": "index.md"}
     assert rendered.nav["en"][0] == {"Home": "index.md"}
-    sections_fr = rendered.nav["fr"][1]["Rubriques"]
+    assert rendered.nav["en"][1] == {"Explore": "explore.md"}
+    sections_fr = rendered.nav["fr"][2]["Rubriques"]
     assert {"Outils et logiciels": "sections/tools.md"} in sections_fr
 
 
-def test_escape_cell_and_sort_key() -> None:
-    assert escape_cell("a | b\nc") == "a \\| b c"
+def test_sort_key_ignores_accents_and_case() -> None:
     assert sorted(["Zèbre", "écran", "Alpha"], key=sort_key) == ["Alpha", "écran", "Zèbre"]
 
 
-def test_section_offers_filters_for_the_facets_its_entries_use(rendered) -> None:  # type: ignore[no-untyped-def]
-    page = rendered.pages["en"]["sections/tools.md"]
-    # Hidden until the script runs: without JavaScript the reader just sees every table.
-    assert '<form class="dl-filters" hidden' in page
+def test_section_offers_filters_for_the_facets_that_tell_its_entries_apart(
+    rendered: RenderedSite,
+) -> None:
+    page = text(rendered, "en", "sections/tools.md")
+    assert '<form class="dl-filters"' in page
     assert '<select name="dims">' in page and '<option value="3d">3D</option>' in page
     assert '<option value="2d-t">' not in page  # no entry of the section is 2D + time
-    assert '<select name="platforms">' in page and '<option value="fiji">' in page
+    assert '<select name="host-software">' in page
+    assert '<select name="sections">' in page  # beta-course is also in courses
     assert 'data-status="{shown} of {total} entries shown"' in page
-    row = next(line for line in page.splitlines() if "alpha-tool.md" in line)
-    assert ('<span class="dl-row" data-level="beginner" data-dims="2d" data-platforms="fiji" '
-            'data-access="open-source" data-content_language="en"></span>') in row
+    courses = rendered.pages["en"]["sections/courses.md"]
+    assert '<form class="dl-filters"' not in courses  # one entry: nothing to tell apart
 
 
-def test_link_labels_keep_only_the_text_of_nested_links() -> None:
-    question = "About [episode 1, video 4](https://www.youtube.com/watch?v=x&index=6): why?"
-    assert strip_links(question) == "About episode 1, video 4: why?"
-    assert strip_links("[a (b)](https://example.org/a_(b)) ![logo](logo.png)") == "a (b) logo"
+
+def test_link_labels_keep_only_the_text_of_nested_links(rendered: RenderedSite) -> None:
+    # the answered question links to Alpha in its answer; its name in lists has no link
+    faq = rendered.pages["en"]["faq.md"]
+    assert '<li><a href="#answered-question">Should I retrain?</a></li>' in faq
+
+
+def test_front_matter_is_json_scalars_with_html_escaped_texts() -> None:
+    text = front_matter({"title": 'A <b> & "c"', "fallbacks": 2, "hide": ["navigation"]})
+    assert text.startswith("---\n") and text.endswith("---\n\n")
+    data = yaml.safe_load(text.split("---")[1])
+    assert data == {"title": "A &lt;b&gt; &amp; &quot;c&quot;", "fallbacks": 2,
+                    "hide": ["navigation"]}
+
+
+def test_explorer_lists_every_entry_without_javascript(rendered: RenderedSite) -> None:
+    page = rendered.pages["fr"]["explore.md"]
+    listed = re.findall(r'<li data-entry-id="([a-z0-9-]+)"><a href="([^"]+)">', page)
+    ids = {entry_id for entry_id, _ in listed}
+    assert {"alpha-tool", "beta-course", "answered-question", "loss", "gamma-sheet"} <= ids
+    assert ("loss", "../glossary/#loss") in listed
+    # one checkbox per facet value in use, named after the facet (its URL parameter)
+    assert '<input type="checkbox" name="tasks" value="annotation-sparse">' in page
+    assert 'name="kinds" value="faq"' in page
+    assert 'name="tasks" value="tracking"' not in page  # no entry tracks
+
+
+def test_home_entry_points_use_existing_facet_values() -> None:
+    catalogue = validate_catalogue(ROOT / "catalogue").catalogue
+    for point in entry_points():
+        assert set(point["label"]) == set(point["description"]) == {"fr", "en"}
+        for facet, keys in point["query"].items():
+            vocabulary = catalogue.vocabularies[facet]
+            for key in keys.split(","):
+                assert key in vocabulary.terms, (facet, key)
+
+
+def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
+    index = json.loads(rendered.files["fr"]["assets/search-index.json"])
+    cards = {doc["id"]: doc for doc in index["docs"]}
+    assert cards["alpha-tool"]["url"] == "resources/alpha-tool/"
+    assert cards["loss"]["url"] == "glossary/#loss"
+    assert cards["delta-legacy"]["status"] == "discontinued"
+    assert "status" not in cards["alpha-tool"]
+    assert cards["answered-question"]["facets"]["kinds"] == ["faq"]
+    # accents are folded and words stemmed: "étiquetage" is found as "etiquetag"
+    assert any(stem.startswith("etiquet") for stem in index["words"]["etiquetage"])

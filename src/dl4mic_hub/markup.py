@@ -27,7 +27,7 @@ from markupsafe import Markup
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 # Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
 # links, attribute lists, emoji, tables, headings, abbreviations...).
-_ACTIVE = re.compile(r"""[\\`*_{}\[\]<>#+!|:~^=&"']""")
+_ACTIVE = re.compile(r"""[\\`*_{}\[\]<>#+!|:~^=&"]""")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
@@ -40,7 +40,7 @@ def escape(text: object) -> Markup:
 def escape_attribute(text: object) -> Markup:
     """A value for a double-quoted HTML attribute, on one line. Python-Markdown copies HTML
     tags as they are, so HTML escaping is enough (and keeps URLs readable)."""
-    return Markup(html.escape(" ".join(str(text).split()), quote=True))
+    return Markup(html.escape(" ".join(str(text).split()), quote=False).replace('"', "&quot;"))
 
 
 def safe_link(url: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -302,10 +303,11 @@ class PageContext:
         entries = list(entries)
         offered = []
         for facet in self.site.facets:
-            used = used_keys(facet, entries)
-            differs = len(used) > 1 or (used and any(not facet.keys(e) for e in entries))
-            if not differs:
+            counts = Counter(key for entry in entries for key in set(facet.keys(entry)))
+            # offered only when some value is held by some entries and not by others
+            if not any(0 < count < len(entries) for count in counts.values()):
                 continue
+            used = set(counts)
             terms = self.site.catalogue.vocabularies[facet.name].terms
             values = [(key, self.label(facet.name, key)) for key in terms if key in used]
             offered.append((facet, self.vocab_title(facet.name), values))

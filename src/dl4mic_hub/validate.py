@@ -38,7 +38,7 @@ from .diagnostics import (
 from .load import LocatedDict, LocatedStr, origin_at
 from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
 from .model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
-from .schema import load_schemas
+from .schema import field_specs, implied_values, load_schemas
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
 # Query parameters that only track where a click came from; removed before comparing URLs.
@@ -268,6 +268,30 @@ def _duplicate_links(catalogue: Catalogue) -> Iterator[Diagnostic]:
                     f"the same {what} is already in entry '{first[0].id}' ({first[1]}): {written}",
                     "describe each resource once: merge the two entries; one entry can be "
                     "listed in several sections with 'sections: [a, b]'",
+                )
+
+
+def _missing_vocabularies(catalogue: Catalogue, shown: str) -> Iterator[Diagnostic]:
+    """Every vocabulary the schemas name must exist: pages, filters and exports rely on them
+    even when no entry uses them yet. Values implied by an entry type must be keys of it."""
+    for entry_type in ENTRY_TYPES:
+        wanted = {spec.vocabulary for spec in field_specs(entry_type.schema) if spec.vocabulary}
+        for name in sorted(wanted - set(catalogue.vocabularies)):
+            yield error(
+                Origin(f"{shown}/{VOCAB_FOLDER}"),
+                f"the vocabulary '{name}' is missing (the {entry_type.name} entries' format "
+                "uses it)",
+                f"create {shown}/{VOCAB_FOLDER}/{name}.yml, e.g. by copying it from the "
+                "project's catalogue",
+            )
+        for name, key in implied_values(entry_type.schema).items():
+            vocabulary = catalogue.vocabularies.get(name)
+            if vocabulary is not None and key not in vocabulary.terms:
+                yield error(
+                    Origin(vocabulary.display),
+                    f"'{key}' is missing from this vocabulary: every {entry_type.name} entry "
+                    "is of that kind",
+                    f"add a value '{key}' with its French and English labels",
                 )
 
 
@@ -544,6 +568,7 @@ def validate_catalogue(root: Any) -> ValidationResult:
                 "add 'url:' if a reliable address exists, and explain the gap in 'curation:'",
             ))
     diagnostics.extend(_duplicate_links(catalogue))
+    diagnostics.extend(_missing_vocabularies(catalogue, shown))
     for entry_type in ENTRY_TYPES:
         folder = root / entry_type.folder
         if not folder.is_dir():
