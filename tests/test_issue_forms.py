@@ -20,17 +20,46 @@ FORMS_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 VOCAB_DIR = ROOT / "catalogue" / "vocab"
 FORMS = sorted(p for p in FORMS_DIR.glob("*.yml") if p.name != "config.yml")
 VOCABULARIES = sorted(p.stem for p in VOCAB_DIR.glob("*.yml"))
-# The resource form lets a contributor pick every facet a resource entry has.
-RESOURCE_FACETS = {"kinds", "sections", "tasks", "dims", "platforms", "levels", "access",
-                   "languages"}
+
+
+def resource_facets() -> tuple[set[str], set[str]]:
+    """The facets the resource form must offer, derived from the schema and the vocabularies:
+    (those a resource must have, those shown under every entry in lists)."""
+    from dl4mic_hub.facets import derive_facets
+    from dl4mic_hub.model import ENTRY_TYPES_BY_NAME, read_catalogue
+    from dl4mic_hub.schema import field_specs
+
+    catalogue, _ = read_catalogue(ROOT / "catalogue")
+    specs = {s.name: s for s in field_specs(ENTRY_TYPES_BY_NAME["resource"].schema)}
+    required, shown = set(), set()
+    for facet in derive_facets(catalogue):
+        field = facet.fields.get("resource")
+        if field is None:
+            continue
+        if specs[field].required:
+            required.add(facet.name)
+        elif facet.chips:
+            shown.add(facet.name)
+    return required, shown
+
+
+def implied_kinds() -> set[str]:
+    """Kinds that belong to the other entry types (FAQ, cheat sheets, glossary)."""
+    from dl4mic_hub.model import ENTRY_TYPES
+    from dl4mic_hub.schema import implied_values
+
+    return {implied_values(t.schema).get("kinds", "") for t in ENTRY_TYPES} - {""}
 
 
 def vocab_options(name: str) -> list[str]:
     """Dropdown options for a vocabulary: French label first, then English, then the key a
     maintainer copies into the YAML file."""
     data = yaml.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    skipped = implied_kinds() if name == "kinds" else set()
     options = []
     for key, term in data["values"].items():
+        if key in skipped:
+            continue
         fr, en = term["label"].get("fr"), term["label"].get("en")
         label = fr if not en or fr == en else f"{fr} / {en}" if fr else en
         options.append(f"{label} ({key})")
@@ -63,12 +92,14 @@ def test_vocabulary_dropdowns_match_the_vocabulary_files(path: Path) -> None:
             )
 
 
-def test_resource_form_offers_every_facet_and_requires_the_essentials() -> None:
+def test_resource_form_offers_the_main_facets_and_requires_the_essentials() -> None:
     form = _load(FORMS_DIR / "suggest-resource.yml")
-    assert set(_dropdowns(form)) >= RESOURCE_FACETS
+    must, shown = resource_facets()
+    assert must == {"kinds", "sections", "languages"}
+    assert set(_dropdowns(form)) >= must | shown
     required = {item["id"] for item in form["body"]
                 if item.get("validations", {}).get("required")}
-    assert {"title", "url", "summary", "kinds", "sections", "languages"} <= required
+    assert {"title", "url", "summary"} | must <= required
 
 
 @pytest.mark.parametrize("path", FORMS, ids=lambda p: p.name)
