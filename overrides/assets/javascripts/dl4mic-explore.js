@@ -25,6 +25,9 @@
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
     var shown = PAGE;
     var engine = null;
+    // result addresses are relative to the language root, where the index's folder sits
+    var indexUrl = new URL(root.dataset.index, window.location.href);
+    var siteRoot = new URL("../", indexUrl);
     var lastQuery = null;
     var lastMatches = null;
 
@@ -157,7 +160,7 @@
       var head = document.createElement("p");
       head.className = "dl-result__head";
       var link = document.createElement("a");
-      link.href = doc.url;
+      link.href = new URL(doc.url, siteRoot).href;
       link.textContent = doc.name;
       head.appendChild(link);
       var facets = engine.index.facets;

@@ -1,0 +1,141 @@
+"""End-to-end: the explorer and the header search, in a real headless chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def result_ids(page: Page) -> list[str]:
+    return page.locator("ol.dl-results > li.dl-result").evaluate_all(
+        "items => items.map(i => i.dataset.entryId)"
+    )
+
+
+def open_explorer(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(".dl-explorer__status")).not_to_have_text(re.compile(r"^$|…"))
+
+
+def test_search_finds_by_meaning_without_accents_and_in_english(
+    page: Page, site_url: str
+) -> None:
+    open_explorer(page, f"{site_url}fr/explore/?q=debruitage")
+    accentless = result_ids(page)
+    assert accentless, "no result for 'debruitage'"
+    open_explorer(page, f"{site_url}fr/explore/?q=d%C3%A9bruitage")
+    assert result_ids(page)[:5] == accentless[:5]
+    # English words on the French site
+    open_explorer(page, f"{site_url}fr/explore/?q=nuclei%20segmentation")
+    assert "cellpose" in result_ids(page)[:3] or "stardist" in result_ids(page)[:3]
+    # every result links to the entry's page, in the language of the site
+    hrefs = page.locator("ol.dl-results a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all(h.startswith(f"{site_url}fr/") for h in hrefs)
+
+
+def test_typing_updates_results_and_the_url(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/")
+    total = page.locator(".dl-all li[data-entry-id]").count()
+    page.locator("#dl-q").press_sequentially("cellpo", delay=20)  # a prefix, while typing
+    expect(page).to_have_url(f"{site_url}en/explore/?q=cellpo")
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_have_attribute(
+        "data-entry-id", re.compile("cellpose"))
+    status = page.locator(".dl-explorer__status").inner_text()
+    count = int(re.search(r"\d+", status).group(0))  # type: ignore[union-attr]
+    assert 0 < count < total
+
+
+def test_facets_combine_count_and_survive_back_and_forward(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/")
+    everything = page.locator(".dl-explorer__status").inner_text()
+    page.locator("input[name=tasks][value=segmentation]").check()
+    expect(page).to_have_url(f"{site_url}en/explore/?tasks=segmentation")
+    segmentation = set(result_ids(page))
+    assert segmentation
+    # OR within a facet
+    page.locator("input[name=tasks][value=restoration]").check()
+    expect(page).to_have_url(f"{site_url}en/explore/?tasks=segmentation,restoration")
+    either = set(result_ids(page))
+    assert segmentation < either
+    # AND across facets; counts follow; values with no result are disabled
+    dims = page.locator("details[data-facet=dims]")
+    if dims.get_attribute("open") is None:
+        dims.locator("summary").click()
+    page.locator("input[name=dims][value='3d']").check()
+    both = set(result_ids(page))
+    assert both and both <= either
+    count_3d = page.locator("input[name=dims][value='3d'] ~ .dl-facet__count").inner_text()
+    assert count_3d == f"({len(both)})"
+    assert page.locator(".dl-facet input:disabled").count() > 0
+    # Back and Forward walk through the states
+    page.go_back()
+    expect(page).to_have_url(f"{site_url}en/explore/?tasks=segmentation,restoration")
+    expect(page.locator("input[name=dims][value='3d']")).not_to_be_checked()
+    assert set(result_ids(page)) == either
+    page.go_forward()
+    expect(page.locator("input[name=dims][value='3d']")).to_be_checked()
+    assert set(result_ids(page)) == both
+    # a shared link restores the view; "clear all" empties it
+    open_explorer(page, page.url)
+    assert set(result_ids(page)) == both
+    page.locator(".dl-clear").click()
+    expect(page.locator(".dl-explorer__status")).to_have_text(everything)
+    expect(page).to_have_url(f"{site_url}en/explore/")
+
+
+def test_sorting_by_name_and_recently_added(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/?sort=name")
+    names = page.locator("ol.dl-results .dl-result__head > a").all_inner_texts()
+    assert names == sorted(names, key=lambda n: n.casefold()) or len(names) > 1
+    open_explorer(page, f"{site_url}en/explore/?sort=recent")
+    expect(page.locator("#dl-sort")).to_have_value("recent")
+
+
+def test_header_search_sends_the_query_to_the_explorer(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}fr/glossary/")
+    page.locator("#dl-header-q").fill("epoque")
+    page.locator("#dl-header-q").press("Enter")
+    expect(page).to_have_url(f"{site_url}fr/explore/?q=epoque")
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_have_attribute(
+        "data-entry-id", "epoch")
+
+
+def test_a_glossary_hit_lands_on_its_term_on_a_phone(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    open_explorer(page, f"{site_url}en/explore/?q=overfitting")
+    page.locator("ol.dl-results li[data-entry-id=overfitting] a").first.click()
+    expect(page).to_have_url(f"{site_url}en/glossary/#overfitting")
+    term = page.locator("#overfitting")
+    expect(term).to_be_in_viewport()
+    context.close()
+
+
+def test_without_javascript_the_whole_list_shows(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}fr/explore/")
+    expect(page.locator(".dl-explorer")).to_be_hidden()
+    items = page.locator(".dl-all li[data-entry-id]")
+    expect(items.first).to_be_visible()
+    assert items.count() > 150
+    context.close()
+
+
+def test_keyboard_reaches_search_facets_and_results(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/?q=napari")
+    page.locator("#dl-q").focus()
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.closest('.dl-results') ? 'result' : e.closest('.dl-facet') ? 'facet'"
+            " : e.id || e.tagName }"))
+    assert {"dl-sort", "facet", "result"} <= reached, reached
+    # the result count is announced
+    expect(page.locator(".dl-explorer__status")).to_have_attribute("aria-live", "polite")

@@ -1,0 +1,107 @@
+"""markup: catalogue text becomes HTML that a browser can only display, and that the site
+generator (Python-Markdown and its extensions) copies without reading it as Markdown."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import pytest
+
+from dl4mic_hub import markup
+
+# Python-Markdown with every extension the page templates use (mkdocs.yml).
+GENERATOR = markdown.Markdown(extensions=["admonition", "attr_list", "tables", "toc"])
+
+
+def through_generator(fragment: str) -> str:
+    """What the site generator makes of a fragment placed in a paragraph of a page."""
+    GENERATOR.reset()
+    return GENERATOR.convert(f"Before {fragment} after")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*emphasis* and **strong** and `code`",
+        "a | table | pipe",
+        "{: onclick=alert(1) } attribute list",
+        ":smile: :material-pencil: emoji",
+        "[link](https://example.org/)",
+        "<b>raw</b> & &amp; entities",
+        "# not a heading ## no",
+        "trailing \\ backslash",
+        "== mark == ~~strike~~ ^^ins^^",
+    ],
+)
+def test_escaped_text_reaches_the_reader_exactly_as_written(text: str) -> None:
+    out = through_generator(markup.escape(text))
+    assert html.unescape(out) == f"<p>Before {text} after</p>"
+
+
+def test_inline_markdown_is_rendered_and_links_are_kept() -> None:
+    out = markup.inline("See *this* [page](https://example.org/a_(b)) and `x|y`")
+    assert "<em>this</em>" in out
+    assert '<a href="https://example.org/a_(b)">page</a>' in html.unescape(out)
+    assert "<code>x&#124;y</code>" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java\tscript:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        "[x](vbscript:msgbox)",
+        "[x](file:///etc/passwd)",
+        "<javascript:alert(1)>",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "![img](https://evil.example/x.png)",
+        '<img src=x onerror="alert(1)">',
+        "<script>alert(1)</script>",
+        "<svg/onload=alert(1)>",
+        "<a href=javascript:alert(1)>x</a>",
+        "[x](https://e.org/){: onclick=alert(1) }",
+        "&#106;avascript:alert(1)",
+        "[x](&#106;avascript:alert(1))",
+        "x <img src=x onerror=alert(1) <",
+    ],
+)
+def test_untrusted_markdown_never_yields_script_or_remote_images(text: str) -> None:
+    for rendered in (markup.block(text), markup.inline(text)):
+        final = through_generator(rendered)
+        lowered = final.lower()
+        assert "<script" not in lowered
+        assert "<img" not in lowered and "<svg" not in lowered
+        assert "onerror=" not in lowered and "onload=" not in lowered
+        assert "onclick=" not in lowered
+        assert 'href="javascript' not in lowered and 'href="data' not in lowered
+        assert 'href="vbscript' not in lowered and 'href="file' not in lowered
+        assert 'src="' not in lowered  # nothing loads from elsewhere without a click
+
+
+def test_link_schemes_are_an_allow_list() -> None:
+    assert markup.safe_link("https://example.org/") == "https://example.org/"
+    assert markup.safe_link("mailto:someone@example.org")
+    assert markup.safe_link("#anchor") == "#anchor"
+    for bad in ("javascript:x", "data:x", "//evil.example/", "relative/page", "https://a b/",
+                "https://e.org/\nx"):
+        assert markup.safe_link(bad) is None, bad
+
+
+def test_block_keeps_paragraphs_and_lists() -> None:
+    out = markup.block("First.\n\n- one\n- two\n\n1. a\n2. b")
+    assert out.startswith("<p>First.</p>")
+    assert "<ul>\n<li>one</li>" in out and "<ol>\n<li>a</li>" in out
+
+
+def test_plain_text_drops_markup_but_keeps_link_text() -> None:
+    assert markup.plain("A *b* [c (d)](https://e.org/) `f` <g>") == "A b c (d) f <g>"
+    assert markup.plain("one\ntwo") == "one two"
+
+
+def test_attribute_escaping_keeps_urls_readable() -> None:
+    assert markup.escape_attribute('https://e.org/?a=1&b="2"') == (
+        "https://e.org/?a=1&amp;b=&quot;2&quot;"
+    )
