@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache

@@ -20,6 +20,7 @@ Field weights were tuned on ``tests/data/search_queries.yml`` (see ``tests/test_
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -47,6 +48,7 @@ FIELD_WEIGHTS: dict[str, float] = {
     "body": 1.0,
 }
 OTHER_LANGUAGE = 0.5
+PRIOR = 0.1  # weight of the links an entry receives
 K1 = 1.2  # term-frequency saturation
 B = 0.6  # length normalisation
 SUMMARY_CHARS = 180  # of the summary shown on a result card
@@ -143,6 +145,7 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
     entries = site.sorted_entries(lang, site.catalogue.all_entries())
     ctx = PageContext(site, lang, "explore.md")
     docs: list[dict[str, object]] = []
+    inbound = _inbound_links(entries)
     # per document: field kind → Counter of stems; and field lengths
     field_stems: list[dict[str, dict[str, float]]] = []
     field_lengths: dict[str, list[float]] = defaultdict(list)
@@ -157,7 +160,11 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         for kind, counter in per_field.items():
             field_lengths[kind].append(sum(counter.values()))
         field_stems.append(per_field)
-        docs.append(_card(ctx, entry, page_url(entry_page(entry))))
+        card = _card(ctx, entry, page_url(entry_page(entry)))
+        # Entries many others point to are the ones readers look for first (Cellpose before
+        # a paper that cites it): a gentle prior, so that text relevance still decides.
+        card["prior"] = round(1 + PRIOR * math.log1p(inbound.get(entry.id, 0)), 3)
+        docs.append(card)
     averages = {
         kind: max(1.0, sum(lengths) / len(lengths)) for kind, lengths in field_lengths.items()
     }
@@ -192,6 +199,16 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         "postings": dict(sorted(postings.items())),
     }
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def _inbound_links(entries: list[Entry]) -> dict[str, int]:
+    """How many other entries name each entry in ``related`` or ``see_also``."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        for target in {*entry.strings("related"), *entry.strings("see_also")}:
+            if target != entry.id:
+                counts[target] += 1
+    return counts
 
 
 def _other(lang: str) -> str:

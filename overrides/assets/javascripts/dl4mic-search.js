@@ -87,6 +87,18 @@
       }
     }
     if (!index.words[word] && word.length >= 5) {
+      // A word the catalogue never uses may still share its stem with one it does
+      // ("denoise" / "denoising", "resize" / "resizing"): try it without its last letters.
+      for (var cut = 1; cut <= 2 && word.length - cut >= 4; cut++) {
+        var stemLike = word.slice(0, word.length - cut);
+        var from = lowerBound(this.vocabulary, stemLike);
+        for (var m = from, found = 0; m < this.vocabulary.length && found < 20; m++) {
+          if (this.vocabulary[m].lastIndexOf(stemLike, 0) !== 0) break;
+          add(this.vocabulary[m], 0.55);
+          found++;
+        }
+      }
+
       var limit = word.length >= 9 ? 2 : 1;
       for (var length = word.length - limit; length <= word.length + limit; length++) {
         var sameLength = this.byLength[length] || [];
@@ -146,7 +158,7 @@
     var results = [];
     scores.forEach(function (found, doc) {
       var name = fold(self.docs[doc].name);
-      var score = found.score;
+      var score = found.score * (self.docs[doc].prior || 1);
       if (phrase && name === phrase) score *= 2;
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
       results.push({ doc: doc, score: score, matched: found.matched });
@@ -158,4 +170,4 @@
   };
 
   global.DL4MICSearch = { Engine: Engine, fold: fold, words: words, distance: distance };
-})(window);
+})(typeof window !== "undefined" ? window : globalThis);

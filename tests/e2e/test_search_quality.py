@@ -1,0 +1,69 @@
+"""Search quality: the engine puts a right entry in the top 3 for the committed query set.
+
+tests/data/search_queries.yml holds what biologists type (at least 40 queries per language)
+with the entries that answer each. The queries run in the browser, in the very engine the site
+uses (dl4mic-search.js over the built search index). Run it alone to see the misses:
+
+    .venv/bin/python -m pytest tests/e2e/test_search_quality.py -s
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.e2e
+
+QUERIES = Path(__file__).resolve().parents[1] / "data" / "search_queries.yml"
+TARGET = 0.9
+
+
+def load_queries() -> dict[str, list[dict[str, Any]]]:
+    data: dict[str, list[dict[str, Any]]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return data
+
+
+def top_results(page: Page, site_url: str, lang: str, queries: list[str]) -> list[list[str]]:
+    """The first three entry ids for each query, from the site's own engine and index."""
+    page.goto(f"{site_url}{lang}/explore/")
+    return page.evaluate(
+        """async (queries) => {
+            const root = document.querySelector('.dl-explorer');
+            const index = await (await fetch(root.dataset.index)).json();
+            const engine = new window.DL4MICSearch.Engine(index);
+            return queries.map(q => (engine.search(q) || []).slice(0, 3)
+                                     .map(r => index.docs[r.doc].id));
+        }""",
+        queries,
+    )
+
+
+def test_query_set_is_large_enough_and_names_real_entries() -> None:
+    from dl4mic_hub.validate import validate_catalogue
+
+    ids = set(validate_catalogue(Path(__file__).resolve().parents[2] / "catalogue")
+              .catalogue.by_id())
+    for lang, queries in load_queries().items():
+        assert len(queries) >= 40, lang
+        for query in queries:
+            unknown = set(query["ok"]) - ids
+            assert not unknown, f"{lang} '{query['q']}': no entry {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_top3_hit_rate(page: Page, site_url: str, lang: str) -> None:
+    queries = load_queries()[lang]
+    results = top_results(page, site_url, lang, [q["q"] for q in queries])
+    misses = [
+        f"  {q['q']!r} ({q['kind']}): got {got}, wanted one of {q['ok']}"
+        for q, got in zip(queries, results, strict=True)
+        if not set(got) & set(q["ok"])
+    ]
+    rate = 1 - len(misses) / len(queries)
+    print(f"\nsearch top-3 hit rate, {lang}: {rate:.0%} of {len(queries)} queries")
+    print("\n".join(misses))
+    assert rate >= TARGET, f"{lang}: {rate:.0%} < {TARGET:.0%}\n" + "\n".join(misses)
