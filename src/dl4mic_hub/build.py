@@ -275,6 +275,10 @@ def build_site(
                 ]
                 or [error(Origin(str(config_file)), "the site build failed")]
             )
+        for rel, text in rendered.root_files.items():
+            target = new_site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         (new_site / "index.html").write_text(root_index(base_url), encoding="utf-8")
         (new_site / "robots.txt").write_text(robots_txt(base_url), encoding="utf-8")
         (new_site / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve as is

@@ -70,6 +70,8 @@ class RenderedSite:
     fallbacks: dict[str, list[Fallback]] = field(default_factory=dict)
     # lang → relative path → content of the data files the pages load (search index...)
     files: dict[str, dict[str, str]] = field(default_factory=dict)
+    # path under the site root → content, for files shared by both languages (exports...)
+    root_files: dict[str, str] = field(default_factory=dict)
 
     def fallback_counts(self) -> dict[str, int]:
         return {lang: len(self.fallbacks.get(lang, [])) for lang in self.pages}
