@@ -1,0 +1,259 @@
+"""Catalogue text is data: a corpus of injection vectors in every field type never runs script.
+
+Each vector is written into every text-bearing field of a resource, a FAQ entry, a glossary
+term, a cheat sheet and a vocabulary label of a fixture catalogue. `validate` either refuses a
+field, with a message located in that file, or the field is kept. The catalogue is then built
+and every page (and the explorer searching for each vector) is loaded in Chromium: no dialog,
+no script from the vectors, no `on*` attribute, no `javascript:` URL, no request to another host.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Route
+
+from dl4mic_hub.build import build_site
+from dl4mic_hub.validate import validate_catalogue
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = ROOT / "tests" / "fixtures" / "catalogues" / "minimal"
+MARK = "window.__xss=1"
+VECTORS = [
+    f"<script>{MARK}</script>",
+    f'<img src=x onerror="{MARK}">',
+    f"<svg/onload={MARK}>",
+    f'"><img src=x onerror={MARK}>',
+    f"'><svg onload={MARK}>",
+    f"x <img src=x onerror={MARK} <",
+    f"[click](javascript:{MARK})",
+    f"[click](JaVaScRiPt:{MARK})",
+    f'<a href="javascript:{MARK}">x</a>',
+    f'![x](https://evil.example/x.png){{: onerror="{MARK}" }}',
+    f'[docs](https://example.org/){{: href="javascript:{MARK}" }}',
+    f"text {{: autofocus onfocus={MARK} }}",
+    f'`"><script>{MARK}</script>`',
+    f"https://example.org/x)<svg/onload={MARK}>",
+    f"<!--<script>{MARK}</script>-->",
+    f"&lt;script&gt;{MARK}&lt;/script&gt;",
+    f"&#60;script&#62;{MARK}&#60;/script&#62;",
+    f'<iframe src="javascript:{MARK}"></iframe>',
+    f'<math><mi xlink:href="javascript:{MARK}">x</mi></math>',
+    "[x](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
+    ":smile: :material-alert: :octicons-alert-16:",
+    "{{ config }} {% raw %} {# #}",
+    f"</script><script>{MARK}</script>",
+    "<style>body{display:none}</style>",
+    '<base href="https://evil.example/">',
+    f'<meta http-equiv="refresh" content="0;url=javascript:{MARK}">',
+    f"javascript:{MARK}",
+    f'https://example.org/"onmouseover="{MARK}',
+    f'10.1000/x"><script>{MARK}</script>',
+    f'[a](https://example.org/ "t\\" onmouseover={MARK}")',
+    "line one\nfake.yml:1:1: error: forged line",
+    "\u202egnp.exe bidi \u0000 nul",
+    "<https://evil.example/auto>",
+]
+SAFE = "safe text"
+
+
+def resource(i: int, v: str) -> dict[str, Any]:
+    text = {"fr": v, "en": v}
+    return {
+        "id": f"xss-{i}", "kind": "tool", "title": text, "summary": text, "description": text,
+        "url": v, "links": [{"type": "docs", "url": f"https://example.org/{i}", "label": text}],
+        "doi": v, "sections": ["tools"], "tasks": ["segmentation"], "dims": [f"xss-{i}"],
+        "io": text, "keywords": {"fr": [v], "en": [v]}, "authors": [v],
+        "content_language": ["en"], "added": "2026-01-01",
+    }
+
+
+def faq(i: int, v: str) -> dict[str, Any]:
+    text = {"fr": v, "en": v}
+    return {"id": f"xss-faq-{i}", "question": text, "answer": text, "status": "answered",
+            "topics": ["training"], "keywords": {"fr": [v], "en": [v]}, "added": "2026-01-01"}
+
+
+def glossary(i: int, v: str) -> dict[str, Any]:
+    text = {"fr": v, "en": v}
+    return {"id": f"xss-term-{i}", "term": text, "abbr": text, "definition": text,
+            "synonyms": {"fr": [v], "en": [v]}, "added": "2026-01-01"}
+
+
+def cheatsheet(i: int, v: str) -> dict[str, Any]:
+    text = {"fr": v, "en": v}
+    return {"id": f"xss-sheet-{i}", "type": "cheat-sheet", "title": text, "summary": text,
+            "url": v, "format": "web", "content_language": ["en"], "added": "2026-01-01"}
+
+
+# Required fields get a safe value instead of being dropped when validate refuses them.
+REQUIRED_SAFE: dict[str, Any] = {
+    "title": {"fr": SAFE, "en": SAFE}, "summary": {"fr": SAFE, "en": SAFE},
+    "question": {"fr": SAFE, "en": SAFE}, "term": {"fr": SAFE, "en": SAFE},
+    "definition": {"fr": SAFE, "en": SAFE}, "answer": {"fr": SAFE, "en": SAFE},
+}
+
+
+def write_entry(path: Path, data: dict[str, Any]) -> None:
+    """One field per line (JSON is valid YAML), so a message's line names its field."""
+    path.write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in data.items()), "utf-8")
+
+
+def field_at(path: Path, line: int) -> str:
+    return path.read_text("utf-8").splitlines()[line - 1].split(":", 1)[0]
+
+
+def make_corpus(root: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """The corpus catalogue, valid once every refused field is neutralised; and the
+    (file, field) pairs validate refused."""
+    catalogue = root / "catalogue"
+    shutil.copytree(MINIMAL, catalogue)
+    dims = catalogue / "vocab" / "dims.yml"
+    extra = "".join(
+        f"  xss-{i}: {{label: {{fr: {json.dumps(v)}, en: {json.dumps(v)}}}}}\n"
+        for i, v in enumerate(VECTORS)
+    )
+    dims.write_text(dims.read_text("utf-8") + extra, "utf-8")
+    for i, v in enumerate(VECTORS):
+        write_entry(catalogue / "resources" / f"xss-{i}.yml", resource(i, v))
+        write_entry(catalogue / "faq" / f"xss-faq-{i}.yml", faq(i, v))
+        write_entry(catalogue / "glossary" / f"xss-term-{i}.yml", glossary(i, v))
+        write_entry(catalogue / "cheatsheets" / f"xss-sheet-{i}.yml", cheatsheet(i, v))
+    refused: list[tuple[str, str]] = []
+    for _ in range(10):
+        errors = [d for d in validate_catalogue(catalogue).diagnostics
+                  if d.severity.value == "error"]
+        if not errors:
+            return catalogue, refused
+        by_file: dict[Path, set[str]] = {}
+        for d in errors:
+            path = Path(d.origin.path)
+            path = path if path.is_absolute() else Path.cwd() / path
+            assert path.is_file(), f"unlocated error: {d.format_text()}"
+            assert "\n" not in d.format_text(), f"a message spans lines: {d.format_text()!r}"
+            lines = path.read_text("utf-8").splitlines()
+            assert 1 <= d.origin.line <= len(lines), d.format_text()
+            if path.parent.name == "vocab":  # a refused label: make it safe in place
+                key = lines[d.origin.line - 1].split(":", 1)[0]
+                lines[d.origin.line - 1] = f"{key}: {{label: {{fr: {SAFE}, en: {SAFE}}}}}"
+                path.write_text("\n".join(lines) + "\n", "utf-8")
+                refused.append((path.name, key.strip()))
+                continue
+            by_file.setdefault(path, set()).add(field_at(path, d.origin.line))
+        for path, names in by_file.items():
+            lines = path.read_text("utf-8").splitlines()
+            data = {line.split(":", 1)[0]: json.loads(line.split(":", 1)[1]) for line in lines}
+            for name in names:
+                refused.append((path.name, name))
+                if name in REQUIRED_SAFE:
+                    data[name] = REQUIRED_SAFE[name]
+                elif name == "url" and path.parent.name == "cheatsheets":
+                    data[name] = f"https://example.org/{path.stem}"
+                else:
+                    data.pop(name, None)
+            write_entry(path, data)
+    pytest.fail("the corpus catalogue never became valid")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("injection")
+    catalogue, refused = make_corpus(root)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    url = f"http://127.0.0.1:{server.server_address[1]}/site/"
+    build_site(catalogue, root / "site", config_file=ROOT / "mkdocs.yml", site_url=url)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url, root / "site", refused
+    server.shutdown()
+    server.server_close()
+
+
+DOM_CHECK = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith('on')) bad.push(el.tagName + ' has ' + name);
+      if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data'].includes(name)
+          && /^\\s*(javascript|vbscript|data):/i.test(a.value)) bad.push(el.tagName + ' ' + name
+          + '=' + a.value.slice(0, 40));
+    }
+  }
+  for (const s of document.scripts) {
+    const data = ['application/json', 'application/ld+json'].includes(s.type);
+    if (!s.src && !data) bad.push('inline script: ' + s.textContent.slice(0, 60));
+    if (s.src && new URL(s.src).origin !== location.origin) bad.push('foreign script ' + s.src);
+  }
+  for (const el of document.querySelectorAll('iframe, object, embed, base, style, '
+                                              + 'meta[http-equiv=refresh]')) {
+    bad.push('element ' + el.outerHTML.slice(0, 60));
+  }
+  if (window.__xss) bad.push('a vector ran');
+  return bad;
+}"""
+
+
+def test_the_corpus_is_refused_or_harmless(browser: Browser, corpus_site: Any) -> None:
+    url, site, refused = corpus_site
+    # validate refuses at least the raw HTML and the bad addresses
+    assert ("xss-0.yml", "summary") in refused
+    assert ("xss-26.yml", "url") in refused  # javascript: as an address
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    problems: list[str] = []
+
+    def guard(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
+                                       dialog.dismiss()))
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", lambda m: "Content Security Policy" in m.text
+            and problems.append(f"CSP: {m.text}"))
+    # every page of both languages (the site root only redirects to /fr/)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*/**/index.html"))
+    assert len(pages) > 2 * len(VECTORS)  # every resource page in both languages
+    for rel in pages:
+        page.goto(url + rel.removesuffix("index.html"))
+        for finding in page.evaluate(DOM_CHECK):
+            problems.append(f"{rel}: {finding}")
+    for vector in VECTORS[:12]:
+        page.goto(f"{url}en/explore/?q={quote(vector)}")
+        page.wait_for_selector(".dl-explorer__status:not(:empty)")
+        for finding in page.evaluate(DOM_CHECK):
+            problems.append(f"explore {vector!r}: {finding}")
+    context.close()
+    assert problems == []
+    assert outside == []
+
+
+def test_vector_text_reaches_the_reader_as_text(browser: Browser, corpus_site: Any) -> None:
+    url, _site, _refused = corpus_site
+    page = browser.new_page()
+    page.goto(f"{url}en/glossary/")
+    # a glossary term made of an attribute list and emoji shortcodes shows them as written
+    body = page.locator(".md-content").inner_text()
+    assert ":smile: :material-alert: :octicons-alert-16:" in body
+    assert "{{ config }} {% raw %} {# #}" in body
+    page.close()
