@@ -18,13 +18,19 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e '.[test]'
 	@touch $@
 
+# axe-core for the accessibility test, from npm (never a browser download).
+E2E_NODE := tests/e2e/node_modules/.installed
+$(E2E_NODE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## site: install, validate the catalogue, render and build both sites into site/
 site: $(VENV)/.installed
 	$(BIN)/dl4mic-hub validate
 	$(BIN)/dl4mic-hub build
 
 ## test: install test dependencies, lint, type-check, and run the whole test suite
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(E2E_NODE)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
