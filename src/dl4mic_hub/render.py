@@ -603,3 +603,58 @@ def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
         letter = name[:1].upper() if name[:1].isalpha() else "#"
         seen.setdefault(letter, entry.id)
     return sorted(seen.items())
+
+
+def not_found_page(base_path: str) -> str:
+    """The site root's 404.html, which GitHub Pages serves for every missing address, in
+    either language: both languages side by side, links to both homes and explorers, and a
+    search box. Links are absolute (``base_path`` is the site's path, e.g. ``/dl4mic-hub``),
+    since the page is served at any depth. No script, so its policy allows none."""
+    base = base_path.rstrip("/")
+    blocks = []
+    for lang in LANGUAGES:
+        ui = ui_for(lang)
+        root = f"{base}/{lang}/"
+        blocks.append(
+            f'<section lang="{lang}">\n'
+            f"<h2>{markup.escape(ui['not_found_title'])}</h2>\n"
+            f"<p>{markup.escape(ui['not_found_body'])}</p>\n"
+            f'<form action="{root}explore/" role="search">'
+            f'<label for="q-{lang}">{markup.escape(ui["search_label"])}</label> '
+            f'<input id="q-{lang}" type="search" name="q"> '
+            f'<button type="submit">{markup.escape(ui["search_button"])}</button></form>\n'
+            f'<ul><li><a href="{root}">{markup.escape(ui["not_found_home"])}</a></li>'
+            f'<li><a href="{root}explore/">{markup.escape(ui["explore"])}</a></li></ul>\n'
+            "</section>"
+        )
+    ui = ui_for(LANGUAGES[0])
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{LANGUAGES[0]}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'\">\n"
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{markup.escape(ui_for('fr')['not_found_title'])} / "
+        f"{markup.escape(ui_for('en')['not_found_title'])} - dl4mic-hub</title>\n"
+        f'<link rel="stylesheet" href="{base}/404.css">\n'
+        "</head>\n<body>\n<main>\n<h1>dl4mic-hub</h1>\n"
+        + "\n".join(blocks)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+NOT_FOUND_CSS = """\
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 44rem; padding: 0 1rem;
+       color: #1a1a1a; background: #fff; line-height: 1.5; }
+h1 { color: #00695c; }
+section { border-top: 1px solid #ccc; padding: 0.5rem 0 1rem; }
+a { color: #00695c; }
+input { padding: 0.3rem; border: 1px solid #555; }
+button { padding: 0.3rem 0.8rem; background: #00695c; color: #fff; border: 0; }
+@media (prefers-color-scheme: dark) {
+  body { color: #eee; background: #1e2129; }
+  h1, a { color: #80cbc4; }
+}
+"""
+
