@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.fakeweb import FakeHost
 
 from dl4mic_hub.cli import main
-from dl4mic_hub.linkcheck.testserver import FakeHost
 
 MINIMAL = Path(__file__).parent / "fixtures" / "catalogues" / "minimal"
 FAST = ["--timeout", "0.5", "--connect-timeout", "0.5", "--backoff", "0.05", "--no-progress"]
@@ -211,7 +211,7 @@ def test_host_rule_mistakes_exit_2_with_a_location(
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:
-    from dl4mic_hub.linkcheck.rules import load_rules
+    from dl4mic_hub.check.rules import load_rules
     from dl4mic_hub.model import read_catalogue
 
     root = Path(__file__).parent.parent / "catalogue"

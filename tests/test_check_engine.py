@@ -11,10 +11,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from support.fakeweb import FakeHost, free_port
 
-from dl4mic_hub.linkcheck.engine import Checker, Options, Result, parse_retry_after
-from dl4mic_hub.linkcheck.rules import HostRules, Rule
-from dl4mic_hub.linkcheck.testserver import FakeHost, free_port
+from dl4mic_hub.check.engine import Checker, Options, Result, parse_retry_after
+from dl4mic_hub.check.rules import HostRules, Rule
 
 FAST = {"timeout": 0.5, "connect_timeout": 0.5, "backoff": 0.05, "retry_after_cap": 5.0}
 

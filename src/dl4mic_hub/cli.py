@@ -199,7 +199,11 @@ def _register_check_links(sub: SubParsers) -> None:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from .check import (
+    from .check.cache import Cache, parse_age
+    from .check.engine import Options
+    from .check.report import render
+    from .check.rules import RULES_FILE, HostRules, load_rules
+    from .check.targets import (
         CheckError,
         catalogue_targets,
         file_targets,
@@ -208,10 +212,6 @@ def cmd_check_links(args: argparse.Namespace) -> int:
         urls_at_revision,
     )
     from .diagnostics import Origin, display_path, error
-    from .linkcheck.cache import Cache, parse_age
-    from .linkcheck.engine import Options
-    from .linkcheck.report import render
-    from .linkcheck.rules import RULES_FILE, HostRules, load_rules
 
     def usage(message: str, hint: str = "") -> int:
         print_diagnostics([error(Origin("check-links"), message, hint)])

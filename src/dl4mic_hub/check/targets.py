@@ -2,7 +2,7 @@
 
 Collects the URLs to check (every URL of the validated catalogue, a plain list, or only the
 URLs added since a git revision), reuses fresh ``ok`` results from the cache, checks the rest
-with :mod:`dl4mic_hub.linkcheck.engine`, and builds a report that points at the YAML
+with :mod:`dl4mic_hub.check.engine`, and builds a report that points at the YAML
 ``file:line:col`` where each URL is written. Only ``broken`` links fail a run.
 """
 
@@ -21,11 +21,11 @@ from urllib.parse import quote
 
 import requests
 
-from .diagnostics import Diagnostic, Origin, display_path, error
-from .linkcheck.cache import Cache
-from .linkcheck.engine import Checker, Options, Result
-from .linkcheck.report import Report, sort_results
-from .linkcheck.rules import HostRules
+from ..diagnostics import Diagnostic, Origin, display_path, error
+from .cache import Cache
+from .engine import Checker, Options, Result
+from .report import Report, sort_results
+from .rules import HostRules
 
 WAYBACK_API = "https://archive.org/wayback/available"
 
@@ -54,7 +54,7 @@ class Targets:
 
 def catalogue_targets(root: Path) -> Targets:
     """Every URL of a valid catalogue; an invalid catalogue is a CheckError (validate first)."""
-    from .validate import validate_catalogue
+    from ..validate import validate_catalogue
 
     result = validate_catalogue(root)
     if not result.ok:
@@ -117,7 +117,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
 
 def urls_at_revision(root: Path, revision: str) -> set[str]:
     """The URLs the catalogue at ``root`` held at a git revision (none if it did not exist)."""
-    from .model import read_catalogue
+    from ..model import read_catalogue
 
     root = root.resolve()
     top = _git(["rev-parse", "--show-toplevel"], root)
