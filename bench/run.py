@@ -225,6 +225,7 @@ def main() -> None:
         "--urls",
         str(urls),
         "--no-rules",
+        "--allow-private",  # the fake web is on loopback addresses, refused by default
         "--format",
         "json",
         "--timeout",

@@ -3,35 +3,31 @@
 One *task* is one URL being checked; each hop of a redirect chain and each retry is sent back
 to the dispatcher, so the per-host cap counts every request, a paused host holds no worker
 asleep, and work is interleaved across hosts (one slow host cannot occupy every worker).
-Workers only send requests (HEAD, then a streamed GET whose body is never read) and report
-what they saw; the dispatcher decides on redirects, retries and verdicts.
+Workers only send requests through :mod:`.transport` (HEAD, then a GET whose body is never
+read, to a checked address, within a wall-clock limit) and report what they saw; the
+dispatcher decides on redirects, retries and verdicts.
 """
 
 from __future__ import annotations
 
 import email.utils
-import errno
 import heapq
 import itertools
 import queue
 import random
-import socket
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
+from urllib.parse import urljoin
 
 from .. import REPOSITORY_URL, __version__
 from .rules import HostRules, Rule
+from .transport import Transport, TransportError
+from .urls import host_of, mask_credentials, refused_url
 
 USER_AGENT = f"dl4mic-hub-checker/{__version__} (+{REPOSITORY_URL})"
-ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RETRY_STATUSES = frozenset({408, 429})  # plus every 5xx (500-599)
 WARN_STATUSES = {
     401: "login required",
@@ -51,15 +47,19 @@ class Options:
     concurrency: int = 64  # requests in flight overall (threads mostly wait on the network)
     per_host: int = 4  # requests in flight to one host
     connect_timeout: float = 5.0
-    timeout: float = 15.0  # read timeout: longest silence while waiting for the answer
-    # Per URL: time spent waiting for answers, retries included (pauses and backoff are not
-    # counted, they are ours or the server's choice). Default: twice the read timeout.
+    # Once connected, the whole answer (TLS handshake, status line, headers) must come within
+    # this many seconds of wall-clock time, however the bytes trickle in.
+    timeout: float = 15.0
+    # Per URL: wall-clock time spent waiting for answers, retries included (pauses and backoff
+    # are not counted, they are ours or the server's choice). Default: twice the timeout.
     deadline: float | None = None
     retries: int = 2
     backoff: float = 1.0  # first retry delay; doubles each time, with jitter
     retry_after_cap: float = 60.0  # a longer Retry-After makes the URL a warning
     max_redirects: int = 10
     user_agent: str = USER_AGENT
+    # Contact private, loopback, link-local... addresses (intranets, tests); never metadata.
+    allow_private: bool = False
 
     @property
     def url_deadline(self) -> float:
@@ -80,6 +80,10 @@ class Result:
     cached: bool = False
     checked_at: float = 0.0  # epoch seconds
     archive: str | None = None  # a Wayback Machine copy, when asked for
+    # What the verdict rests on: "request" (what the network said), "rule" (a host rule said
+    # so without a request) or "refusal" (no request allowed: invalid URL, credentials,
+    # private address). Only "request" ok results are cached.
+    basis: str = "request"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -95,6 +99,7 @@ class Result:
             "cached": self.cached,
             "checked_at": round(self.checked_at, 3),
             "archive": self.archive,
+            "basis": self.basis,
         }
 
 
@@ -107,7 +112,7 @@ class _Seen:
     location: str | None = None
     retry_after: float | None = None
     challenge: bool = False
-    error: str | None = None  # timeout | dropped | dns | refused | tls | invalid
+    error: str | None = None  # a TransportError kind: timeout, dropped, dns, forbidden...
     detail: str = ""
     silent: bool = False  # a read timeout: connected, then no answer (not a connect timeout)
     head_refused: bool = False  # HEAD failed but GET worked: skip HEAD for this host
@@ -121,12 +126,10 @@ class _Task:
     chain: list[tuple[int, str]] = field(default_factory=list)
     attempt: int = 0
     started: float | None = None
-    not_before: float = 0.0
     queued_at: float = 0.0
     sent_at: float = 0.0  # when the current request was handed to a worker
     # Time spent queued behind caps and pauses the server asked for: not counted in the deadline.
     waited: float = 0.0
-    last: _Seen | None = None
 
     def deadline(self, budget: float) -> float:
         assert self.started is not None
@@ -162,39 +165,32 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def _host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+@dataclass
+class _Run:
+    """The state of one :meth:`Checker.run`, shared by the dispatcher's steps."""
 
+    progress: Callable[[Result], None] | None
+    results: dict[str, Result] = field(default_factory=dict)
+    remaining: int = 0  # tasks not finished yet
+    running: int = 0  # requests handed to workers
+    delayed: list[tuple[float, int, _Task]] = field(default_factory=list)  # (not before, seq)
+    releases: list[tuple[float, str]] = field(default_factory=list)  # host slots held a moment
+    done: queue.Queue[tuple[_Task, str, _Seen, float]] = field(default_factory=queue.Queue)
+    seq: itertools.count[int] = field(default_factory=itertools.count)
+    order: deque[str] = field(default_factory=deque)  # round-robin over hosts
 
-def _classify_error(exc: BaseException) -> tuple[str, str]:
-    """Name a transport failure: dns and refused are final, timeout and dropped are retried."""
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "tls", "TLS certificate or handshake problem"
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "timeout", "no connection before the connect timeout"
-    if isinstance(exc, requests.exceptions.Timeout):
-        return "timeout", "no answer before the timeout"
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema):
-        return "invalid", f"invalid URL ({exc})"
-    seen: set[int] = set()
-    todo: list[object] = [exc]
-    while todo:  # walk requests → urllib3 → socket errors
-        item = todo.pop()
-        if id(item) in seen or item is None:
-            continue
-        seen.add(id(item))
-        if isinstance(item, socket.gaierror) or type(item).__name__ == "NameResolutionError":
-            return "dns", "the host name does not resolve (DNS failure)"
-        if (
-            isinstance(item, ConnectionRefusedError)
-            or getattr(item, "errno", None) == errno.ECONNREFUSED
-        ):
-            return "refused", "connection refused"
-        if isinstance(item, BaseException):
-            todo.extend(
-                [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
-            )
-    return "dropped", "connection dropped before an answer"
+    def record(self, result: Result) -> None:
+        self.results[result.url] = result
+        if self.progress:
+            self.progress(result)
+
+    def finish(self, task: _Task, result: Result) -> None:
+        result.redirects = list(task.chain)
+        result.attempts = task.attempt + 1
+        result.elapsed = time.monotonic() - (task.started or time.monotonic())
+        result.checked_at = time.time()
+        self.remaining -= 1
+        self.record(result)
 
 
 class Checker:
@@ -204,74 +200,43 @@ class Checker:
         self.options = options or Options()
         self.rules = rules or HostRules()
         self.hosts: dict[str, _Host] = {}
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._lock = threading.Lock()
-
-    # -- worker side --------------------------------------------------------------------
-
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            # Retries and redirects are ours (host-wide pauses, recorded chains).
-            adapter = HTTPAdapter(pool_connections=32, pool_maxsize=4, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            session.headers.update({"User-Agent": self.options.user_agent, "Accept": ACCEPT})
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
-
-    def _request(
-        self, method: str, url: str, rule: Rule | None, remaining: float
-    ) -> requests.Response:
-        opts = self.options
-        timeout = (min(opts.connect_timeout, remaining), min(opts.timeout, remaining))
-        return self._session().request(
-            method,
-            url,
-            headers=rule.headers if rule else None,
-            timeout=timeout,
-            # HEAD has no body, so it can give its connection back to the pool (keep-alive);
-            # a GET is streamed and closed unread: the body is never downloaded.
-            allow_redirects=False,
-            stream=method != "HEAD",
+        self.transport = Transport(
+            connect_timeout=self.options.connect_timeout,
+            timeout=self.options.timeout,
+            user_agent=self.options.user_agent,
+            allow_private=self.options.allow_private,
         )
 
-    def _attempt(self, url: str, rule: Rule | None, use_head: bool, remaining: float) -> _Seen:
+    # -- worker side ------------------------------------------------------------------------
+
+    def _attempt(self, url: str, rule: Rule | None, use_head: bool, until: float) -> _Seen:
+        """One attempt: HEAD, then GET if HEAD failed (many servers mishandle HEAD)."""
         seen = _Seen()
-        methods = ["HEAD", "GET"] if use_head else ["GET"]
-        for method in methods:
+        for method in ["HEAD", "GET"] if use_head else ["GET"]:
             try:
-                response = self._request(method, url, rule, remaining)
-            except requests.exceptions.RequestException as exc:
-                kind, detail = _classify_error(exc)
-                seen = _Seen(
-                    error=kind,
-                    detail=detail,
-                    silent=isinstance(exc, requests.exceptions.ReadTimeout),
+                answer = self.transport.request(
+                    method,
+                    url,
+                    until=until,
+                    headers=rule.headers if rule else None,
+                    allow_private=self.rules.allows_private(url),
                 )
+            except TransportError as exc:
+                seen = _Seen(error=exc.kind, detail=exc.detail, silent=exc.silent)
                 # A HEAD dropped by the server may still get a GET answer; a HEAD timeout is
                 # a timeout (a GET would only wait as long again).
-                if method == "HEAD" and kind == "dropped":
+                if method == "HEAD" and exc.kind == "dropped":
                     continue
                 return seen
-            try:
-                status = response.status_code
-                headers = response.headers
-                seen = _Seen(
-                    status=status,
-                    location=headers.get("Location"),
-                    retry_after=parse_retry_after(headers.get("Retry-After")),
-                    challenge=headers.get("cf-mitigated", "").lower() == "challenge",
-                )
-            finally:
-                response.close()  # drops the connection if a body is pending: nothing is read
-            if method == "HEAD" and status >= 400 and not self._is_pause(seen):
+            seen = _Seen(
+                status=answer.status,
+                location=answer.location,
+                retry_after=parse_retry_after(answer.retry_after),
+                challenge=answer.challenge,
+            )
+            if method == "HEAD" and answer.status >= 400 and not self._is_pause(seen):
                 continue  # many servers refuse or mishandle HEAD: ask again with GET
-            if method == "GET" and use_head and status < 400:
+            if method == "GET" and use_head and answer.status < 400:
                 seen.head_refused = True
             return seen
         return seen
@@ -281,7 +246,62 @@ class Checker:
         """A rate-limit answer: asking again at once with GET would be impolite."""
         return seen.status == 429 or (seen.status == 503 and seen.retry_after is not None)
 
-    # -- dispatcher side -----------------------------------------------------------------
+    def _work(self, run: _Run, task: _Task, name: str, use_head: bool, until: float) -> None:
+        try:
+            seen = self._attempt(task.current, self.rules.for_url(task.current), use_head, until)
+        except Exception as exc:  # a bug must not hang the run: report it on the URL
+            seen = _Seen(error="dropped", detail=f"internal error: {exc!r}")
+        run.done.put((task, name, seen, time.monotonic()))
+
+    # -- dispatcher side: the run, step by step ---------------------------------------------
+
+    def run(
+        self,
+        urls: Iterable[str],
+        progress: Callable[[Result], None] | None = None,
+    ) -> dict[str, Result]:
+        run = _Run(progress)
+        for task in self._triage(urls, run):
+            self._queue(run, task)
+        with ThreadPoolExecutor(
+            max_workers=max(1, self.options.concurrency), thread_name_prefix="check"
+        ) as pool:
+            while run.remaining:
+                now = time.monotonic()
+                self._wake_delayed(run, now)
+                self._release_slots(run, now)
+                wake = self._start_ready(run, pool, now)
+                self._collect_answers(run, wake)
+        self.transport.close()
+        return run.results
+
+    def _triage(self, urls: Iterable[str], run: _Run) -> list[_Task]:
+        """Decide what needs no request (refused URLs, host rules that warn or skip) and
+        make a task of every other distinct URL, in order."""
+        tasks: list[_Task] = []
+        for url in dict.fromkeys(urls):
+            problem = refused_url(url)
+            if problem is not None:
+                reason = problem[1]
+                run.record(Result(url, "broken", reason, checked_at=time.time(), basis="refusal"))
+                continue
+            rule = self.rules.for_url(url)
+            if rule is not None and rule.action in ("warn", "skip"):
+                verdict = "warn" if rule.action == "warn" else "ok"
+                run.record(
+                    Result(
+                        url,
+                        verdict,
+                        f"not checked: {rule.reason}",
+                        note="skipped by a host rule" if rule.action == "skip" else "",
+                        checked_at=time.time(),
+                        basis="rule",
+                    )
+                )
+                continue
+            tasks.append(_Task(url, url, rule))
+        run.remaining = len(tasks)
+        return tasks
 
     def _host(self, name: str, rule: Rule | None) -> _Host:
         host = self.hosts.get(name)
@@ -293,244 +313,184 @@ class Checker:
             self.hosts[name] = host
         return host
 
-    def run(
-        self,
-        urls: Iterable[str],
-        progress: Callable[[Result], None] | None = None,
-    ) -> dict[str, Result]:
-        opts = self.options
-        results: dict[str, Result] = {}
-        tasks: list[_Task] = []
-        for url in dict.fromkeys(urls):  # each distinct URL once, in order
-            rule = self.rules.for_url(url)
-            if rule is not None and rule.action in ("warn", "skip"):
-                verdict = "warn" if rule.action == "warn" else "ok"
-                result = Result(url, verdict, f"not checked: {rule.reason}", checked_at=time.time())
-                result.note = "skipped by a host rule" if rule.action == "skip" else ""
-                results[url] = result
-                if progress:
-                    progress(result)
-                continue
-            tasks.append(_Task(url, url, rule))
-        for task in tasks:
-            name = _host_of(task.current)
-            self._host(name, self.rules.for_url(task.current)).ready.append(task)
+    def _queue(self, run: _Run, task: _Task, first: bool = False) -> None:
+        """Put a task in its host's queue (``first``: before fresh work, for a retry)."""
+        name = host_of(task.current)
+        host = self._host(name, self.rules.for_url(task.current))
+        if first:
+            host.ready.appendleft(task)
+        else:
+            host.ready.append(task)
+        if name not in run.order:
+            run.order.append(name)
 
-        delayed: list[tuple[float, int, _Task]] = []  # (not_before, seq, task)
-        seq = itertools.count()
-        releases: list[tuple[float, str]] = []  # (time, host): slots held after a timeout
-        done: queue.Queue[tuple[_Task, str, _Seen, float]] = queue.Queue()
-        running = 0
-        remaining_tasks = len(tasks)
-        order = deque(self.hosts)  # round-robin over hosts with the same amount of work left
+    def _wake_delayed(self, run: _Run, now: float) -> None:
+        """Retries whose backoff or pause is over go back to their host's queue."""
+        while run.delayed and run.delayed[0][0] <= now:
+            _, _, task = heapq.heappop(run.delayed)
+            task.queued_at = now
+            self._queue(run, task, first=True)
 
-        def finish(task: _Task, result: Result) -> None:
-            nonlocal remaining_tasks
-            result.redirects = list(task.chain)
-            result.attempts = task.attempt + 1
-            result.elapsed = time.monotonic() - (task.started or time.monotonic())
-            result.checked_at = time.time()
-            results[task.url] = result
-            remaining_tasks -= 1
-            if progress:
-                progress(result)
+    def _release_slots(self, run: _Run, now: float) -> None:
+        while run.releases and run.releases[0][0] <= now:
+            self.hosts[heapq.heappop(run.releases)[1]].running -= 1
 
-        def work(task: _Task, name: str, use_head: bool, remaining: float) -> None:
-            try:
-                seen = self._attempt(
-                    task.current, self.rules.for_url(task.current), use_head, remaining
-                )
-            except Exception as exc:  # a bug must not hang the run: report it on the URL
-                seen = _Seen(error="dropped", detail=f"internal error: {exc!r}")
-            done.put((task, name, seen, time.monotonic()))
-
-        with ThreadPoolExecutor(
-            max_workers=max(1, opts.concurrency), thread_name_prefix="check"
-        ) as pool:
-            while remaining_tasks:
-                now = time.monotonic()
-                while delayed and delayed[0][0] <= now:
-                    _, _, task = heapq.heappop(delayed)
-                    name = _host_of(task.current)
-                    host = self._host(name, self.rules.for_url(task.current))
-                    host.ready.appendleft(task)  # a retry goes before fresh work
-                    task.queued_at = now
-                    if name not in order:
-                        order.append(name)
-                while releases and releases[0][0] <= now:
-                    self.hosts[heapq.heappop(releases)[1]].running -= 1
-                wake = min([now + 1.0] + [q[0][0] for q in (delayed, releases) if q])
-                # Start what the caps allow, one request per host per round (interleaving),
-                # the hosts with the most work waiting first: when the global limit binds, the
-                # host with the longest queue (the one that finishes last at its per-host cap)
-                # gets its slots before hosts with one URL, so its tail does not end the run.
-                started = True
-                while started and running < opts.concurrency:
-                    started = False
-                    order.rotate(-1)
-                    for name in sorted(order, key=lambda n: -len(self.hosts[n].ready)):
-                        host = self.hosts[name]
-                        if not host.ready or host.running >= host.cap:
-                            continue
-                        gate = max(host.paused_until, host.next_start)
-                        if gate > now:
-                            wake = min(wake, gate)
-                            continue
-                        task = host.ready.popleft()
-                        if task.started is None:
-                            task.started = now
-                        elif task.queued_at:
-                            task.waited += now - task.queued_at
-                        left = task.deadline(opts.url_deadline) - now
-                        host.running += 1
-                        host.max_running = max(host.max_running, host.running)
-                        host.next_start = now + host.interval
-                        task.sent_at = now
-                        running += 1
-                        pool.submit(work, task, name, not host.head_unreliable, max(left, 0.1))
-                        started = True
-                        if running >= opts.concurrency:
-                            break
-                if not remaining_tasks:
-                    break
-                try:
-                    item = done.get(timeout=max(0.005, wake - time.monotonic()))
-                except queue.Empty:
+    def _start_ready(self, run: _Run, pool: ThreadPoolExecutor, now: float) -> float:
+        """Start what the caps allow, one request per host per round (interleaving), the
+        hosts with the most work waiting first: when the global limit binds, the host with
+        the longest queue (the one that finishes last at its per-host cap) gets its slots
+        before hosts with one URL, so its tail does not end the run. Returns when to look
+        again at the latest."""
+        wake = min([now + 1.0] + [q[0][0] for q in (run.delayed, run.releases) if q])
+        started = True
+        while started and run.running < self.options.concurrency:
+            started = False
+            run.order.rotate(-1)
+            for name in sorted(run.order, key=lambda n: -len(self.hosts[n].ready)):
+                host = self.hosts[name]
+                if not host.ready or host.running >= host.cap:
                     continue
-                while True:
-                    task, name, seen, at = item
-                    running -= 1
-                    if seen.status is not None:
-                        self.hosts[name].last_answer = max(self.hosts[name].last_answer, at)
-                    if seen.error == "timeout":
-                        # The server is probably still working on the abandoned request:
-                        # keep its slot a moment before sending that host more work.
-                        heapq.heappush(releases, (at + TIMEOUT_GRACE, name))
-                    else:
-                        self.hosts[name].running -= 1
-                    self._handle(task, name, seen, at, finish, delayed, seq, order)
-                    try:
-                        item = done.get_nowait()
-                    except queue.Empty:
-                        break
-        for session in self._sessions:
-            session.close()
-        self._sessions.clear()
-        return results
+                gate = max(host.paused_until, host.next_start)
+                if gate > now:
+                    wake = min(wake, gate)
+                    continue
+                self._send(run, pool, name, host, now)
+                started = True
+                if run.running >= self.options.concurrency:
+                    break
+        return wake
 
-    def _handle(
-        self,
-        task: _Task,
-        name: str,
-        seen: _Seen,
-        now: float,
-        finish: Callable[[_Task, Result], None],
-        delayed: list[tuple[float, int, _Task]],
-        seq: itertools.count[int],
-        order: deque[str],
+    def _send(
+        self, run: _Run, pool: ThreadPoolExecutor, name: str, host: _Host, now: float
     ) -> None:
-        opts = self.options
-        host = self.hosts[name]
+        task = host.ready.popleft()
+        if task.started is None:
+            task.started = now
+        elif task.queued_at:
+            task.waited += now - task.queued_at
+        until = now + max(task.deadline(self.options.url_deadline) - now, 0.1)
+        host.running += 1
+        host.max_running = max(host.max_running, host.running)
+        host.next_start = now + host.interval
+        task.sent_at = now
+        run.running += 1
+        pool.submit(self._work, run, task, name, not host.head_unreliable, until)
+
+    def _collect_answers(self, run: _Run, wake: float) -> None:
+        """Wait for an answer until ``wake`` at most, then handle every answer ready."""
+        try:
+            item = run.done.get(timeout=max(0.005, wake - time.monotonic()))
+        except queue.Empty:
+            return
+        while True:
+            task, name, seen, at = item
+            run.running -= 1
+            host = self.hosts[name]
+            if seen.status is not None:
+                host.last_answer = max(host.last_answer, at)
+            if seen.error == "timeout":
+                # The server is probably still working on the abandoned request: keep its
+                # slot a moment before sending that host more work.
+                heapq.heappush(run.releases, (at + TIMEOUT_GRACE, name))
+            else:
+                host.running -= 1
+            self._handle(run, task, host, seen, at)
+            try:
+                item = run.done.get_nowait()
+            except queue.Empty:
+                return
+
+    def _handle(self, run: _Run, task: _Task, host: _Host, seen: _Seen, now: float) -> None:
+        """What an answer leads to: the next hop, a retry later, or the verdict."""
         rule = self.rules.for_url(task.current)
         if seen.head_refused:
             host.head_unreliable = True
-        task.last = seen
-        status = seen.status
+        result: Result | None
+        if seen.status in REDIRECTS and seen.location:
+            result = self._follow_redirect(run, task, seen, rule, now)
+        elif self._retryable(task, host, seen):
+            result = self._retry_later(run, task, host, seen, rule, now)
+        else:
+            result = self._verdict(task, seen, rule)
+        if result is not None:
+            run.finish(task, result)
 
-        if status is not None and status in REDIRECTS and seen.location:
-            target = urljoin(task.current, seen.location.strip())
-            if rule is not None and not rule.follow:
-                task.chain.append((status, target))
-                finish(
-                    task,
-                    Result(
-                        task.url,
-                        "ok",
-                        f"redirects to {target} (not followed: {rule.reason})",
-                        status=status,
-                        final_url=target,
-                    ),
-                )
-                return
-            visited = {task.url, *(u for _, u in task.chain)}
+    def _follow_redirect(
+        self, run: _Run, task: _Task, seen: _Seen, rule: Rule | None, now: float
+    ) -> Result | None:
+        """Queue the next hop, or the verdict if the chain ends here."""
+        assert seen.status is not None and seen.location is not None
+        status, location = seen.status, seen.location.strip()
+        try:
+            target = mask_credentials(urljoin(task.current, location))
+        except ValueError:  # a malformed Location: refused below like any invalid URL
+            target = mask_credentials(location)
+        if rule is not None and not rule.follow:
             task.chain.append((status, target))
-            if target in visited:
-                finish(
-                    task,
-                    Result(task.url, "broken", "redirect loop", status=status, final_url=target),
-                )
-                return
-            if len(task.chain) > opts.max_redirects:
-                finish(
-                    task,
-                    Result(
-                        task.url,
-                        "broken",
-                        f"more than {opts.max_redirects} redirects",
-                        status=status,
-                        final_url=target,
-                    ),
-                )
-                return
-            task.current = target
-            task.attempt = 0
-            task.queued_at = now
-            new = _host_of(target)
-            self._host(new, self.rules.for_url(target)).ready.append(task)
-            if new not in order:
-                order.append(new)
-            return
+            reason = f"redirects to {target} (not followed: {rule.reason})"
+            return Result(task.url, "ok", reason, status=status, final_url=target)
+        visited = {task.url, *(u for _, u in task.chain)}
+        task.chain.append((status, target))
+        if target in visited:
+            return Result(task.url, "broken", "redirect loop", status=status, final_url=target)
+        if len(task.chain) > self.options.max_redirects:
+            reason = f"more than {self.options.max_redirects} redirects"
+            return Result(task.url, "broken", reason, status=status, final_url=target)
+        task.current = target
+        task.attempt = 0
+        problem = refused_url(target)  # e.g. a redirect to file:, or to user:password@
+        if problem is not None:
+            return self._verdict(task, _Seen(error=problem[0], detail=problem[1]), rule)
+        task.queued_at = now
+        self._queue(run, task)
+        return None
 
+    @staticmethod
+    def _retryable(task: _Task, host: _Host, seen: _Seen) -> bool:
+        status = seen.status
         retryable = seen.error in ("timeout", "dropped") or (
             # 5xx only: a 999 (LinkedIn-style refusal) or other non-standard code is an answer
             status is not None and (status in RETRY_STATUSES or 500 <= status < 600)
         )
-        if seen.silent and host.last_answer > task.sent_at:
-            # The host answered other requests while this one stayed silent for the whole
-            # read timeout: this page is slow, not the host stalled, and asking again would
-            # only wait as long again. A stalled or unknown host still gets its retries.
-            retryable = False
+        if retryable and seen.silent and host.last_answer > task.sent_at:
+            # The host answered other requests while this one got no complete answer in
+            # time: this page is slow, not the host stalled, and asking again would only
+            # wait as long again. A stalled or unknown host still gets its retries.
             seen.detail += " (the host answered other requests meanwhile: not retried)"
-        if retryable:
-            # Any rate-limit answer slows the whole host down, not only this URL.
-            delay = opts.backoff * (2**task.attempt) * random.uniform(0.75, 1.0)
-            if seen.retry_after is not None:
-                if seen.retry_after > opts.retry_after_cap:
-                    finish(
-                        task,
-                        self._verdict(
-                            task,
-                            seen,
-                            rule,
-                            final=True,
-                            why=f"asked to wait {seen.retry_after:.0f} s (Retry-After), "
-                            f"more than the {opts.retry_after_cap:.0f} s cap",
-                        ),
-                    )
-                    host.paused_until = max(host.paused_until, now + opts.retry_after_cap)
-                    return
-                delay = seen.retry_after
-                host.paused_until = max(host.paused_until, now + delay)
-                task.waited += delay  # a pause the server asked for is not our slowness
-            else:
-                if status == 429:
-                    host.paused_until = max(host.paused_until, now + delay)
-                task.waited += delay  # the deadline bounds time spent waiting for answers
-            deadline = task.deadline(opts.url_deadline)
-            # A retry needs time left for a useful answer (a second, or the connect timeout).
-            if (
-                task.attempt < opts.retries
-                and now + delay + min(1.0, opts.connect_timeout) < deadline
-            ):
-                task.attempt += 1
-                task.not_before = now + delay
-                heapq.heappush(delayed, (task.not_before, next(seq), task))
-                return
-        finish(task, self._verdict(task, seen, rule, final=True))
+            return False
+        return retryable
 
-    def _verdict(
-        self, task: _Task, seen: _Seen, rule: Rule | None, final: bool, why: str = ""
-    ) -> Result:
+    def _retry_later(
+        self, run: _Run, task: _Task, host: _Host, seen: _Seen, rule: Rule | None, now: float
+    ) -> Result | None:
+        """Schedule a retry after a backoff or the pause the server asked for (a rate-limit
+        answer pauses the whole host); the verdict if retries or time are used up."""
+        opts = self.options
+        delay = opts.backoff * (2**task.attempt) * random.uniform(0.75, 1.0)
+        if seen.retry_after is not None:
+            if seen.retry_after > opts.retry_after_cap:
+                host.paused_until = max(host.paused_until, now + opts.retry_after_cap)
+                why = (
+                    f"asked to wait {seen.retry_after:.0f} s (Retry-After), "
+                    f"more than the {opts.retry_after_cap:.0f} s cap"
+                )
+                return self._verdict(task, seen, rule, why=why)
+            delay = seen.retry_after
+            host.paused_until = max(host.paused_until, now + delay)
+        elif seen.status == 429:
+            host.paused_until = max(host.paused_until, now + delay)
+        task.waited += delay  # the deadline bounds time spent waiting for answers, not pauses
+        # A retry needs time left for a useful answer (a second, or the connect timeout).
+        time_left = now + delay + min(1.0, opts.connect_timeout) < task.deadline(
+            opts.url_deadline
+        )
+        if task.attempt < opts.retries and time_left:
+            task.attempt += 1
+            heapq.heappush(run.delayed, (now + delay, next(run.seq), task))
+            return None
+        return self._verdict(task, seen, rule)
+
+    def _verdict(self, task: _Task, seen: _Seen, rule: Rule | None, why: str = "") -> Result:
         """The verdict for the last answer of a task (retries are over)."""
         status = seen.status
         tries = task.attempt + 1
@@ -539,8 +499,10 @@ class Checker:
         final_url = task.current if task.chain else None
         if seen.error is not None:
             # timeout, dropped, tls: cannot be verified from here, but not proven dead either
-            verdict = "broken" if seen.error in ("dns", "refused", "invalid") else "warn"
-            return Result(task.url, verdict, seen.detail + hops + after, final_url=final_url)
+            verdict = "warn" if seen.error in ("timeout", "dropped", "tls") else "broken"
+            basis = "refusal" if seen.error in ("forbidden", "invalid") else "request"
+            reason = seen.detail + hops + after
+            return Result(task.url, verdict, reason, final_url=final_url, basis=basis)
         assert status is not None
         override = None
         for r in (task.rule, rule):

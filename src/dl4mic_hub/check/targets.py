@@ -1,41 +1,24 @@
-"""Stage 5, check: are the catalogue's external links alive?
+"""Which URLs to check, and every place each one is written.
 
-Collects the URLs to check (every URL of the validated catalogue, a plain list, or only the
-URLs added since a git revision), reuses fresh ``ok`` results from the cache, checks the rest
-with :mod:`dl4mic_hub.check.engine`, and builds a report that points at the YAML
-``file:line:col`` where each URL is written. Only ``broken`` links fail a run.
+Three sources: every URL of the validated catalogue, a plain list (``--urls``), and, for pull
+requests, the catalogue at an older git revision (to keep only the URLs added since). URLs
+are stored with their credentials masked (``https://***@host/``): a password written in the
+catalogue is refused by the checker and never reaches a request or a report.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
-import requests
-
-from ..diagnostics import Diagnostic, Origin, display_path, error
-from .cache import Cache
-from .engine import Checker, Options, Result
-from .report import Report, sort_results
-from .rules import HostRules
-
-WAYBACK_API = "https://archive.org/wayback/available"
-
-
-class CheckError(Exception):
-    """A usage or configuration problem (exit code 2), with diagnostics to print."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__("\n".join(d.format_text() for d in diagnostics))
-        self.diagnostics = diagnostics
+from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
+from .urls import UnusableURL, mask_credentials, request_target
 
 
 @dataclass
@@ -45,21 +28,38 @@ class Targets:
     origins: dict[str, list[Origin]] = field(default_factory=dict)
 
     def add(self, url: str, origin: Origin) -> None:
-        self.origins.setdefault(url, []).append(origin)
+        self.origins.setdefault(mask_credentials(url), []).append(origin)
 
     @property
     def urls(self) -> list[str]:
         return list(self.origins)
 
+    def without(self, old: set[str]) -> Targets:
+        """Only the URLs that are not in ``old`` (the URLs of an older revision)."""
+        old = {mask_credentials(url) for url in old}
+        return Targets({u: o for u, o in self.origins.items() if u not in old})
+
 
 def catalogue_targets(root: Path) -> Targets:
-    """Every URL of a valid catalogue; an invalid catalogue is a CheckError (validate first)."""
+    """Every URL of a valid catalogue. A missing folder is a UsageError (exit 2); an invalid
+    catalogue a UserError (exit 1, like ``validate``): links are only checked in a valid one."""
     from ..validate import validate_catalogue
 
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise UsageError(
+            [
+                error(
+                    Origin(display_path(root)),
+                    f"the catalogue folder {what}",
+                    "run the command from the project folder or pass --catalogue DIR",
+                )
+            ]
+        )
     result = validate_catalogue(root)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
-        raise CheckError(
+        raise UserError(
             [
                 *errors,
                 error(
@@ -76,12 +76,14 @@ def catalogue_targets(root: Path) -> Targets:
 
 
 def file_targets(path: Path) -> Targets:
-    """A plain list, one URL a line; blank lines and lines starting with # are ignored."""
+    """A plain list, one URL a line; blank lines and lines starting with # are ignored.
+    A line that is not a usable http(s) URL is a located UsageError (the list is an option
+    value, like a command-line argument)."""
     display = "<stdin>" if str(path) == "-" else display_path(path)
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CheckError(
+        raise UsageError(
             [
                 error(
                     Origin(display),
@@ -96,18 +98,15 @@ def file_targets(path: Path) -> Targets:
         url = line.strip()
         if not url or url.startswith("#"):
             continue
-        if not url.startswith(("http://", "https://")):
-            problems.append(
-                error(
-                    Origin(display, number, 1),
-                    f"not an http(s) URL: '{url}'",
-                    "write one full address a line, starting with https://",
-                )
-            )
+        origin = Origin(display, number, line.index(url) + 1)
+        try:
+            request_target(mask_credentials(url))  # a message never repeats a password
+        except UnusableURL as exc:
+            problems.append(error(origin, exc.message, exc.hint))
             continue
-        targets.add(url, Origin(display, number, line.index(url) + 1))
+        targets.add(url, origin)
     if problems:
-        raise CheckError(problems)
+        raise UsageError(problems)
     return targets
 
 
@@ -115,14 +114,14 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
 
 
-def urls_at_revision(root: Path, revision: str) -> set[str]:
-    """The URLs the catalogue at ``root`` held at a git revision (none if it did not exist)."""
-    from ..model import read_catalogue
-
+@contextmanager
+def catalogue_at_revision(root: Path, revision: str) -> Iterator[Path | None]:
+    """The catalogue folder ``root`` as it was at a git revision, in a temporary folder
+    (None if it did not exist then). UsageError if git cannot tell."""
     root = root.resolve()
     top = _git(["rev-parse", "--show-toplevel"], root)
     if top.returncode != 0:
-        raise CheckError(
+        raise UsageError(
             [
                 error(
                     Origin(display_path(root)),
@@ -132,7 +131,7 @@ def urls_at_revision(root: Path, revision: str) -> set[str]:
             ]
         )
     if _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root).returncode != 0:
-        raise CheckError(
+        raise UsageError(
             [
                 error(
                     Origin("--since"),
@@ -144,10 +143,11 @@ def urls_at_revision(root: Path, revision: str) -> set[str]:
     top_dir = Path(top.stdout.decode().strip()).resolve()
     rel = root.relative_to(top_dir).as_posix()
     if _git(["cat-file", "-e", f"{revision}:{rel}"], root).returncode != 0:
-        return set()  # the catalogue did not exist yet: every URL is new
+        yield None  # the catalogue did not exist yet: every URL is new
+        return
     archive = _git(["archive", "--format=tar", revision, "--", rel], top_dir)
     if archive.returncode != 0:
-        raise CheckError(
+        raise UsageError(
             [error(Origin("--since"), f"git archive failed: {archive.stderr.decode().strip()}")]
         )
     with tempfile.TemporaryDirectory(prefix="dl4mic-since-") as tmp:
@@ -155,81 +155,14 @@ def urls_at_revision(root: Path, revision: str) -> set[str]:
         tar_path.write_bytes(archive.stdout)
         with tarfile.open(tar_path) as tar:
             tar.extractall(Path(tmp) / "old", filter="data")
-        old, _loaded = read_catalogue(Path(tmp) / "old" / rel)
-        return {url for url, _origin, _entry in old.urls()}
+        yield Path(tmp) / "old" / rel
 
 
-def suggest_archive(result: Result, api: str, timeout: float) -> str | None:
-    """The closest Wayback Machine snapshot of a broken URL, if the API knows one."""
-    try:
-        response = requests.get(
-            f"{api}?url={quote(result.url, safe='')}",
-            timeout=timeout,
-            headers={"User-Agent": Options().user_agent},
-        )
-        data = response.json() if response.ok else {}
-    except (requests.RequestException, ValueError):
-        return None
-    closest = (data.get("archived_snapshots") or {}).get("closest") or {}
-    url = closest.get("url")
-    if closest.get("available") and isinstance(url, str):
-        return url
-    return None
+def catalogue_urls(root: Path | None) -> set[str]:
+    """Every URL written in the catalogue at ``root`` (none if there is no catalogue)."""
+    from ..model import read_catalogue
 
-
-def run_check(
-    targets: Targets,
-    options: Options,
-    rules: HostRules,
-    cache: Cache,
-    *,
-    archive_api: str | None = None,
-    progress: Callable[[int], Callable[[Result], None] | None] | None = None,
-) -> Report:
-    """Check ``targets``: cached ok results are reused, everything else is requested."""
-    start = time.monotonic()
-    results: dict[str, Result] = {}
-    todo: list[str] = []
-    for url in targets.urls:
-        cached = cache.get(url)
-        if cached is not None:
-            results[url] = cached
-        else:
-            todo.append(url)
-    checker = Checker(options, rules)
-    on_result = progress(len(todo)) if progress else None
-    results.update(checker.run(todo, on_result))
-    cache.update(results)
-    cache.save()
-    if archive_api:
-        for result in results.values():
-            if result.verdict == "broken":
-                result.archive = suggest_archive(result, archive_api, options.timeout)
-    ordered = sort_results(list(results.values()), targets.urls)
-    return Report(
-        ordered, targets.origins, time.monotonic() - start, checker.observed_max_in_flight()
-    )
-
-
-def in_ci() -> bool:
-    return bool(os.environ.get("CI")) or bool(os.environ.get("GITHUB_ACTIONS"))
-
-
-def progress_bar(enabled: bool) -> Callable[[int], Callable[[Result], None] | None]:
-    """A tqdm bar on stderr, only on a terminal outside CI (a bar in a CI log is noise)."""
-
-    def make(total: int) -> Callable[[Result], None] | None:
-        if not enabled or total == 0 or in_ci() or not sys.stderr.isatty():
-            return None
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, file=sys.stderr, unit="URL", leave=False, dynamic_ncols=True)
-
-        def tick(result: Result) -> None:
-            bar.update(1)
-            if bar.n >= total:
-                bar.close()
-
-        return tick
-
-    return make
+    if root is None:
+        return set()
+    old, _loaded = read_catalogue(root)
+    return {url for url, _origin, _entry in old.urls()}
