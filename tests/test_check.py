@@ -384,3 +384,17 @@ def _commit_all(folder: Path) -> None:
     _git(folder, "init", "-q")
     _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
     _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+
+
+def test_the_installed_package_ships_no_test_server() -> None:
+    # The fake web is test code (tests/support/fakeweb.py): nothing under src/ may serve HTTP.
+    import dl4mic_hub
+
+    package = Path(dl4mic_hub.__file__).parent
+    serving = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) (http\.server|socketserver)\b",
+                     path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert serving == []

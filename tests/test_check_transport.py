@@ -17,7 +17,6 @@ import pytest
 from support.checking import FAST, check
 from support.fakeweb import FakeHost
 
-from dl4mic_hub.check import transport
 from dl4mic_hub.check.engine import Checker, Options
 from dl4mic_hub.check.rules import HostRules, Rule
 
@@ -74,7 +73,8 @@ def secure(certificate: tuple[str, str]) -> Iterator[FakeHost]:
 def test_https_with_a_trusted_certificate_is_checked(
     secure: FakeHost, certificate: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transport, "DEFAULT_CA_BUNDLE_PATH", certificate[0])
+    # An intranet's own authority, named the way requests users know.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certificate[0])
     assert secure.url("ok").startswith("https://")
     result = check(secure.url("redirect/1/ok"))
     assert result.verdict == "ok" and result.final_url == secure.url("ok")
@@ -82,10 +82,32 @@ def test_https_with_a_trusted_certificate_is_checked(
     assert dripping.verdict == "warn" and "too slow" in dripping.reason
 
 
-def test_untrusted_certificate_is_a_warning(secure: FakeHost) -> None:
+def test_untrusted_certificate_is_a_warning(
+    secure: FakeHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     result = check(secure.url("ok"))
     assert result.verdict == "warn" and "TLS" in result.reason
     assert secure.stats.hits == []  # nothing was sent over the unverified connection
+
+
+# --- connections ---------------------------------------------------------------------------
+
+
+def test_head_answers_keep_their_connection_for_the_next_request(host: FakeHost) -> None:
+    urls = [host.url(f"ok/{i}") for i in range(3)]
+    Checker(Options(**{**FAST, "concurrency": 1})).run(urls)
+    assert len({hit.client_port for hit in host.stats.hits}) == 1
+
+
+def test_idle_connection_closed_by_the_server_is_replaced_at_once(host: FakeHost) -> None:
+    # The server closes after each answer without saying so: the next request on the kept
+    # connection fails before any answer, and is sent again on a new one, not retried later.
+    urls = [host.url(f"hangup/{i}") for i in range(3)]
+    results = Checker(Options(**{**FAST, "concurrency": 1})).run(urls)
+    assert all(r.verdict == "ok" and r.attempts == 1 for r in results.values())
+    assert len({hit.client_port for hit in host.stats.hits}) == 3
 
 
 # --- the address checked is the address used -----------------------------------------------

@@ -10,9 +10,9 @@ meets: ``/ok``, ``/status/404``, ``/redirect/3/ok`` (a chain), ``/loop/a``, ``/f
 ``/nohead`` (HEAD refused, GET fine), ``/slow/5`` (answers after 5 s), ``/big/50`` (a 50 MB
 body), ``/drop`` (closes the connection without answering), ``/drip/1`` (status line and
 headers one byte a second), ``/dripbody/1`` (headers at once, then the body one byte a
-second). It records every request and the most requests it had in flight at once, which is
-what politeness is measured by. It only ever binds loopback addresses; with ``tls=(cert,
-key)`` it speaks HTTPS.
+second), ``/hangup`` (closes a kept-alive connection without saying so). It records every
+request and the most requests it had in flight at once, which is what politeness is measured
+by. It only ever binds loopback addresses; with ``tls=(cert, key)`` it speaks HTTPS.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class Hit:
     start: float  # time.monotonic() when the request line was read
     user_agent: str = ""
     host_header: str = ""
+    client_port: int = 0  # one per connection: tells keep-alive from new connections
 
 
 @dataclass
@@ -99,6 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
                     time.monotonic(),
                     self.headers.get("User-Agent", ""),
                     self.headers.get("Host", ""),
+                    self.client_address[1],
                 )
             )
             stats.in_flight += 1
@@ -217,6 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._answered()
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n")
             self._drip(b"x" * 200, float(args[0]))
+        elif kind == "hangup":  # 200, then the connection is closed without warning
+            self._reply(200, {}, b"x")
+            self.close_connection = True
         elif kind == "challenge":
             self._reply(
                 403, {"cf-mitigated": "challenge", "Content-Type": "text/html"}, b"challenge"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import math
+import os
 import socket
 import ssl
 import threading
@@ -131,8 +132,14 @@ class _BoundedSSLSocket(_BoundedSocket, ssl.SSLSocket):  # type: ignore[misc]
 
 
 def _tls_context() -> ssl.SSLContext:
-    # The CA bundle requests uses (certifi): the same trust whatever the system has.
-    context = ssl.create_default_context(cafile=DEFAULT_CA_BUNDLE_PATH)
+    # The trust requests gives: certifi's CA bundle, or the one its environment variables
+    # name (an intranet's own certificate authority).
+    cafile = (
+        os.environ.get("REQUESTS_CA_BUNDLE")
+        or os.environ.get("CURL_CA_BUNDLE")
+        or DEFAULT_CA_BUNDLE_PATH
+    )
+    context = ssl.create_default_context(cafile=cafile)
     context.sslsocket_class = _BoundedSSLSocket
     return context
 
