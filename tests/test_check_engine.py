@@ -8,6 +8,7 @@ runs in seconds.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from support.checking import FAST, check
@@ -222,3 +223,35 @@ def test_parse_retry_after_reads_seconds_and_dates() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("soon") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1/x", "malformed"),
+        ("https://example.org:8O80/", "'8O80' is not a number"),
+        ("https://example.org:99999999/", "'99999999' is not a number"),
+        ("ftp://example.org/file", "not an http(s) URL"),
+    ],
+)
+def test_url_that_cannot_be_requested_is_broken_not_a_crash(url: str, why: str) -> None:
+    result = check(url)
+    assert result.verdict == "broken" and result.basis == "refusal"
+    assert result.reason.startswith("invalid URL") and why in result.reason
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x", "file:///etc/passwd", "javascript:alert(1)"])
+def test_redirect_to_an_unusable_url_is_broken(host: FakeHost, location: str) -> None:
+    result = check(host.url("goto/" + quote(location, safe="")))
+    assert result.verdict == "broken" and "invalid URL" in result.reason
+    assert "1 redirect" in result.reason
+
+
+def test_redirect_to_a_url_with_a_password_is_refused_and_masked(
+    host: FakeHost, other: FakeHost
+) -> None:
+    location = other.url("ok").replace("http://", "http://alice:s3cr3t@")
+    result = check(host.url("goto/" + quote(location, safe="")))
+    assert result.verdict == "broken" and "user name or password" in result.reason
+    assert result.redirects == [(302, other.url("ok").replace("http://", "http://***@"))]
+    assert result.final_url == result.redirects[0][1] and other.stats.hits == []

@@ -5,14 +5,15 @@ Test code, kept out of the installed package: tests import it as ``support.fakew
 
 Each :class:`FakeHost` listens on its own loopback address (127.0.0.2, 127.0.0.3... are
 distinct hosts on Linux) and answers by path, so one server plays any behaviour a link checker
-meets: ``/ok``, ``/status/404``, ``/redirect/3/ok`` (a chain), ``/loop/a``, ``/flaky/503/2``
-(503 twice, then 200), ``/ratelimit/2`` (429 with Retry-After: 2, then 200),
-``/nohead`` (HEAD refused, GET fine), ``/slow/5`` (answers after 5 s), ``/big/50`` (a 50 MB
-body), ``/drop`` (closes the connection without answering), ``/drip/1`` (status line and
-headers one byte a second), ``/dripbody/1`` (headers at once, then the body one byte a
-second), ``/hangup`` (closes a kept-alive connection without saying so). It records every
-request and the most requests it had in flight at once, which is what politeness is measured
-by. It only ever binds loopback addresses; with ``tls=(cert, key)`` it speaks HTTPS.
+meets: ``/ok``, ``/status/404``, ``/redirect/3/ok`` (a chain), ``/goto/<Location>`` (any
+redirect target), ``/loop/a``, ``/flaky/503/2`` (503 twice, then 200), ``/ratelimit/2`` (429
+with Retry-After: 2, then 200), ``/nohead`` (HEAD refused, GET fine), ``/slow/5`` (answers
+after 5 s), ``/big/50`` (a 50 MB body), ``/drop`` (closes the connection without answering),
+``/drip/1`` (status line and headers one byte a second), ``/dripbody/1`` (headers at once,
+then the body one byte a second), ``/hangup`` (closes a kept-alive connection without saying
+so). It records every request and the most requests it had in flight at once, which is what
+politeness is measured by. It only ever binds loopback addresses; with ``tls=(cert, key)`` it
+speaks HTTPS.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass
@@ -171,6 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(301 if n % 2 else 302, {"Location": target})
         elif kind == "to":  # /to/<host:port>/<rest>: a redirect to another host
             self._reply(302, {"Location": f"http://{args[0]}/{'/'.join(args[1:])}"})
+        elif kind == "goto":  # /goto/<percent-encoded Location>: any redirect target at all
+            self._reply(302, {"Location": unquote(path.split("/", 2)[2])})
         elif kind == "loop":  # /loop/a ⇄ /loop/b
             self._reply(302, {"Location": "/loop/b" if args[0] == "a" else "/loop/a"})
         elif kind == "flaky":  # /flaky/<code>/<n>[/<id>]: <code> n times, then 200
