@@ -186,8 +186,9 @@ class _Connection(http.client.HTTPConnection):
         self.sock = sock
 
     def _open_tcp(self) -> _BoundedSocket:
-        """Connect to the first address that answers (IPv6 first if the system says so)."""
-        failure: OSError | None = None
+        """Connect to the first of the addresses that accepts, in the resolver's order (as
+        urllib3 does: an unreachable IPv6 route falls back to IPv4), within the deadline."""
+        failure: OSError = OSError("no address to connect to")
         for family, sockaddr in self.addresses:
             sock = _BoundedSocket(family, socket.SOCK_STREAM)
             sock.clock = self.clock
@@ -196,16 +197,13 @@ class _Connection(http.client.HTTPConnection):
                 sock.connect(sockaddr)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 return sock
-            except _TooSlow:
+            except _TooSlow:  # the URL's deadline: no time for another address
                 sock.close()
                 raise
             except OSError as exc:
                 sock.close()
-                # A refusal or a timeout is the host's answer; an unreachable family is not.
-                if isinstance(exc, ConnectionRefusedError | TimeoutError):
-                    raise
                 failure = exc
-        raise failure or OSError("no address to connect to")
+        raise failure
 
 
 def _merge_headers(base: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
