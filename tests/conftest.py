@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.fakeweb import FakeHost
 
 # === Catalogue fixtures (load, validate, markdown, diagnostics, CLI validate) ==================
 #
@@ -36,3 +37,21 @@ def make_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
         return target
 
     return make
+
+
+# === Link checker (check-links: engine, transport, addresses) =================================
+#
+# Each FakeHost listens on its own loopback address, which the checker treats as a host of its
+# own. Only loopback addresses are ever contacted.
+
+
+@pytest.fixture
+def host() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture
+def other() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.3") as server:
+        yield server
