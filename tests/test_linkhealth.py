@@ -190,3 +190,17 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "https://delta.example.org/" in suspect and "403 Forbidden" in suspect
     assert "Latest check: 2026-03-03. 5 addresses checked, 2 broken, 1 doubtful." in text
     assert "at least 3 checks in a row, over at least 2 days" in text
+
+
+def test_a_history_without_a_report_is_a_usage_error(
+    export_catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dl4mic_hub.cli import main
+
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    code = main(["build", "--catalogue", str(export_catalogue), "--site-dir",
+                 str(tmp_path / "site"), "--config", str(config),
+                 "--link-history", str(tmp_path / "history.json")])
+    assert code == 2
+    assert "a link history needs a link report" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
-from .diagnostics import Origin, UserError, error
+from .diagnostics import Origin, UsageError, UserError, error
 from .export import HARVEST_SITEMAP
 from .linkhealth import load_link_health, write_history
 from .render import RenderedSite, render_site, ui_strings
@@ -248,6 +248,10 @@ def build_site(
         )
     base_config = read_base_config(config_file)
     base_url = resolve_base_url(base_config, site_url)
+    if link_history is not None and link_report is None:
+        raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
+                                "pass --link-report FILE too (a 'check-links --format json' "
+                                "report), or leave out --link-history")])
     health = load_link_health(link_report, link_history) if link_report else None
     rendered = render_site(validation.catalogue, repo_url=repository_url(base_config),
                            site_url=base_url, link_health=health)
@@ -303,7 +307,13 @@ def build_site(
             shutil.copytree(docs_root, docs_dir)
         _replace_dir(new_site, site_dir)
         if health is not None and link_history is not None:
-            write_history(health, link_history)
+            try:
+                write_history(health, link_history)
+            except OSError as exc:
+                raise UsageError([error(
+                    Origin(str(link_history)), f"cannot write the link history: {exc}",
+                    "the site was built; give --link-history a writable path",
+                )]) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildReport(site_dir, validation, rendered, languages)

@@ -21,6 +21,7 @@ are written as ``\\u003c``..., so no text can close the element or open a commen
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import LANGUAGES, markup
@@ -105,7 +106,7 @@ class _Describer:
         self.addresses: Addresses = site.addresses
 
     # --- shared pieces -------------------------------------------------------------------------
-    def translations(self, address_in: Any) -> dict[str, Any]:
+    def translations(self, address_in: Callable[[str], str]) -> dict[str, Any]:
         """``workTranslation`` (primary language) or ``translationOfWork`` (the others)."""
         primary = LANGUAGES[0]
         if self.lang == primary:
@@ -116,7 +117,9 @@ class _Describer:
     def publisher(self) -> dict[str, Any]:
         return {"@type": "Organization", "name": ATTRIBUTION, "url": self.site.repo_url}
 
-    def page_common(self, address_in: Any, name: str, description: str) -> dict[str, Any]:
+    def page_common(
+        self, address_in: Callable[[str], str], name: str, description: str
+    ) -> dict[str, Any]:
         node = {
             "@id": address_in(self.lang),
             "url": address_in(self.lang),
@@ -255,8 +258,6 @@ class _Describer:
 
     # --- pages ---------------------------------------------------------------------------------
     def page(self, title: str, description: str, data_files: list[DataFile]) -> dict[str, Any]:
-        from ..render import entry_page
-
         catalogue = self.site.catalogue
         path = self.path
 
@@ -267,8 +268,8 @@ class _Describer:
             entry = self.site.by_id[path.removeprefix("resources/").removesuffix(".md")]
             return self.entry_node(entry)
         if path == "faq.md":
-            questions = [self.question(e) for e in catalogue.of_type("faq")
-                         if entry_page(e).startswith(path) and e.text("answer")]
+            # Search engines require an accepted answer: open questions are left out.
+            questions = [self.question(e) for e in catalogue.of_type("faq") if e.text("answer")]
             return {"@type": "FAQPage", **self.page_common(address_in, title, description),
                     "mainEntity": questions}
         if path == "glossary.md":
