@@ -144,6 +144,16 @@ def test_faq_glossary_and_cheat_sheets_have_their_own_shapes(rendered: RenderedS
         assert part["translationOfWork"]["@id"].startswith(f"{SITE}fr/cheatsheets/#")
 
 
+def test_home_page_describes_the_site(rendered: RenderedSite) -> None:
+    home = jsonld(rendered, "en", "index.md")
+    assert home["@type"] == "WebSite" and home["@id"] == f"{SITE}en/"
+    assert home["name"] == "dl4mic-hub: deep learning for microscopy"
+    assert home["publisher"]["name"] == "dl4mic-hub contributors"
+    section = jsonld(rendered, "fr", "sections/tools.md")
+    assert section["@type"] == "CollectionPage"
+    assert section["isPartOf"] == {"@id": f"{SITE}fr/"}
+
+
 def test_open_data_page_describes_the_catalogue_as_a_dataset(rendered: RenderedSite) -> None:
     node = jsonld(rendered, "en", "open-data.md")
     dataset = node["mainEntity"]

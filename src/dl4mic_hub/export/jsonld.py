@@ -282,7 +282,8 @@ class _Describer:
             return {"@type": "CollectionPage",
                     **self.page_common(address_in, title, description), "hasPart": parts}
         if path == "index.md":
-            home = {"@type": "WebSite", **self.page_common(address_in, title, description),
+            name = self.ctx.ui["site_name"]  # the site's name, not "Home"
+            home = {"@type": "WebSite", **self.page_common(address_in, name, description),
                     "publisher": self.publisher()}
             home.pop("isPartOf")  # the site is what the other pages are part of
             return home
