@@ -39,7 +39,7 @@ def make_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
     return make
 
 
-# === Link checker (check-links: engine, transport, addresses) =================================
+# === Link checker (check-links: engine, transport, addresses) ==========================
 #
 # Each FakeHost listens on its own loopback address, which the checker treats as a host of its
 # own. Only loopback addresses are ever contacted.
@@ -55,3 +55,22 @@ def host() -> Iterator[FakeHost]:
 def other() -> Iterator[FakeHost]:
     with FakeHost("127.0.0.3") as server:
         yield server
+# === Open-data fixtures (export, JSON-LD, link health) ==========================================
+#
+# The render fixture catalogue (tests/fixtures/render/small) plus tests/fixtures/export/extra:
+# papers and books (citable or not) whose texts hold the characters BibTeX, CSV, XML and
+# <script> elements treat specially.
+
+EXPORT_FIXTURES = Path(__file__).parent / "fixtures" / "export"
+SMALL_CATALOGUE = Path(__file__).parent / "fixtures" / "render" / "small"
+
+
+def copy_export_catalogue(target: Path) -> Path:
+    shutil.copytree(SMALL_CATALOGUE, target)
+    shutil.copytree(EXPORT_FIXTURES / "extra", target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def export_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_export_catalogue(tmp_path_factory.mktemp("export") / "catalogue")

@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import LANGUAGES, REPOSITORY_URL
-from .diagnostics import Origin, UserError, error
+from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
+from .diagnostics import Origin, UsageError, UserError, error
+from .export import HARVEST_SITEMAP
+from .linkhealth import load_link_health, write_history
 from .render import RenderedSite, render_site, ui_strings
 from .validate import ValidationResult, validate_catalogue
 
@@ -150,7 +152,7 @@ def resolve_base_url(config: dict[str, Any], site_url: str | None) -> str:
         site_url
         or os.environ.get(SITE_URL_ENV)
         or config.get("site_url")
-        or "http://127.0.0.1:8000/"
+        or LOCAL_SITE_URL
     )
     return url.rstrip("/") + "/"
 
@@ -192,6 +194,10 @@ def root_index(base_url: str) -> str:
 def robots_txt(base_url: str) -> str:
     lines = ["User-agent: *", "Allow: /", ""]
     lines += [f"Sitemap: {language_site_url(base_url, lang)}sitemap.xml" for lang in LANGUAGES]
+    # the entry pages alone, for harvesters such as TeSS (export/sitemap.py)
+    lines += [
+        f"Sitemap: {language_site_url(base_url, lang)}{HARVEST_SITEMAP}" for lang in LANGUAGES
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -217,11 +223,15 @@ def build_site(
     site_url: str | None = None,
     strict: bool = True,
     docs_dir: Path | None = None,
+    link_report: Path | None = None,
+    link_history: Path | None = None,
 ) -> BuildReport:
     """Validate, render and build both language sites into ``site_dir``.
 
     Raises :class:`UserError` when the catalogue or a site build fails; ``site_dir`` is then
     left exactly as it was. ``docs_dir``, if given, keeps a copy of the generated Markdown.
+    ``link_report`` (a ``check-links --format json`` report) shows link health on the pages;
+    ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
     validation = validate_catalogue(catalogue_dir)
     if not validation.ok:
@@ -237,8 +247,14 @@ def build_site(
             ]
         )
     base_config = read_base_config(config_file)
-    rendered = render_site(validation.catalogue, repo_url=repository_url(base_config))
     base_url = resolve_base_url(base_config, site_url)
+    if link_history is not None and link_report is None:
+        raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
+                                "pass --link-report FILE too (a 'check-links --format json' "
+                                "report), or leave out --link-history")])
+    health = load_link_health(link_report, link_history) if link_report else None
+    rendered = render_site(validation.catalogue, repo_url=repository_url(base_config),
+                           site_url=base_url, link_health=health)
 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -290,6 +306,14 @@ def build_site(
                 shutil.rmtree(docs_dir)
             shutil.copytree(docs_root, docs_dir)
         _replace_dir(new_site, site_dir)
+        if health is not None and link_history is not None:
+            try:
+                write_history(health, link_history)
+            except OSError as exc:
+                raise UsageError([error(
+                    Origin(str(link_history)), f"cannot write the link history: {exc}",
+                    "the site was built; give --link-history a writable path",
+                )]) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildReport(site_dir, validation, rendered, languages)

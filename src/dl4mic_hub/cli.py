@@ -86,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
 
     report = build_site(args.catalogue, args.site_dir, config_file=args.config,
-                        site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs)
+                        site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs,
+                        link_report=args.link_report, link_history=args.link_history)
     print_diagnostics(report.validation.diagnostics)
     for lb in report.languages:
         for message in lb.messages:
@@ -128,6 +129,7 @@ def _register_site_commands(sub: SubParsers) -> None:
                    help="also keep the generated Markdown in DIR (for inspection)")
     p.add_argument("--no-strict", action="store_true",
                    help="do not fail on MkDocs warnings (for quick local previews only)")
+    _add_link_health_options(p)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("serve", help="preview one language, rebuilt when a catalogue file changes",
@@ -139,6 +141,23 @@ def _register_site_commands(sub: SubParsers) -> None:
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                    help="address to serve on (default: %(default)s)")
     p.set_defaults(handler=cmd_serve)
+
+
+def _add_link_health_options(parser: argparse.ArgumentParser) -> None:
+    import os
+
+    from .linkhealth import HISTORY_ENV, REPORT_ENV
+
+    def path_from(env: str) -> Path | None:
+        return Path(os.environ[env]) if os.environ.get(env) else None
+
+    parser.add_argument("--link-report", type=Path, metavar="FILE", default=path_from(REPORT_ENV),
+                        help="JSON report of 'check-links --format json': entry pages say when "
+                        f"their link was checked, or that it is broken (default: ${REPORT_ENV})")
+    parser.add_argument("--link-history", type=Path, metavar="FILE",
+                        default=path_from(HISTORY_ENV),
+                        help="history of earlier reports, read then updated: a link is shown as "
+                        f"broken only after several broken runs (default: ${HISTORY_ENV})")
 
 
 # --- check-links (stage: check) ----------------------------------------------------------------
@@ -377,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except UserError as exc:
         print_diagnostics(exc.diagnostics)
-        return EXIT_FINDINGS
+        return exc.exit_code  # 1, or 2 for a UsageError
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -28,8 +28,10 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import LANGUAGES, REPOSITORY_URL, markup
+from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
+from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
+from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry
 
 RECENT_LIMIT = 30
@@ -382,6 +384,22 @@ class PageContext:
     def icon(self, name: str) -> Markup:
         return Markup(_ICONS[name])
 
+    # --- open data (export/) and link health (linkhealth.py) -------------------------------------
+    def entry_links(self, entry: Entry) -> EntryLinks | None:
+        """What the last link checks say of the entry's links; None without a report."""
+        health = self.site.link_health
+        if health is None:
+            return None
+        others = [str(link.get("url") or "") for link in entry.get("links") or []
+                  if isinstance(link, dict)]
+        return health.for_entry(entry.string("url"), others)
+
+    def citation(self, entry: Entry) -> str | None:
+        """The BibTeX record of a paper or book that can be cited, else None."""
+        from .export.references import bibtex_entry, is_reference
+
+        return bibtex_entry(entry) if is_reference(entry) else None
+
     def kind_label(self, entry: Entry) -> str:
         keys = self.site.facet("kinds").keys(entry)
         return self.label("kinds", keys[0]) if keys else ""
@@ -394,9 +412,17 @@ class PageContext:
 
 
 class _SiteRenderer:
-    def __init__(self, catalogue: Catalogue, repo_url: str) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        repo_url: str,
+        site_url: str = LOCAL_SITE_URL,
+        link_health: LinkHealth | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.repo_url = repo_url.rstrip("/")
+        self.addresses = Addresses(site_url.rstrip("/") + "/")
+        self.link_health = link_health
         self.env = _environment()
         self.by_id = catalogue.by_id()
         self.facets = derive_facets(catalogue)
@@ -465,12 +491,23 @@ def _section_groups(
     return groups
 
 
-def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> RenderedSite:
-    """Render every page of the site in every language."""
+def render_site(
+    catalogue: Catalogue,
+    *,
+    repo_url: str = REPOSITORY_URL,
+    site_url: str = LOCAL_SITE_URL,
+    link_health: LinkHealth | None = None,
+) -> RenderedSite:
+    """Render every page of the site in every language. ``site_url`` is the public address
+    (exports and structured data hold absolute links); ``link_health``, from the last link
+    checks, adds what they found to entry pages."""
+    from .export import build_exports  # exports read addresses and texts from here
+    from .export.pages import emit_open_data_pages
     from .search import build_search_index  # the index is a page asset; search imports render
 
-    site = _SiteRenderer(catalogue, repo_url)
-    result = RenderedSite(pages={}, nav={})
+    site = _SiteRenderer(catalogue, repo_url, site_url, link_health)
+    exports = build_exports(site)
+    result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
     resources = catalogue.of_type("resource")
     sections = catalogue.vocabularies["sections"].terms
 
@@ -553,10 +590,13 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
         emit("contribute.md", "contribute.md.j2",
              {"title": ui["contribute"], "description": ui["contribute_intro"]},
              repo_url=site.repo_url)
+        emit_open_data_pages(site, emit, ui, exports)
 
         result.pages[lang] = dict(sorted(pages.items()))
         result.fallbacks[lang] = fallbacks
-        result.files[lang] = {"assets/search-index.json": build_search_index(site, lang)}
+        result.files[lang] = {
+            "assets/search-index.json": build_search_index(site, lang), **exports.files[lang]
+        }
         result.nav[lang] = [
             {ui["home"]: "index.md"},
             {ui["explore"]: "explore.md"},
@@ -571,6 +611,8 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
             {ui["glossary"]: "glossary.md"},
             {ui["recent"]: "recent.md"},
             {ui["contribute"]: "contribute.md"},
+            {ui["open_data"]: "open-data.md"},
+            *([{ui["link_health"]: "link-health.md"}] if link_health is not None else []),
         ]
     return result
 
@@ -578,6 +620,8 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
 def _emitter(
     site: _SiteRenderer, lang: str, pages: dict[str, str], fallbacks: list[Fallback]
 ) -> Callable[..., None]:
+    from .export.jsonld import head_meta
+
     def emit(path: str, template: str, meta: dict[str, Any], **values: Any) -> None:
         body, ctx = site.render_page(lang, path, template, **values)
         meta = dict(meta)
@@ -589,6 +633,7 @@ def _emitter(
             title = ctx.ui["fallback_banner_title"]
             body = f'!!! warning "{title}"\n\n    {banner}\n\n{body}'
         fallbacks.extend(ctx.fallbacks)
+        meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"
 
     return emit
