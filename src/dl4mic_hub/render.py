@@ -19,7 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -126,6 +126,7 @@ def sort_key(text: str) -> str:
     return fold(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents: 'Débruitage' → 'debruitage' (sorting, filtering, search)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -139,6 +140,7 @@ def entry_page(entry: Entry) -> str:
     return f"{LIST_PAGES[entry.type.name]}#{entry.id}"
 
 
+@lru_cache(maxsize=1 << 16)
 def page_url(page: str) -> str:
     """The address of a generated page relative to the language root (``resources/x/``)."""
     path, _, anchor = page.partition("#")
@@ -181,6 +183,8 @@ class PageContext:
         self.lang = lang
         self.path = path
         self.depth = path.count("/")
+        self.here = page_url(path)
+        self.up = "../" * self.here.count("/")  # from the built page to the language root
         self.fallbacks: list[Fallback] = []
         self.ui = ui_for(lang)
 
@@ -335,15 +339,14 @@ class PageContext:
         """Like :meth:`url`, for an ``href`` in raw HTML: the built page's address, not the
         Markdown file's (the generator rewrites Markdown links only)."""
         page, _, anchor = target.partition("#")
-        here = page_url(self.path)
-        there = page_url(page) if page else here
-        rel = "" if there == here else "../" * here.count("/") + there
+        there = page_url(page) if page else self.here
+        rel = "" if there == self.here else self.up + there
         rel = f"{rel}#{anchor}" if anchor else rel or "./"
         return markup.escape_attribute(rel)
 
     def asset(self, path: str) -> Markup:
         """A file of the site (not a page) from the built page's address."""
-        return markup.escape_attribute("../" * page_url(self.path).count("/") + path)
+        return markup.escape_attribute(self.up + path)
 
     def entry_url(self, entry: Entry) -> Markup:
         return self.url(entry_page(entry))
@@ -352,8 +355,8 @@ class PageContext:
         return self.href(entry_page(entry))
 
     def explore_href(self, query: dict[str, str] | None = None) -> Markup:
-        base = self.href("explore.md")
-        return Markup(base + markup.escape_attribute("?" + urlencode(query))) if query else base
+        base = self.up + "explore/"
+        return markup.escape_attribute(f"{base}?{urlencode(query)}" if query else base)
 
     def external(self, url: str | None) -> Markup | None:
         """An external address for an ``href`` (http and https only), or None."""
@@ -427,6 +430,7 @@ class _SiteRenderer:
         self.by_id = catalogue.by_id()
         self.facets = derive_facets(catalogue)
         self._facets_by_name = {facet.name: facet for facet in self.facets}
+        self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
@@ -442,9 +446,13 @@ class _SiteRenderer:
 
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         def key(entry: Entry) -> tuple[str, str]:
-            texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
-            text = texts.get(lang) or next(iter(texts.values()), "")
-            return sort_key(markup.plain(text)), entry.id
+            known = self._sort_keys.get((lang, id(entry)))
+            if known is None:
+                texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
+                text = texts.get(lang) or next(iter(texts.values()), "")
+                known = (sort_key(markup.plain(text)), entry.id)
+                self._sort_keys[(lang, id(entry))] = known
+            return known
 
         return sorted(entries, key=key)
 

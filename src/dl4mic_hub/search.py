@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import snowballstemmer  # type: ignore[import-untyped]
@@ -134,11 +134,12 @@ def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[st
     return out
 
 
-def _tokens(text: str, text_lang: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
     """(word, stem) pairs of a text, stop words of its language dropped."""
     stop = STOP_WORDS.get(text_lang, frozenset())
     lang = text_lang if text_lang in SNOWBALL else LANGUAGES[0]
-    return [(w, stem(w, lang)) for w in words(text) if w not in stop]
+    return tuple((w, stem(w, lang)) for w in words(text) if w not in stop)
 
 
 def build_search_index(site: _SiteRenderer, lang: str) -> str:
