@@ -81,15 +81,20 @@ def test_search_returns_pages_of_the_current_language_only(
     page: Page, site_url: str, local_only: list[str], lang: str, word: str
 ) -> None:
     page.goto(f"{site_url}{lang}/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # press_sequentially, not fill: Material's search listens to key events.
-    page.locator("input.md-search__input").press_sequentially(word, delay=30)
-    results = page.locator(".md-search-result__item a")
+    # Each selector lists MkDocs-Material's element, then Zensical's (a dialog in a shadow DOM,
+    # which Playwright's CSS selectors pierce).
+    page.locator("label.md-search__icon, .md-search__input, button.md-search__button"
+                 ).first.click()
+    # press_sequentially, not fill: the search listens to key events.
+    page.locator("input.md-search__input, input[role=combobox]").first.press_sequentially(
+        word, delay=30)
+    results = page.locator(".md-search-result__item a, [role=listbox][id$=-results] a")
     expect(results.first).to_be_visible(timeout=10_000)
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
     assert hrefs, "no search result"
     assert all(href.startswith(f"{site_url}{lang}/") for href in hrefs), hrefs
-    assert re.search(word, page.locator(".md-search-result").inner_text(), re.I)
+    listing = page.locator(".md-search-result, [role=listbox][id$=-results]").first
+    assert re.search(word, listing.inner_text(), re.I)
     assert local_only == []
 
 
