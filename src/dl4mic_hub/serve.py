@@ -8,7 +8,7 @@ its progress lines, into a staging folder that replaces the served one when it s
 small local server serves the last good build and makes open pages reload after a new one.
 
 A catalogue with errors, or a failed build, keeps the last good pages and prints the errors.
-Everything is written under ``build/serve/<lang>/``, which is not watched: one edit gives one
+Everything is written under ``build/preview/<lang>/``, which is not watched: one edit gives one
 build, never a loop of builds.
 """
 
@@ -36,7 +36,9 @@ from .diagnostics import Diagnostic, Origin, UsageError, UserError, error
 from .render import RenderedSite, render_site
 from .validate import validate_catalogue
 
-PREVIEW_ROOT = Path("build/serve")
+# Not build/serve/: the hook-based preview wrote unmarked folders there, which are not ours to
+# replace.
+PREVIEW_ROOT = Path("build/preview")
 #: Seconds without a new event that end a burst of changes (an editor's save is several events).
 QUIET = 0.3
 RELOAD_COUNTER = "/__dl4mic-hub/build"
@@ -71,7 +73,7 @@ class Preview:
     config_file: Path
     base_url: str
     generator: Generator
-    folder: Path  # build/serve/<lang>: configuration, docs/, site/ (staging), live/ (served)
+    folder: Path  # build/preview/<lang>: configuration, docs/, site/ (staging), live/ (served)
     say: Callable[[str], None] = _say
     base: BaseConfig | None = None
     rendered: RenderedSite | None = None
