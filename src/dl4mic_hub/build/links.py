@@ -74,19 +74,38 @@ def check_site_links(site_root: Path, base_url: str, homes: list[str]) -> list[D
     site = _Site(site_root, base_url)
     site.files = {p.relative_to(site_root).as_posix() for p in site_root.rglob("*") if p.is_file()}
     pages = sorted(f for f in site.files if f.endswith(".html"))
-    resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
+    resolved: dict[tuple[str, str], _Target | None] = {}
     for page in pages:
-        html = _COMMENT.sub("", (site_root / page).read_text(encoding="utf-8", errors="replace"))
-        _check_page(site, page, html, resolved)
+        _check_page(site, page, _read_html(site_root / page), resolved)
     _check_anchors(site)
     _check_reachable(site, pages, homes)
     return _diagnostics(site)
 
 
+def _read_html(path: Path) -> str:
+    html = path.read_text(encoding="utf-8", errors="replace")
+    return _COMMENT.sub("", html) if "<!--" in html else html
+
+
+@dataclass(frozen=True)
+class _Target:
+    path: str  # in the site, as written (a folder ends with "/")
+    kind: str  # relative, absolute (to the site) or outside (of the site's folder)
+    existing: str | None  # the file it leads to
+    fragment: str
+
+
+def _has_anchor(html: str, fragment: str) -> bool:
+    if f'id="{fragment}"' in html:  # how generated pages write it: a quick look first
+        return True
+    return any(fragment in m.groups() for m in _ANCHOR.finditer(html))
+
+
 def _check_page(site: _Site, page: str, html: str,
-                resolved: dict[tuple[str, str], tuple[str, str] | None]) -> None:
+                resolved: dict[tuple[str, str], _Target | None]) -> None:
     page_dir = posixpath.dirname(page)
     is_404 = posixpath.basename(page) == "404.html"
+    own_fragments: dict[str, tuple[int, str]] = {}  # checked against this page's ids at the end
     for tag in _TAG.finditer(html):
         name = tag[1].lower()
         attributes = {m[1].lower(): m[2] if m[2] is not None else m[3] if m[3] is not None
@@ -94,40 +113,64 @@ def _check_page(site: _Site, page: str, html: str,
         url = attributes.get(_URL_ATTRIBUTES[name])
         if url is None or url.startswith(("mailto:", "tel:", "data:", "javascript:")):
             continue
-        if url.startswith(("#", "?")) or not url:
-            target: tuple[str, str] | None = (page, "relative")
-        else:
-            key = (page_dir, url)
-            if key not in resolved:
-                resolved[key] = _resolve(site, page_dir, url)
-            target = resolved[key]
+        if not url or url.startswith(("#", "?")):
+            fragment = unquote(url.partition("#")[2])
+            if fragment:
+                own_fragments.setdefault(fragment, (tag.start(), url))
+            continue
+        key = (page_dir, url)
+        if key not in resolved:
+            resolved[key] = _target(site, page_dir, url)
+        target = resolved[key]
         if target is None:
             continue  # outside the site
-        path, kind = target
-        if kind == "absolute" and not (is_404 or name == "link" or "hreflang" in attributes):
-            site.report(("absolute", path), page, tag.start(),
+        if target.kind == "absolute" and not (is_404 or name == "link" or "hreflang" in attributes):
+            site.report(("absolute", target.path), page, tag.start(),
                         f"absolute link to the site '{url}'",
                         "write it relative to the page, so it works wherever the site is served")
-        if kind == "outside":
-            site.report(("outside", path), page, tag.start(),
-                        f"link '{url}' leaves the site's folder "
-                        f"({site.base_path})")
+        if target.kind == "outside":
+            site.report(("outside", target.path), page, tag.start(),
+                        f"link '{url}' leaves the site's folder ({site.base_path})")
             continue
-        existing = _existing_file(site, path)
-        if existing is None:
+        if target.existing is None:
             site.report(("missing", url), page, tag.start(),
                         f"link to '{url}' leads to no page or file "
-                        f"('{path or '/'}' does not exist in the built site)")
+                        f"('{target.path or '/'}' does not exist in the built site)")
             continue
-        fragment = unquote(urlsplit(url).fragment)
-        if fragment and existing.endswith(".html"):
-            site.anchors_wanted.setdefault((existing, fragment), (page, tag.start(), url))
-        if name == "a" and existing.endswith(".html") and existing != page:
-            site.edges[page].add(existing)
+        if not target.existing.endswith(".html"):
+            continue
+        if target.existing == page:
+            if target.fragment:
+                own_fragments.setdefault(target.fragment, (tag.start(), url))
+            continue
+        if target.fragment:
+            site.anchors_wanted.setdefault((target.existing, target.fragment),
+                                           (page, tag.start(), url))
+        if name == "a":
+            site.edges[page].add(target.existing)
+    for fragment, (offset, url) in own_fragments.items():
+        if not _has_anchor(html, fragment):
+            site.report(("anchor", page, fragment), page, offset,
+                        f"link to '{url}': the page has no anchor '{fragment}'")
+
+
+def _target(site: _Site, page_dir: str, url: str) -> _Target | None:
+    found = _resolve(site, page_dir, url)
+    if found is None:
+        return None
+    path, kind = found
+    existing = _existing_file(site, path) if kind != "outside" else None
+    return _Target(path, kind, existing, unquote(url.partition("#")[2]))
 
 
 def _resolve(site: _Site, page_dir: str, url: str) -> tuple[str, str] | None:
     """``(path in the site, kind)`` for a link into the site, ``None`` for any other."""
+    if ":" not in url and not url.startswith("/"):  # relative, by far the most common
+        path = url.partition("#")[0].partition("?")[0]
+        joined = posixpath.normpath(posixpath.join(page_dir, unquote(path)))
+        if joined.startswith("../") or joined == "..":
+            return path, "outside"
+        return ("" if joined == "." else joined) + ("/" if path.endswith("/") else ""), "relative"
     parts = urlsplit(url)
     kind = "relative"
     if parts.scheme or parts.netloc:
@@ -158,17 +201,16 @@ def _existing_file(site: _Site, path: str) -> str | None:
 
 
 def _check_anchors(site: _Site) -> None:
+    """The fragments of links to other pages (each target page is read once more)."""
     wanted: dict[str, list[tuple[str, tuple[str, int, str]]]] = defaultdict(list)
     for (target, fragment), where in site.anchors_wanted.items():
         wanted[target].append((fragment, where))
     for target, fragments in wanted.items():
-        html = _COMMENT.sub("", (site.root / target).read_text(encoding="utf-8", errors="replace"))
-        ids = {next(g for g in m.groups() if g is not None) for m in _ANCHOR.finditer(html)}
+        html = _read_html(site.root / target)
         for fragment, (page, offset, url) in fragments:
-            if fragment not in ids:
+            if not _has_anchor(html, fragment):
                 site.report(("anchor", target, fragment), page, offset,
-                            f"link to '{url}': the page has no anchor "
-                            f"'{fragment}'")
+                            f"link to '{url}': the page has no anchor '{fragment}'")
 
 
 def _check_reachable(site: _Site, pages: list[str], homes: list[str]) -> None:
