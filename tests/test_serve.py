@@ -132,9 +132,16 @@ def test_one_edit_gives_one_build_and_a_broken_file_keeps_the_last_pages(
     assert "Traceback" not in output
 
 
-def test_theme_overrides_rebuild_without_a_new_render(serve: Callable[..., Preview]) -> None:
+def test_overrides_rebuild_without_a_render_and_the_address_is_checked_first(
+        serve: Callable[..., Preview]) -> None:
     preview = serve()
     preview.until_idle()
+    root = preview.url.removesuffix("en/")
+    with urllib.request.urlopen(root, timeout=10) as response:
+        assert response.url == preview.url  # the root sends to the language served
+    with pytest.raises(urllib.error.HTTPError):
+        preview.page("no-such-page/")
+
     css = preview.project / "overrides" / "assets" / "stylesheets" / "dl4mic.css"
     css.write_text(css.read_text() + "\n.dl4mic-test-marker { color: red; }\n", encoding="utf-8")
     lines = preview.until_idle()
@@ -145,29 +152,14 @@ def test_theme_overrides_rebuild_without_a_new_render(serve: Callable[..., Previ
     (preview.project / "catalogue" / "notes.txt").write_text("draft\n", encoding="utf-8")
     lines = preview.until_idle()
     assert builds(lines) == 0 and "serve: no page changed" in lines, lines
-    preview.stop()
 
-
-def test_address_in_use_is_a_usage_error(serve: Callable[..., Preview]) -> None:
-    first = serve()
-    first.until_idle()
-    port = first.url.split(":")[2].split("/")[0]
+    # A second preview on the same address stops at once, before building anything.
+    port = preview.url.split(":")[2].split("/")[0]
     second = subprocess.run(
         [sys.executable, "-m", "dl4mic_hub.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=first.project, capture_output=True, text=True, timeout=120, check=False,
+        cwd=preview.project, capture_output=True, text=True, timeout=120, check=False,
     )
     assert second.returncode == 2, second.stderr
     assert f"cannot serve on 127.0.0.1:{port}" in second.stderr
-    assert "Traceback" not in second.stderr
-    first.stop()
-
-
-def test_root_redirects_to_the_language(serve: Callable[..., Preview]) -> None:
-    preview = serve()
-    preview.until_idle()
-    root = preview.url.removesuffix("en/")
-    with urllib.request.urlopen(root, timeout=10) as response:
-        assert response.url == preview.url
-    with pytest.raises(urllib.error.HTTPError):
-        preview.page("no-such-page/")
-    preview.stop()
+    assert "Traceback" not in second.stderr and "building" not in second.stderr
+    assert "Traceback" not in preview.stop()

@@ -280,6 +280,9 @@ def build_site(
             raise UserError(problems)
         swaps = [(work / "docs", docs_dir.resolve())] if docs_dir is not None else []
         for new, target in [*swaps, (new_site, site_dir)]:
+            # Again: something may have been put there while the site was building.
+            check_replaceable(target, "--keep-docs" if new.name == "docs" else "--site-dir",
+                              protected)
             aside = _replace(new, target)
             if aside is not None:
                 report.leftovers.append(aside)
