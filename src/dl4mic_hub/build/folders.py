@@ -55,7 +55,7 @@ def check_replaceable(target: Path, option: str, protected: list[Protected]) -> 
     resolved = target.resolve()
     shown = display_path(target)
 
-    def refuse(reason: str, hint: str = "choose a new or empty folder, or the default") -> None:
+    def refuse(reason: str, hint: str = "choose a new or empty folder") -> None:
         raise UsageError([error(Origin(shown), f"{option} {shown}: refusing to replace this "
                                 f"folder: {reason}", hint)])
 
