@@ -84,41 +84,54 @@ if TYPE_CHECKING:  # argparse's class is generic for type checkers only
 # --- build / serve (stage: render + build) -----------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
+    from .diagnostics import Origin, display_path
 
     report = build_site(args.catalogue, args.site_dir, config_file=args.config,
                         site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs,
+                        generator=args.generator, defer_cleanup=True,
                         link_report=args.link_report, link_history=args.link_history)
     print_diagnostics(report.validation.diagnostics)
-    for lb in report.languages:
-        for message in lb.messages:
-            print(message, file=sys.stderr)
+    print_diagnostics(report.generator_diagnostics(Origin(display_path(args.config))))
     counts = report.fallback_counts
     pages = {lang: len(p) for lang, p in report.rendered.pages.items()}
     for lang in pages:
         print(f"{lang}: {pages[lang]} pages, {counts[lang]} fallback(s) to another language",
               file=sys.stderr)
-    print(f"site built in {report.site_dir}", file=sys.stderr)
+    generator = f"{report.generator.name} {report.generator.version()}"
+    times = ", ".join(f"{lang.lang} {lang.seconds:.1f} s" for lang in report.languages)
+    print(f"built with {generator} ({times})", file=sys.stderr)
+    print(f"site built in {report.site_dir}", file=sys.stderr, flush=True)
+    # The previous site and the temporary Markdown go only now: at 10,000 entries this takes
+    # seconds that the reader should not wait for before the verdict.
+    report.cleanup()
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(args.catalogue, lang=args.lang, config_file=args.config, address=args.dev_addr)
+    serve(args.catalogue, lang=args.lang, config_file=args.config, address=args.dev_addr,
+          generator=args.generator)
     return EXIT_OK
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    from .build.generators import CONFIG_KEY, GENERATOR_ENV, GENERATORS
+
     _add_catalogue_option(parser)
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
-                        help="shared MkDocs configuration (default: %(default)s)")
+                        help="shared site configuration (default: %(default)s)")
+    parser.add_argument("--generator", choices=list(GENERATORS),
+                        help=f"site generator (default: ${GENERATOR_ENV}, else extra.{CONFIG_KEY} "
+                        "of the configuration, else mkdocs)")
 
 
 def _register_site_commands(sub: SubParsers) -> None:
     p = sub.add_parser("build", help="validate, render and build the French and English sites",
                        description="Validate the catalogue, render its pages in French and English "
                        "and build both sites (strict) into SITE_DIR/fr and SITE_DIR/en. The "
-                       "previous site is replaced only if everything succeeded.")
+                       "previous site is replaced only if everything succeeded, and only a "
+                       "folder written by an earlier build (or an empty one) is ever replaced.")
     _add_site_options(p)
     p.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
                    help="where to write the site (default: %(default)s)")
@@ -126,15 +139,17 @@ def _register_site_commands(sub: SubParsers) -> None:
                    help="public base URL, e.g. http://127.0.0.1:8000/ for a local server "
                    "(default: $DL4MIC_SITE_URL or site_url of mkdocs.yml)")
     p.add_argument("--keep-docs", type=Path, metavar="DIR",
-                   help="also keep the generated Markdown in DIR (for inspection)")
+                   help="also keep the generated Markdown in DIR (for inspection; only a new, "
+                   "empty or earlier --keep-docs folder is replaced)")
     p.add_argument("--no-strict", action="store_true",
-                   help="do not fail on MkDocs warnings (for quick local previews only)")
+                   help="do not fail on the generator's warnings (for quick local previews only)")
     _add_link_health_options(p)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("serve", help="preview one language, rebuilt when a catalogue file changes",
-                       description="Serve one language of the site with live reload; pages are "
-                       "rendered again whenever a catalogue file changes.")
+                       description="Serve one language of the site with live reload; the site is "
+                       "built again whenever a catalogue file, a template or the theme overrides "
+                       "change. A file with errors keeps the last good pages.")
     _add_site_options(p)
     p.add_argument("--lang", choices=["fr", "en"], default="fr",
                    help="language to serve (default: fr)")
@@ -389,17 +404,33 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: every stage cleans up on KeyboardInterrupt."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()  # signals go there
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         return int(args.handler(args))
     except UserError as exc:
         print_diagnostics(exc.diagnostics)
-        return exc.exit_code  # 1, or 2 for a UsageError
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        print("terminated" if isinstance(exc, Terminated) else "interrupted", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
