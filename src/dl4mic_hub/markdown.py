@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .text import LinePositions
+
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # An HTML tag or comment; `<https://...>` autolinks do not match (':' follows the name), nor
@@ -25,6 +27,8 @@ _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\n?[ \t]*<?([^\s>]+)>?", re.M)
 _BARE_URL = re.compile(r"(?<![<\[\w])(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])")
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Every link pattern above needs one of these: `](`, `<`, `]:` or `://`.
+_LINK_MARKERS = ("](", "<", "]:", "://")
 
 
 def blank_code(text: str) -> str:
@@ -36,23 +40,25 @@ def blank_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    """0-based line offset and 1-based column of ``index`` in ``text``."""
-    line_offset = text.count("\n", 0, index)
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line_offset, col
+# Positions are (line offset, column): the 0-based line within the text, which callers add to
+# the line where the text starts in its file, and the 1-based column.
 
 
 def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (the tag as written, line offset, column) for each raw HTML tag or comment."""
+    if "<" not in text:  # most texts: no need to look further
+        return
+    positions = LinePositions(text)
     for match in _HTML.finditer(blank_code(text)):
-        line_offset, col = _position(text, match.start())
-        yield text[match.start() : match.end()], line_offset, col
+        line, col = positions.at(match.start())
+        yield text[match.start() : match.end()], line - 1, col
 
 
-def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield (target, line offset, column) for inline links, autolinks, reference
-    definitions and bare URLs."""
+def iter_link_spans(text: str) -> Iterator[tuple[str, int]]:
+    """Yield (target, offset in ``text``) for inline links, autolinks, reference definitions
+    and bare URLs."""
+    if not any(marker in text for marker in _LINK_MARKERS):  # most texts: no link at all
+        return
     code_free = blank_code(text)
     seen: set[int] = set()
     for pattern in (_INLINE_LINK, _AUTOLINK, _REFERENCE, _BARE_URL):
@@ -61,10 +67,18 @@ def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
             if start in seen:
                 continue
             seen.add(start)
-            line_offset, col = _position(text, start)
-            yield text[start : match.end(1)], line_offset, col
+            yield text[start : match.end(1)], start
+
+
+def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
+    """:func:`iter_link_spans` with (line offset, column) positions."""
+    positions = LinePositions(text)
+    for target, start in iter_link_spans(text):
+        line, col = positions.at(start)
+        yield target, line - 1, col
 
 
 def scheme_of(target: str) -> str | None:
+    """The scheme of a link target in lower case (``https``, ``mailto``...), or None."""
     match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", target)
     return match.group(1).lower() if match else None
