@@ -1,7 +1,9 @@
 """Command line: parse arguments, call one core function, map problems to exit codes.
 
-Exit codes: 0 success, 1 the catalogue (or the links) has errors, 2 usage or setup problem.
-No traceback is shown for a user mistake; an unexpected crash still shows one (it is a bug).
+Exit codes, the same for every command: 0 success, 1 problems in the input (the catalogue, a
+value, the links), 2 usage or setup problem (an option, a missing folder), 3 internal error.
+No traceback is shown: a user mistake is a located message, and a crash (a bug) is one line
+pointing at a file that holds the traceback, to attach to a bug report.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .diagnostics import Diagnostic, Severity, UserError
+from .diagnostics import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    Diagnostic,
+    Severity,
+    UserError,
+)
 
 DEFAULT_CATALOGUE = Path("catalogue")
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:
@@ -350,19 +358,19 @@ def _register_new(sub: SubParsers) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Check the values, write the entry, then validate it; nothing is left behind on error."""
+    """Check every value, then the whole entry in memory, and only then write the file."""
     import datetime as dt
 
     from . import scaffold
-    from .diagnostics import Origin, display_path, error
-    from .model import ENTRY_TYPES_BY_NAME, read_catalogue
-    from .validate import validate_catalogue
+    from .diagnostics import Origin, UsageError, display_path, error
+    from .model import ENTRY_TYPES_BY_NAME, VOCAB_FOLDER, read_catalogue
+    from .validate import validate_or_stop
 
     entry_type = ENTRY_TYPES_BY_NAME[args.entry_type]
     root: Path = args.catalogue
-    if not (root / "vocab").is_dir():
-        raise UserError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
-                               "run the command from the project folder or pass --catalogue DIR")])
+    if not (root / VOCAB_FOLDER).is_dir():
+        raise UsageError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
+                                "run the command from the project folder or pass --catalogue DIR")])
     catalogue, _ = read_catalogue(root)
     interactive = not args.no_input and sys.stdin.isatty()
     try:
@@ -370,44 +378,80 @@ def cmd_new(args: argparse.Namespace) -> int:
             entry_type, scaffold.values_from_args(args, entry_type), catalogue,
             today=dt.date.today(), ask=input if interactive else None, say=print,
         )
-    except scaffold.ScaffoldError as exc:
-        print(f"dl4mic-hub new: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except EOFError:  # Ctrl-D at a question
         print("\ndl4mic-hub new: no file written", file=sys.stderr)
         return EXIT_USAGE
     problems = scaffold.conflicts(entry_type, values, catalogue)
     if problems:
         raise UserError(problems)
-
     path = root / entry_type.folder / f"{values['id']}.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold.render_entry(entry_type, values, catalogue,
-                                          scaffold.schema_modeline_path(entry_type, path)),
-                    encoding="utf-8")
-    # The validator is the judge: a new file with an error is removed, never left behind.
+    text = scaffold.render_entry(entry_type, values, catalogue,
+                                 scaffold.schema_modeline_path(entry_type, path))
     shown = display_path(path)
-    mine = [d for d in validate_catalogue(root).diagnostics if d.origin.path == shown]
-    print_diagnostics(mine)
-    if any(d.severity is Severity.ERROR for d in mine):
-        path.unlink()
-        print(f"{shown}: not written (fix the values above)", file=sys.stderr)
-        return EXIT_FINDINGS
+    # The validator is the judge, before anything is written: no half-made file is left.
+    result = validate_or_stop(root, pending={path: text}, only=shown)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrite
+        handle.write(text)
+    print_diagnostics(result.diagnostics)  # warnings: e.g. a translation still to write
     print(f"created {shown}")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code says how it went (see the module docstring)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage mistake exits 2 here, with argparse's message
     try:
         return int(args.handler(args))
-    except UserError as exc:
+    except UserError as exc:  # UsageError included: each carries its exit code
         print_diagnostics(exc.diagnostics)
-        return EXIT_FINDINGS
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        _silence_stdout()
+        return EXIT_FINDINGS
+    except Exception as exc:  # a bug: say so in one line, keep the details for a report
+        print(internal_error_line(exc, _save_traceback(exc, argv)), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def internal_error_line(exc: BaseException, report: Path | None) -> str:
+    from . import REPOSITORY_URL
+    from .diagnostics import one_line
+
+    summary = one_line(f"{type(exc).__name__}: {exc}")[:300]
+    where = f" with the file {report}" if report else ""
+    return (f"dl4mic-hub: internal error (a bug): {summary}; please report it at "
+            f"{REPOSITORY_URL}/issues{where}")
+
+
+def _save_traceback(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
+    """The full traceback in a file of the system's temporary folder (not on screen: the
+    contributor needs one clear line, the maintainer the details)."""
+    import tempfile
+    import traceback
+
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept, not deleted
+            "w", encoding="utf-8", prefix="dl4mic-hub-crash-", suffix=".txt", delete=False
+        )
+        with handle:
+            handle.write(f"dl4mic-hub {__version__}, Python {sys.version.split()[0]}\n")
+            handle.write(f"arguments: {list(sys.argv[1:] if argv is None else argv)}\n\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return Path(handle.name)
+    except OSError:
+        return None
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":
