@@ -331,6 +331,28 @@ def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str)
     assert [d.format_text() for d in diagnostics] == [line]
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "name"),
+    [
+        ("a: 1\r\nb: x\u2028y\n", "2:5", "U+2028 (LINE SEPARATOR)"),
+        ("a: x\u2029\n", "1:5", "U+2029 (PARAGRAPH SEPARATOR)"),
+        ("a: \x85\n", "1:4", "U+0085 (NEXT LINE)"),
+        ("a: 1\rb: 2\n", "1:5", "a carriage return (CR) without a line feed"),
+    ],
+)
+def test_line_breaks_editors_do_not_all_show_are_refused_where_they_are(
+    text: str, where: str, name: str
+) -> None:
+    # YAML counts them as new lines, git and GitHub do not: every later line number would lie
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [
+        f"f.yml:{where}: error: the file contains an unusual line break: {name} (hint: replace "
+        "it with a normal line break (or a space); it often comes with text pasted from a PDF "
+        "or a word processor)"
+    ]
+
+
 def test_an_alias_bomb_is_refused_at_its_first_anchor() -> None:
     # 9 levels of 9 aliases: 9**10 strings if expanded; refused before any expansion
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']

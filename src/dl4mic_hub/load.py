@@ -140,9 +140,14 @@ MAX_NUMBER_LENGTH = 100  # characters; longer digit strings are no catalogue num
 MAX_FILE_BYTES = 256 * 1024  # the largest real entry is about 6 KB
 _STR, _VALUE, _MERGE = (f"tag:yaml.org,2002:{name}" for name in ("str", "value", "merge"))
 _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-# libyaml and PyYAML treat these differently (a BOM or a tab inside a line, Unicode line
-# breaks, a lone CR): files containing one are read by the Python parser only.
-_PYTHON_ONLY = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# libyaml and PyYAML treat these differently (a BOM or a tab inside a line): files containing
+# one are read by the Python parser only.
+_PYTHON_ONLY = re.compile("[\t\ufeff]")
+# Line breaks YAML knows but editors, git and GitHub do not all show as one: they would make
+# YAML's line numbers differ from the contributor's, so they are refused where they are.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 (NEXT LINE)",
+                "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 
 
 class _CatalogueResolver(yaml.resolver.Resolver):
@@ -418,6 +423,14 @@ def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
 
     Never raises for the text's sake: every problem is a diagnostic at its place."""
     text = text.removeprefix("\ufeff")  # a byte order mark: libyaml does not count it
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        return None, [error(
+            Origin(display, *line_col(text, odd.start())),
+            f"the file contains an unusual line break: {_BREAK_NAMES[odd.group()]}",
+            "replace it with a normal line break (or a space); it often comes with text pasted "
+            "from a PDF or a word processor",
+        )]
     if _CLoaderClass is not None and not _PYTHON_ONLY.search(text):
         try:
             return _parse_with(_CLoaderClass, text, display)
