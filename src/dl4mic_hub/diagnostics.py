@@ -45,10 +45,11 @@ class Diagnostic:
     hint: str = ""
 
     def format_text(self) -> str:
-        """One line: ``path:line:col: severity: message (hint: ...)``. A ':' in the path is
-        written ``\\:`` so that the first ``:line:col:`` of the line is always the real one."""
+        """One line: ``path:line:col: severity: message (hint: ...)``. In the path, ':' is
+        written ``\\:`` (and a backslash ``\\\\``) so that the first ``:line:col:`` of the line
+        is always the real one, and the path can be read back exactly."""
         where = self.origin
-        path = one_line(where.path).replace(":", "\\:")
+        path = one_line(where.path.replace("\\", "\\\\")).replace(":", "\\:")
         text = f"{path}:{where.line}:{where.col}: {self.severity.value}: {one_line(self.message)}"
         return f"{text} (hint: {one_line(self.hint)})" if self.hint else text
 
@@ -63,12 +64,13 @@ class Diagnostic:
 
 # Characters that break a line or change how the rest of it is shown: controls (Cc), format
 # characters such as bidi overrides and zero-width marks (Cf), line and paragraph separators
-# (Zl, Zp), and lone surrogates (Cs) from undecodable input.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# (Zl, Zp), lone surrogates (Cs) from undecodable input, and private-use or unassigned code
+# points (Co, Cn), which a terminal may draw as anything.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Fast path: printable ASCII and the Latin, Greek, Cyrillic and Hebrew blocks, which hold no
-# character of those categories except the soft hyphen (U+00AD).
-_MAYBE_UNSAFE = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u05ff]")
+# Fast path: printable ASCII and the Latin blocks up to U+0377, which hold no character of
+# those categories except the soft hyphen (U+00AD).
+_MAYBE_UNSAFE = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u0377]")
 
 
 def one_line(text: str) -> str:
@@ -80,7 +82,7 @@ def one_line(text: str) -> str:
 
 
 def _escape(char: str) -> str:
-    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+    if unicodedata.category(char) not in UNSAFE_CATEGORIES:
         return char
     if char in _NAMED_ESCAPES:
         return _NAMED_ESCAPES[char]
