@@ -310,3 +310,16 @@ def test_the_id_made_from_a_title_is_cut_at_a_word_boundary(catalogue: Path) -> 
     (created,) = [p for p in (catalogue / "glossary").glob("*.yml") if p.name != "batch.yml"]
     # 60 characters at most, and never half a word ("tres-l")
     assert created.stem == "un-glossaire-" + "-".join(["tres-long"] * 4) + "-tres"
+
+
+def test_new_never_writes_through_a_symbolic_link(
+    catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (catalogue / "glossary").rename(elsewhere)
+    (catalogue / "glossary").symlink_to(elsewhere, target_is_directory=True)
+    assert _new("glossary", "--no-input", *VALID_OPTIONS["glossary"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "catalogue/glossary:1:1: error: this is a symbolic link"
+    )
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["batch.yml"]

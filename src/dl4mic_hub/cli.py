@@ -363,6 +363,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     from . import scaffold
     from .diagnostics import Origin, UsageError, display_path, error
+    from .load import symlink_error
     from .model import ENTRY_TYPES_BY_NAME, VOCAB_FOLDER, read_catalogue
     from .validate import validate_or_stop
 
@@ -385,6 +386,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if problems:
         raise UserError(problems)
     path = root / entry_type.folder / f"{values['id']}.yml"
+    for folder in (root, path.parent):  # never write through a link, wherever it points
+        if folder.is_symlink():
+            raise UserError([symlink_error(display_path(folder))])
     text = scaffold.render_entry(entry_type, values, catalogue,
                                  scaffold.schema_modeline_path(entry_type, path))
     shown = display_path(path)
