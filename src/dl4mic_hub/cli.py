@@ -9,6 +9,7 @@ pointing at a file that holds the traceback, to attach to a bug report.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -458,5 +459,13 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def run() -> None:
+    """The console script: :func:`main`, then exit without a last walk of the collector over
+    every object (a loaded catalogue is millions of them; ~1 s at 10,000 entries)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -10,7 +10,10 @@ the file holds, loading it never raises: every problem is a diagnostic at its pl
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -473,6 +476,21 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diag
         f"the file contains an invisible control character (code {exc.character:#04x})",
         "delete it and type the text again; it often comes with text pasted from a PDF",
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a catalogue is read and checked. Loading makes
+    trees of values without cycles, and every full collection walks all the values made so
+    far: reading 10,000 files took 2.3 times as long with it. The few cycles made meanwhile
+    (32 objects for 10,000 files) are collected once it is on again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_yaml_file(path: Path, display: str) -> LoadedFile:

@@ -41,7 +41,15 @@ from .diagnostics import (
     sort_key,
     warning,
 )
-from .load import LoadedFile, LocatedDict, LocatedStr, origin_at, parse_yaml, symlink_error
+from .load import (
+    LoadedFile,
+    LocatedDict,
+    LocatedStr,
+    gc_paused,
+    origin_at,
+    parse_yaml,
+    symlink_error,
+)
 from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
 from .model import (
     ENTRY_TYPES,
@@ -608,13 +616,17 @@ def validate_catalogue(root: Path | str, *,
     before writing it); they are judged as if they were on disk. Raises :class:`UsageError`
     when ``root`` is not a catalogue folder.
     """
-    root = Path(root)
+    with gc_paused():  # the values are long-lived and make no cycles: see gc_paused
+        return _validate(Path(root), pending or {})
+
+
+def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     shown = display_path(root)
     if root.is_symlink():
         return ValidationResult(Catalogue(root=root), [symlink_error(shown)])
     _require_catalogue_folder(root, shown)
     catalogue, loaded = read_catalogue(root)
-    for path, text in (pending or {}).items():
+    for path, text in pending.items():
         _add_pending_file(catalogue, loaded, path, text)
     checker = SchemaChecker(catalogue, shown, [f for f in loaded if f.data is None])
     diagnostics = [d for file in loaded for d in file.diagnostics]
