@@ -191,3 +191,70 @@ def test_catalogue_file_starts_with_its_schema_line(path: Path) -> None:
 
 def test_the_real_catalogue_has_files_to_check() -> None:
     assert len(_catalogue_files()) > 20
+
+
+def test_unknown_ids_get_a_suggestion_until_the_budget_is_spent(
+    catalogue: Callable[..., Path],
+) -> None:
+    # each suggestion compares the id with every id of the catalogue: thousands of unknown ids
+    # in a large catalogue would take minutes, so only the first ones get one
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    typos = ", ".join(f"batch{i}" for i in range(150))
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "related: [batch]", f"related: [{typos}]"), encoding="utf-8")
+    hints = [d.hint for d in validate_catalogue(root).diagnostics]
+    assert len(hints) == 150
+    suggested = [h for h in hints if h.startswith("did you mean 'batch'?")]
+    assert len(suggested) == 100
+
+
+# --- one formatter per JSON Schema keyword ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance", "expected"),
+    [
+        ({"type": "object", "required": ["kind"], "properties": {"kind": {"description": "K."}}},
+         {}, "f.yml:1:1: error: missing required field 'kind' (hint: add 'kind:': K.)"),
+        ({"type": "object", "properties": {"title": {}}, "additionalProperties": False},
+         {"titel": 1}, "f.yml:1:1: error: unknown field 'titel' (hint: did you mean 'title'?)"),
+        ({"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": False},
+         {"zzz": 1}, "f.yml:1:1: error: unknown field 'zzz' (hint: allowed here: a, b)"),
+        ({"properties": {"year": {"type": "integer"}}}, {"year": "2019"},
+         "f.yml:1:1: error: 'year' must be a whole number, not the text '2019' (hint: remove "
+         "the quotes: year: 2019)"),
+        ({"properties": {"status": {"enum": ["open", "answered"]}}}, {"status": "opne"},
+         "f.yml:1:1: error: 'status' cannot be 'opne' (hint: did you mean 'open'? choose one "
+         "of: open, answered)"),
+        ({"properties": {"id": {"pattern": "^[a-z]+$", "description": "Lower case."}}},
+         {"id": "A"}, "f.yml:1:1: error: 'id' has an invalid value 'A' (hint: Lower case.)"),
+        ({"properties": {"added": {"format": "date"}}}, {"added": "2026-02-30"},
+         "f.yml:1:1: error: 'added' is not a valid date: '2026-02-30' (hint: write dates as "
+         "YYYY-MM-DD, e.g. 2026-11-23, with a day that exists)"),
+        ({"properties": {"tasks": {"minItems": 1}}}, {"tasks": []},
+         "f.yml:1:1: error: 'tasks' must not be empty"),
+        ({"properties": {"summary": {"maxLength": 3}}}, {"summary": "abcd"},
+         "f.yml:1:1: error: 'summary' is too long (4 characters, at most 3) (hint: keep it "
+         "short; put details in 'description')"),
+        ({"properties": {"tasks": {"uniqueItems": True}}}, {"tasks": ["a", "a"]},
+         "f.yml:1:1: error: 'tasks' lists the same value twice (hint: remove the repeated "
+         "value)"),
+        ({"properties": {"year": {"maximum": 2100, "description": "Year."}}}, {"year": 3000},
+         "f.yml:1:1: error: 'year' is out of range: 3000 (hint: Year.)"),
+        ({"properties": {"a": {"const": 1}}}, {"a": 2},
+         "f.yml:1:1: error: 'a': 1 was expected"),
+    ],
+    ids=["required", "unknown-close", "unknown-far", "type", "enum", "pattern", "format",
+         "empty", "too-long", "repeated", "range", "other-keyword"],
+)
+def test_each_keyword_has_its_sentence(schema: dict[str, Any], instance: Any,
+                                       expected: str) -> None:
+    from jsonschema import FormatChecker
+
+    from dl4mic_hub.validate import schema_diagnostics
+
+    errors = Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(instance)
+    found = [d.format_text() for err in errors
+             for d in schema_diagnostics(err, instance, "f.yml", schema)]
+    assert found == [expected]

@@ -153,12 +153,18 @@ def _merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str
 # --- custom keywords -------------------------------------------------------------------------
 
 
+# Looking for the id closest to an unknown one compares it with every id: with thousands of
+# unknown ids in a large catalogue that is minutes of work. Past this many, no suggestion.
+ID_SUGGESTIONS = 100
+
+
 @dataclass
 class _Context:
     vocab_keys: dict[str, list[str]]
     vocab_display: dict[str, str]
     ids: dict[str, str]  # id → entry type name
     vocab_folder: str
+    id_suggestions_left: int = ID_SUGGESTIONS
 
 
 def _issue(message: str, hint: str = "", origin: Origin | None = None) -> ValidationError:
@@ -192,10 +198,14 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             return
         kind = ctx.ids.get(instance)
         if kind is None:
-            candidates = [i for i, k in ctx.ids.items() if wanted is True or k == wanted]
+            suggestion = ""
+            if ctx.id_suggestions_left > 0:
+                ctx.id_suggestions_left -= 1
+                candidates = [i for i, k in ctx.ids.items() if wanted is True or k == wanted]
+                suggestion = did_you_mean(instance, candidates)
             yield _issue(
                 f"'{instance}' is not the id of any entry",
-                f"{did_you_mean(instance, candidates)}an id is the file name without .yml",
+                f"{suggestion}an id is the file name without .yml",
             )
         elif wanted is not True and kind != wanted:
             yield _issue(
