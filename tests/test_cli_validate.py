@@ -665,3 +665,20 @@ def test_ctrl_c_exits_130(
     monkeypatch.setattr("dl4mic_hub.validate.validate_catalogue", interrupted)
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
     assert (code, lines) == (130, ["interrupted"])
+
+
+def test_a_text_full_of_problems_lists_twenty_and_counts_the_rest(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _replace_in_cellpose(
+        make_catalogue("minimal"),
+        "fr: Segmentation généraliste de cellules et de noyaux par apprentissage profond.",
+        'fr: "' + "<b>" * 20_000 + '"',
+    )
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert sum("the HTML tag <b> is not allowed" in line for line in lines) == 20
+    assert (
+        f"{STARDIST}:6:7: error: 19980 more problem(s) with HTML or links in this text are not "
+        "listed (hint: fix the ones above and run the command again)"
+    ) in lines

@@ -74,6 +74,9 @@ HOSTILE_VALUES = [
     "[" * 300 + "]" * 300, "{a: " * 100 + "1" + "}" * 100, "=", "<<", "'" + "x" * 50_000 + "'",
     "https://example.org:8O80/", "https://[::1/", "https://exa mple.org", "javascript:alert(1)",
     '"https://e.org/x)<svg/onload=alert(1)>"', '"10.1038/x<b>"', '"a\\nb:1:1: error: forged"',
+    # texts that made the Markdown scans quadratic (minutes for 200 KB)
+    '"' + "```x\\n" * 30_000 + '"', '"' + "[a](" * 40_000 + '"', '"' + "<b>" * 40_000 + '"',
+    '"' + "".join("`" * i + " a " for i in range(1, 300)) + '"', '"' + "[a](x) " * 20_000 + '"',
 ]
 HOSTILE_NAMES = [
     None, "a:9:9: error: x.yml", "x\ny.yml", "\u202egnp.yml", "sp ace.yml", "é.yml", "b\\n.yml",

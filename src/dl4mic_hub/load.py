@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,9 +61,17 @@ class LocatedStr(str):
         Folded (``>``) and multi-line plain scalars join lines and every block scalar drops its
         indentation, so positions inside the value differ from positions in the file; they are
         found again by matching the non-blank characters of the value with the source text.
+        The tables for that are made once per text, so each look-up is cheap (a text may hold
+        thousands of links).
         """
-        index = LinePositions(self).offset(line_offset + 1, col)
+        index = self._table("lines", lambda: LinePositions(self)).offset(line_offset + 1, col)
         return self._source_origin(index) or self._approximate_origin(line_offset, col)
+
+    def _table(self, name: str, make: Callable[[], Any]) -> Any:
+        cached = self.__dict__.setdefault("_tables", {})
+        if name not in cached:
+            cached[name] = make()
+        return cached[name]
 
     def _source_origin(self, index: int) -> Origin | None:
         raw = self.source
@@ -70,24 +79,31 @@ class LocatedStr(str):
             return None
         if self.style == '"' and "\\" in raw:
             return None  # escapes change the text's length: give up on the exact column
+        # the n-th non-blank character of the value is the n-th one of the source
+        value_marks = self._table("value", lambda: _non_blank(self))
+        source_marks = self._table("source", self._source_non_blank)
+        rank = bisect_left(value_marks, index)
+        if rank >= len(source_marks) or raw[source_marks[rank]] != self[index]:
+            return None
+        i = source_marks[rank]
+        line, col = self._table("source lines", lambda: LinePositions(raw)).at(i)
+        if line == 1:
+            return Origin(self.origin.path, self.origin.line, self.origin.col + i)
+        return Origin(self.origin.path, self.origin.line + line - 1, col)
+
+    def _source_non_blank(self) -> list[int]:
+        """Offsets in the source of the value's non-blank characters, in order."""
+        raw = self.source or ""
         start = raw.find("\n") + 1 if self.style in ("|", ">") else (1 if self.quoted else 0)
-        skip = sum(1 for char in self[:index] if not char.isspace())
+        found: list[int] = []
         i = start
         while i < len(raw):
-            char = raw[i]
-            if not char.isspace():
-                if skip == 0:
-                    if char != self[index]:
-                        return None
-                    line = self.origin.line + raw.count("\n", 0, i)
-                    newline = raw.rfind("\n", 0, i)
-                    col = i - newline if newline >= 0 else self.origin.col + i
-                    return Origin(self.origin.path, line, col)
-                skip -= 1
+            if not raw[i].isspace():
+                found.append(i)
                 if self.style == "'" and raw.startswith("''", i):
                     i += 1  # '' is one quote in a single-quoted scalar
             i += 1
-        return None
+        return found
 
     def _approximate_origin(self, line_offset: int, col: int) -> Origin:
         if line_offset == 0 and self.content_line == self.origin.line:
@@ -108,6 +124,10 @@ class LocatedList(list):  # type: ignore[type-arg]
 
     origin: Origin
     item_origins: list[Origin]
+
+
+def _non_blank(text: str) -> list[int]:
+    return [i for i, char in enumerate(text) if not char.isspace()]
 
 
 def origin_at(data: Any, path: tuple[Any, ...] | list[Any], *, key: bool = False) -> Origin | None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -244,37 +245,41 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
     }
 
 
+# Past this many problems in one text, the rest are counted, not listed: finding each one's
+# place in the file reads the text again, and nobody fixes 20,000 tags one message at a time.
+MAX_TEXT_PROBLEMS = 20
+
+
 def _markdown_issues(text: str) -> Iterator[ValidationError]:
     """Raw HTML, and links that are incomplete, unsafe or not a valid address."""
+    problems = _markdown_problems(text)
+    for message, hint, line_offset, col in islice(problems, MAX_TEXT_PROBLEMS):
+        where = text.origin_in_text(line_offset, col) if isinstance(text, LocatedStr) else None
+        yield _issue(message, hint, where)
+    more = sum(1 for _ in problems)
+    if more:
+        yield _issue(f"{more} more problem(s) with HTML or links in this text are not listed",
+                     "fix the ones above and run the command again")
 
-    def where(line_offset: int, col: int) -> Origin | None:
-        if isinstance(text, LocatedStr):
-            return text.origin_in_text(line_offset, col)
-        return None
 
+def _markdown_problems(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(message, hint, line offset, column) of each problem, in the order of the checks."""
     for tag, line_offset, col in find_raw_html(text):
         what = "an HTML comment" if tag.startswith("<!--") else f"the HTML tag {tag}"
-        yield _issue(
-            f"{what} is not allowed in the text",
-            "use Markdown instead: **bold**, *italic*, [text](https://...), lists",
-            where(line_offset, col),
-        )
+        yield (f"{what} is not allowed in the text",
+               "use Markdown instead: **bold**, *italic*, [text](https://...), lists",
+               line_offset, col)
     for target, line_offset, col in iter_links(text):
         scheme = scheme_of(target)
         if scheme is None and not target.startswith("#"):
-            yield _issue(
-                f"the link '{target}' is incomplete: it must start with https://",
-                f"write the full address, e.g. https://{target.lstrip('/')}",
-                where(line_offset, col),
-            )
+            yield (f"the link '{target}' is incomplete: it must start with https://",
+                   f"write the full address, e.g. https://{target.lstrip('/')}", line_offset, col)
         elif scheme is not None and scheme not in SAFE_SCHEMES:
-            yield _issue(
-                f"links starting with '{scheme}:' are not allowed",
-                "links must start with https:// or http://, or mailto: for an e-mail address",
-                where(line_offset, col),
-            )
+            yield (f"links starting with '{scheme}:' are not allowed",
+                   "links must start with https:// or http://, or mailto: for an e-mail address",
+                   line_offset, col)
         elif scheme in ("http", "https") and (problem := url_problem(target)):
-            yield _issue(*problem, where(line_offset, col))
+            yield (*problem, line_offset, col)
 
 
 # --- rules on one value that JSON Schema cannot say ------------------------------------------
