@@ -258,3 +258,21 @@ def test_each_keyword_has_its_sentence(schema: dict[str, Any], instance: Any,
     found = [d.format_text() for err in errors
              for d in schema_diagnostics(err, instance, "f.yml", schema)]
     assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    ("items", "repeated"),
+    [
+        (["a", "b"], False),
+        (["a", "a"], True),
+        ([1, 1.0], True),  # JSON Schema: the same number
+        ([1, True], False),  # but true is not 1
+        ([{"a": 1, "b": [2]}, {"b": [2.0], "a": 1}], True),  # the order of keys does not count
+        ([{"a": 1}, {"a": 2}, "x", 3, None, [1]], False),
+        ([{"a": i} for i in range(5000)] + [{"a": 0}], True),  # pairwise, this took seconds
+    ],
+)
+def test_unique_items_as_json_schema_defines_it(items: list[Any], repeated: bool) -> None:
+    from dl4mic_hub.validate import unique_items
+
+    assert bool(list(unique_items(None, True, items, {}))) is repeated

@@ -242,7 +242,38 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-url": x_url,
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
+        "uniqueItems": unique_items,
     }
+
+
+def unique_items(_v: Any, unique: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+    """JSON Schema's uniqueItems in linear time. jsonschema compares every pair of items that
+    cannot be sorted (mappings, or text mixed with numbers): 10,000 of them took 88 s."""
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _equality_key(item)
+        if key in seen:
+            yield _issue("has non-unique elements")  # worded by the formatter
+            return
+        seen.add(key)
+
+
+def _equality_key(value: Any) -> Any:
+    """A hashable key equal for values JSON Schema calls equal (1 and 1.0 are, true and 1 are
+    not; mappings ignore the order of their keys)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("text", str(value))
+    if isinstance(value, list):
+        return ("list", tuple(_equality_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("map", frozenset((str(k), _equality_key(v)) for k, v in value.items()))
+    return ("other", repr(value))
 
 
 # Past this many problems in one text, the rest are counted, not listed: finding each one's
