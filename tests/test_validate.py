@@ -276,3 +276,19 @@ def test_unique_items_as_json_schema_defines_it(items: list[Any], repeated: bool
     from dl4mic_hub.validate import unique_items
 
     assert bool(list(unique_items(None, True, items, {}))) is repeated
+
+
+def test_a_long_vocabulary_is_not_listed_whole_in_every_hint(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    terms = "".join(f"  task-{i}: {{label: {{fr: T, en: T}}}}\n" for i in range(40))
+    (root / "vocab" / "tasks.yml").write_text(
+        f"label: {{fr: Tâches, en: Tasks}}\nvalues:\n  segmentation: {{label: {{fr: S, en: S}}}}\n"
+        f"{terms}", encoding="utf-8")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "tasks: [segmentation]", "tasks: [zzz]"), encoding="utf-8")
+    (hint,) = [d.hint for d in validate_catalogue(root).diagnostics]
+    assert hint.startswith("known keys: segmentation, task-0, task-1, ")
+    assert hint.endswith(", task-28, ... (11 more in catalogue/vocab/tasks.yml)")

@@ -154,9 +154,13 @@ def _merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str
 # --- custom keywords -------------------------------------------------------------------------
 
 
-# Looking for the id closest to an unknown one compares it with every id: with thousands of
-# unknown ids in a large catalogue that is minutes of work. Past this many, no suggestion.
+# Looking for the id (or vocabulary key) closest to an unknown one compares it with every id:
+# with thousands of unknown ids in a large catalogue that is minutes of work. Past this many,
+# no suggestion.
 ID_SUGGESTIONS = 100
+# A hint lists at most this many vocabulary keys (a vocabulary is catalogue data: it may be
+# long, and the hint is repeated for every unknown value).
+LISTED_KEYS = 30
 
 
 @dataclass
@@ -166,6 +170,13 @@ class _Context:
     ids: dict[str, str]  # id → entry type name
     vocab_folder: str
     id_suggestions_left: int = ID_SUGGESTIONS
+
+    def suggestion(self, value: str, choices: Iterable[str]) -> str:
+        """:func:`did_you_mean`, while the budget lasts (``choices`` is only read then)."""
+        if self.id_suggestions_left <= 0:
+            return ""
+        self.id_suggestions_left -= 1
+        return did_you_mean(value, choices)
 
 
 def _issue(message: str, hint: str = "", origin: Origin | None = None) -> ValidationError:
@@ -189,9 +200,12 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
                 f"create {ctx.vocab_folder}/{name}.yml",
             )
         elif instance not in keys:
+            shown = ", ".join(keys[:LISTED_KEYS])
+            if len(keys) > LISTED_KEYS:
+                shown += f", ... ({len(keys) - LISTED_KEYS} more in {ctx.vocab_display[name]})"
             yield _issue(
                 f"has an unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
-                f"{did_you_mean(instance, keys)}known keys: " + ", ".join(keys),
+                f"{ctx.suggestion(instance, keys)}known keys: {shown}",
             )
 
     def x_entry_ref(_v: Any, wanted: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
@@ -199,14 +213,10 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             return
         kind = ctx.ids.get(instance)
         if kind is None:
-            suggestion = ""
-            if ctx.id_suggestions_left > 0:
-                ctx.id_suggestions_left -= 1
-                candidates = [i for i, k in ctx.ids.items() if wanted is True or k == wanted]
-                suggestion = did_you_mean(instance, candidates)
+            candidates = (i for i, k in ctx.ids.items() if wanted is True or k == wanted)
             yield _issue(
                 f"'{instance}' is not the id of any entry",
-                f"{suggestion}an id is the file name without .yml",
+                f"{ctx.suggestion(instance, candidates)}an id is the file name without .yml",
             )
         elif wanted is not True and kind != wanted:
             yield _issue(
