@@ -317,11 +317,8 @@ class _Builder:
         if tag == _MERGE and is_key:
             raise _Refused(event.start_mark, "merge keys ('<<') are not allowed", _ANCHOR_HINT)
         if tag in (_STR, _VALUE, _MERGE):  # '=' and '<<' as values are plain text
-            content_line = origin.line + 1 if style in ("|", ">") else origin.line
             source = self.text[event.start_mark.index : event.end_mark.index]
-            return LocatedStr(
-                event.value, origin, content_line, style in ("'", '"'), source, style
-            )
+            return LocatedStr(event.value, origin, origin.line, False, source, None)
         if tag in (_INT, _FLOAT) and len(event.value) > MAX_NUMBER_LENGTH:
             raise _Refused(
                 event.start_mark,
