@@ -13,7 +13,8 @@ import yaml
 from dl4mic_hub import scaffold
 from dl4mic_hub.cli import main
 from dl4mic_hub.model import ENTRY_TYPES, ENTRY_TYPES_BY_NAME, read_catalogue
-from dl4mic_hub.validate import load_schemas, validate_catalogue
+from dl4mic_hub.schema import load_schemas, resolve
+from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "catalogues" / "minimal"
@@ -71,8 +72,12 @@ def test_new_entry_passes_validation_and_documents_every_field(
         # Each field is written (or shown commented out) right after its schema description.
         index = next(i for i, line in enumerate(lines)
                      if line.startswith((f"{field.name}:", f"# {field.name}:")))
-        comment = " ".join(line[2:] for line in lines[:index][::-1][:4][::-1]
-                           if line.startswith("# "))
+        block = []  # the comment lines right above the field
+        for line in reversed(lines[:index]):
+            if not line.startswith("# ") or line.startswith(("# yaml-language-server",)):
+                break
+            block.insert(0, line[2:])
+        comment = " ".join(block)
         assert field.description.split(".")[0].removeprefix("Optional ")[:30].lower() \
             in comment.lower(), field.name
 
@@ -266,14 +271,16 @@ def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
     optional = ("--url", "--link") if kind == "resource" else ()
     options = [part for flag, value in pairs if flag not in optional for part in (flag, value)]
     assert _new(kind, *options) == 0
-    schema = load_schemas()[ENTRY_TYPES_BY_NAME[kind].schema]
+    schema_file = ENTRY_TYPES_BY_NAME[kind].schema
+    schema = load_schemas()[schema_file]
     given = {o[2:].replace("-", "_") for o in options if o.startswith("--")}
     expected = set()
-    for name, spec in schema["properties"].items():
+    for name, raw in schema["properties"].items():
+        spec = resolve(raw, schema_file)
         spec = {**spec, **spec.get("items", {})}
-        if name in schema["required"]:
-            continue
-        if "x-vocabulary" in spec or spec.get("$ref", "").endswith("/url"):
+        if name in schema["required"] or "default" in spec:
+            continue  # given, or the default says it (status: active)
+        if "x-vocabulary" in spec or "x-url" in spec:
             expected.add(name)
     expected -= given | {g + "s" for g in given}
     assert {p.strip().split(" ")[0].rstrip(":") for p in asked} == expected

@@ -159,7 +159,7 @@ def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
             "write the host name plainly, e.g. https://example.org/page",
         )),
         ("https://user:secret@a.org/", (
-            "the URL 'https://user:secret@a.org/' contains a user name or password (before '@')",
+            "the URL 'https://***@a.org/' contains a user name or password (before '@')",
             "remove it: links in the catalogue are public",
         )),
         ('https://a.org/"onmouseover=x', (

@@ -65,9 +65,14 @@ def test_a_missing_vocabulary_is_reported_where_it_is_used(
         entry.read_text(encoding="utf-8").replace("tasks: [segmentation]\n", "dims: [2d]\n"),
         encoding="utf-8",
     )
+    (root / "vocab" / "dims.yml").unlink()
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
         "catalogue/resources/cellpose.yml:20:8: error: 'dims' uses the vocabulary 'dims', which "
-        "does not exist (hint: create catalogue/vocab/dims.yml)"
+        "does not exist (hint: create catalogue/vocab/dims.yml)",
+        # and once for the catalogue: pages and filters need it even when nothing uses it
+        "catalogue/vocab:1:1: error: the vocabulary 'dims' is missing (the resource entries' "
+        "format uses it) (hint: create catalogue/vocab/dims.yml, e.g. by copying it from the "
+        "project's catalogue)",
     ]
 
 

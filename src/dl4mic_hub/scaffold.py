@@ -57,6 +57,7 @@ class Field:
     choices: tuple[str, ...] = ()  # enum values
     is_date: bool = False
     is_url: bool = False  # x-url: an absolute http(s) address
+    has_default: bool = False  # the schema gives the value an absent field has
 
     @property
     def option(self) -> str:
@@ -66,8 +67,10 @@ class Field:
     @property
     def prompted(self) -> bool:
         """Asked for in a terminal: required fields, the main address, and every field with a
-        vocabulary (what readers filter on)."""
-        return self.required or self.is_url or self.vocabulary is not None
+        vocabulary (what readers filter on) unless its absence already says something (a
+        schema default: `status` is active)."""
+        return (self.required or self.is_url
+                or (self.vocabulary is not None and not self.has_default))
 
 
 def fields_of(entry_type: EntryType) -> list[Field]:
@@ -94,7 +97,7 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 name, description, name in required, "scalar",
                 value_type=spec.get("type", "string"), vocabulary=spec.get("x-vocabulary"),
                 choices=tuple(spec.get("enum", ())), is_date=spec.get("format") == "date",
-                is_url=bool(spec.get("x-url")),
+                is_url=bool(spec.get("x-url")), has_default="default" in spec,
             ))
     return fields
 

@@ -39,9 +39,40 @@ Problem = tuple[str, str]  # (message, hint)
 # --- what is accepted ----------------------------------------------------------------------
 
 
+CREDENTIALS_MASK = "***"
+_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+
+
+def split_netloc(url: str) -> tuple[str, str, str] | None:
+    """(``scheme://``, the authority, the rest) of ``url``, or None (never raises)."""
+    match = _SCHEME_AND_NETLOC.match(url)
+    return (match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def has_credentials(url: str) -> bool:
+    """Whether the URL carries a user name or password (``https://user:pass@host/``)."""
+    parts = split_netloc(url)
+    return parts is not None and "@" in parts[1]
+
+
+def mask_credentials(url: str) -> str:
+    """The URL with its user name and password replaced by ``***`` (never raises): a password
+    written in a catalogue must never be printed, sent or stored."""
+    parts = split_netloc(url)
+    if parts is None or "@" not in parts[1]:
+        return url
+    scheme, netloc, rest = parts
+    return f"{scheme}{CREDENTIALS_MASK}@{netloc.rpartition('@')[2]}{rest}"
+
+
 def url_problem(url: str) -> Problem | None:
-    """Why ``url`` is not an acceptable link (message, hint), or None."""
-    return _shape_problem(url) or _character_problem(url) or _parts_problem(url)
+    """Why ``url`` is not an acceptable link (message, hint), or None. A password in the
+    URL never appears in the message."""
+    problem = _shape_problem(url) or _character_problem(url) or _parts_problem(url)
+    if problem is None or not has_credentials(url):
+        return problem
+    message, hint = problem
+    return message.replace(url, mask_credentials(url)), hint.replace(url, mask_credentials(url))
 
 
 def _shape_problem(url: str) -> Problem | None:
