@@ -18,7 +18,7 @@ It reports the top-3 hit rate and the misses, then, at --size resources (bench/s
 what each engine downloads before its first answer (gzipped bytes) and how long that takes.
 Builds are kept in --out and reused (--rebuild to redo them).
 
-    .venv/bin/python bench/search_engines.py --baseline ../baseline [--size 10000]
+    .venv/bin/python bench/search_engines.py --baseline ../baseline [--material-timing]
 """
 
 from __future__ import annotations
@@ -116,11 +116,11 @@ def synthetic_catalogue(source: Path, size: int, target: Path, rebuild: bool) ->
     return target
 
 
-def dump_fields(catalogue_dir: Path, site_dir: Path, target: Path) -> None:
+def dump_fields(catalogue_dir: Path, site_dir: Path, target: Path, rebuild: bool) -> None:
     """Per language, one document per entry with the plain texts our engine indexes, by field
     (``name``, ``keywords``...; ``<field>_other`` for the other language's texts), and our
     engine's document prior. MiniSearch indexes these."""
-    if all((target / f"{lang}.json").exists() for lang in LANGS):
+    if all((target / f"{lang}.json").exists() for lang in LANGS) and not rebuild:
         return
     from dl4mic_hub.render import REPOSITORY_URL, _SiteRenderer
     from dl4mic_hub.search import _entry_fields
@@ -399,13 +399,26 @@ def material_entry(href: str, site_url: str, lang: str, ids: set[str]) -> str | 
 def run_material(page: Any, site_url: str, lang: str, queries: list[str],
                  ids: set[str]) -> list[list[str]]:
     page.goto(f"{site_url}{lang}/")
+    # The result line's texts in the page's language: a list is final when the line says how
+    # many documents were found and has stopped changing.
+    texts = page.evaluate("() => JSON.parse(document.getElementById('__config').textContent)"
+                          ".translations")
+    placeholder = texts["search.result.placeholder"]
+    counted = re.compile("|".join(
+        [re.escape(texts["search.result.none"]), re.escape(texts["search.result.one"]),
+         re.escape(texts["search.result.other"]).replace("\\#", "#").replace("#", r"\d+")]))
     box = page.locator("input.md-search__input")
     box.click()
-    # A worker loads the index; until a query is typed the list shows a placeholder.
-    initial = page.evaluate(MATERIAL_READ_JS)["meta"]
+    page.wait_for_function(  # the worker has loaded the index
+        "(t) => document.querySelector('.md-search-result__meta').textContent.trim() === t",
+        arg=placeholder, timeout=300_000)
     results = []
     for query in queries:
         box.fill("")
+        box.press("End")
+        page.wait_for_function(
+            "(t) => document.querySelector('.md-search-result__meta').textContent.trim() === t",
+            arg=placeholder)
         box.press_sequentially(query, delay=10)
         box.press("End")
         last: Any = None
@@ -415,9 +428,11 @@ def run_material(page: Any, site_url: str, lang: str, queries: list[str],
             state = page.evaluate(MATERIAL_READ_JS)
             if state != last:
                 last, stable_since = state, time.perf_counter()
-            elif time.perf_counter() - stable_since > 0.6 and state["meta"] != initial:
+            elif time.perf_counter() - stable_since > 0.6 and counted.fullmatch(state["meta"]):
                 break
             time.sleep(0.1)
+        else:
+            raise RuntimeError(f"material: no stable result list for {query!r}: {last}")
         found: list[str] = []
         for href in last["links"]:
             entry = material_entry(href, site_url, lang, ids)
@@ -436,7 +451,7 @@ def run_queries(engine: str, page: Any, site_url: str, lang: str, queries: list[
         page.goto(f"{site_url}{lang}/")
         return page.evaluate(PAGEFIND_JS, {"queries": queries, "top": TOP})  # type: ignore
     if engine == "minisearch":
-        page.goto(f"{site_url}{lang}/explore/")
+        page.goto(f"{site_url}{lang}/")
         page.add_script_tag(path=str(MINISEARCH_LIB))
         page.add_script_tag(content=MINISEARCH_SETUP)
         return page.evaluate(MINISEARCH_QUERIES_JS, {  # type: ignore[no-any-return]
@@ -499,15 +514,15 @@ def quality(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     if "material" in args.engines:
         builds["material"] = build_site(args.baseline, args.baseline / "catalogue", old_site,
                                         f"http://127.0.0.1:{ports['material']}/", args.rebuild)
+    stale = args.rebuild or builds["ours"] > 0  # what is made from our site is remade
     if {"minisearch", "pagefind"} & set(args.engines):
-        dump_fields(ROOT / "catalogue", site, out / "fields")
+        dump_fields(ROOT / "catalogue", site, out / "fields", stale)
     if "pagefind" in args.engines:
         builds["pagefind"] = build_pagefind(
-            out / "pagefind", functools.partial(pagefind_sources, site), args.rebuild)
+            out / "pagefind", functools.partial(pagefind_sources, site), stale)
         builds["pagefind, our fields"] = build_pagefind(
             out / "pagefind-fields", functools.partial(
-                pagefind_field_sources, out / "fields", FIELD_WEIGHTS, OTHER_LANGUAGE),
-            args.rebuild)
+                pagefind_field_sources, out / "fields", FIELD_WEIGHTS, OTHER_LANGUAGE), stale)
     old_ids = baseline_ids(args.baseline) if "material" in args.engines else set()
     roots = {"ours": site, "material": old_site, "pagefind": out / "pagefind",
              "pagefind, our fields": out / "pagefind-fields", "minisearch": site}
@@ -546,6 +561,21 @@ def quality(args: argparse.Namespace, out: Path) -> dict[str, Any]:
                                                           strict=True))}
                     log(f"{label} {lang}: {per_lang[lang]['hits']}/{per_lang[lang]['total']}")
             results["engines"][label] = per_lang
+    # Index sizes at the real catalogue's size (gzipped), per language.
+    sizes: dict[str, dict[str, int]] = {}
+    for lang in LANGS:
+        files = {
+            "ours": site / lang / "assets" / "search-index.json",
+            "material": old_site / lang / "search" / "search_index.json",
+            "minisearch documents": out / "fields" / f"{lang}.json",
+        }
+        sizes[lang] = {name: gzipped_size(path.read_bytes())
+                       for name, path in files.items() if path.exists()}
+        bundle = out / "pagefind" / "pagefind"
+        if bundle.is_dir():
+            sizes[lang]["pagefind bundle"] = sum(
+                f.stat().st_size for f in bundle.rglob(f"*{lang}*") if f.is_file())
+    results["index_bytes_gz"] = sizes
     # The same subset for every engine, to compare with Material on equal terms.
     for lang in LANGS:
         subset = [q["q"] for q in all_queries[lang] if set(q["ok"]) & old_ids] if old_ids else []
@@ -555,10 +585,9 @@ def quality(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 # --- scale: what each engine needs before its first answer -------------------------------------
 
-FIRST_OURS_JS = """async (query) => {
+FIRST_OURS_JS = """async ({url, query}) => {
     const started = performance.now();
-    const root = document.querySelector('.dl-explorer');
-    const index = await (await fetch(root.dataset.index)).json();
+    const index = await (await fetch(url)).json();
     const engine = new window.DL4MICSearch.Engine(index);
     const found = (engine.search(query) || []).slice(0, 10).map(r => index.docs[r.doc].id);
     return {ms: performance.now() - started, found};
@@ -638,30 +667,37 @@ def scale(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "ours": build_site(ROOT, catalogue, site, f"http://127.0.0.1:{args.port}/",
                            args.rebuild)}
     engines = report["engines"]
+    stale = args.rebuild or report["build_seconds"]["ours"] > 0
 
     index = site / lang / "assets" / "search-index.json"
     engine_js = site / lang / "assets" / "javascripts" / "dl4mic-search.js"
     with chromium() as browser:
         if "ours" in args.engines:
             with serve(site, args.port, out) as url:
+                # From the home page (the explorer would fetch the index itself meanwhile).
                 run, _ = _median_run(browser, url, args.repeat, lambda page: (
-                    page.goto(f"{url}{lang}/explore/"), page.evaluate(FIRST_OURS_JS, query))[1])
+                    page.goto(f"{url}{lang}/"), page.evaluate(FIRST_OURS_JS, {
+                        "url": "assets/search-index.json", "query": query}))[1])
+            parts = json.loads(index.read_text("utf-8"))
             engines["ours"] = {
                 "index_bytes_gz": gzipped_size(index.read_bytes()),
                 "index_bytes": index.stat().st_size,
+                "part_bytes": {  # which part of the index weighs what (cards are "docs")
+                    key: len(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                             .encode()) for key, value in parts.items()},
                 "code_bytes_gz": gzipped_size(engine_js.read_bytes()),
                 "first_answer_ms": round(run["ms"]), "top3": run["found"][:3],
             }
             log(f"scale ours: {engines['ours']}")
         if "minisearch" in args.engines:
             fields_dir = out / f"fields-{size}"
-            dump_fields(catalogue, site, fields_dir)
+            dump_fields(catalogue, site, fields_dir, stale)
             docs = fields_dir / f"{lang}.json"
             base = {"url": f"/_bench/{fields_dir.name}/{lang}.json", "weights": FIELD_WEIGHTS,
                     "otherLanguage": OTHER_LANGUAGE, "query": query}
             with serve(site, args.port, out) as url:
                 def minisearch(page: Any, serialized: str | None) -> dict[str, Any]:
-                    page.goto(f"{url}{lang}/explore/")
+                    page.goto(f"{url}{lang}/")
                     page.add_script_tag(path=str(MINISEARCH_LIB))
                     page.add_script_tag(content=MINISEARCH_SETUP)
                     return page.evaluate(  # type: ignore[no-any-return]
@@ -690,14 +726,14 @@ def scale(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         if "pagefind" in args.engines:
             target = out / f"pagefind-{size}"
             report["build_seconds"]["pagefind"] = build_pagefind(
-                target, functools.partial(pagefind_sources, site), args.rebuild)
+                target, functools.partial(pagefind_sources, site), stale)
             with serve(target, args.port + 2, out) as url:
                 run, requested = _median_run(browser, url, args.repeat, lambda page: (
                     page.goto(f"{url}{lang}/"), page.evaluate(FIRST_PAGEFIND_JS, query))[1])
             bundle = target / "pagefind"
             code, _ = _bytes_of(target, requested, lambda p: p.endswith(".js"))
             data, files = _bytes_of(target, requested, lambda p: p.startswith("pagefind/")
-                                    and not p.endswith(".js"))
+                                    and not p.endswith(".js") and "fragment/" not in p)
             fragments, fragment_files = _bytes_of(target, requested, lambda p: "fragment/" in p)
             engines["pagefind"] = {
                 "index_bytes_gz": data, "files": files,
@@ -729,6 +765,19 @@ def scale(args: argparse.Namespace, out: Path) -> dict[str, Any]:
                                                                             query))
                 engines["material"]["first_answer_ms"] = round(run["ms"])
             log(f"scale material: {engines['material']}")
+    # Clones repeat their originals' texts, which gzip removes: text-heavy indexes (Material's,
+    # MiniSearch's documents) shrink 50-fold, far more than distinct texts would. Estimate:
+    # the raw size at scale, compressed as well as the real catalogue's index compresses.
+    real = {"ours": out / "site" / lang / "assets" / "search-index.json",
+            "material": out / "baseline-site" / lang / "search" / "search_index.json",
+            "minisearch": out / "fields" / f"{lang}.json"}
+    for name, path in real.items():
+        if name in engines and path.exists():
+            data = path.read_bytes()
+            engines[name]["real_catalogue_bytes"] = len(data)
+            engines[name]["real_catalogue_bytes_gz"] = gzipped_size(data)
+            engines[name]["index_bytes_gz_estimate"] = round(
+                engines[name]["index_bytes"] * gzipped_size(data) / len(data))
     return report
 
 
