@@ -246,3 +246,14 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     assert cards["answered-question"]["facets"]["kinds"] == ["faq"]
     # accents are folded and words stemmed: "étiquetage" is found as "etiquetag"
     assert any(stem.startswith("etiquet") for stem in index["words"]["etiquetage"])
+    # postings are (gap from the previous document, score) pairs: decoded, "alpha" leads to
+    # the two entries that say it (a title, an answer), the title scoring higher
+    found: dict[str, int] = {}
+    for stem in index["words"]["alpha"]:
+        doc = 0
+        postings = index["postings"][stem]
+        for gap, score in zip(postings[0::2], postings[1::2], strict=True):
+            doc += gap
+            found[index["docs"][doc]["id"]] = score
+    assert set(found) == {"alpha-tool", "answered-question"}
+    assert found["alpha-tool"] > found["answered-question"]
