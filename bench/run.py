@@ -47,8 +47,8 @@ BIG = ("big/50/{n}", "ok")  # one per host on the first 5 hosts: a 50 MB body
 
 
 def serve(args: argparse.Namespace) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    from dl4mic_hub.linkcheck.testserver import FakeHost
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.fakeweb import FakeHost
 
     hosts = []
     for index, address in enumerate(HOSTS):
@@ -225,6 +225,7 @@ def main() -> None:
         "--urls",
         str(urls),
         "--no-rules",
+        "--allow-private",  # the fake web is on loopback addresses, refused by default
         "--format",
         "json",
         "--timeout",

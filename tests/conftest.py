@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
+from support.fakeweb import FakeHost
+
+from dl4mic_hub.build import BuildReport, build_site
 
 # === Catalogue fixtures (load, validate, markdown, diagnostics, CLI validate) ==================
 #
@@ -36,3 +46,90 @@ def make_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
         return target
 
     return make
+
+
+# === Link checker (check-links: engine, transport, addresses) ===================
+#
+# Each FakeHost listens on its own loopback address, which the checker treats as a host of its
+# own. Only loopback addresses are ever contacted.
+
+
+@pytest.fixture
+def host() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture
+def other() -> Iterator[FakeHost]:
+    with FakeHost("127.0.0.3") as server:
+        yield server
+# === Open-data fixtures (export, JSON-LD, link health) ==========================================
+#
+# The render fixture catalogue (tests/fixtures/render/small) plus tests/fixtures/export/extra:
+# papers and books (citable or not) whose texts hold the characters BibTeX, CSV, XML and
+# <script> elements treat specially.
+
+EXPORT_FIXTURES = Path(__file__).parent / "fixtures" / "export"
+SMALL_CATALOGUE = Path(__file__).parent / "fixtures" / "render" / "small"
+
+
+def copy_export_catalogue(target: Path) -> Path:
+    shutil.copytree(SMALL_CATALOGUE, target)
+    shutil.copytree(EXPORT_FIXTURES / "extra", target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def export_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_export_catalogue(tmp_path_factory.mktemp("export") / "catalogue")
+# === Built site (build, browser and seed-coverage tests) ========================================
+#
+# The real catalogue is built once per session and served on 127.0.0.1 under /hub/, the way a
+# GitHub Pages project site is published. The port is chosen before the build: Material's
+# language selector compares page URLs with the sitemap's, so `site_url` must be the address
+# actually served, port included. $DL4MIC_GENERATOR chooses the generator, as for the command
+# line (the CI job that tries Zensical sets it); $DL4MIC_TEST_CATALOGUE another catalogue.
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A function returning a TCP port of 127.0.0.1 that nothing listens on."""
+
+    def pick() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
+
+    return pick
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    root: Path  # the built site: fr/, en/, index.html...
+    url: str  # where it is served, ending with "/hub/"
+    report: BuildReport
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory,
+              free_port: Callable[[], int]) -> Iterator[ServedSite]:
+    port = free_port()
+    served = tmp_path_factory.mktemp("served")
+    url = f"http://127.0.0.1:{port}/hub/"
+    catalogue = Path(os.environ.get("DL4MIC_TEST_CATALOGUE", ROOT / "catalogue"))
+    report = build_site(catalogue, served / "hub", config_file=ROOT / "mkdocs.yml", site_url=url)
+    server = ThreadingHTTPServer(("127.0.0.1", port),
+                                 functools.partial(_QuietHandler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield ServedSite(served / "hub", url, report)
+    server.shutdown()
+    server.server_close()

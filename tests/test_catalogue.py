@@ -31,3 +31,36 @@ def test_every_vocabulary_label_exists_in_every_language() -> None:
         if lang not in term.label
     ]
     assert missing == []
+
+
+def test_every_status_other_than_active_shows_a_badge_in_both_languages() -> None:
+    import html
+
+    from dl4mic_hub.facets import derive_facets
+    from dl4mic_hub.render import entry_page, render_site
+
+    catalogue = validate_catalogue(CATALOGUE).catalogue
+    site = render_site(catalogue)
+    status_facet = next(f for f in derive_facets(catalogue) if f.name == "status")
+    flagged = [e for e in catalogue.all_entries() if status_facet.keys(e) not in ([], ["active"])]
+    assert len(flagged) >= 10  # the content review found at least that many
+    for entry in flagged:
+        status = catalogue.vocabularies["status"].terms[str(entry.string("status"))]
+        path = entry_page(entry).partition("#")[0]
+        for lang in LANGUAGES:
+            page = html.unescape(site.pages[lang][path])
+            assert f"{status.label[lang]}</p>" in page, (entry.id, lang)
+            assert f'dl-status--{status.key}' in page, (entry.id, lang)
+
+
+def test_the_catalogue_is_complete_where_biologists_start() -> None:
+    catalogue = validate_catalogue(CATALOGUE).catalogue
+    resources = catalogue.of_type("resource")
+    assert len(resources) >= 140
+    french = [r for r in resources if "fr" in r.strings("content_language")]
+    assert len(french) >= 10
+    ids = {r.id for r in resources}
+    expected = {"micro-sam", "cellprofiler", "qupath", "piximi", "csbdeep", "n2v", "careamics",
+                "label-studio", "image-data-resource", "bioimage-archive", "biii",
+                "france-bioimaging", "introduction-to-bioimage-analysis"}
+    assert expected <= ids, expected - ids

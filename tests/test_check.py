@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.fakeweb import FakeHost
 
 from dl4mic_hub.cli import main
-from dl4mic_hub.linkcheck.testserver import FakeHost
 
 MINIMAL = Path(__file__).parent / "fixtures" / "catalogues" / "minimal"
-FAST = ["--timeout", "0.5", "--connect-timeout", "0.5", "--backoff", "0.05", "--no-progress"]
+# The fake web lives on loopback addresses, which the checker refuses unless allowed.
+FAST = ["--timeout", "0.5", "--connect-timeout", "0.5", "--backoff", "0.05", "--no-progress",
+        "--allow-private"]
 
 
 @pytest.fixture
@@ -151,7 +153,7 @@ def test_cache_reuses_ok_results_and_rechecks_failures(
     assert web.stats.count("/ok") == 3
 
 
-def test_invalid_catalogue_exits_2_with_its_errors(
+def test_invalid_catalogue_exits_1_with_its_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "catalogue"
@@ -161,9 +163,16 @@ def test_invalid_catalogue_exits_2_with_its_errors(
         path.read_text(encoding="utf-8").replace("kind: tool", "kind: gadget"), encoding="utf-8"
     )
     code, _, err = run(capsys, "--no-cache", "--catalogue", str(root))
-    assert code == 2
+    assert code == 1  # a problem in the input, as with 'validate'
     assert re.search(r"resources/\S+\.yml:\d+:\d+: error: .*gadget", err)
     assert "links were not checked" in err
+
+
+def test_missing_catalogue_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--no-cache", "--catalogue", str(tmp_path / "nope"))
+    assert code == 2 and "the catalogue folder does not exist" in err
 
 
 def test_url_list_with_a_non_url_exits_2(
@@ -211,7 +220,7 @@ def test_host_rule_mistakes_exit_2_with_a_location(
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:
-    from dl4mic_hub.linkcheck.rules import load_rules
+    from dl4mic_hub.check.rules import load_rules
     from dl4mic_hub.model import read_catalogue
 
     root = Path(__file__).parent.parent / "catalogue"
@@ -287,3 +296,105 @@ def test_suggest_archive_asks_the_configured_api(
         )
         assert code == 1 and f"archived copy: {snapshot}" in out
         assert len(archive.log) == 1  # only broken links are looked up
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("http://[::1/x", "the host of the URL is malformed"),
+        ("https://example.org:8O80/", "the port '8O80' is not a number from 1 to 65535"),
+        ("https://example.org:99999999/", "the port '99999999' is not a number"),
+        ("https://user:secret@example.org:x/", "the port 'x' is not a number"),
+    ],
+)
+def test_malformed_url_in_a_list_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    code, out, err = run(capsys, "--no-cache", "--urls", str(url_list(tmp_path, line)))
+    assert code == 2 and out == ""
+    assert f"urls.txt:3:1: error: {message}" in err and "Traceback" not in err
+    assert "secret" not in err
+
+
+def test_password_in_a_catalogue_url_is_refused_masked_and_located(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web)
+    path = next((root / "resources").glob("*.yml"))
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"^url: (\S+)$", text, re.M).group(1)
+    path.write_text(text.replace(old, old.replace("http://", "http://alice:s3cr3t@")), "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("url: "))
+    for fmt in ("text", "json", "markdown", "github"):
+        code, out, err = run(
+            capsys, "--no-cache", "--catalogue", str(root), "--no-rules", "--format", fmt
+        )
+        assert code == 1 and "s3cr3t" not in out + err and "alice" not in out + err
+        assert "***@" in out and "user name or password" in out
+    assert f"line={line},col=6::broken link http://***@" in out  # the github annotation
+    assert all(hit.path != old.split(web.netloc)[1] for hit in web.stats.hits)
+
+
+def test_pull_request_adding_cloud_metadata_fails_without_fetching_it(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web)
+    _commit_all(tmp_path)
+    path = next((root / "resources").glob("*.yml"))
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"^url: (\S+)$", text, re.M).group(1)
+    path.write_text(text.replace(old, "http://169.254.169.254/latest/meta-data/"), "utf-8")
+    # --allow-private (in FAST) does not lift the refusal of cloud metadata.
+    code, out, _ = run(
+        capsys, "--no-cache", "--catalogue", str(root), "--since", "HEAD", "--format", "github"
+    )
+    assert code == 1
+    assert "::error file=" in out and "refused: 169.254.169.254 is a cloud metadata" in out
+
+
+def test_pull_request_cannot_allow_itself_private_addresses(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = local_catalogue(tmp_path, web)
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: example.org\n    reason: a rule that was there before\n", "utf-8"
+    )
+    _commit_all(tmp_path)
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: example.org\n    reason: a rule that was there before\n"
+        "  - host: 127.0.0.6\n    allow_private: true\n    reason: added by the pull request\n",
+        "utf-8",
+    )
+    path = next((root / "resources").glob("*.yml"))
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"^url: (\S+)$", text, re.M).group(1)
+    path.write_text(text.replace(old, web.url("ok/new")), "utf-8")
+    argv = ["check-links", "--no-progress", "--no-cache", "--catalogue", str(root)]
+    code = main([*argv, "--since", "HEAD"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "127.0.0.6 is a loopback address" in out
+    assert "linkcheck.yml:4:5: warning: allow_private for 127.0.0.6 is new since HEAD" in err
+    assert web.stats.hits == []
+    # Once merged (a full check, no --since), the rule is honoured.
+    assert main(argv) == 0
+    assert web.stats.count("/ok/new") >= 1
+
+
+def _commit_all(folder: Path) -> None:
+    _git(folder, "init", "-q")
+    _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+
+
+def test_the_installed_package_ships_no_test_server() -> None:
+    # The fake web is test code (tests/support/fakeweb.py): nothing under src/ may serve HTTP.
+    import dl4mic_hub
+
+    package = Path(dl4mic_hub.__file__).parent
+    serving = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) (http\.server|socketserver)\b",
+                     path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert serving == []

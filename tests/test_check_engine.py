@@ -1,38 +1,21 @@
-"""The link checker's HTTP behaviour, against real servers on loopback addresses.
+"""The link checker's verdicts, retries and politeness, against real servers on loopback.
 
 Each FakeHost listens on its own address (127.0.0.2, 127.0.0.3...), which the checker treats
-as distinct hosts. Timeouts and backoffs are short so the whole file runs in seconds.
+as distinct hosts (fixtures in conftest.py). Timeouts and backoffs are short so the whole file
+runs in seconds.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
+from support.checking import FAST, check
+from support.fakeweb import FakeHost, free_port
 
-from dl4mic_hub.linkcheck.engine import Checker, Options, Result, parse_retry_after
-from dl4mic_hub.linkcheck.rules import HostRules, Rule
-from dl4mic_hub.linkcheck.testserver import FakeHost, free_port
-
-FAST = {"timeout": 0.5, "connect_timeout": 0.5, "backoff": 0.05, "retry_after_cap": 5.0}
-
-
-@pytest.fixture
-def host() -> Iterator[FakeHost]:
-    with FakeHost("127.0.0.2") as server:
-        yield server
-
-
-@pytest.fixture
-def other() -> Iterator[FakeHost]:
-    with FakeHost("127.0.0.3") as server:
-        yield server
-
-
-def check(url: str, rules: HostRules | None = None, **options: float) -> Result:
-    return Checker(Options(**{**FAST, **options}), rules).run([url])[url]
+from dl4mic_hub.check.engine import Checker, Options, parse_retry_after
+from dl4mic_hub.check.rules import HostRules, Rule
 
 
 def test_redirect_chain_is_followed_recorded_and_a_permanent_move_suggested(host: FakeHost) -> None:
@@ -116,27 +99,23 @@ def test_host_that_refused_head_gets_get_directly_afterwards(host: FakeHost) -> 
     assert [h.method for h in host.stats.hits] == ["HEAD", "GET", "GET"]
 
 
-def test_reply_slower_than_the_timeout_is_a_warning_within_the_deadline(host: FakeHost) -> None:
-    start = time.monotonic()
-    result = check(host.url("slow/3"), timeout=0.3, deadline=1.0)
-    assert result.verdict == "warn" and "timeout" in result.reason
-    assert time.monotonic() - start < 2.0
-
-
 def test_lone_slow_url_is_retried_before_the_warning(host: FakeHost) -> None:
-    result = check(host.url("slow/3"), timeout=0.3, deadline=1.0)
-    # Nothing else tells whether the host or the page is slow: one retry within the deadline.
-    assert result.attempts == 2 and host.stats.count("/slow/3") == 2
+    # Nothing else tells whether the host or the page is slow: one retry. The deadline leaves
+    # room for it however late the first timeout is seen, so the count does not depend on load.
+    result = check(host.url("slow/30"), timeout=0.5, deadline=10.0, retries=1)
+    assert result.verdict == "warn" and "timeout" in result.reason
+    assert result.attempts == 2 and host.stats.count("/slow/30") == 2
 
 
 def test_slow_page_on_a_host_that_answers_others_is_not_retried(host: FakeHost) -> None:
-    urls = [host.url("slow/3")] + [host.url(f"ok/{i}") for i in range(3)]
-    start = time.monotonic()
-    results = Checker(Options(**{**FAST, "timeout": 0.3, "deadline": 5.0})).run(urls)
-    slow = results[host.url("slow/3")]
+    # The other pages are answered within milliseconds while the slow one stays silent for the
+    # whole 1 s timeout: a margin no machine load closes (the decision needs the answers to
+    # arrive before the timeout does).
+    urls = [host.url("slow/30")] + [host.url(f"ok/{i}") for i in range(3)]
+    results = Checker(Options(**{**FAST, "timeout": 1.0, "deadline": 10.0})).run(urls)
+    slow = results[host.url("slow/30")]
     assert slow.verdict == "warn" and slow.attempts == 1 and "not retried" in slow.reason
-    assert host.stats.count("/slow/3") == 1
-    assert time.monotonic() - start < 1.5  # one read timeout, not the deadline
+    assert host.stats.count("/slow/30") == 1
 
 
 def test_999_is_a_warning_at_once_not_a_retried_server_error(host: FakeHost) -> None:
@@ -244,3 +223,35 @@ def test_parse_retry_after_reads_seconds_and_dates() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("soon") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1/x", "malformed"),
+        ("https://example.org:8O80/", "'8O80' is not a number"),
+        ("https://example.org:99999999/", "'99999999' is not a number"),
+        ("ftp://example.org/file", "not an http(s) URL"),
+    ],
+)
+def test_url_that_cannot_be_requested_is_broken_not_a_crash(url: str, why: str) -> None:
+    result = check(url)
+    assert result.verdict == "broken" and result.basis == "refusal"
+    assert result.reason.startswith("invalid URL") and why in result.reason
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x", "file:///etc/passwd", "javascript:alert(1)"])
+def test_redirect_to_an_unusable_url_is_broken(host: FakeHost, location: str) -> None:
+    result = check(host.url("goto/" + quote(location, safe="")))
+    assert result.verdict == "broken" and "invalid URL" in result.reason
+    assert "1 redirect" in result.reason
+
+
+def test_redirect_to_a_url_with_a_password_is_refused_and_masked(
+    host: FakeHost, other: FakeHost
+) -> None:
+    location = other.url("ok").replace("http://", "http://alice:s3cr3t@")
+    result = check(host.url("goto/" + quote(location, safe="")))
+    assert result.verdict == "broken" and "user name or password" in result.reason
+    assert result.redirects == [(302, other.url("ok").replace("http://", "http://***@"))]
+    assert result.final_url == result.redirects[0][1] and other.stats.hits == []

@@ -48,7 +48,10 @@ def test_both_languages_have_the_same_pages(rendered: RenderedSite) -> None:
         "resources/beta-course.md",
         "resources/eco-annotator.md",
     } <= set(rendered.pages["fr"])
-    assert set(rendered.files["fr"]) == set(rendered.files["en"]) == {"assets/search-index.json"}
+    # the search index, and the open-data files of each language (tests/test_export.py)
+    assert set(rendered.files["fr"]) == set(rendered.files["en"]) == {
+        "assets/search-index.json", "feed.xml", "sitemap-entries.xml"
+    }
 
 
 def test_rendering_is_deterministic() -> None:

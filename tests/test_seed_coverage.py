@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -272,8 +270,8 @@ def comparable(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session with `dl4mic-hub build` from the real catalogue.
+def site_dir(request: pytest.FixtureRequest) -> Path:
+    """The site of the real catalogue, built once per session (``real_site`` in conftest.py).
 
     DL4MIC_HUB_SITE_DIR=<folder> reuses a site built beforehand (e.g. by `make site`), which
     saves the build when iterating on content; it is the caller's job that it is up to date.
@@ -281,19 +279,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("DL4MIC_HUB_SITE_DIR")
     if prebuilt:
         return Path(prebuilt)
-    command = [sys.executable, "-m", "dl4mic_hub.cli", "build"]
-    probe = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT,
-                           check=False)
-    if probe.returncode != 0:
-        pytest.skip("the build stage does not exist yet (`dl4mic-hub build --help` failed: "
-                    f"{probe.stderr.strip().splitlines()[-1:]})")
-    out = tmp_path_factory.mktemp("site")
-    run = subprocess.run([*command, "--catalogue", str(CATALOGUE), "--site-dir", str(out)],
-                         capture_output=True, text=True, cwd=ROOT, check=False)
-    if run.returncode != 0:
-        pytest.fail(f"`dl4mic-hub build` failed with exit code {run.returncode}:\n"
-                    f"{run.stderr[-4000:]}", pytrace=False)
-    return out
+    return Path(request.getfixturevalue("real_site").root)
 
 
 @pytest.fixture(scope="session")

@@ -13,3 +13,6 @@ LANGUAGES: tuple[str, ...] = ("fr", "en")
 
 #: Public repository; used for "suggest an edit" links and the checker's User-Agent.
 REPOSITORY_URL = "https://github.com/dl4mic-hub/dl4mic-hub"
+
+#: The site's address when none is given (a local preview server); builds pass the real one.
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"

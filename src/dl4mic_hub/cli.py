@@ -84,40 +84,54 @@ if TYPE_CHECKING:  # argparse's class is generic for type checkers only
 # --- build / serve (stage: render + build) -----------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
+    from .diagnostics import Origin, display_path
 
     report = build_site(args.catalogue, args.site_dir, config_file=args.config,
-                        site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs)
+                        site_url=args.site_url, strict=not args.no_strict, docs_dir=args.keep_docs,
+                        generator=args.generator, defer_cleanup=True,
+                        link_report=args.link_report, link_history=args.link_history)
     print_diagnostics(report.validation.diagnostics)
-    for lb in report.languages:
-        for message in lb.messages:
-            print(message, file=sys.stderr)
+    print_diagnostics(report.generator_diagnostics(Origin(display_path(args.config))))
     counts = report.fallback_counts
     pages = {lang: len(p) for lang, p in report.rendered.pages.items()}
     for lang in pages:
         print(f"{lang}: {pages[lang]} pages, {counts[lang]} fallback(s) to another language",
               file=sys.stderr)
-    print(f"site built in {report.site_dir}", file=sys.stderr)
+    generator = f"{report.generator.name} {report.generator.version()}"
+    times = ", ".join(f"{lang.lang} {lang.seconds:.1f} s" for lang in report.languages)
+    print(f"built with {generator} ({times})", file=sys.stderr)
+    print(f"site built in {report.site_dir}", file=sys.stderr, flush=True)
+    # The previous site and the temporary Markdown go only now: at 10,000 entries this takes
+    # seconds that the reader should not wait for before the verdict.
+    report.cleanup()
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(args.catalogue, lang=args.lang, config_file=args.config, address=args.dev_addr)
+    serve(args.catalogue, lang=args.lang, config_file=args.config, address=args.dev_addr,
+          generator=args.generator)
     return EXIT_OK
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    from .build.generators import CONFIG_KEY, GENERATOR_ENV, GENERATORS
+
     _add_catalogue_option(parser)
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
-                        help="shared MkDocs configuration (default: %(default)s)")
+                        help="shared site configuration (default: %(default)s)")
+    parser.add_argument("--generator", choices=list(GENERATORS),
+                        help=f"site generator (default: ${GENERATOR_ENV}, else extra.{CONFIG_KEY} "
+                        "of the configuration, else mkdocs)")
 
 
 def _register_site_commands(sub: SubParsers) -> None:
     p = sub.add_parser("build", help="validate, render and build the French and English sites",
                        description="Validate the catalogue, render its pages in French and English "
                        "and build both sites (strict) into SITE_DIR/fr and SITE_DIR/en. The "
-                       "previous site is replaced only if everything succeeded.")
+                       "previous site is replaced only if everything succeeded, and only a "
+                       "folder written by an earlier build (or an empty one) is ever replaced.")
     _add_site_options(p)
     p.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR",
                    help="where to write the site (default: %(default)s)")
@@ -125,14 +139,17 @@ def _register_site_commands(sub: SubParsers) -> None:
                    help="public base URL, e.g. http://127.0.0.1:8000/ for a local server "
                    "(default: $DL4MIC_SITE_URL or site_url of mkdocs.yml)")
     p.add_argument("--keep-docs", type=Path, metavar="DIR",
-                   help="also keep the generated Markdown in DIR (for inspection)")
+                   help="also keep the generated Markdown in DIR (for inspection; only a new, "
+                   "empty or earlier --keep-docs folder is replaced)")
     p.add_argument("--no-strict", action="store_true",
-                   help="do not fail on MkDocs warnings (for quick local previews only)")
+                   help="do not fail on the generator's warnings (for quick local previews only)")
+    _add_link_health_options(p)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("serve", help="preview one language, rebuilt when a catalogue file changes",
-                       description="Serve one language of the site with live reload; pages are "
-                       "rendered again whenever a catalogue file changes.")
+                       description="Serve one language of the site with live reload; the site is "
+                       "built again whenever a catalogue file, a template or the theme overrides "
+                       "change. A file with errors keeps the last good pages.")
     _add_site_options(p)
     p.add_argument("--lang", choices=["fr", "en"], default="fr",
                    help="language to serve (default: fr)")
@@ -141,14 +158,32 @@ def _register_site_commands(sub: SubParsers) -> None:
     p.set_defaults(handler=cmd_serve)
 
 
+def _add_link_health_options(parser: argparse.ArgumentParser) -> None:
+    import os
+
+    from .linkhealth import HISTORY_ENV, REPORT_ENV
+
+    def path_from(env: str) -> Path | None:
+        return Path(os.environ[env]) if os.environ.get(env) else None
+
+    parser.add_argument("--link-report", type=Path, metavar="FILE", default=path_from(REPORT_ENV),
+                        help="JSON report of 'check-links --format json': entry pages say when "
+                        f"their link was checked, or that it is broken (default: ${REPORT_ENV})")
+    parser.add_argument("--link-history", type=Path, metavar="FILE",
+                        default=path_from(HISTORY_ENV),
+                        help="history of earlier reports, read then updated: a link is shown as "
+                        f"broken only after several broken runs (default: ${HISTORY_ENV})")
+
+
 # --- check-links (stage: check) ----------------------------------------------------------------
 def _register_check_links(sub: SubParsers) -> None:
     p = sub.add_parser(
         "check-links", help="check that the catalogue's external links still work",
         description="Check every URL of the catalogue (or of --urls FILE). Verdicts: ok; warn "
-        "(could not be verified from a robot: 401/403/999, rate limited, timeout, TLS); broken "
-        "(404/410, DNS failure, refused, redirect loop, persistent 5xx). Exit codes: 0 nothing "
-        "broken, 1 broken links, 2 usage or configuration error (including an invalid catalogue). "
+        "(could not be verified from a robot: 401/403/999, rate limited, too slow, TLS); broken "
+        "(404/410, DNS failure, refused, redirect loop, persistent 5xx, or refused before any "
+        "request: a private address, a password in the URL). Exit codes: 0 nothing broken, "
+        "1 broken links or an invalid catalogue, 2 usage or configuration error. "
         "See docs/link-checking.md.",
     )
     _add_catalogue_option(p)
@@ -169,19 +204,24 @@ def _register_check_links(sub: SubParsers) -> None:
     p.add_argument("--max-age", default="3d", metavar="AGE",
                    help="reuse ok results younger than AGE: 30m, 12h, 3d... (default: %(default)s)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--allow-private", action="store_true",
+                   help="also contact private, loopback and link-local addresses (an intranet; "
+                   "refused by default; cloud metadata addresses never are)")
     opts = p.add_argument_group("politeness and timing")
     opts.add_argument("--concurrency", type=int, default=64, metavar="N",
                       help="requests in flight overall (default: %(default)s)")
     opts.add_argument("--per-host", type=int, default=4, metavar="N",
                       help="requests in flight to one host (default: %(default)s)")
     opts.add_argument("--timeout", type=float, default=15.0, metavar="S",
-                      help="read timeout in seconds (default: %(default)s)")
+                      help="once connected, the whole answer must come within S seconds, "
+                      "however slowly it trickles in (default: %(default)s)")
     opts.add_argument("--connect-timeout", type=float, default=5.0, metavar="S",
                       help="connect timeout in seconds (default: %(default)s)")
     opts.add_argument("--deadline", type=float, metavar="S",
-                      help="time for one URL, retries included (default: twice --timeout)")
+                      help="wall-clock time for one URL, retries included (default: twice "
+                      "--timeout)")
     opts.add_argument("--retries", type=int, default=2, metavar="N",
-                      help="retries on dropped connections, 408, 429, 5xx and timeouts (a read "
+                      help="retries on dropped connections, 408, 429, 5xx and timeouts (a "
                       "timeout only if the host answered nothing else meanwhile) "
                       "(default: %(default)s)")
     opts.add_argument("--backoff", type=float, default=1.0, metavar="S",
@@ -192,79 +232,46 @@ def _register_check_links(sub: SubParsers) -> None:
                       help="redirects followed (default: %(default)s)")
     p.add_argument("--suggest-archive", action="store_true",
                    help="for broken links, ask the Wayback Machine for an archived copy")
-    p.add_argument("--archive-api", default="https://archive.org/wayback/available", metavar="URL",
-                   help="Wayback availability API (default: %(default)s)")
+    p.add_argument("--archive-api", metavar="URL",
+                   help="Wayback availability API (default: archive.org's)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_check_links)
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from .check import (
-        CheckError,
-        catalogue_targets,
-        file_targets,
-        progress_bar,
-        run_check,
-        urls_at_revision,
+    from .check import CheckSettings, check_links
+    from .check.engine import Options
+    from .check.report import render
+
+    settings = CheckSettings(
+        catalogue=args.catalogue, urls_file=args.urls, since=args.since,
+        rules_file=args.rules, use_rules=not args.no_rules,
+        cache_file=None if args.no_cache else args.cache, max_age=args.max_age,
+        options=Options(
+            concurrency=args.concurrency, per_host=args.per_host,
+            connect_timeout=args.connect_timeout, timeout=args.timeout, deadline=args.deadline,
+            retries=args.retries, backoff=args.backoff, retry_after_cap=args.retry_after_cap,
+            max_redirects=args.max_redirects, allow_private=args.allow_private,
+        ),
+        suggest_archive=args.suggest_archive, progress=not args.no_progress,
     )
-    from .diagnostics import Origin, display_path, error
-    from .linkcheck.cache import Cache, parse_age
-    from .linkcheck.engine import Options
-    from .linkcheck.report import render
-    from .linkcheck.rules import RULES_FILE, HostRules, load_rules
-
-    def usage(message: str, hint: str = "") -> int:
-        print_diagnostics([error(Origin("check-links"), message, hint)])
-        return EXIT_USAGE
-
-    for name in ("concurrency", "per_host", "retries", "max_redirects"):
-        if getattr(args, name) < (0 if name in ("retries", "max_redirects") else 1):
-            return usage(f"--{name.replace('_', '-')} is too small: {getattr(args, name)}")
-    if min(args.timeout, args.connect_timeout, args.backoff) <= 0:
-        return usage("timeouts and --backoff must be positive")
+    if args.archive_api:
+        settings.archive_api = args.archive_api
     try:
-        max_age = parse_age(args.max_age)
-    except ValueError as exc:
-        return usage(f"--max-age: {exc}")
-    try:
-        rules = HostRules()
-        rules_path = args.rules or args.catalogue / RULES_FILE
-        if not args.no_rules and (args.rules is not None or rules_path.is_file()):
-            rules, problems = load_rules(rules_path, display_path(rules_path))
-            if problems:
-                print_diagnostics(problems)
-                return EXIT_USAGE
-        targets = file_targets(args.urls) if args.urls else catalogue_targets(args.catalogue)
-        if args.since:
-            old = urls_at_revision(args.catalogue, args.since)
-            targets.origins = {u: o for u, o in targets.origins.items() if u not in old}
-    except CheckError as exc:
+        outcome = check_links(settings)
+    except UserError as exc:  # UsageError (exit 2) is a UserError with its own exit code
         print_diagnostics(exc.diagnostics)
-        return EXIT_USAGE
-    if not args.urls and not args.since:
-        print_diagnostics(rules.unused(targets.urls))
-    options = Options(
-        concurrency=args.concurrency, per_host=args.per_host, connect_timeout=args.connect_timeout,
-        timeout=args.timeout, deadline=args.deadline, retries=args.retries, backoff=args.backoff,
-        retry_after_cap=args.retry_after_cap, max_redirects=args.max_redirects,
-    )
-    cache = Cache(None if args.no_cache else args.cache, max_age)
-    if cache.problem:
-        print(f"{args.cache}: note: {cache.problem}", file=sys.stderr)
-    report = run_check(
-        targets, options, rules, cache,
-        archive_api=args.archive_api if args.suggest_archive else None,
-        progress=progress_bar(not args.no_progress),
-    )
-    text = render(report, args.format, args.verbose)
+        return exc.exit_code
+    print_diagnostics(outcome.diagnostics)
+    text = render(outcome.report, args.format, args.verbose)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     if args.format != "text" or args.output:
-        print(report.summary(), file=sys.stderr)
-    return EXIT_FINDINGS if report.counts()["broken"] else EXIT_OK
+        print(outcome.report.summary(), file=sys.stderr)
+    return EXIT_FINDINGS if outcome.report.counts()["broken"] else EXIT_OK
 
 
 # --- import-markdown ---------------------------------------------------------------------------
@@ -397,17 +404,33 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: every stage cleans up on KeyboardInterrupt."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()  # signals go there
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         return int(args.handler(args))
     except UserError as exc:
         print_diagnostics(exc.diagnostics)
-        return EXIT_FINDINGS
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        print("terminated" if isinstance(exc, Terminated) else "interrupted", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

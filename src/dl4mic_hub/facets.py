@@ -27,9 +27,22 @@ class Facet:
     defaults: dict[str, str] = field(default_factory=dict)  # entry type → key when absent
     order: int = 100
     chips: bool = False
+    # keys already computed, by entry (pages, lists, search and exports all ask, many times)
+    _known: dict[int, tuple[Entry, list[str]]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def keys(self, entry: Entry) -> list[str]:
-        """The facet's keys for ``entry`` (empty when the facet does not apply or is unset)."""
+        """The facet's keys for ``entry`` (empty when the facet does not apply or is unset).
+        The list is shared: do not change it."""
+        known = self._known.get(id(entry))
+        if known is not None and known[0] is entry:
+            return known[1]
+        keys = self._keys(entry)
+        self._known[id(entry)] = (entry, keys)  # the entry is kept, so its id is never reused
+        return keys
+
+    def _keys(self, entry: Entry) -> list[str]:
         type_name = entry.type.name
         if type_name in self.implied:
             return [self.implied[type_name]]

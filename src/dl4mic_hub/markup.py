@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -131,11 +131,18 @@ def _parsers() -> dict[str, MarkdownIt]:
     }
 
 
+# Every catalogue text is rendered many times (its page, the lists it appears in, the search
+# index, the exports, in each language): the results are kept, keyed by the text itself.
+_MEMO_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
 def block(text: str) -> Markup:
     """Block Markdown (paragraphs, lists, code) as safe HTML."""
     return Markup(_parsers()["block"].render(text).strip())
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def inline(text: str, *, links: bool = True) -> Markup:
     """One line of inline Markdown (emphasis, code, links) as safe HTML; ``links=False`` keeps
     only the text of links (for a label that is itself a link)."""
@@ -143,6 +150,7 @@ def inline(text: str, *, links: bool = True) -> Markup:
     return Markup(parser.renderInline(text).strip())
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def plain(text: str) -> str:
     """The text a reader sees, without any markup, on one line: for titles, meta descriptions,
     feeds and search. Not escaped: escape it for the place it goes."""

@@ -109,6 +109,7 @@ class VocabTerm:
     icon: str | None
     origin: Origin
     edam: str | None = None  # id under http://edamontology.org/
+    search_weight: float = 1.0  # multiplies the search score of entries with this value
 
 
 @dataclass
@@ -200,6 +201,12 @@ def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:
     return catalogue, loaded
 
 
+def _number(value: Any, default: float) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return default
+
+
 def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
     data = file.data
     terms: dict[str, VocabTerm] = {}
@@ -216,6 +223,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
                 edam=str(term["edam"]) if isinstance(term.get("edam"), str) else None,
+                search_weight=_number(term.get("search_weight"), 1.0),
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
     order = data.get("order")

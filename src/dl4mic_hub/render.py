@@ -19,7 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -28,8 +28,10 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import LANGUAGES, REPOSITORY_URL, markup
+from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
+from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
+from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry
 
 RECENT_LIMIT = 30
@@ -119,6 +121,7 @@ def sort_key(text: str) -> str:
     return fold(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents: 'Débruitage' → 'debruitage' (sorting, filtering, search)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -132,6 +135,7 @@ def entry_page(entry: Entry) -> str:
     return f"{LIST_PAGES[entry.type.name]}#{entry.id}"
 
 
+@lru_cache(maxsize=1 << 16)
 def page_url(page: str) -> str:
     """The address of a generated page relative to the language root (``resources/x/``)."""
     path, _, anchor = page.partition("#")
@@ -174,6 +178,8 @@ class PageContext:
         self.lang = lang
         self.path = path
         self.depth = path.count("/")
+        self.here = page_url(path)
+        self.up = "../" * self.here.count("/")  # from the built page to the language root
         self.fallbacks: list[Fallback] = []
         self.ui = ui_for(lang)
 
@@ -332,15 +338,14 @@ class PageContext:
         """Like :meth:`url`, for an ``href`` in raw HTML: the built page's address, not the
         Markdown file's (the generator rewrites Markdown links only)."""
         page, _, anchor = target.partition("#")
-        here = page_url(self.path)
-        there = page_url(page) if page else here
-        rel = "" if there == here else "../" * here.count("/") + there
+        there = page_url(page) if page else self.here
+        rel = "" if there == self.here else self.up + there
         rel = f"{rel}#{anchor}" if anchor else rel or "./"
         return markup.escape_attribute(rel)
 
     def asset(self, path: str) -> Markup:
         """A file of the site (not a page) from the built page's address."""
-        return markup.escape_attribute("../" * page_url(self.path).count("/") + path)
+        return markup.escape_attribute(self.up + path)
 
     def entry_url(self, entry: Entry) -> Markup:
         return self.url(entry_page(entry))
@@ -349,8 +354,8 @@ class PageContext:
         return self.href(entry_page(entry))
 
     def explore_href(self, query: dict[str, str] | None = None) -> Markup:
-        base = self.href("explore.md")
-        return Markup(base + markup.escape_attribute("?" + urlencode(query))) if query else base
+        base = self.up + "explore/"
+        return markup.escape_attribute(f"{base}?{urlencode(query)}" if query else base)
 
     def external(self, url: str | None) -> Markup | None:
         """An external address for an ``href`` (http and https only), or None."""
@@ -383,6 +388,22 @@ class PageContext:
             raise KeyError(f"no icon '{name}' in dl4mic.css")
         return Markup('<span class="dl-icon dl-icon--{}" aria-hidden="true"></span>').format(name)
 
+    # --- open data (export/) and link health (linkhealth.py) -------------------------------------
+    def entry_links(self, entry: Entry) -> EntryLinks | None:
+        """What the last link checks say of the entry's links; None without a report."""
+        health = self.site.link_health
+        if health is None:
+            return None
+        others = [str(link.get("url") or "") for link in entry.get("links") or []
+                  if isinstance(link, dict)]
+        return health.for_entry(entry.string("url"), others)
+
+    def citation(self, entry: Entry) -> str | None:
+        """The BibTeX record of a paper or book that can be cited, else None."""
+        from .export.references import bibtex_entry, is_reference
+
+        return bibtex_entry(entry) if is_reference(entry) else None
+
     def kind_label(self, entry: Entry) -> str:
         keys = self.site.facet("kinds").keys(entry)
         return self.label("kinds", keys[0]) if keys else ""
@@ -395,13 +416,22 @@ class PageContext:
 
 
 class _SiteRenderer:
-    def __init__(self, catalogue: Catalogue, repo_url: str) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        repo_url: str,
+        site_url: str = LOCAL_SITE_URL,
+        link_health: LinkHealth | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.repo_url = repo_url.rstrip("/")
+        self.addresses = Addresses(site_url.rstrip("/") + "/")
+        self.link_health = link_health
         self.env = _environment()
         self.by_id = catalogue.by_id()
         self.facets = derive_facets(catalogue)
         self._facets_by_name = {facet.name: facet for facet in self.facets}
+        self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
@@ -417,9 +447,13 @@ class _SiteRenderer:
 
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         def key(entry: Entry) -> tuple[str, str]:
-            texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
-            text = texts.get(lang) or next(iter(texts.values()), "")
-            return sort_key(markup.plain(text)), entry.id
+            known = self._sort_keys.get((lang, id(entry)))
+            if known is None:
+                texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
+                text = texts.get(lang) or next(iter(texts.values()), "")
+                known = (sort_key(markup.plain(text)), entry.id)
+                self._sort_keys[(lang, id(entry))] = known
+            return known
 
         return sorted(entries, key=key)
 
@@ -467,12 +501,23 @@ def _section_groups(
     return groups
 
 
-def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> RenderedSite:
-    """Render every page of the site in every language."""
+def render_site(
+    catalogue: Catalogue,
+    *,
+    repo_url: str = REPOSITORY_URL,
+    site_url: str = LOCAL_SITE_URL,
+    link_health: LinkHealth | None = None,
+) -> RenderedSite:
+    """Render every page of the site in every language. ``site_url`` is the public address
+    (exports and structured data hold absolute links); ``link_health``, from the last link
+    checks, adds what they found to entry pages."""
+    from .export import build_exports  # exports read addresses and texts from here
+    from .export.pages import emit_open_data_pages
     from .search import build_search_index  # the index is a page asset; search imports render
 
-    site = _SiteRenderer(catalogue, repo_url)
-    result = RenderedSite(pages={}, nav={})
+    site = _SiteRenderer(catalogue, repo_url, site_url, link_health)
+    exports = build_exports(site)
+    result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
     resources = catalogue.of_type("resource")
     sections = catalogue.vocabularies["sections"].terms
 
@@ -555,10 +600,13 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
         emit("contribute.md", "contribute.md.j2",
              {"title": ui["contribute"], "description": ui["contribute_intro"]},
              repo_url=site.repo_url)
+        emit_open_data_pages(site, emit, ui, exports)
 
         result.pages[lang] = dict(sorted(pages.items()))
         result.fallbacks[lang] = fallbacks
-        result.files[lang] = {"assets/search-index.json": build_search_index(site, lang)}
+        result.files[lang] = {
+            "assets/search-index.json": build_search_index(site, lang), **exports.files[lang]
+        }
         result.nav[lang] = [
             {ui["home"]: "index.md"},
             {ui["explore"]: "explore.md"},
@@ -573,6 +621,8 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
             {ui["glossary"]: "glossary.md"},
             {ui["recent"]: "recent.md"},
             {ui["contribute"]: "contribute.md"},
+            {ui["open_data"]: "open-data.md"},
+            *([{ui["link_health"]: "link-health.md"}] if link_health is not None else []),
         ]
     return result
 
@@ -580,6 +630,8 @@ def render_site(catalogue: Catalogue, *, repo_url: str = REPOSITORY_URL) -> Rend
 def _emitter(
     site: _SiteRenderer, lang: str, pages: dict[str, str], fallbacks: list[Fallback]
 ) -> Callable[..., None]:
+    from .export.jsonld import head_meta
+
     def emit(path: str, template: str, meta: dict[str, Any], **values: Any) -> None:
         body, ctx = site.render_page(lang, path, template, **values)
         meta = dict(meta)
@@ -591,6 +643,7 @@ def _emitter(
             title = ctx.ui["fallback_banner_title"]
             body = f'!!! warning "{title}"\n\n    {banner}\n\n{body}'
         fallbacks.extend(ctx.fallbacks)
+        meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"
 
     return emit
@@ -605,3 +658,58 @@ def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
         letter = name[:1].upper() if name[:1].isalpha() else "#"
         seen.setdefault(letter, entry.id)
     return sorted(seen.items())
+
+
+def not_found_page(base_path: str) -> str:
+    """The site root's 404.html, which GitHub Pages serves for every missing address, in
+    either language: both languages side by side, links to both homes and explorers, and a
+    search box. Links are absolute (``base_path`` is the site's path, e.g. ``/dl4mic-hub``),
+    since the page is served at any depth. No script, so its policy allows none."""
+    base = base_path.rstrip("/")
+    blocks = []
+    for lang in LANGUAGES:
+        ui = ui_for(lang)
+        root = f"{base}/{lang}/"
+        blocks.append(
+            f'<section lang="{lang}">\n'
+            f"<h2>{markup.escape(ui['not_found_title'])}</h2>\n"
+            f"<p>{markup.escape(ui['not_found_body'])}</p>\n"
+            f'<form action="{root}explore/" role="search">'
+            f'<label for="q-{lang}">{markup.escape(ui["search_label"])}</label> '
+            f'<input id="q-{lang}" type="search" name="q"> '
+            f'<button type="submit">{markup.escape(ui["search_button"])}</button></form>\n'
+            f'<ul><li><a href="{root}">{markup.escape(ui["not_found_home"])}</a></li>'
+            f'<li><a href="{root}explore/">{markup.escape(ui["explore"])}</a></li></ul>\n'
+            "</section>"
+        )
+    ui = ui_for(LANGUAGES[0])
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{LANGUAGES[0]}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'\">\n"
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{markup.escape(ui_for('fr')['not_found_title'])} / "
+        f"{markup.escape(ui_for('en')['not_found_title'])} - dl4mic-hub</title>\n"
+        f'<link rel="stylesheet" href="{base}/404.css">\n'
+        "</head>\n<body>\n<main>\n<h1>dl4mic-hub</h1>\n"
+        + "\n".join(blocks)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+NOT_FOUND_CSS = """\
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 44rem; padding: 0 1rem;
+       color: #1a1a1a; background: #fff; line-height: 1.5; }
+h1 { color: #00695c; }
+section { border-top: 1px solid #ccc; padding: 0.5rem 0 1rem; }
+a { color: #00695c; }
+input { padding: 0.3rem; border: 1px solid #555; }
+button { padding: 0.3rem 0.8rem; background: #00695c; color: #fff; border: 0; }
+@media (prefers-color-scheme: dark) {
+  body { color: #eee; background: #1e2129; }
+  h1, a { color: #80cbc4; }
+}
+"""
+

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import snowballstemmer  # type: ignore[import-untyped]
@@ -51,7 +51,10 @@ FIELD_WEIGHTS: dict[str, float] = {
 OTHER_LANGUAGE = 0.5
 PRIOR = 0.1  # weight of the links an entry receives
 K1 = 1.2  # term-frequency saturation
-B = 0.6  # length normalisation
+# Length normalisation per field: a long description dilutes a word; a list of keywords or
+# labels does not (each item is a way to find the entry).
+LENGTH_NORMALISATION = {"name": 0.5, "keywords": 0.1, "synonyms": 0.1, "labels": 0.0,
+                        "summary": 0.6, "io": 0.3, "body": 0.75}
 SUMMARY_CHARS = 180  # of the summary shown on a result card
 SNOWBALL = {"fr": "french", "en": "english"}
 STOP_WORDS: dict[str, frozenset[str]] = {
@@ -132,11 +135,12 @@ def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[st
     return out
 
 
-def _tokens(text: str, text_lang: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
     """(word, stem) pairs of a text, stop words of its language dropped."""
     stop = STOP_WORDS.get(text_lang, frozenset())
     lang = text_lang if text_lang in SNOWBALL else LANGUAGES[0]
-    return [(w, stem(w, lang)) for w in words(text) if w not in stop]
+    return tuple((w, stem(w, lang)) for w in words(text) if w not in stop)
 
 
 def build_search_index(site: _SiteRenderer, lang: str) -> str:
@@ -164,7 +168,12 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         card = _card(ctx, entry, page_url(entry_page(entry)))
         # Entries many others point to are the ones readers look for first (Cellpose before
         # a paper that cites it): a gentle prior, so that text relevance still decides.
-        card["prior"] = round(1 + PRIOR * math.log1p(inbound.get(entry.id, 0)), 3)
+        prior = 1 + PRIOR * math.log1p(inbound.get(entry.id, 0))
+        for facet in site.facets:  # vocabulary values may weigh their entries (search_weight)
+            terms = site.catalogue.vocabularies[facet.name].terms
+            for key in facet.keys(entry):
+                prior *= terms[key].search_weight if key in terms else 1.0
+        card["prior"] = round(prior, 3)
         docs.append(card)
     averages = {
         kind: max(1.0, sum(lengths) / len(lengths)) for kind, lengths in field_lengths.items()
@@ -178,7 +187,8 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         scores: dict[str, float] = defaultdict(float)
         for kind, counter in per_field.items():
             length = sum(counter.values())
-            norm = 1 - B + B * length / averages[kind]
+            b = LENGTH_NORMALISATION[kind]
+            norm = 1 - b + b * length / averages[kind]
             for word_stem, tf in counter.items():
                 scores[word_stem] += FIELD_WEIGHTS[kind] * tf / (tf + K1 * norm)
         for word_stem, score in scores.items():

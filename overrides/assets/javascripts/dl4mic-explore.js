@@ -39,6 +39,10 @@
     var lastQuery = null;
     var lastMatches = null;
 
+    // On a phone the facets fold under one "Filter" line, so that results come first.
+    var panel = root.querySelector(".dl-explorer__filters");
+    var activeCount = root.querySelector(".dl-explorer__active");
+    if (window.matchMedia("(max-width: 59.99em)").matches) panel.open = false;
     status.textContent = root.dataset.loading;
     fetch(root.dataset.index, { credentials: "same-origin" })
       .then(function (response) {
@@ -178,6 +182,8 @@
         box.classList.toggle("dl-facet--active", active > 0);
         if (active) box.open = true;
       });
+      var active = checkboxes.filter(function (box) { return box.checked; }).length;
+      activeCount.textContent = active ? "(" + active + ")" : "";
       var order = sort.value || (lastMatches ? "" : "name");
       if (order === "name") {
         var ranks = ranksByName();

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 
@@ -19,10 +18,10 @@ from ..diagnostics import Diagnostic, Origin, error, warning
 from ..load import LocatedDict, load_yaml_file, origin_at
 from ..schema import load_schemas
 from ..validate import schema_diagnostics
+from .urls import host_of
 
 RULES_FILE = "linkcheck.yml"
 RULES_SCHEMA = "linkcheck.schema.json"
-VERDICTS = ("ok", "warn", "broken")
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Rule:
     headers: dict[str, str] = field(default_factory=dict)
     max_in_flight: int | None = None
     interval: float | None = None  # seconds between two requests to the host
+    allow_private: bool = False  # may contact private addresses (an intranet host)
     origin: Origin = field(default_factory=lambda: Origin("<built-in>"))
 
     def matches(self, url: str, host: str) -> bool:
@@ -62,7 +62,7 @@ class HostRules:
 
     def for_url(self, url: str) -> Rule | None:
         """The first matching rule: URL patterns first (more precise), then the longest host."""
-        host = (urlsplit(url).hostname or "").lower()
+        host = host_of(url)
         for rule in self.rules:
             if rule.pattern is not None and rule.matches(url, host):
                 return rule
@@ -75,6 +75,11 @@ class HostRules:
             ):
                 best = rule
         return best
+
+    def allows_private(self, url: str) -> bool:
+        """Whether a rule matching ``url`` (host or pattern) allows private addresses."""
+        host = host_of(url)
+        return any(rule.allow_private and rule.matches(url, host) for rule in self.rules)
 
     def unused(self, urls: list[str]) -> list[Diagnostic]:
         """A warning for each rule that matches none of ``urls`` (a stale exception)."""
@@ -157,5 +162,6 @@ def _rule(
         headers={str(k): str(v) for k, v in (item.get("headers") or {}).items()},
         max_in_flight=item.get("max_in_flight"),
         interval=item.get("interval"),
+        allow_private=bool(item.get("allow_private", False)),
         origin=where,
     ), []

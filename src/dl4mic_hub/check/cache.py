@@ -70,7 +70,8 @@ class Cache:
         for url, result in results.items():
             if result.cached:
                 continue
-            if result.verdict == "ok" and not result.note.startswith("skipped"):
+            # Only what a server said is worth keeping: a host rule decides afresh each run.
+            if result.verdict == "ok" and result.basis == "request":
                 self.entries[url] = {
                     "checked_at": round(result.checked_at, 3),
                     "status": result.status,

@@ -1,13 +1,19 @@
 """A fault-injecting HTTP server on loopback addresses, for the tests and ``bench/``.
 
+Test code, kept out of the installed package: tests import it as ``support.fakeweb``;
+``bench/run.py`` puts ``tests/`` on its path.
+
 Each :class:`FakeHost` listens on its own loopback address (127.0.0.2, 127.0.0.3... are
 distinct hosts on Linux) and answers by path, so one server plays any behaviour a link checker
-meets: ``/ok``, ``/status/404``, ``/redirect/3/ok`` (a chain), ``/loop/a``, ``/flaky/503/2``
-(503 twice, then 200), ``/ratelimit/2`` (429 with Retry-After: 2, then 200),
-``/nohead`` (HEAD refused, GET fine), ``/slow/5`` (answers after 5 s), ``/big/50`` (a 50 MB
-body), ``/drop`` (closes the connection without answering). It records every request and the
-most requests it had in flight at once, which is what politeness is measured by. It only ever
-binds loopback addresses.
+meets: ``/ok``, ``/status/404``, ``/redirect/3/ok`` (a chain), ``/goto/<Location>`` (any
+redirect target), ``/loop/a``, ``/flaky/503/2`` (503 twice, then 200), ``/ratelimit/2`` (429
+with Retry-After: 2, then 200), ``/nohead`` (HEAD refused, GET fine), ``/slow/5`` (answers
+after 5 s), ``/big/50`` (a 50 MB body), ``/drop`` (closes the connection without answering),
+``/drip/1`` (status line and headers one byte a second), ``/dripbody/1`` (headers at once,
+then the body one byte a second), ``/hangup`` (closes a kept-alive connection without saying
+so). It records every request and the most requests it had in flight at once, which is what
+politeness is measured by. It only ever binds loopback addresses; with ``tls=(cert, key)`` it
+speaks HTTPS.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 @dataclass
@@ -28,6 +35,8 @@ class Hit:
     path: str
     start: float  # time.monotonic() when the request line was read
     user_agent: str = ""
+    host_header: str = ""
+    client_port: int = 0  # one per connection: tells keep-alive from new connections
 
 
 @dataclass
@@ -36,6 +45,7 @@ class Stats:
     in_flight: int = 0
     max_in_flight: int = 0
     body_bytes_sent: int = 0
+    drip_bytes_sent: int = 0  # bytes a /drip or /dripbody answer got out before the hang-up
     active: list[str] = field(default_factory=list)  # paths being answered now
     at_peak: list[str] = field(default_factory=list)  # paths in flight at the highest count
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -85,7 +95,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         with stats.lock:
             stats.hits.append(
-                Hit(self.command, path, time.monotonic(), self.headers.get("User-Agent", ""))
+                Hit(
+                    self.command,
+                    path,
+                    time.monotonic(),
+                    self.headers.get("User-Agent", ""),
+                    self.headers.get("Host", ""),
+                    self.client_address[1],
+                )
             )
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
@@ -126,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if self.connection.recv(1, socket.MSG_PEEK) == b"":
                     self.close_connection = True
                     return False
-            except OSError:
+            except (OSError, ValueError):  # ValueError: a TLS socket takes no MSG_PEEK
                 self.close_connection = True
                 return False
             time.sleep(max(0.0, seconds))  # pipelined data, not a hang-up: keep the delay
@@ -155,6 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(301 if n % 2 else 302, {"Location": target})
         elif kind == "to":  # /to/<host:port>/<rest>: a redirect to another host
             self._reply(302, {"Location": f"http://{args[0]}/{'/'.join(args[1:])}"})
+        elif kind == "goto":  # /goto/<percent-encoded Location>: any redirect target at all
+            self._reply(302, {"Location": unquote(path.split("/", 2)[2])})
         elif kind == "loop":  # /loop/a ⇄ /loop/b
             self._reply(302, {"Location": "/loop/b" if args[0] == "a" else "/loop/a"})
         elif kind == "flaky":  # /flaky/<code>/<n>[/<id>]: <code> n times, then 200
@@ -193,12 +212,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
+        elif kind == "drip":  # /drip/<seconds a byte>: the whole answer head, byte by byte
+            head = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Padding: " + b"x" * 200
+            self._drip(head + b"\r\n\r\n", float(args[0]))
+        elif kind == "dripbody":  # /dripbody/<seconds a byte>: headers at once, slow body
+            if head:
+                self._reply(405, {"Allow": "GET"})  # so that the GET path is exercised
+                return
+            self._answered()
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n")
+            self._drip(b"x" * 200, float(args[0]))
+        elif kind == "hangup":  # 200, then the connection is closed without warning
+            self._reply(200, {}, b"x")
+            self.close_connection = True
         elif kind == "challenge":
             self._reply(
                 403, {"cf-mitigated": "challenge", "Content-Type": "text/html"}, b"challenge"
             )
         else:
             self._reply(404, {}, b"not found")
+
+    def _drip(self, data: bytes, interval: float) -> None:
+        """Send ``data`` one byte at a time, stopping when the client hangs up."""
+        self._answered()
+        self.close_connection = True
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            with self.server.stats.lock:
+                self.server.stats.drip_bytes_sent += 1
+            if not self._wait(interval):
+                return
 
     def _send_big(self, size: int) -> None:
         self._answered()
@@ -221,12 +265,27 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeHost:
     """One fake web host on ``address`` (a loopback address); use as a context manager."""
 
-    def __init__(self, address: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        address: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        tls: tuple[str, str] | None = None,
+    ) -> None:
         if not address.startswith("127."):
             raise ValueError("the fake web only binds loopback addresses")
         self._server = _Server((address, port), latency)
         # A small send buffer: the bytes counted are the bytes the client really let through.
         self._server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            # The handshake happens in the handler thread, on the first read.
+            self._server.socket = context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self.scheme = "https"
         self._thread = threading.Thread(
             target=self._server.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
         )
@@ -249,7 +308,7 @@ class FakeHost:
             self._server.counters.clear()
 
     def url(self, path: str) -> str:
-        return f"http://{self.netloc}/{path.lstrip('/')}"
+        return f"{self.scheme}://{self.netloc}/{path.lstrip('/')}"
 
     def __enter__(self) -> FakeHost:
         self._thread.start()

@@ -1,0 +1,146 @@
+"""What a URL must look like before the checker sends a request for it.
+
+Two questions, asked of every URL (from the catalogue, a ``--urls`` list or a redirect):
+can it be requested at all (scheme, host, port: :func:`request_target`), and does it carry
+credentials (``user:password@``), which would be sent to the site and printed in public
+reports. Credentials are masked as soon as a URL is read (:func:`mask_credentials`), so the
+secret never reaches a request, a report or the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from requests.utils import requote_uri
+
+MASK = "***"
+_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class UnusableURL(ValueError):
+    """Why a URL cannot be requested (a message and a hint for the person who wrote it)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class RequestTarget:
+    """Where a request goes: the parts of a URL that ``http.client`` needs."""
+
+    scheme: str  # http | https
+    host: str  # ASCII host name (IDNA) or IP address, without brackets
+    port: int
+    path: str  # path and query, percent-encoded; "/" at least
+
+    @property
+    def tls(self) -> bool:
+        return self.scheme == "https"
+
+    @property
+    def default_port(self) -> int:
+        return _DEFAULT_PORTS[self.scheme]
+
+
+def _netloc(url: str) -> tuple[str, str, str] | None:
+    match = _SCHEME_AND_NETLOC.match(url)
+    return (match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def host_of(url: str) -> str:
+    """The lower-case host name of ``url``; empty if there is none (never raises)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket: refused before any request anyway
+        return ""
+
+
+def has_credentials(url: str) -> bool:
+    """Whether the URL carries a user name or password (``https://user:pass@host/``)."""
+    parts = _netloc(url)
+    return parts is not None and "@" in parts[1]
+
+
+def mask_credentials(url: str) -> str:
+    """The URL with its user name and password replaced by ``***`` (never raises)."""
+    parts = _netloc(url)
+    if parts is None or "@" not in parts[1]:
+        return url
+    scheme, netloc, rest = parts
+    return f"{scheme}{MASK}@{netloc.rpartition('@')[2]}{rest}"
+
+
+def _port_text(netloc: str) -> str:
+    """The port as written (``8O80``), for messages about a port that is not a number."""
+    hostinfo = netloc.rpartition("@")[2]
+    if hostinfo.startswith("["):
+        return hostinfo.partition("]")[2].removeprefix(":")
+    return hostinfo.partition(":")[2]
+
+
+def refused_url(url: str) -> tuple[str, str] | None:
+    """Why no request may be sent for ``url``, as (kind, detail) for a verdict: ``forbidden``
+    (credentials) or ``invalid`` (not a usable http(s) URL); None if it may be requested."""
+    if has_credentials(url):
+        return (
+            "forbidden",
+            "refused: the URL contains a user name or password, which would be sent to the "
+            "site and shown in reports (remove them from the address)",
+        )
+    try:
+        request_target(url)
+    except UnusableURL as exc:
+        return ("invalid", f"invalid URL: {exc.message}")
+    return None
+
+
+def request_target(url: str) -> RequestTarget:
+    """The request for ``url``, or :class:`UnusableURL` saying what is wrong with it.
+
+    Credentials are not judged here (see :func:`has_credentials`): the caller decides.
+    """
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise UnusableURL(
+            "the URL contains a space or a control character",
+            "write a space as %20; remove line breaks and tabs",
+        )
+    scheme = url.partition(":")[0].lower() if "://" in url else ""
+    if scheme not in _DEFAULT_PORTS:
+        raise UnusableURL(
+            f"not an http(s) URL: '{url}'", "write the full address, starting with https://"
+        )
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. http://[::1/x: an opening bracket without its closing one
+        raise UnusableURL(
+            "the host of the URL is malformed (an IPv6 address needs both [ and ])",
+            "write it like http://[2001:db8::1]/page",
+        ) from None
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 and _port_text(parts.netloc):
+        raise UnusableURL(
+            f"the port '{_port_text(parts.netloc)}' is not a number from 1 to 65535",
+            "write it like https://example.org:8080/ or leave it out",
+        )
+    host = parts.hostname or ""
+    if not host:
+        raise UnusableURL("the URL has no host name", "write it like https://example.org/page")
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise UnusableURL(
+            f"the host name '{host}' is not a valid domain name",
+            "check the spelling of the address",
+        ) from None
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return RequestTarget(scheme, ascii_host, port or _DEFAULT_PORTS[scheme], requote_uri(path))

@@ -1,0 +1,177 @@
+"""Papers and books as references: ``data/references.bib`` (BibTeX) and
+``data/references.json`` (CSL-JSON), and the BibTeX record shown in each one's "cite" block.
+
+A paper or book is a reference when it can be cited: it has a DOI, or authors and a year.
+Catalogue text is untrusted: every value is escaped for BibTeX (braces, backslashes and the
+characters LaTeX acts on), so no title can end a field or open a command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import LANGUAGES, markup
+from ..model import Catalogue, Entry
+from . import ATTRIBUTION, CONTENT_LICENCE
+
+#: kind key → (BibTeX entry type, CSL type)
+REFERENCE_KINDS = {"paper": ("article", "article-journal"), "book": ("book", "book")}
+# "et al." in an author list: BibTeX says "others"; CSL has no way to say it, so it is dropped.
+_ET_AL = re.compile(r"^et\.? al\.?$", re.IGNORECASE)
+# "Caicedo JC": a family name followed by initials (how many papers list their authors).
+_FAMILY_INITIALS = re.compile(r"^(?P<family>[^\s,]+(?: [^\s,]+)*) (?P<given>[A-Z]{1,3})$")
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "des", "le", "la"}
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_RX = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+@dataclass(frozen=True)
+class Name:
+    """An author: family and given names when they can be told apart, else one literal name."""
+
+    literal: str
+    family: str | None = None
+    given: str | None = None
+
+
+def split_name(text: str) -> Name:
+    """'Carsen Stringer' → Stringer, Carsen; 'Caicedo JC' → Caicedo, JC; one word (an
+    organisation, a single name) stays literal. Family names with particles keep them."""
+    text = " ".join(text.split())
+    match = _FAMILY_INITIALS.match(text)
+    if match:
+        return Name(text, match.group("family"), match.group("given"))
+    words = text.split(" ")
+    if len(words) < 2:
+        return Name(text)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return Name(text, " ".join(words[start:]), " ".join(words[:start]))
+
+
+def is_reference(entry: Entry) -> bool:
+    if entry.type.name != "resource" or entry.string("kind") not in REFERENCE_KINDS:
+        return False
+    return bool(entry.string("doi")) or bool(entry.strings("authors") and entry.number("year"))
+
+
+def references(catalogue: Catalogue) -> list[Entry]:
+    """The papers and books that can be cited, by id."""
+    return sorted((e for e in catalogue.of_type("resource") if is_reference(e)),
+                  key=lambda e: e.id)
+
+
+def reference_title(entry: Entry) -> str:
+    """The title in the language of the work itself (papers keep their own title)."""
+    texts = entry.text("title")
+    for lang in [*entry.strings("content_language"), *LANGUAGES]:
+        if lang in texts:
+            return markup.plain(texts[lang])
+    return ""
+
+
+def bibtex_field(text: str) -> str:
+    """A value safe inside a braced BibTeX field (on one line)."""
+    return _BIBTEX_RX.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
+
+
+def _bibtex_author(name: Name) -> str:
+    if name.family and name.given:
+        return f"{bibtex_field(name.family)}, {bibtex_field(name.given)}"
+    return "{" + bibtex_field(name.literal) + "}"  # braces: never split into parts
+
+
+def _authors(entry: Entry) -> tuple[list[Name], bool]:
+    """The entry's authors, and whether the list ends with "et al."."""
+    names, more = [], False
+    for author in entry.strings("authors"):
+        if _ET_AL.match(author.strip()):
+            more = True
+        elif author.strip():
+            names.append(split_name(author))
+    return names, more
+
+
+def _doi(entry: Entry) -> str | None:
+    doi = entry.string("doi")
+    return doi.strip() if doi else None
+
+
+def _url(entry: Entry) -> str | None:
+    url = (entry.string("url") or "").strip()
+    return url if markup.safe_link(url) and url.startswith(("http://", "https://")) else None
+
+
+def bibtex_entry(entry: Entry) -> str:
+    """One BibTeX record, keyed by the entry's id (stable, unique)."""
+    kind = REFERENCE_KINDS[entry.string("kind") or "paper"][0]
+    names, more = _authors(entry)
+    authors = [_bibtex_author(name) for name in names] + (["others"] if more else [])
+    year = entry.number("year")
+    fields = [
+        ("author", " and ".join(authors)),
+        ("title", bibtex_field(reference_title(entry))),
+        ("year", str(year) if year else ""),
+        ("doi", bibtex_field(_doi(entry) or "")),
+        ("url", bibtex_field(_url(entry) or "")),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@{kind}{{{entry.id},\n{body}\n}}\n"
+
+
+def bibtex(entries: list[Entry]) -> str:
+    header = (
+        f"% dl4mic-hub references: the papers and books of the catalogue.\n"
+        f"% Licence {CONTENT_LICENCE.name} ({CONTENT_LICENCE.url}), {ATTRIBUTION}.\n"
+    )
+    return header + "".join("\n" + bibtex_entry(entry) for entry in entries)
+
+
+def csl_item(entry: Entry) -> dict[str, Any]:
+    kind = REFERENCE_KINDS[entry.string("kind") or "paper"][1]
+    names, _ = _authors(entry)
+    item: dict[str, Any] = {"id": entry.id, "type": kind, "title": reference_title(entry)}
+    if names:
+        item["author"] = [
+            {"family": n.family, "given": n.given} if n.family and n.given
+            else {"literal": n.literal}
+            for n in names
+        ]
+    year = entry.number("year")
+    if year:
+        item["issued"] = {"date-parts": [[year]]}
+    if _doi(entry):
+        item["DOI"] = _doi(entry)
+    if _url(entry):
+        item["URL"] = _url(entry)
+    languages = entry.strings("content_language")
+    if languages:
+        item["language"] = languages[0]
+    # CSL's place for data without a field of its own; "license" would be the work's licence.
+    item["custom"] = {
+        "metadata_license": CONTENT_LICENCE.url,
+        "attribution": ATTRIBUTION,
+        "catalogue_id": entry.id,
+    }
+    return item
+
+
+def csl_json(entries: list[Entry]) -> str:
+    """CSL-JSON: a bare list of items (the licence of this metadata is in each item's
+    ``custom``)."""
+    return json.dumps([csl_item(entry) for entry in entries], ensure_ascii=False, indent=1) + "\n"

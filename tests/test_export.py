@@ -1,0 +1,331 @@
+"""Export stage: every open-data file parses with a real parser and holds every entry.
+
+The catalogue is the render fixture plus papers and books whose texts hold the characters
+BibTeX, CSV and XML treat specially (tests/fixtures/export/extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import feedparser
+import jsonschema
+import pytest
+import yaml
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+from referencing import Registry, Resource
+
+from dl4mic_hub import LANGUAGES, __version__, markup
+from dl4mic_hub.export import (
+    ATTRIBUTION,
+    CATALOGUE_TITLE,
+    CONTENT_LICENCE,
+)
+from dl4mic_hub.export.feeds import FEED_LIMIT
+from dl4mic_hub.export.tabular import TESS_COLUMNS
+from dl4mic_hub.facets import derive_facets
+from dl4mic_hub.model import Catalogue
+from dl4mic_hub.render import RenderedSite, render_site
+from dl4mic_hub.validate import validate_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = "https://example.org/hub/"
+CFF_SCHEMA = Path(__file__).parent / "data" / "citation-file-format-1.2.0.schema.json"
+
+
+@pytest.fixture(scope="module")
+def catalogue(export_catalogue: Path) -> Catalogue:
+    result = validate_catalogue(export_catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    return result.catalogue
+
+
+@pytest.fixture(scope="module")
+def rendered(catalogue: Catalogue) -> RenderedSite:
+    return render_site(catalogue, repo_url="https://github.com/example/hub", site_url=SITE)
+
+
+def entry_ids(catalogue: Catalogue, type_name: str | None = None) -> set[str]:
+    return {
+        e.id for e in catalogue.all_entries() if type_name is None or e.type.name == type_name
+    }
+
+
+def published_registry(rendered: RenderedSite) -> Registry:
+    """The published schemas, found by their $id as a harvester would fetch them."""
+    resources = []
+    for path, text in rendered.root_files.items():
+        if path.startswith("schemas/"):
+            schema = json.loads(text)
+            assert schema["$id"] == SITE + path, "each schema's $id is where it is published"
+            resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+# --- what is published ------------------------------------------------------------------------
+def test_every_export_is_built_with_the_pages(rendered: RenderedSite) -> None:
+    assert set(rendered.root_files) == {
+        "data/catalogue.json", "data/catalogue.csv", "data/references.bib",
+        "data/references.json", "schemas/catalogue.schema.json", "schemas/common.schema.json",
+        "schemas/resource.schema.json", "schemas/faq.schema.json",
+        "schemas/cheatsheet.schema.json", "schemas/glossary.schema.json",
+    }
+    for lang in LANGUAGES:
+        assert {"feed.xml", "sitemap-entries.xml"} <= set(rendered.files[lang])
+        assert "open-data.md" in rendered.pages[lang]
+        assert {"Données et réutilisation": "open-data.md"} in rendered.nav["fr"]
+        assert {"Data and reuse": "open-data.md"} in rendered.nav["en"]
+
+
+def test_exports_are_deterministic(catalogue: Catalogue, rendered: RenderedSite) -> None:
+    again = render_site(catalogue, repo_url="https://github.com/example/hub", site_url=SITE)
+    assert again.root_files == rendered.root_files
+    assert again.files == rendered.files
+
+
+def test_exports_use_the_public_address_they_are_given(catalogue: Catalogue) -> None:
+    other = render_site(catalogue, site_url="https://mirror.example.net/dl/")
+    text = other.root_files["data/catalogue.json"]
+    assert "https://mirror.example.net/dl/en/resources/alpha-tool/" in text
+    assert SITE not in text
+
+
+# --- catalogue.json ---------------------------------------------------------------------------
+def test_catalogue_json_is_valid_against_its_published_schema(
+    rendered: RenderedSite, catalogue: Catalogue
+) -> None:
+    data = json.loads(rendered.root_files["data/catalogue.json"])
+    registry = published_registry(rendered)
+    schema = registry.contents(data["$schema"])
+    validator = jsonschema.Draft202012Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+    assert {e["id"] for e in data["entries"]} == entry_ids(catalogue)
+    assert len(data["entries"]) == sum(1 for _ in catalogue.all_entries())
+
+
+def test_published_schema_rejects_a_broken_record(rendered: RenderedSite) -> None:
+    """The entry-type schemas really apply to the records (a wrong kind key is refused)."""
+    data = json.loads(rendered.root_files["data/catalogue.json"])
+    registry = published_registry(rendered)
+    validator = jsonschema.Draft202012Validator(registry.contents(data["$schema"]),
+                                                registry=registry)
+    alpha = next(e for e in data["entries"] if e["id"] == "alpha-tool")
+    alpha["record"]["sections"] = "tools"  # a list in the format
+    assert any("record" in list(e.absolute_path) for e in validator.iter_errors(data))
+
+
+def test_catalogue_json_gives_both_languages_facets_with_labels_and_pages(
+    rendered: RenderedSite, catalogue: Catalogue
+) -> None:
+    data = json.loads(rendered.root_files["data/catalogue.json"])
+    assert [f["name"] for f in data["facets"]] == [f.name for f in derive_facets(catalogue)]
+    assert data["license"]["url"] == CONTENT_LICENCE.url
+    assert data["attribution"] == ATTRIBUTION
+    alpha = next(e for e in data["entries"] if e["id"] == "alpha-tool")
+    assert alpha["name"] == {"fr": "Écran Alpha", "en": "Alpha Screen"}
+    assert alpha["pages"] == {lang: f"{SITE}{lang}/resources/alpha-tool/" for lang in LANGUAGES}
+    assert alpha["facets"]["tasks"] == [
+        {"key": "segmentation", "label": {"fr": "Segmentation", "en": "Segmentation"}}
+    ]
+    assert alpha["status"]["key"] == "active"  # the schema's default, written out
+    legacy = next(e for e in data["entries"] if e["id"] == "delta-legacy")
+    assert legacy["status"]["key"] == "discontinued"
+    assert legacy["status"]["label"]["en"] == "Discontinued"
+    question = next(e for e in data["entries"] if e["type"] == "faq")
+    assert question["status"] is None  # no status facet for FAQ entries
+    assert question["pages"]["en"].startswith(f"{SITE}en/faq/#")
+    assert question["facets"]["kinds"][0]["key"] == "faq"  # implied by the entry type
+
+
+# --- catalogue.csv ----------------------------------------------------------------------------
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_catalogue_csv_has_one_row_per_resource_with_tess_columns_first(
+    rendered: RenderedSite, catalogue: Catalogue
+) -> None:
+    text = rendered.root_files["data/catalogue.csv"]
+    header = next(csv.reader(io.StringIO(text)))
+    assert tuple(header[: len(TESS_COLUMNS)]) == TESS_COLUMNS
+    rows = read_csv(text)
+    assert [r["id"] for r in rows] == [e.id for e in catalogue.of_type("resource")]
+    gamma = next(r for r in rows if r["id"] == "paper-gamma")
+    assert gamma["DOI"] == "10.1234/gamma.5678"
+    assert gamma["Competency"] == "advanced"
+    assert gamma["Published"] == "2021"
+    assert gamma["page_fr"] == f"{SITE}fr/resources/paper-gamma/"
+    book = next(r for r in rows if r["id"] == "book-epsilon")
+    assert book["Licence"] == "CC-BY-4.0"
+    assert book["Authors"] == "Ian Goodfellow; Yoshua Bengio; Aaron Courville"
+    legacy = next(r for r in rows if r["id"] == "delta-legacy")
+    assert (legacy["Status"], legacy["status"]) == ("archived", "discontinued")
+    assert legacy["tasks"] == "annotation-sparse"
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(rendered: RenderedSite) -> None:
+    for row in read_csv(rendered.root_files["data/catalogue.csv"]):
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@")), (row["id"], column, value)
+
+
+# --- references -------------------------------------------------------------------------------
+def test_references_bib_parses_and_holds_the_citable_papers_and_books(
+    rendered: RenderedSite,
+) -> None:
+    library = bibtexparser.parse_string(
+        rendered.root_files["data/references.bib"],
+        append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()],
+    )
+    assert library.failed_blocks == []
+    # paper-zeta-uncitable has authors but neither a DOI nor a year
+    assert {e.key: e.entry_type for e in library.entries} == {
+        "book-epsilon": "book", "paper-gamma": "article",
+    }
+    gamma = {f.key: f.value for f in library.entries[1].fields}
+    # every special character survives the round trip (pylatexenc reads \textasciicircum as ˆ)
+    assert gamma["title"].replace("ˆ", "^") == (
+        "Gamma: {braces}, 50% & $math$ #1 in_x ~ ^ \\ a < b > c"
+    )
+    assert gamma["doi"] == "10.1234/gamma.5678"
+    authors = [(" ".join(n.first), " ".join(n.von), " ".join(n.last)) for n in gamma["author"]]
+    assert authors[:3] == [("JC", "", "Caicedo"), ("Carsen", "", "Stringer"),
+                           ("Ludwig", "van", "Beethoven")]
+    assert authors[-1] == ("", "", "others")  # "et al."
+
+
+def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -> None:
+    items = {i["id"]: i for i in json.loads(rendered.root_files["data/references.json"])}
+    assert set(items) == {"book-epsilon", "paper-gamma"}
+    assert items["paper-gamma"]["type"] == "article-journal"
+    assert items["paper-gamma"]["DOI"] == "10.1234/gamma.5678"
+    assert items["paper-gamma"]["issued"] == {"date-parts": [[2021]]}
+    assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "JC"}
+    assert items["book-epsilon"]["type"] == "book"
+    for item in items.values():
+        assert item["custom"]["metadata_license"] == CONTENT_LICENCE.url
+
+
+def test_cite_block_only_on_pages_of_citable_references(rendered: RenderedSite) -> None:
+    for lang in LANGUAGES:
+        pages = rendered.pages[lang]
+        page = html.unescape(pages["resources/paper-gamma.md"])
+        block = re.search(r'<pre class="dl-cite"><code>(.*?)</code></pre>', page, re.S)
+        assert block is not None
+        assert block.group(1).startswith("@article{paper-gamma,\n")
+        assert "\\{braces\\}" in block.group(1)
+        assert '<pre class="dl-cite">' in pages["resources/book-epsilon.md"]
+        assert '<pre class="dl-cite">' not in pages["resources/paper-zeta-uncitable.md"]
+        assert '<pre class="dl-cite">' not in pages["resources/alpha-tool.md"]
+
+
+# --- feeds ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_atom_feed_parses_and_lists_recent_entries_newest_first(
+    rendered: RenderedSite, catalogue: Catalogue, lang: str
+) -> None:
+    feed = feedparser.parse(rendered.files[lang]["feed.xml"])
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.language == lang
+    assert feed.feed.updated == "2026-03-10T00:00:00Z"  # paper-gamma's review, not the clock
+    assert CONTENT_LICENCE.url in feed.feed.rights
+    total = sum(1 for _ in catalogue.all_entries())
+    assert len(feed.entries) == min(total, FEED_LIMIT)
+    assert {e.id for e in feed.entries} <= {
+        f"{SITE}{lang}/{path}" for path in _entry_addresses(catalogue)
+    }
+    updated = [e.updated for e in feed.entries]
+    assert updated == sorted(updated, reverse=True)
+    first = feed.entries[0]
+    assert first.id == f"{SITE}{lang}/resources/paper-gamma/"
+    assert first.published == "2026-03-04T00:00:00Z"
+    assert first.link == first.id
+
+
+def _entry_addresses(catalogue: Catalogue) -> set[str]:
+    from dl4mic_hub.render import entry_page, page_url
+
+    return {page_url(entry_page(e)) for e in catalogue.all_entries()}
+
+
+# --- harvest sitemap --------------------------------------------------------------------------
+def test_harvest_sitemap_lists_the_pages_that_describe_entries(
+    rendered: RenderedSite, catalogue: Catalogue
+) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(rendered.files["en"]["sitemap-entries.xml"])
+    locs = [u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)]
+    expected = {f"{SITE}en/resources/{rid}/" for rid in entry_ids(catalogue, "resource")}
+    expected |= {f"{SITE}en/{page}/" for page in ("faq", "glossary", "cheatsheets")}
+    assert set(locs) == expected and len(locs) == len(expected)
+    for url in root.findall("s:url", ns):
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", url.findtext("s:lastmod", namespaces=ns) or "")
+
+
+# --- licences and citation --------------------------------------------------------------------
+def test_every_export_states_its_licence(rendered: RenderedSite) -> None:
+    files = rendered.root_files
+    assert json.loads(files["data/catalogue.json"])["license"]["id"] == "CC-BY-4.0"
+    assert all(CONTENT_LICENCE.url in row["metadata_license"]
+               for row in read_csv(files["data/catalogue.csv"]))
+    assert CONTENT_LICENCE.url in files["data/references.bib"].splitlines()[1]
+    assert "CC BY 4.0" in json.loads(files["schemas/catalogue.schema.json"])["description"]
+    for lang in LANGUAGES:
+        assert CONTENT_LICENCE.url in feedparser.parse(rendered.files[lang]["feed.xml"]).feed.rights
+
+
+def test_open_data_page_lists_every_file_its_licence_and_how_to_cite(
+    rendered: RenderedSite,
+) -> None:
+    for lang in LANGUAGES:
+        page = markup.unescape(rendered.pages[lang]["open-data.md"])
+        for path in rendered.root_files:
+            assert path in page, path
+        for other in LANGUAGES:
+            assert f"{other}/feed.xml" in page
+        assert CONTENT_LICENCE.url in page and ATTRIBUTION in page
+        assert f"{SITE}en/sitemap-entries.xml" in page  # what TeSS registers
+        assert "@misc{dl4mic-hub," in page and "CITATION.cff" in page
+
+
+def test_licence_files_and_package_metadata() -> None:
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert ATTRIBUTION in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    content = (ROOT / "LICENSE-content").read_text(encoding="utf-8")
+    assert CONTENT_LICENCE.url in content and ATTRIBUTION in content
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^license = "MIT"$', pyproject, re.M)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    footer = yaml.safe_load(re.sub(r"!!python/\S+", "", config))["copyright"]
+    assert CONTENT_LICENCE.url in footer and "MIT" in footer and ATTRIBUTION in footer
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in readme and "LICENSE-content" in readme
+
+
+def test_citation_cff_is_valid_and_says_what_the_site_says() -> None:
+    """Validated offline against the Citation File Format 1.2.0 schema (the file cffconvert
+    validates with; cffconvert itself pins jsonschema < 4 and cannot share our environment)."""
+    citation: dict[str, Any] = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    assert [e.message for e in validator.iter_errors(citation)] == []
+    assert citation["title"] == CATALOGUE_TITLE
+    assert citation["authors"] == [{"name": ATTRIBUTION}]
+    assert citation["license"] == CONTENT_LICENCE.spdx
+    assert citation["version"] == __version__
+    broken = {**citation, "license": "CC-BY-FOO"}
+    assert list(validator.iter_errors(broken)), "the schema check can fail"
