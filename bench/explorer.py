@@ -52,11 +52,15 @@ def _label(project: Path) -> str:
     return _git(project, "rev-parse", "--short=7", "HEAD") + ("+" if dirty else "")
 
 
-def prepare(project: Path, resources: int, port: int | None = None) -> Path:
-    """Generate the synthetic catalogue and build its site with ``project``'s own tools.
-    Each site is built for its own port (Material's language selector needs the real
-    address), kept across runs."""
+def prepare(
+    project: Path, resources: int, port: int | None = None, synthetic: Path | None = None
+) -> Path:
+    """Generate the synthetic catalogue and build its site with ``project``'s own tools (its
+    ``bench/synthetic.py`` unless ``synthetic`` names another generator, always cloning
+    ``project``'s catalogue). Each site is built for its own port (Material's language
+    selector needs the real address), kept across runs."""
     project = project.resolve()
+    synthetic = (synthetic or project / "bench" / "synthetic.py").resolve()
     label = _label(project)
     target = WORK / f"{label}-{resources}"
     if port is None:
@@ -66,7 +70,8 @@ def prepare(project: Path, resources: int, port: int | None = None) -> Path:
     python = project / ".venv" / "bin" / "python"
     catalogue = target / "catalogue"
     subprocess.run(
-        [str(python), str(project / "bench" / "synthetic.py"), str(resources), str(catalogue)],
+        [str(python), str(synthetic), str(resources), str(catalogue),
+         "--source", str(project / "catalogue")],
         check=True, cwd=project,
     )
     site_url = f"http://127.0.0.1:{port}/"
@@ -81,6 +86,7 @@ def prepare(project: Path, resources: int, port: int | None = None) -> Path:
         "project": str(project),
         "commit": _git(project, "rev-parse", "HEAD"),
         "resources": resources,
+        "synthetic": str(synthetic),
         "site_url": site_url,
         "port": port,
         "build_seconds": round(time.monotonic() - started, 1),
@@ -644,6 +650,8 @@ def main() -> None:
     p.add_argument("--project", type=Path, default=ROOT,
                    help="a checkout with its own .venv (default: this one)")
     p.add_argument("--port", type=int, help="port the site is built for (default: derived)")
+    p.add_argument("--synthetic", type=Path, metavar="FILE",
+                   help="catalogue generator to use (default: the project's bench/synthetic.py)")
     p = sub.add_parser("run", help="measure every prepared site in one run")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--lang", nargs="+", default=["fr"], choices=["fr", "en"])
@@ -656,7 +664,7 @@ def main() -> None:
 
     if args.command == "prepare":
         for resources in args.resources:
-            print(prepare(args.project, resources, args.port))
+            print(prepare(args.project, resources, args.port, args.synthetic))
         return
     if args.command == "run":
         sites = _sites(args.only)
