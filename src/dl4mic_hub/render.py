@@ -37,9 +37,9 @@ from .model import Catalogue, Entry
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
 # per group): beyond, a group links to the explorer, so that no section page grows past about
-# 450 kB however large the catalogue becomes (a card is 1 to 1.5 kB of HTML; see
-# bench/RESULTS-explorer.md). The real catalogue's groups are all far smaller.
-SECTION_LIMIT = 300
+# 400 kB however large the catalogue becomes (a card is 1 to 1.5 kB of HTML, the page around
+# them 30 kB; see bench/RESULTS-explorer.md). The real catalogue's groups are far smaller.
+SECTION_LIMIT = 250
 GROUP_LIMIT = 20
 NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
