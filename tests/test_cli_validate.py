@@ -7,6 +7,7 @@ Each scenario folder in tests/fixtures/catalogues/ holds one kind of mistake, la
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from typing import NamedTuple
 import pytest
 
 from dl4mic_hub.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 class Expected(NamedTuple):
@@ -204,9 +207,7 @@ EXPECTED: dict[str, Expected] = {
         1,
         [
             "catalogue/resources/stardist.yml:5:1: error: unknown field 'sumary' (hint: did you "
-            "mean 'summary'? allowed here: id, kind, title, summary, description, url, links, "
-            'doi, sections, tasks, dims, platforms, level, access, content_language, authors, '
-            'year, related, added, reviewed, curation)',
+            "mean 'summary'?)",
         ],
         '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
     ),
@@ -348,7 +349,7 @@ WRONG_FOLDER_HINT = "(hint: run the command from the project folder or pass --ca
         ),
     ],
 )
-def test_wrong_catalogue_folder(
+def test_wrong_catalogue_folder_is_a_usage_error(
     given: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -356,8 +357,27 @@ def test_wrong_catalogue_folder(
     Path("cellpose.yml").write_text("id: cellpose\n", encoding="utf-8")
     Path("docs").mkdir()
     code, lines, _ = validate(capsys, "--catalogue", given)
-    assert code == 1
-    assert lines == [expected, f"{given}: 0 entries checked, 1 error(s), 0 warning(s) in 1 file(s)"]
+    assert (code, lines) == (2, [expected])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["build", "--site-dir", "out"], ["check-links", "--no-cache", "--no-progress"],
+     ["new", "glossary", "--no-input"], ["validate"]],
+    ids=lambda c: c[0],
+)
+def test_a_missing_catalogue_is_a_usage_error_for_every_command(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(PROJECT / "mkdocs.yml", "mkdocs.yml")
+    code = main([*command[:2 if command[0] == "new" else 1], "--catalogue", "nowhere",
+                 *command[2 if command[0] == "new" else 1 :]])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("nowhere:1:1: error: "), err
+    assert not Path("out").exists()
 
 
 def test_non_yaml_file_in_an_entry_folder_is_a_warning(
@@ -480,3 +500,185 @@ def test_console_script_exit_codes_and_no_traceback(
     )
     assert fixed.returncode == 0
     assert fixed.stderr == "catalogue: 4 entries checked, no problems found\n"
+
+
+# --- hostile input: a message at its place, never a traceback ---------------------------------
+
+STARDIST = "catalogue/resources/cellpose.yml"
+
+
+def _replace_in_cellpose(catalogue: Path, old: str, new: str) -> None:
+    path = catalogue / "resources" / "cellpose.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+URL_LINE = "url: https://www.cellpose.org/"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (URL_LINE, "url: https://example.org:8O80/",
+         f"{STARDIST}:15:6: error: the URL 'https://example.org:8O80/' has an invalid port "
+         "'8O80' (after ':') (hint: a port is a number from 0 to 65535, e.g. "
+         "https://example.org:8080/; most links need none)"),
+        (URL_LINE, "url: https://example.org:99999999/",
+         f"{STARDIST}:15:6: error: the URL 'https://example.org:99999999/' has an invalid port "
+         "'99999999' (after ':') (hint: a port is a number from 0 to 65535, e.g. "
+         "https://example.org:8080/; most links need none)"),
+        (URL_LINE, "url: https://[::1/",
+         f"{STARDIST}:15:6: error: the URL 'https://[::1/' has a '[' without its ']' in the host "
+         "name (hint: write the host name plainly, e.g. https://example.org/page)"),
+        (URL_LINE, "url: https://fr.wikipedia.org/wiki/Réseau_de_neurones",
+         f"{STARDIST}:15:6: error: the URL 'https://fr.wikipedia.org/wiki/Réseau_de_neurones' "
+         "contains the character 'é', which a URL cannot hold as it is (hint: write it "
+         "percent-encoded, as the browser's address bar copies it: "
+         "https://fr.wikipedia.org/wiki/R%C3%A9seau_de_neurones)"),
+        (URL_LINE, 'url: "https://example.org/x)<svg/onload=alert(1)>"',
+         f"{STARDIST}:15:6: error: the URL 'https://example.org/x)<svg/onload=alert(1)>' "
+         "contains the character '<', which a URL cannot hold as it is (hint: write it "
+         "percent-encoded, as the browser's address bar copies it: "
+         "https://example.org/x)%3Csvg/onload=alert(1)%3E)"),
+        ("doi: 10.1038/s41592-020-01018-x", 'doi: "10.1038/x<svg/onload=alert(1)>"',
+         f"{STARDIST}:18:6: error: the DOI '10.1038/x<svg/onload=alert(1)>' contains the "
+         "character '<', which a link cannot hold as it is (hint: write it percent-encoded: "
+         "10.1038/x%3Csvg/onload=alert(1)%3E)"),
+        ("added: 2026-11-23", "added: 2026-11-23\nyear: " + "9" * 5000,
+         f"{STARDIST}:24:7: error: this number is too long (5000 characters) (hint: write a "
+         "real value, or put it in quotes if it is text)"),
+        ("added: 2026-11-23", "added: 2026-11-23\nyear: !!float x",
+         f"{STARDIST}:24:7: error: a YAML tag ('!!float') is not allowed here (hint: remove it "
+         "and write the value plainly; put text starting with '!' in quotes)"),
+        ("added: 2026-11-23", "added: 2026-11-23\ncuration: " + "[" * 250 + "]" * 250,
+         f"{STARDIST}:24:42: error: the values here are nested more than 32 levels deep (hint: "
+         "a catalogue entry needs a few levels only: check the brackets and indentation)"),
+        ("sections: [tools]", "sections: &s [tools]\ntasks: *s",
+         f"{STARDIST}:19:11: error: an anchor ('&s') is not allowed here (hint: write the value "
+         "itself: anchors (&name), aliases (*name) and merge keys (<<) are not used in the "
+         "catalogue; put text starting with '&' or '*' in quotes)"),
+    ],
+    ids=["port-typo", "port-range", "ipv6-bracket", "iri", "markdown-breakout", "doi-html",
+         "5000-digits", "float-tag", "deep-nesting", "anchor"],
+)
+def test_hostile_values_get_one_located_error(
+    old: str, new: str, expected: str, make_catalogue: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _replace_in_cellpose(make_catalogue("minimal"), old, new)
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert (code, lines[:-1]) == (1, [expected])
+
+
+def test_ten_thousand_unknown_keys_are_each_reported_once(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = "".join(f"key{i}: v\n" for i in range(10_000))
+    _replace_in_cellpose(make_catalogue("minimal"), "added: 2026-11-23\n",
+                         "added: 2026-11-23\n" + keys)
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert len(lines) == 10_001
+    assert lines[0].startswith(f"{STARDIST}:24:1: error: unknown field 'key0' (hint: allowed here")
+
+
+def test_a_value_with_line_breaks_cannot_forge_a_message(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = "catalogue/vocab/tasks.yml:1:1: error: forged"
+    _replace_in_cellpose(make_catalogue("minimal"), "tasks: [segmentation]",
+                         f'tasks: ["x\\n{forged}\\r{forged}\\u2028{forged}\\u202e"]')
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert len(lines) == 2  # one error line and the summary
+    assert lines[0].startswith(f"{STARDIST}:20:9: error: 'tasks' has an unknown value 'x\\n")
+    assert "\\u2028" in lines[0] and "\\u202e" in lines[0]
+    assert all(line.isprintable() for line in lines)
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_symbolic_link_in_the_catalogue_is_an_error_and_its_target_never_shown(
+    what: str, make_catalogue: Callable[..., Path], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    catalogue = make_catalogue("minimal")
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "passwd.yml").write_text("root: x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (secret / "notes.txt").write_text("secret\n", encoding="utf-8")
+    if what == "file":
+        link = catalogue / "glossary" / "passwd.yml"
+        link.symlink_to(secret / "passwd.yml")
+    else:
+        shutil.rmtree(catalogue / "glossary")
+        link = catalogue / "glossary"
+        link.symlink_to(secret, target_is_directory=True)
+    code, lines, out = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert (
+        f"catalogue/glossary{'/passwd.yml' if what == 'file' else ''}:1:1: error: this is a "
+        "symbolic link; the catalogue only holds real files and folders (hint: replace the link "
+        "with the file or folder itself)"
+    ) in lines
+    assert "root" not in "\n".join(lines) + out
+    assert "notes" not in "\n".join(lines) + out
+
+
+# --- exit codes of the command itself ---------------------------------------------------------
+
+
+def test_a_bug_is_one_line_exit_3_and_the_traceback_goes_to_a_file(
+    make_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_catalogue("minimal")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("a slip\nover two lines")
+
+    monkeypatch.setattr("dl4mic_hub.validate.validate_catalogue", broken)
+    code, lines, out = validate(capsys, "--catalogue", "catalogue")
+    assert code == 3
+    assert out == ""
+    (line,) = lines
+    found = re.fullmatch(
+        r"dl4mic-hub: internal error \(a bug\): ZeroDivisionError: a slip\\nover two lines; "
+        r"please report it at https://github\.com/\S+/issues with the file (\S+)", line)
+    assert found, line
+    report = Path(found[1]).read_text(encoding="utf-8")
+    assert report.startswith("dl4mic-hub ")
+    assert "Traceback (most recent call last)" in report and "def broken" not in line
+
+
+def test_ctrl_c_exits_130(
+    make_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_catalogue("minimal")
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dl4mic_hub.validate.validate_catalogue", interrupted)
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert (code, lines) == (130, ["interrupted"])
+
+
+def test_a_text_full_of_problems_lists_twenty_and_counts_the_rest(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _replace_in_cellpose(
+        make_catalogue("minimal"),
+        "fr: Segmentation généraliste de cellules et de noyaux par apprentissage profond.",
+        'fr: "' + "<b>" * 20_000 + '"',
+    )
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert sum("the HTML tag <b> is not allowed" in line for line in lines) == 20
+    assert (
+        f"{STARDIST}:6:7: error: 19980 more problem(s) with HTML or links in this text are not "
+        "listed (hint: fix the ones above and run the command again)"
+    ) in lines

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from dl4mic_hub.diagnostics import (
+    UNSAFE_CATEGORIES,
     Origin,
     UserError,
     display_path,
     error,
     has_errors,
+    one_line,
     sort_key,
     warning,
 )
@@ -40,11 +44,48 @@ def test_github_annotation() -> None:
 
 
 def test_github_annotation_escapes_what_would_end_or_split_it() -> None:
-    # GitHub reads '%', CR and LF as escapes in the message, and ',' and ':' also in properties
+    # GitHub reads '%' as an escape, and ',' and ':' also in properties; line breaks become
+    # visible escapes, so the annotation stays one workflow command
     odd = Origin("cat,a:b%.yml", 1, 2)
-    assert error(odd, "50% done\r\nnext line", "a, b: c").format_github() == (
-        "::error file=cat%2Ca%3Ab%25.yml,line=1,col=2::50%25 done%0D%0Anext line (hint: a, b: c)"
+    assert error(odd, "50% done\r\n::error file=x::forged", "a, b: c").format_github() == (
+        "::error file=cat%2Ca%3Ab%25.yml,line=1,col=2::50%25 done\\r\\n::error file=x::forged "
+        "(hint: a, b: c)"
     )
+
+
+# Values and file names come from strangers' pull requests.
+FORGERIES = [
+    "x\ncatalogue/resources/ok.yml:1:1: error: forged",
+    "x\rcatalogue/resources/ok.yml:1:1: error: forged",
+    "x\u2028catalogue/resources/ok.yml:1:1: error: forged",  # a Unicode line separator
+    "x\x85next line",  # NEL
+    "safe\u202eexe.yml",  # right-to-left override: shows the end of the line reversed
+    "bell\x07 escape\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("value", FORGERIES)
+def test_a_value_never_makes_a_second_line_or_reorders_the_text(value: str) -> None:
+    found = error(Origin(f"catalogue/{value}.yml", 3, 4), f"bad value '{value}'", value)
+    for line in (found.format_text(), found.format_github()):
+        assert len(line.splitlines()) == 1
+        assert not any(unicodedata.category(c) in UNSAFE_CATEGORIES for c in line), line
+    assert found.format_text().startswith("catalogue/")
+    assert found.format_text().count(":3:4: error: ") == 1
+
+
+def test_escapes_are_visible_and_plain_text_is_unchanged() -> None:
+    assert one_line("a\nb\tc\u202ed\x00") == "a\\nb\\tc\\u202ed\\x00"
+    french = "Noyaux\u00a0: détection « auto-supervisée » – 3D"  # no-break space is fine
+    assert one_line(french) == french
+
+
+def test_a_colon_in_a_file_name_cannot_fake_the_position() -> None:
+    found = error(Origin("catalogue/resources/a.yml:9:9: error: x.yml", 2, 1), "m")
+    assert found.format_text() == (
+        "catalogue/resources/a.yml\\:9\\:9\\: error\\: x.yml:2:1: error: m"
+    )
+    assert re.match(r"^(.+?):(\d+):(\d+): ", found.format_text()).groups()[1:] == ("2", "1")
 
 
 def test_origin_defaults_to_the_start_of_the_file() -> None:

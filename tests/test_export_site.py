@@ -188,8 +188,11 @@ def test_a_bad_link_report_is_a_usage_error_and_leaves_the_site(
     export_catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from dl4mic_hub.build.folders import BUILD_MARKER
+
     site = tmp_path / "site"
     site.mkdir()
+    (site / BUILD_MARKER).write_text("", encoding="utf-8")  # a site of ours, replaceable
     (site / "keep.txt").write_text("previous site", encoding="utf-8")
     bad = tmp_path / "report.json"
     bad.write_text('{"results": "nope"}', encoding="utf-8")
@@ -198,7 +201,7 @@ def test_a_bad_link_report_is_a_usage_error_and_leaves_the_site(
                  "--config", str(CONFIG)])
     assert code == 2
     assert "report.json:1:1: error: not a link report" in capsys.readouterr().err
-    assert [p.name for p in site.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in site.iterdir()) == sorted([BUILD_MARKER, "keep.txt"])
 
 
 # --- the real catalogue -----------------------------------------------------------------------

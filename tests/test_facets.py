@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dl4mic_hub import schema
+from dl4mic_hub import schema, validate
 from dl4mic_hub.facets import derive_facets
 from dl4mic_hub.render import render_site
 from dl4mic_hub.validate import validate_catalogue
@@ -62,12 +62,14 @@ def with_modalities(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     def patched() -> dict[str, dict[str, Any]]:
         return schemas
 
-    for cached in (schema.field_specs,):
+    caches = (schema.field_specs, validate.inlined_schema, validate._registry)
+    for cached in caches:
         cached.cache_clear()
     monkeypatch.setattr(schema, "load_schemas", patched)
     monkeypatch.setattr("dl4mic_hub.validate.load_schemas", patched)
     yield root
-    schema.field_specs.cache_clear()
+    for cached in caches:  # the next tests see the real schemas again
+        cached.cache_clear()
 
 
 def test_a_new_vocabulary_and_schema_property_make_a_facet_everywhere(

@@ -11,7 +11,7 @@ import yaml
 
 from dl4mic_hub.cli import main
 from dl4mic_hub.diagnostics import Severity
-from dl4mic_hub.importer import import_markdown, parse_markdown, slugify, write_drafts
+from dl4mic_hub.importer import draft_id, import_markdown, parse_markdown, write_drafts
 from dl4mic_hub.validate import validate_catalogue
 
 SEED = Path(__file__).parent / "data" / "seed.md"
@@ -215,10 +215,12 @@ def test_every_draft_says_it_needs_a_human_pass() -> None:
         assert "needs a human pass" in lines[2]
 
 
-def test_slugify() -> None:
-    assert slugify("Grand Lexique Francais de l'IA") == "grand-lexique-francais-de-l-ia"
-    assert slugify("Pl@ntNet: images de plantes") == "pl-ntnet-images-de-plantes"
-    assert len(slugify("mot " * 40)) <= 60
+def test_draft_ids() -> None:
+    assert draft_id("Grand Lexique Francais de l'IA") == "grand-lexique-francais-de-l-ia"
+    assert draft_id("Pl@ntNet: images de plantes") == "pl-ntnet-images-de-plantes"
+    assert draft_id("[**Cellpose**](https://cellpose.org) 2.0") == "cellpose-2-0"
+    assert draft_id("日本語") == "entry"  # no Latin word: a placeholder to rename
+    assert len(draft_id("mot " * 40)) <= 60
 
 
 # --- the real seed -----------------------------------------------------------------------------

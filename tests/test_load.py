@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from dl4mic_hub import load
 from dl4mic_hub.diagnostics import Origin
 from dl4mic_hub.load import (
     LocatedDict,
@@ -236,9 +238,12 @@ def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> Non
 
 
 def test_other_syntax_errors_keep_pyyaml_words_with_a_position() -> None:
-    _, diagnostics = parse_yaml("a: !!python/object:os.system x\n", "f.yml")
-    assert len(diagnostics) == 1
-    assert diagnostics[0].format_text().startswith("f.yml:1:4: error: YAML syntax error: ")
+    _, diagnostics = parse_yaml("a: b\nc: @d\n", "f.yml")
+    assert [d.format_text() for d in diagnostics] == [
+        "f.yml:2:4: error: YAML syntax error: while scanning for the next token, found "
+        "character '@' that cannot start any token (hint: check the indentation and put text "
+        "containing ': ' or ' #' in quotes)"
+    ]
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -274,3 +279,171 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert loaded.diagnostics == []
     assert loaded.data == {"id": "e", "kind": "tool"}
     assert loaded.data.key_origins["kind"] == Origin("e.yml", 2, 1)
+
+
+# --- what a catalogue never needs is refused, with its place --------------------------------
+
+ANCHOR_HINT = (
+    "(hint: write the value itself: anchors (&name), aliases (*name) and merge keys (<<) are "
+    "not used in the catalogue; put text starting with '&' or '*' in quotes)"
+)
+TAG_HINT = "(hint: remove it and write the value plainly; put text starting with '!' in quotes)"
+DEPTH = (
+    "error: the values here are nested more than 32 levels deep (hint: a catalogue entry needs "
+    "a few levels only: check the brackets and indentation)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: &x 1\nb: 2\n",
+         f"f.yml:1:4: error: an anchor ('&x') is not allowed here {ANCHOR_HINT}"),
+        ("a: 1\nb: *x\n",
+         "f.yml:2:4: error: YAML syntax error: a value starts with '*', which YAML reads as a "
+         "reference to an anchor (hint: put the text in quotes, e.g. \"*text*\")"),
+        ("a: {b: 1}\nc:\n  <<: {d: 2}\n",
+         f"f.yml:3:3: error: merge keys ('<<') are not allowed {ANCHOR_HINT}"),
+        ("year: !!float x\n",
+         f"f.yml:1:7: error: a YAML tag ('!!float') is not allowed here {TAG_HINT}"),
+        ("a: !foo bar\n", f"f.yml:1:4: error: a YAML tag ('!foo') is not allowed here {TAG_HINT}"),
+        ("a: ! bar\n", f"f.yml:1:4: error: a YAML tag ('!') is not allowed here {TAG_HINT}"),
+        ("a: !!python/object:os.system x\n",
+         f"f.yml:1:4: error: a YAML tag ('!!python/object:os.system') is not allowed here "
+         f"{TAG_HINT}"),
+        ("!!map\nid: x\n",
+         f"f.yml:1:1: error: a YAML tag ('!!map') is not allowed here {TAG_HINT}"),
+        ("related: " + "[" * 250 + "]" * 250 + "\n", f"f.yml:1:41: {DEPTH}"),
+        ("a: " + "{a: " * 250 + "1" + "}" * 250 + "\n", f"f.yml:1:128: {DEPTH}"),
+        ("year: " + "9" * 5000 + "\n",
+         "f.yml:1:7: error: this number is too long (5000 characters) (hint: write a real "
+         "value, or put it in quotes if it is text)"),
+        ("year: 0x_\n",  # PyYAML itself raises ValueError on this one
+         "f.yml:1:7: error: '0x_' looks like a number but is not one (hint: write the number "
+         "in digits, or put the text in quotes)"),
+    ],
+    ids=["anchor", "alias", "merge", "float-tag", "local-tag", "bang", "python-tag", "root-tag",
+         "deep-lists", "deep-mappings", "long-number", "not-a-number"],
+)
+def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str) -> None:
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [line]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "name"),
+    [
+        ("a: 1\r\nb: x\u2028y\n", "2:5", "U+2028 (LINE SEPARATOR)"),
+        ("a: x\u2029\n", "1:5", "U+2029 (PARAGRAPH SEPARATOR)"),
+        ("a: \x85\n", "1:4", "U+0085 (NEXT LINE)"),
+        ("a: 1\rb: 2\n", "1:5", "a carriage return (CR) without a line feed"),
+    ],
+)
+def test_line_breaks_editors_do_not_all_show_are_refused_where_they_are(
+    text: str, where: str, name: str
+) -> None:
+    # YAML counts them as new lines, git and GitHub do not: every later line number would lie
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [
+        f"f.yml:{where}: error: the file contains an unusual line break: {name} (hint: replace "
+        "it with a normal line break (or a space); it often comes with text pasted from a PDF "
+        "or a word processor)"
+    ]
+
+
+def test_an_alias_bomb_is_refused_at_its_first_anchor() -> None:
+    # 9 levels of 9 aliases: 9**10 strings if expanded; refused before any expansion
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    text = "\n".join(lines) + "\nsections: [" + ", ".join(["*a8"] * 9) + "]\n"
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [
+        f"f.yml:1:5: error: an anchor ('&a0') is not allowed here {ANCHOR_HINT}"
+    ]
+
+
+def test_quoted_look_alikes_are_plain_text() -> None:
+    data = parse('a: "&x"\nb: "*bold*"\nc: "!!float x"\nd: "<<"\ne: =\n"<<": f\n')
+    assert data == {"a": "&x", "b": "*bold*", "c": "!!float x", "d": "<<", "e": "=", "<<": "f"}
+
+
+def test_a_symbolic_link_is_refused_and_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    link = tmp_path / "entry.yml"
+    link.symlink_to(secret)
+    loaded = load_yaml_file(link, "entry.yml")
+    assert loaded.data is None
+    assert [d.format_text() for d in loaded.diagnostics] == [
+        "entry.yml:1:1: error: this is a symbolic link; the catalogue only holds real files and "
+        "folders (hint: replace the link with the file or folder itself)"
+    ]
+
+
+def test_a_huge_file_is_refused_without_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.yml"
+    path.write_text("a: " + "x" * (300 * 1024) + "\n", encoding="utf-8")
+    assert [d.format_text() for d in load_yaml_file(path, "big.yml").diagnostics] == [
+        "big.yml:1:1: error: the file is larger than 256 KB; an entry takes a few KB (hint: "
+        "keep one entry per file, with its own text only)"
+    ]
+
+
+# --- both parsers give the same located values ----------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:  # the not-utf8 fixture: never parsed
+        return False
+    return True
+
+
+REAL_FILES = sorted(
+    path for path in [*(PROJECT / "catalogue").rglob("*.yml"),
+                      *(PROJECT / "tests" / "fixtures" / "catalogues").rglob("*.yml")]
+    if _utf8(path)
+)
+
+
+def located_shape(value: object) -> object:
+    """Everything a later stage can read from a loaded value: types, text, every origin."""
+    if isinstance(value, LocatedDict):
+        return ("map", value.origin, [
+            (key, value.key_origins[key], value.value_origins[key], located_shape(item))
+            for key, item in value.items()
+        ])
+    if isinstance(value, LocatedList):
+        return ("seq", value.origin, value.item_origins, [located_shape(v) for v in value])
+    if isinstance(value, LocatedStr):
+        return ("str", str(value), value.origin, value.content_line, value.quoted,
+                value.source, value.style)
+    return (type(value).__name__, value)
+
+
+def parse_with(parser: str, text: str) -> tuple[object, list[str]]:
+    data, diagnostics = load.parse_with(parser, text, "f.yml")
+    return located_shape(data), [d.format_text() for d in diagnostics]
+
+
+def test_libyaml_is_available() -> None:
+    # the PyYAML wheels carry libyaml; without it validation is several times slower
+    assert "c" in load.PARSERS
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.relative_to(PROJECT).as_posix())
+def test_both_parsers_give_identical_data_and_positions(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        python = parse_with("python", text)
+    except yaml.YAMLError:  # a fixture with a syntax error: both refuse it
+        with pytest.raises(yaml.YAMLError):
+            parse_with("c", text)
+        return
+    assert parse_with("c", text) == python

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dl4mic_hub.markdown import find_raw_html, iter_links, scheme_of
+from dl4mic_hub.markdown import blank_code, find_raw_html, iter_links, scheme_of
 
 # --- find_raw_html ------------------------------------------------------------------------------
 
@@ -112,3 +112,30 @@ def test_anchor_and_mailto_targets_are_reported_for_the_caller_to_judge() -> Non
 )
 def test_scheme_of(target: str, scheme: str | None) -> None:
     assert scheme_of(target) == scheme
+
+
+# --- texts from strangers: every scan is linear (the fuzz test bounds their time) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "links", "tags"),
+    [
+        ("```x\n" * 20_000, 0, 0),  # unclosed fences (a regex retried each one to the end)
+        ("".join("`" * i + " a " for i in range(1, 300)), 0, 0),  # unclosed backtick runs
+        ("[a](" * 25_000, 0, 0),  # unclosed link targets
+        ("[a](x 'y" * 20_000 + ")", 20_000, 0),  # titles up to one late ')'
+        ("[a\n" * 30_000, 0, 0),  # unclosed reference labels
+        ("<b>" * 30_000, 0, 30_000),
+    ],
+    ids=["fences", "backticks", "targets", "titles", "labels", "tags"],
+)
+def test_hostile_texts_get_the_right_answer(text: str, links: int, tags: int) -> None:
+    assert len(list(iter_links(text))) == links
+    assert len(list(find_raw_html(text))) == tags
+
+
+def test_code_is_blanked_as_commonmark_pairs_backtick_runs() -> None:
+    text = "a ``x ` y`` b `z` ```c``"
+    assert blank_code(text) == "a " + " " * 9 + " b " + " " * 3 + " ```c``"  # no 3-run closes
+    assert blank_code("```\n<b>\n```\n<i>") == "   \n   \n   \n<i>"
+    assert blank_code("```\n<b>\n~~~\n<i>") == "```\n<b>\n~~~\n<i>"  # unclosed: still checked

@@ -13,6 +13,7 @@ import yaml
 from dl4mic_hub import scaffold
 from dl4mic_hub.cli import main
 from dl4mic_hub.model import ENTRY_TYPES, ENTRY_TYPES_BY_NAME, read_catalogue
+from dl4mic_hub.schema import load_schemas, resolve
 from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +72,12 @@ def test_new_entry_passes_validation_and_documents_every_field(
         # Each field is written (or shown commented out) right after its schema description.
         index = next(i for i, line in enumerate(lines)
                      if line.startswith((f"{field.name}:", f"# {field.name}:")))
-        comment = " ".join(line[2:] for line in lines[:index][::-1][:4][::-1]
-                           if line.startswith("# "))
+        block = []  # the comment lines right above the field
+        for line in reversed(lines[:index]):
+            if not line.startswith("# ") or line.startswith(("# yaml-language-server",)):
+                break
+            block.insert(0, line[2:])
+        comment = " ".join(block)
         assert field.description.split(".")[0].removeprefix("Optional ")[:30].lower() \
             in comment.lower(), field.name
 
@@ -128,46 +133,71 @@ def test_an_id_used_by_another_type_is_refused(catalogue: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--task", "segmentaton"], "--tasks: unknown value 'segmentaton' (not a key of "
-         "vocab/tasks.yml) (hint: did you mean 'segmentation'? known keys: "),
-        (["--id", "My Tool"], "--id: 'My Tool' is not a valid id (hint: use lower-case "
-         "letters, digits and hyphens, e.g. 'my-tool')"),
-        (["--year", "soon"], "--year: 'soon' is not a whole number"),
-        (["--added", "24/11/2026"], "--added: '24/11/2026' is not a date (hint: write it "
-         "YYYY-MM-DD"),
-        (["--link", "https://example.org/doc"], "--link: 'https://example.org/doc' is not "
-         "TYPE=URL"),
-        (["--link", "docs=javascript:alert(1)"], "--link: "),
-        (["--link", "manual=https://example.org/m"], "--link: unknown value 'manual' (not a "
-         "key of vocab/link-types.yml)"),
+        (["--task", "segmentaton"], "--tasks:1:1: error: 'tasks' has an unknown value "
+         "'segmentaton' (not a key of catalogue/vocab/tasks.yml) (hint: did you mean "
+         "'segmentation'? known keys: "),
+        (["--id", "My Tool"], "--id:1:1: error: 'id' has an invalid value 'My Tool' (hint: "
+         "e.g. 'my-tool': "),
+        (["--year", "soon"], "--year:1:1: error: 'year' must be a whole number, not the text "
+         "'soon'"),
+        (["--added", "24/11/2026"], "--added:1:1: error: 'added' is not a valid date: "
+         "'24/11/2026' (hint: write dates as YYYY-MM-DD"),
+        (["--link", "https://example.org/doc"], "--link:1:1: error: 'https://example.org/doc' "
+         "is not TYPE=URL"),
+        (["--link", "docs=javascript:alert(1)"], "--link:1:1: error: URLs starting with "
+         "'javascript:' are not allowed"),
+        (["--link", "manual=https://example.org/m"], "--link:1:1: error: 'links.type' has an "
+         "unknown value 'manual' (not a key of catalogue/vocab/link-types.yml)"),
+        (["--doi", "10.1000/<x>"], "--doi:1:1: error: the DOI '10.1000/<x>' contains the "
+         "character '<', which a link cannot hold as it is (hint: write it percent-encoded: "
+         "10.1000/%3Cx%3E)"),
+        (["--url", "https://example.org:8O80/"], "--url:1:1: error: the URL "
+         "'https://example.org:8O80/' has an invalid port '8O80'"),
+        (["--summary-en", "A <b>bold</b> tool."], "--summary-en:1:1: error: the HTML tag <b> "
+         "is not allowed in the text"),
     ],
 )
-def test_bad_values_are_explained_without_traceback(
+def test_a_bad_value_without_a_terminal_is_located_at_its_option_and_exits_1(
     options: list[str], message: str, catalogue: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _new("resource", "--no-input", *VALID_OPTIONS["resource"][:-4], *options) == 2
+    # the same judge as `validate`: the schema's rules and our keywords, before any writing
+    assert _new("resource", "--no-input", *VALID_OPTIONS["resource"][:-4], *options) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"dl4mic-hub new: error: {message}"), err
-    assert "javascript:" in err or "javascript" not in " ".join(options)
+    assert err.startswith(message), err
     assert "Traceback" not in err
     assert sorted(p.name for p in (catalogue / "resources").iterdir()) == ["cellpose.yml"]
 
 
-def test_missing_required_values_are_listed(
+def test_a_doi_already_in_the_catalogue_is_refused_like_a_url(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # DOIs ignore case: the same identity as validate's duplicate rule
+    code = _new("resource", "--no-input", *VALID_OPTIONS["resource"],
+                "--doi", "10.1038/S41592-020-01018-X")
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "catalogue/resources/cellpose.yml:18:6: error: this DOI is already in entry 'cellpose': "
+        "10.1038/S41592-020-01018-X (hint: improve that entry instead, or point to it with "
+        "--related cellpose)"
+    )
+
+
+def test_missing_required_values_are_a_usage_error(
     catalogue: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _new("resource", "--no-input", "--title-en", "Lonely tool") == 2
     assert capsys.readouterr().err == (
-        "dl4mic-hub new: error: missing required value(s): --kind, --summary-fr/--summary-en, "
+        "new:1:1: error: missing required value(s): --kind, --summary-fr/--summary-en, "
         "--sections, --content-language (hint: pass them as options, or run the command in a "
         "terminal to be asked)\n"
     )
 
 
-def test_not_a_catalogue_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_a_catalogue_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "faq", "--catalogue", "nowhere", "--no-input"]) == 1
+    assert main(["new", "faq", "--catalogue", "nowhere", "--no-input"]) == 2
     assert capsys.readouterr().err.startswith("nowhere:1:1: error: this is not a catalogue folder")
 
 
@@ -197,16 +227,63 @@ def test_a_terminal_asks_for_what_is_missing_and_asks_again_after_a_mistake(
 
 def test_ask_missing_explains_a_wrong_key_and_asks_again() -> None:
     catalogue, _ = read_catalogue(MINIMAL)
-    labels = {name: {k: v.label_of(k, "fr") for k in v.terms}
-              for name, v in catalogue.vocabularies.items()}
     answers = iter(["segmentaton", "segmentation, classification"])
     said: list[str] = []
-    field = next(f for f in scaffold.fields_of(ENTRY_TYPES_BY_NAME["resource"])
-                 if f.name == "tasks")
+    resource = ENTRY_TYPES_BY_NAME["resource"]
+    field = next(f for f in scaffold.fields_of(resource) if f.name == "tasks")
     value = scaffold._ask_one(field, lambda _p: next(answers), said.append,
-                              {k: list(v) for k, v in labels.items()})
+                              scaffold.ValueJudge(resource, catalogue))
     assert value == ["segmentation", "classification"]
     assert any("did you mean 'segmentation'?" in line for line in said)
+
+
+def test_a_bad_option_in_a_terminal_is_asked_again_and_the_other_answers_are_kept(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[str] = []
+    answers = {"  year: ": iter(["bientôt", "2019"])}
+
+    def fake_input(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers[prompt]) if prompt in answers else ""
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert _new("resource", *VALID_OPTIONS["resource"], "--year", "soon") == 0
+    out = capsys.readouterr().out
+    assert "--year: 'year' must be a whole number, not the text 'soon'" in out
+    assert "  'year' must be a whole number, not the text 'bientôt'" in out
+    assert asked.count("  year: ") == 2
+    data = yaml.safe_load((catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8"))
+    assert data["year"] == 2019
+    assert data["title"] == {"fr": "Mon outil", "en": "My tool"}  # given answers kept
+
+
+@pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])
+def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # besides the required values (given here): the main URL and every field with a
+    # vocabulary, read from the schema; a new facet gets its question with no code change
+    asked: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "")
+    pairs = list(zip(VALID_OPTIONS[kind][::2], VALID_OPTIONS[kind][1::2], strict=True))
+    optional = ("--url", "--link") if kind == "resource" else ()
+    options = [part for flag, value in pairs if flag not in optional for part in (flag, value)]
+    assert _new(kind, *options) == 0
+    schema_file = ENTRY_TYPES_BY_NAME[kind].schema
+    schema = load_schemas()[schema_file]
+    given = {o[2:].replace("-", "_") for o in options if o.startswith("--")}
+    expected = set()
+    for name, raw in schema["properties"].items():
+        spec = resolve(raw, schema_file)
+        spec = {**spec, **spec.get("items", {})}
+        if name in schema["required"] or "default" in spec:
+            continue  # given, or the default says it (status: active)
+        if "x-vocabulary" in spec or "x-url" in spec:
+            expected.add(name)
+    expected -= given | {g + "s" for g in given}
+    assert {p.strip().split(" ")[0].rstrip(":") for p in asked} == expected
 
 
 def test_render_is_pure_and_round_trips() -> None:
@@ -233,7 +310,23 @@ def test_modeline_points_at_the_schema_from_the_real_catalogue() -> None:
     )
 
 
-def test_slugify() -> None:
-    assert scaffold.slugify("Antisèche : Deep Learning (GlobalSQA)") == (
-        "antiseche-deep-learning-globalsqa"
+def test_the_id_made_from_a_title_is_cut_at_a_word_boundary(catalogue: Path) -> None:
+    words = "Un glossaire " + "très long " * 12
+    assert _new("glossary", "--no-input", "--term-fr", words, "--term-en", "",
+                "--definition-fr", "Une définition.") == 0
+    (created,) = [p for p in (catalogue / "glossary").glob("*.yml") if p.name != "batch.yml"]
+    # 60 characters at most, and never half a word ("tres-l")
+    assert created.stem == "un-glossaire-" + "-".join(["tres-long"] * 4) + "-tres"
+
+
+def test_new_never_writes_through_a_symbolic_link(
+    catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (catalogue / "glossary").rename(elsewhere)
+    (catalogue / "glossary").symlink_to(elsewhere, target_is_directory=True)
+    assert _new("glossary", "--no-input", *VALID_OPTIONS["glossary"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "catalogue/glossary:1:1: error: this is a symbolic link"
     )
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["batch.yml"]

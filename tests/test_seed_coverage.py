@@ -2,7 +2,7 @@
 
 The seed is read with the importer's parser, so "a link" means exactly what
 ``dl4mic-hub import-markdown`` sees. A seed link is covered when its address (normalised with
-``validate.normalize_url``, after the repairs of ``tests/data/seed_repairs.yml``) is the url, a
+``urls.normalize_url``, after the repairs of ``tests/data/seed_repairs.yml``) is the url, a
 secondary link or a Markdown link of some entry (``Catalogue.urls()``) or an entry's DOI.
 A failure lists one line per missing item with its seed line number: it is the content
 writers' checklist. ``docs/seed-migration.md`` explains the repairs.
@@ -24,7 +24,7 @@ import yaml
 from dl4mic_hub import LANGUAGES
 from dl4mic_hub.importer import FaqQuestion, ParsedList, SeedLink, parse_markdown
 from dl4mic_hub.model import Catalogue, Entry, read_catalogue
-from dl4mic_hub.validate import normalize_url
+from dl4mic_hub.urls import normalize_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "catalogue"

@@ -18,142 +18,12 @@ from referencing import Registry, Resource
 
 from dl4mic_hub.diagnostics import Severity
 from dl4mic_hub.model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA
-from dl4mic_hub.validate import normalize_url, url_problem, validate_catalogue
+from dl4mic_hub.validate import validate_catalogue
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCHEMAS = PROJECT / "src" / "dl4mic_hub" / "schemas"
 CATALOGUE = PROJECT / "catalogue"
 MINIMAL = PROJECT / "tests" / "fixtures" / "catalogues" / "minimal"
-
-# --- normalize_url ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("http://www.cellpose.org/", "https://cellpose.org"),
-        ("https://CellPose.org/", "https://cellpose.org"),
-        ("https://github.com/MouseLand/cellpose/", "https://github.com/MouseLand/cellpose"),
-        ("https://a.org/x?utm_source=news&utm_medium=mail", "https://a.org/x"),
-        ("https://a.org/x?fbclid=123&id=4", "https://a.org/x?id=4"),
-        ("https://a.org/x?b=2&a=1", "https://a.org/x?a=1&b=2"),
-        ("https://a.org:443/x", "https://a.org/x"),
-        ("http://a.org:80/x#", "https://a.org/x"),
-        ("https://a.org/#/", "https://a.org"),
-        (
-            "https://doi.org/10.1038/S41592-020-01018-X",
-            "https://dx.doi.org/10.1038/s41592-020-01018-x",
-        ),
-        ("  https://a.org/x ", "https://a.org/x"),
-    ],
-)
-def test_same_page_same_key(first: str, second: str) -> None:
-    assert normalize_url(first) == normalize_url(second)
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("https://github.com/MouseLand/Cellpose", "https://github.com/MouseLand/cellpose"),
-        ("https://a.org/x?id=4", "https://a.org/x?id=5"),
-        ("https://a.org:8080/x", "https://a.org/x"),
-        ("https://a.org/docs#install", "https://a.org/docs"),
-        ("https://a.org/x", "https://b.a.org/x"),
-    ],
-)
-def test_different_pages_different_keys(first: str, second: str) -> None:
-    assert normalize_url(first) != normalize_url(second)
-
-
-def test_doi_links_become_doi_keys() -> None:
-    assert normalize_url("https://doi.org/10.1038/S41592-020-01018-X") == (
-        "doi:10.1038/s41592-020-01018-x"
-    )
-
-
-# --- url_problem --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "url", ["https://a.org", "http://a.org/x?y=1#z", "https://a.org:8443/x", "https://a.org/%20x"]
-)
-def test_acceptable_urls(url: str) -> None:
-    assert url_problem(url) is None
-
-
-@pytest.mark.parametrize(
-    ("url", "problem"),
-    [
-        ("", ("the URL is empty", "write the full address, starting with https://")),
-        (
-            "www.a.org/x",
-            (
-                "the URL 'www.a.org/x' is incomplete: it must start with https://",
-                "write it in full: https://www.a.org/x",
-            ),
-        ),
-        (
-            "a.org:8080/x",
-            (
-                "the URL 'a.org:8080/x' is incomplete: it must start with https://",
-                "write it in full: https://a.org:8080/x",
-            ),
-        ),
-        (
-            "localhost:8000",
-            (
-                "the URL 'localhost:8000' is incomplete: it must start with https://",
-                "write it in full: https://localhost:8000",
-            ),
-        ),
-        (
-            "JavaScript:alert(1)",
-            (
-                "URLs starting with 'javascript:' are not allowed",
-                "catalogue links must start with https:// or http://",
-            ),
-        ),
-        (
-            "data:text/html,<b>x</b>",
-            (
-                "URLs starting with 'data:' are not allowed",
-                "catalogue links must start with https:// or http://",
-            ),
-        ),
-        (
-            "file:///C:/images/cells.tif",
-            (
-                "URLs starting with 'file:' are not allowed",
-                "catalogue links must start with https:// or http://",
-            ),
-        ),
-        (
-            "mailto:aide@example.org",
-            (
-                "URLs starting with 'mailto:' are not allowed",
-                "catalogue links must start with https:// or http://",
-            ),
-        ),
-        (
-            "https://",
-            ("the URL 'https://' has no host name", "write it like https://example.org/page"),
-        ),
-        (
-            "https://a.org/deux mots",
-            (
-                "the URL 'https://a.org/deux mots' contains a space",
-                "remove it, or write it as %20 if the address really contains a space",
-            ),
-        ),
-        (
-            "https://a.org\n",
-            ("the URL 'https://a.org\n' has spaces around it", "remove the spaces"),
-        ),
-    ],
-)
-def test_url_problems(url: str, problem: tuple[str, str]) -> None:
-    assert url_problem(url) == problem
-
 
 # --- the library API ----------------------------------------------------------------------------
 
@@ -195,9 +65,14 @@ def test_a_missing_vocabulary_is_reported_where_it_is_used(
         entry.read_text(encoding="utf-8").replace("tasks: [segmentation]\n", "dims: [2d]\n"),
         encoding="utf-8",
     )
+    (root / "vocab" / "dims.yml").unlink()
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
         "catalogue/resources/cellpose.yml:20:8: error: 'dims' uses the vocabulary 'dims', which "
-        "does not exist (hint: create catalogue/vocab/dims.yml)"
+        "does not exist (hint: create catalogue/vocab/dims.yml)",
+        # and once for the catalogue: pages and filters need it even when nothing uses it
+        "catalogue/vocab:1:1: error: the vocabulary 'dims' is missing (the resource entries' "
+        "format uses it) (hint: create catalogue/vocab/dims.yml, e.g. by copying it from the "
+        "project's catalogue)",
     ]
 
 
@@ -321,3 +196,104 @@ def test_catalogue_file_starts_with_its_schema_line(path: Path) -> None:
 
 def test_the_real_catalogue_has_files_to_check() -> None:
     assert len(_catalogue_files()) > 20
+
+
+def test_unknown_ids_get_a_suggestion_until_the_budget_is_spent(
+    catalogue: Callable[..., Path],
+) -> None:
+    # each suggestion compares the id with every id of the catalogue: thousands of unknown ids
+    # in a large catalogue would take minutes, so only the first ones get one
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    typos = ", ".join(f"batch{i}" for i in range(150))
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "related: [batch]", f"related: [{typos}]"), encoding="utf-8")
+    hints = [d.hint for d in validate_catalogue(root).diagnostics]
+    assert len(hints) == 150
+    suggested = [h for h in hints if h.startswith("did you mean 'batch'?")]
+    assert len(suggested) == 100
+
+
+# --- one formatter per JSON Schema keyword ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance", "expected"),
+    [
+        ({"type": "object", "required": ["kind"], "properties": {"kind": {"description": "K."}}},
+         {}, "f.yml:1:1: error: missing required field 'kind' (hint: add 'kind:': K.)"),
+        ({"type": "object", "properties": {"title": {}}, "additionalProperties": False},
+         {"titel": 1}, "f.yml:1:1: error: unknown field 'titel' (hint: did you mean 'title'?)"),
+        ({"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": False},
+         {"zzz": 1}, "f.yml:1:1: error: unknown field 'zzz' (hint: allowed here: a, b)"),
+        ({"properties": {"year": {"type": "integer"}}}, {"year": "2019"},
+         "f.yml:1:1: error: 'year' must be a whole number, not the text '2019' (hint: remove "
+         "the quotes: year: 2019)"),
+        ({"properties": {"status": {"enum": ["open", "answered"]}}}, {"status": "opne"},
+         "f.yml:1:1: error: 'status' cannot be 'opne' (hint: did you mean 'open'? choose one "
+         "of: open, answered)"),
+        ({"properties": {"id": {"pattern": "^[a-z]+$", "description": "Lower case."}}},
+         {"id": "A"}, "f.yml:1:1: error: 'id' has an invalid value 'A' (hint: Lower case.)"),
+        ({"properties": {"added": {"format": "date"}}}, {"added": "2026-02-30"},
+         "f.yml:1:1: error: 'added' is not a valid date: '2026-02-30' (hint: write dates as "
+         "YYYY-MM-DD, e.g. 2026-11-23, with a day that exists)"),
+        ({"properties": {"tasks": {"minItems": 1}}}, {"tasks": []},
+         "f.yml:1:1: error: 'tasks' must not be empty"),
+        ({"properties": {"summary": {"maxLength": 3}}}, {"summary": "abcd"},
+         "f.yml:1:1: error: 'summary' is too long (4 characters, at most 3) (hint: keep it "
+         "short; put details in 'description')"),
+        ({"properties": {"tasks": {"uniqueItems": True}}}, {"tasks": ["a", "a"]},
+         "f.yml:1:1: error: 'tasks' lists the same value twice (hint: remove the repeated "
+         "value)"),
+        ({"properties": {"year": {"maximum": 2100, "description": "Year."}}}, {"year": 3000},
+         "f.yml:1:1: error: 'year' is out of range: 3000 (hint: Year.)"),
+        ({"properties": {"a": {"const": 1}}}, {"a": 2},
+         "f.yml:1:1: error: 'a': 1 was expected"),
+    ],
+    ids=["required", "unknown-close", "unknown-far", "type", "enum", "pattern", "format",
+         "empty", "too-long", "repeated", "range", "other-keyword"],
+)
+def test_each_keyword_has_its_sentence(schema: dict[str, Any], instance: Any,
+                                       expected: str) -> None:
+    from jsonschema import FormatChecker
+
+    from dl4mic_hub.validate import schema_diagnostics
+
+    errors = Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(instance)
+    found = [d.format_text() for err in errors
+             for d in schema_diagnostics(err, instance, "f.yml", schema)]
+    assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    ("items", "repeated"),
+    [
+        (["a", "b"], False),
+        (["a", "a"], True),
+        ([1, 1.0], True),  # JSON Schema: the same number
+        ([1, True], False),  # but true is not 1
+        ([{"a": 1, "b": [2]}, {"b": [2.0], "a": 1}], True),  # the order of keys does not count
+        ([{"a": 1}, {"a": 2}, "x", 3, None, [1]], False),
+        ([{"a": i} for i in range(5000)] + [{"a": 0}], True),  # pairwise, this took seconds
+    ],
+)
+def test_unique_items_as_json_schema_defines_it(items: list[Any], repeated: bool) -> None:
+    from dl4mic_hub.validate import unique_items
+
+    assert bool(list(unique_items(None, True, items, {}))) is repeated
+
+
+def test_a_long_vocabulary_is_not_listed_whole_in_every_hint(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    terms = "".join(f"  task-{i}: {{label: {{fr: T, en: T}}}}\n" for i in range(40))
+    (root / "vocab" / "tasks.yml").write_text(
+        f"label: {{fr: Tâches, en: Tasks}}\nvalues:\n  segmentation: {{label: {{fr: S, en: S}}}}\n"
+        f"{terms}", encoding="utf-8")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "tasks: [segmentation]", "tasks: [zzz]"), encoding="utf-8")
+    (hint,) = [d.hint for d in validate_catalogue(root).diagnostics]
+    assert hint.startswith("known keys: segmentation, task-0, task-1, ")
+    assert hint.endswith(", task-28, ... (11 more in catalogue/vocab/tasks.yml)")

@@ -2,14 +2,22 @@
 
 Every stage reports problems as :class:`Diagnostic` values instead of raising, so that
 validation can collect all of them before failing. Formatting lives here, once.
+
+Messages quote catalogue text, which comes from strangers: a diagnostic is always printed on
+one line, with line breaks, other control characters and bidirectional-text controls written
+as visible escapes (``\\n``, ``\\u202e``), so that no value or file name can forge a second
+``path:line:col`` line or reorder what the reader sees.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -17,9 +25,9 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Origin:
-    """Where a value was written: a file and a 1-based line and column."""
+class Origin(NamedTuple):
+    """Where a value was written: a file and a 1-based line and column. (A named tuple: the
+    loader makes one for every value of the catalogue, and tuples are the cheapest.)"""
 
     path: str
     line: int = 1
@@ -37,11 +45,16 @@ class Diagnostic:
     hint: str = ""
 
     def format_text(self) -> str:
-        text = f"{self.origin}: {self.severity.value}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        """One line: ``path:line:col: severity: message (hint: ...)``. In the path, ':' is
+        written ``\\:`` (and a backslash ``\\\\``) so that the first ``:line:col:`` of the line
+        is always the real one, and the path can be read back exactly."""
+        where = self.origin
+        path = one_line(where.path.replace("\\", "\\\\")).replace(":", "\\:")
+        text = f"{path}:{where.line}:{where.col}: {self.severity.value}: {one_line(self.message)}"
+        return f"{text} (hint: {one_line(self.hint)})" if self.hint else text
 
     def format_github(self) -> str:
-        """A GitHub workflow annotation (shown on the pull request's diff)."""
+        """A GitHub workflow annotation (shown on the pull request's diff), on one line."""
         text = f"{self.message} (hint: {self.hint})" if self.hint else self.message
         level = "error" if self.severity is Severity.ERROR else "warning"
         where = self.origin
@@ -49,8 +62,39 @@ class Diagnostic:
         return f"::{level} {props}::{_gh_escape_data(text)}"
 
 
+# Characters that break a line or change how the rest of it is shown: controls (Cc), format
+# characters such as bidi overrides and zero-width marks (Cf), line and paragraph separators
+# (Zl, Zp), lone surrogates (Cs) from undecodable input, and private-use or unassigned code
+# points (Co, Cn), which a terminal may draw as anything.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Fast path: printable ASCII and the Latin blocks up to U+0377, which hold no character of
+# those categories except the soft hyphen (U+00AD).
+_MAYBE_UNSAFE = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u0377]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break, control and bidi character written as a visible escape
+    (``\\n``, ``\\x07``, ``\\u202e``): safe to print inside a one-line message."""
+    if not _MAYBE_UNSAFE.search(text):
+        return text
+    return "".join(_escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if unicodedata.category(char) not in UNSAFE_CATEGORIES:
+        return char
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
+        f"\\U{code:08x}"
+    )
+
+
 def _gh_escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub decodes %25, %0D and %0A; one_line has already made CR and LF visible escapes.
+    return one_line(text).replace("%", "%25")
 
 
 def _gh_escape_prop(text: str) -> str:
@@ -74,12 +118,16 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as the user should see it: relative to the working directory when possible."""
+    """A path as the user should see it: relative to the working directory when possible.
+
+    The last component is never resolved: a symbolic link is shown as itself, not as the
+    file it points to (which may be anywhere on the machine)."""
+    full = path.parent.resolve() / path.name if path.name else path.resolve()
     for root in (base, Path.cwd()):
         if root is None:
             continue
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return full.relative_to(root.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()

@@ -13,23 +13,21 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, Origin, warning
-from .markdown import blank_code, iter_links, scheme_of
-from .validate import normalize_url, url_problem
+from .markdown import blank_code, iter_link_spans, scheme_of
+from .text import ID_MAX, LinePositions, fold, slugify
+from .urls import normalize_url, url_problem
 
 DRAFT_NOTICE = (
     "Drafts need a human pass: check every field, fill in the TODOs, write the English text, "
     "then move the files into catalogue/ and run `dl4mic-hub validate`."
 )
 SUMMARY_MAX = 300  # the schema's limit per language
-ID_MAX = 60  # the schema's limit
 
 # Words in a heading → a key of vocab/sections.yml. The earliest word found in the heading wins,
 # so "Environnement logiciel" is programming, not tools. Accents are removed before matching.
@@ -92,7 +90,7 @@ class SeedLink:
 
     @property
     def key(self) -> str | None:
-        """The comparison key of the address (see validate.normalize_url)."""
+        """The comparison key of the address (see urls.normalize_url)."""
         return normalize_url(self.url) if self.url else None
 
 
@@ -208,29 +206,14 @@ def _heading_text(text: str) -> str:
     return _plain(match.group(1) if match else text).strip()
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, for keyword matching."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def guess_key(heading: str, words: dict[str, tuple[str, ...]]) -> str | None:
     """The key whose word appears earliest in ``heading`` (None if none appears)."""
-    folded = _fold(heading)
+    folded = fold(heading)
     found = [(folded.find(w), key) for key, ws in words.items() for w in ws if w in folded]
     return min(found)[1] if found else None
 
 
 # --- parsing -----------------------------------------------------------------------------------
-
-
-class _Locator:
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def __call__(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
 
 
 @dataclass
@@ -277,11 +260,7 @@ def _scan_links(text: str, code_free: str, block: _Block, body: str) -> list[_Ra
         else:  # brackets in prose, e.g. "(pan-cytokeratin [PanCK])"
             continue
         consumed[match.start() : end] = " " * (end - match.start())
-    rest = "".join(consumed)
-    for target, line_offset, col in iter_links(rest):
-        # iter_links gives (line offset, column) within ``rest``; back to an offset
-        lines = rest.split("\n")
-        local = sum(len(x) + 1 for x in lines[:line_offset]) + col - 1
+    for target, local in iter_link_spans("".join(consumed)):
         found.append(_RawLink(target, target, block.start + local, None))
     return sorted(found, key=lambda link: link.start)
 
@@ -296,99 +275,132 @@ class _OpenQuestion:
 
 def parse_markdown(text: str, display: str = "<input>") -> ParsedList:
     """Read a Markdown list into links, FAQ questions and findings (with line numbers)."""
-    result = ParsedList()
-    locate = _Locator(text)
-    code_free = blank_code(text)
-    blocks = list(_blocks(text))
-    section = ""
-    in_faq = False
-    groups: list[tuple[int, str, bool]] = []  # (indent, text, is a list item)
-    question: _OpenQuestion | None = None
-    seen: dict[str, SeedLink] = {}
+    return _ListReader(text, display).read()
 
-    def report(line_col: tuple[int, int], message: str, hint: str) -> None:
-        result.findings.append(warning(Origin(display, *line_col), message, hint))
 
-    def close_question() -> None:
-        nonlocal question
+class _ListReader:
+    """One pass over the blocks of a list; each kind of block has its own step."""
+
+    def __init__(self, text: str, display: str) -> None:
+        self.text = text
+        self.display = display
+        self.result = ParsedList()
+        self.positions = LinePositions(text)
+        self.code_free = blank_code(text)
+        self.blocks = list(_blocks(text))
+        self.section = ""
+        self.in_faq = False
+        self.groups: list[tuple[int, str, bool]] = []  # (indent, text, is a list item)
+        self.question: _OpenQuestion | None = None
+        self.seen: dict[str, SeedLink] = {}  # comparison key → first link with it
+
+    def read(self) -> ParsedList:
+        for index, block in enumerate(self.blocks):
+            if block.kind == "heading":
+                self.close_question()
+                self.section = _heading_text(self.text[block.start : block.end])
+                self.in_faq = "faq" in fold(self.section)
+                self.groups = []
+            elif block.kind == "hr":
+                self.close_question()
+            else:
+                self.content_block(index, block)
+        self.close_question()
+        self.result.findings.sort(key=lambda d: (d.origin.line, d.origin.col))
+        return self.result
+
+    def report(self, line_col: tuple[int, int], message: str, hint: str) -> None:
+        self.result.findings.append(warning(Origin(self.display, *line_col), message, hint))
+
+    def content_block(self, index: int, block: _Block) -> None:
+        body = _body(self.text, block)
+        raw_links = ([] if block.kind == "code"
+                     else _scan_links(self.text, self.code_free, block, body))
+        self.follow_faq(block, body)
+        if raw_links:
+            self.links(block, body, raw_links)
+        else:
+            self.block_without_link(index, block, body)
+
+    def follow_faq(self, block: _Block, body: str) -> None:
+        """In the FAQ section a numbered item opens a question; what follows is its answer."""
+        if self.in_faq and block.kind == "item" and block.marker[:-1].isdigit():
+            self.close_question()
+            self.question = _OpenQuestion(int(block.marker[:-1]), " ".join(body.split()),
+                                          block.line)
+        elif self.in_faq and self.question is not None:
+            self.question.answer.append(body)
+
+    def close_question(self) -> None:
+        question = self.question
         if question is None:
             return
         answer = "\n".join(question.answer).strip()
-        faq = FaqQuestion(question.number, question.text, answer, question.line, section)
-        result.questions.append(faq)
+        faq = FaqQuestion(question.number, question.text, answer, question.line, self.section)
+        self.result.questions.append(faq)
         if not answer:
-            report((faq.line, 1), f"question {faq.number} has no answer",
-                   "drafted with 'status: open'; the site invites readers to answer it")
-        question = None
+            self.report((faq.line, 1), f"question {faq.number} has no answer",
+                        "drafted with 'status: open'; the site invites readers to answer it")
+        self.question = None
 
-    for index, block in enumerate(blocks):
-        if block.kind == "heading":
-            close_question()
-            section = _heading_text(text[block.start : block.end])
-            in_faq = "faq" in _fold(section)
-            groups = []
-            continue
-        if block.kind == "hr":
-            close_question()
-            continue
-        body = _body(text, block)
-        raw_links = [] if block.kind == "code" else _scan_links(text, code_free, block, body)
+    def block_without_link(self, index: int, block: _Block, body: str) -> None:
+        """A group heading ("Livres :"), or text that cannot become a draft."""
+        if self.in_faq or _is_internal_only(self.text[block.start : block.end]):
+            return
+        if block.kind == "code":
+            self.report((block.line, 1), f"not a link: a code block (lines {block.line}-"
+                        f"{block.end_line})", "no draft written; give this text a home by hand")
+            return
+        if _is_group_heading(block, body, self.blocks[index + 1 :]):
+            level = block.indent
+            paragraph = block.kind == "paragraph"
+            self.groups = [g for g in self.groups
+                           if g[0] < level or (g[0] == level and g[2] and paragraph)]
+            self.groups.append((level, _plain(body).rstrip(": "), block.kind == "item"))
+            return
+        self.report((block.line, block.indent + 1), f"not a link: '{_plain(body)}'",
+                    "no draft written; add a URL to the list or give this text a home by hand")
 
-        if in_faq and block.kind == "item" and block.marker[:-1].isdigit():
-            close_question()
-            question = _OpenQuestion(int(block.marker[:-1]), " ".join(body.split()), block.line)
-        elif in_faq and question is not None:
-            question.answer.append(body)
-
-        if not raw_links:
-            if in_faq or _is_internal_only(text[block.start : block.end]):
-                continue
-            if block.kind == "code":
-                report((block.line, 1), f"not a link: a code block (lines {block.line}-"
-                       f"{block.end_line})", "no draft written; give this text a home by hand")
-                continue
-            if _is_group_heading(block, body, blocks[index + 1 :]):
-                level = block.indent
-                groups = [g for g in groups if g[0] < level or (g[0] == level and g[2]
-                                                                and block.kind == "paragraph")]
-                groups.append((level, _plain(body).rstrip(": "), block.kind == "item"))
-                continue
-            report((block.line, block.indent + 1), f"not a link: '{_plain(body)}'",
-                   "no draft written; add a URL to the list or give this text a home by hand")
-            continue
-
-        headings = (section, *[g[1] for g in groups if g[0] < block.indent
-                               or (g[0] == block.indent and not (g[2] and block.kind == "item"))])
+    def links(self, block: _Block, body: str, raw_links: list[_RawLink]) -> None:
+        """Each link of a block, with its defects; the first one is the item's main link."""
+        headings = (self.section, *[
+            g[1] for g in self.groups
+            if g[0] < block.indent or (g[0] == block.indent and not (g[2] and block.kind == "item"))
+        ])
         context = _plain(body)
         main: int | None = None
         for raw in raw_links:
-            line_col = locate(raw.start)
+            line_col = self.positions.at(raw.start)
             url = raw.target.strip() if raw.target and raw.target.strip() else None
-            if raw.problem:
-                report(line_col, *raw.problem)
-            elif raw.target is not None and not url:
-                report(line_col, f"link '{raw.text}' has no URL",
-                       "add the address between the parentheses, or remove the link")
-            elif raw.target and (problem := url_problem(raw.target)):
-                report(line_col, *problem)
-            secondary = main if main is not None and _fold(raw.text) in SECONDARY_WORDS else None
-            link = SeedLink(raw.text, raw.target, url, *line_col, context, headings,
-                            question.number if in_faq and question else None,
+            self.link_defects(raw, url, line_col)
+            secondary = main if main is not None and fold(raw.text) in SECONDARY_WORDS else None
+            question = self.question.number if self.in_faq and self.question else None
+            link = SeedLink(raw.text, raw.target, url, *line_col, context, headings, question,
                             secondary)
-            if main is None and not in_faq:
-                main = len(result.links)
-            if link.key:
-                first = seen.setdefault(link.key, link)
-                if first is not link:
-                    hint = ("the link stays in the FAQ text; the resource is drafted once"
-                            if link.faq_number is not None else
-                            "one draft is written; it lists the sections of every occurrence")
-                    report(line_col, f"duplicate link: the same address as line {first.line} "
-                           f"('{first.text}'): {url}", hint)
-            result.links.append(link)
-    close_question()
-    result.findings.sort(key=lambda d: (d.origin.line, d.origin.col))
-    return result
+            if main is None and not self.in_faq:
+                main = len(self.result.links)
+            self.note_duplicate(link, url, line_col)
+            self.result.links.append(link)
+
+    def link_defects(self, raw: _RawLink, url: str | None, line_col: tuple[int, int]) -> None:
+        if raw.problem:
+            self.report(line_col, *raw.problem)
+        elif raw.target is not None and not url:
+            self.report(line_col, f"link '{raw.text}' has no URL",
+                        "add the address between the parentheses, or remove the link")
+        elif raw.target and (problem := url_problem(raw.target)):
+            self.report(line_col, *problem)
+
+    def note_duplicate(self, link: SeedLink, url: str | None, line_col: tuple[int, int]) -> None:
+        if not link.key:
+            return
+        first = self.seen.setdefault(link.key, link)
+        if first is not link:
+            hint = ("the link stays in the FAQ text; the resource is drafted once"
+                    if link.faq_number is not None else
+                    "one draft is written; it lists the sections of every occurrence")
+            self.report(line_col, f"duplicate link: the same address as line {first.line} "
+                        f"('{first.text}'): {url}", hint)
 
 
 def _is_internal_only(raw: str) -> bool:
@@ -413,16 +425,9 @@ def _is_group_heading(block: _Block, body: str, following: list[_Block]) -> bool
 # --- drafts ------------------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    """An id: lower-case ASCII words joined by hyphens, at most 60 characters."""
-    words = re.sub(r"[^a-z0-9]+", " ", _fold(_plain(text))).split()
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > ID_MAX:
-            break
-        slug = candidate
-    return slug or "entry"
+def draft_id(text: str) -> str:
+    """An id for a draft: the slug of the Markdown text's words (``entry`` when it has none)."""
+    return slugify(_plain(text)) or "entry"
 
 
 def _unique(slug: str, taken: set[str]) -> str:
@@ -532,7 +537,7 @@ def _resource_draft(link: SeedLink, occurrences: list[SeedLink], extra: list[See
         url = "https://" + url.lstrip("/")
     kind = guess_kind(url, sections[0] if sections else None) if url else None
     summary = _summary(link)
-    slug = _unique(slugify(link.text), taken)
+    slug = _unique(draft_id(link.text), taken)
     out = _header("resource.schema.json", display, link.line, date)
     out += f"id: {slug}\n"
     todo = "check the guess; " if kind else ""
@@ -545,7 +550,7 @@ def _resource_draft(link: SeedLink, occurrences: list[SeedLink], extra: list[See
     if extra:
         out += "links:\n"
         for item in extra:
-            kind_of_link = SECONDARY_WORDS[_fold(item.text)]
+            kind_of_link = SECONDARY_WORDS[fold(item.text)]
             out += f"  - {{type: {kind_of_link}, url: {_q(item.url or '')}}}\n"
     out += f"sections: [{', '.join(sections)}]\n"
     out += "content_language: []  # TODO: language(s) of the resource (vocab/languages.yml)\n"
@@ -568,7 +573,7 @@ def _summary(link: SeedLink) -> str:
 
 def _faq_draft(question: FaqQuestion, display: str, lang: str, date: str,
                taken: set[str]) -> Draft:
-    slug = _unique(slugify(question.question), taken)
+    slug = _unique(draft_id(question.question), taken)
     origin = guess_key(question.heading, FAQ_ORIGIN_WORDS)
     out = _header("faq.schema.json", display, question.line, date)
     out += f"id: {slug}\n"

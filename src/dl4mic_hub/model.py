@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Origin, display_path
-from .load import LoadedFile, LocatedDict, LocatedStr, load_yaml_file, origin_at
+from .load import (
+    LoadedFile,
+    LocatedDict,
+    LocatedStr,
+    load_yaml_file,
+    origin_at,
+    symlink_error,
+)
 
 #: A text in each site language: ``{"fr": ..., "en": ...}`` (a language may be missing).
 I18nText = dict[str, str]
@@ -176,28 +183,21 @@ def read_catalogue(root: Path) -> tuple[Catalogue, list[LoadedFile]]:
     """Read every YAML file of a catalogue folder.
 
     Returns the catalogue built from the files that could be parsed into a mapping, and every
-    loaded file (with its parse diagnostics) so that the validator can check them all.
+    loaded file (with its parse diagnostics) so that the validator can check them all. A
+    folder or file that is a symbolic link is reported and never followed.
     """
     catalogue = Catalogue(root=root)
     loaded: list[LoadedFile] = []
     for entry_type in ENTRY_TYPES:
         entries: list[Entry] = []
-        for path in sorted((root / entry_type.folder).glob("*.y*ml")):
-            if not path.is_file():  # a folder named like a file would crash the reading
-                continue
-            file = load_yaml_file(path, display_path(path))
+        for file in _load_folder(root / entry_type.folder, loaded):
             file.entry_type = entry_type
-            loaded.append(file)
             if isinstance(file.data, LocatedDict):
-                entries.append(Entry(entry_type, path, file.display, file.data))
+                entries.append(Entry(entry_type, file.path, file.display, file.data))
         catalogue.entries[entry_type.folder] = entries
-    for path in sorted((root / VOCAB_FOLDER).glob("*.y*ml")):
-        if not path.is_file():
-            continue
-        file = load_yaml_file(path, display_path(path))
-        loaded.append(file)
+    for file in _load_folder(root / VOCAB_FOLDER, loaded):
         if isinstance(file.data, LocatedDict):
-            catalogue.vocabularies[path.stem] = _vocabulary(path.stem, file)
+            catalogue.vocabularies[file.path.stem] = _vocabulary(file.path.stem, file)
     return catalogue, loaded
 
 
@@ -205,6 +205,22 @@ def _number(value: Any, default: float) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return default
+
+def _load_folder(folder: Path, loaded: list[LoadedFile]) -> list[LoadedFile]:
+    """The YAML files of one folder, each also appended to ``loaded``."""
+    if folder.is_symlink():
+        shown = display_path(folder)
+        found = [LoadedFile(folder, shown, None, [symlink_error(shown)])]
+    else:
+        shown = display_path(folder)  # once: resolving each file's path costs system calls
+        found = [
+            load_yaml_file(path, f"{shown}/{path.name}")
+            for path in sorted(folder.glob("*.y*ml"))
+            # a folder named like a file would crash the reading; a link is reported
+            if path.is_file() or path.is_symlink()
+        ]
+    loaded.extend(found)
+    return found
 
 
 def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:

@@ -179,7 +179,10 @@ class PageContext:
         self.path = path
         self.depth = path.count("/")
         self.here = page_url(path)
-        self.up = "../" * self.here.count("/")  # from the built page to the language root
+        # From the built page to the language root: for attributes a browser resolves as they
+        # are (form actions, data-*); hrefs may be rewritten by the generator (links_from_source)
+        self.up_page = "../" * self.here.count("/")
+        self.up = "../" * path.count("/") if site.links_from_source else self.up_page
         self.fallbacks: list[Fallback] = []
         self.ui = ui_for(lang)
 
@@ -344,8 +347,17 @@ class PageContext:
         return markup.escape_attribute(rel)
 
     def asset(self, path: str) -> Markup:
-        """A file of the site (not a page) from the built page's address."""
+        """A file of the site (not a page) from the built page's address, for a data-*
+        attribute (no generator rewrites those)."""
+        return markup.escape_attribute(self.up_page + path)
+
+    def file_href(self, path: str) -> Markup:
+        """A file of the site (not a page), for an ``href``."""
         return markup.escape_attribute(self.up + path)
+
+    def action(self, target: str) -> Markup:
+        """A page's address for a form's ``action`` (no generator rewrites those)."""
+        return markup.escape_attribute(self.up_page + page_url(target))
 
     def entry_url(self, entry: Entry) -> Markup:
         return self.url(entry_page(entry))
@@ -432,6 +444,7 @@ class _SiteRenderer:
         self.facets = derive_facets(catalogue)
         self._facets_by_name = {facet.name: facet for facet in self.facets}
         self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
+        self.links_from_source = False  # see PageContext.up
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
@@ -507,6 +520,7 @@ def render_site(
     repo_url: str = REPOSITORY_URL,
     site_url: str = LOCAL_SITE_URL,
     link_health: LinkHealth | None = None,
+    links_from_source: bool = False,
 ) -> RenderedSite:
     """Render every page of the site in every language. ``site_url`` is the public address
     (exports and structured data hold absolute links); ``link_health``, from the last link
@@ -516,6 +530,7 @@ def render_site(
     from .search import build_search_index  # the index is a page asset; search imports render
 
     site = _SiteRenderer(catalogue, repo_url, site_url, link_health)
+    site.links_from_source = links_from_source
     exports = build_exports(site)
     result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
     resources = catalogue.of_type("resource")

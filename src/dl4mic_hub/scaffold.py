@@ -2,18 +2,20 @@
 
 Everything a contributor reads in the new file comes from the JSON Schemas (the description of
 each field, whether it is required) and the vocabulary files (the keys a field accepts), so the
-scaffold never drifts from the format. Nothing here reads or writes files or asks questions:
-``cli.cmd_new`` does the I/O, and passes an ``ask`` function when it runs in a terminal.
+scaffold never drifts from the format. Every value is judged by the validator itself
+(:class:`~dl4mic_hub.validate.SchemaChecker`) as soon as it is given, so a terminal user is
+asked again instead of losing the other answers. Nothing here reads or writes files or asks
+questions: ``cli.cmd_new`` does the I/O, and passes an ``ask`` function in a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
 import textwrap
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -23,32 +25,22 @@ from typing import Any
 import yaml
 
 from . import LANGUAGES
-from .diagnostics import Diagnostic, Origin, display_path, error
+from .diagnostics import (
+    Diagnostic,
+    Origin,
+    Severity,
+    UsageError,
+    UserError,
+    display_path,
+    error,
+    one_line,
+)
 from .model import Catalogue, Entry, EntryType
-from .schema import load_schemas
-from .validate import normalize_url, url_problem
+from .text import slugify
+from .urls import identity_links
+from .validate import SchemaChecker, inlined_schema
 
 COMMENT_WIDTH = 98
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Optional fields still worth asking for in a terminal: they are what readers filter on.
-PROMPTED_OPTIONAL = {
-    "resource": ("url", "tasks", "dims", "platforms", "level", "access"),
-    "faq": ("answer",),
-    "cheatsheet": ("format", "tasks"),
-    "glossary": (),
-}
-
-
-class ScaffoldError(Exception):
-    """A value given to ``new`` is not acceptable; the sentence is shown as is, with a hint."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} (hint: {self.hint})" if self.hint else self.message
 
 
 @dataclass(frozen=True)
@@ -63,53 +55,38 @@ class Field:
     vocabulary: str | None = None  # x-vocabulary name
     is_ref: bool = False  # x-entry-ref: ids of other entries
     choices: tuple[str, ...] = ()  # enum values
-    markdown_block: bool = False  # multi-line Markdown allowed (answer, description...)
     is_date: bool = False
     is_url: bool = False  # x-url: an absolute http(s) address
+    has_default: bool = False  # the schema gives the value an absent field has
 
     @property
     def option(self) -> str:
         """Its command-line option (``content_language`` → ``--content-language``)."""
         return "--" + self.name.replace("_", "-")
 
-
-def _resolve(node: Mapping[str, Any], schemas: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
-    """``node`` with its ``$ref`` target merged in (local keys win, as in the schemas)."""
-    ref = node.get("$ref")
-    if not ref:
-        return dict(node)
-    file, _, pointer = ref.partition("#")
-    target: Any = schemas[file]
-    for part in pointer.strip("/").split("/"):
-        target = target[part]
-    merged = _resolve(target, schemas)
-    for key, value in node.items():
-        if key == "properties" and isinstance(merged.get("properties"), dict):
-            merged["properties"] = {
-                k: {**merged["properties"].get(k, {}), **v} for k, v in value.items()
-            }
-        elif key != "$ref":
-            merged[key] = value
-    return merged
+    @property
+    def prompted(self) -> bool:
+        """Asked for in a terminal: required fields, the main address, and every field with a
+        vocabulary (what readers filter on) unless its absence already says something (a
+        schema default: `status` is active)."""
+        return (self.required or self.is_url
+                or (self.vocabulary is not None and not self.has_default))
 
 
 def fields_of(entry_type: EntryType) -> list[Field]:
     """Every field of ``entry_type`` in schema order, described from the schema."""
-    schemas = load_schemas()
-    schema = schemas[entry_type.schema]
+    schema = inlined_schema(entry_type.schema)
     required = set(schema.get("required", []))
     fields: list[Field] = []
-    for name, raw in schema["properties"].items():
-        spec = _resolve(raw, schemas)
+    for name, spec in schema["properties"].items():
         description = " ".join(str(spec.get("description", "")).split())
         props = spec.get("properties", {})
         if spec.get("type") == "object" and set(props) >= set(LANGUAGES):
             is_list = props[LANGUAGES[0]].get("type") == "array"
-            block = props[LANGUAGES[0]].get("x-markdown") == "block"
             fields.append(Field(name, description, name in required,
-                                "i18n-list" if is_list else "i18n", markdown_block=block))
+                                "i18n-list" if is_list else "i18n"))
         elif spec.get("type") == "array":
-            items = _resolve(spec.get("items", {}), schemas)
+            items = spec.get("items", {})
             shape = "object-list" if items.get("type") == "object" else "list"
             fields.append(Field(name, description, name in required, shape,
                                 value_type=items.get("type", "string"),
@@ -120,98 +97,77 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 name, description, name in required, "scalar",
                 value_type=spec.get("type", "string"), vocabulary=spec.get("x-vocabulary"),
                 choices=tuple(spec.get("enum", ())), is_date=spec.get("format") == "date",
-                is_url=bool(spec.get("x-url")),
+                is_url=bool(spec.get("x-url")), has_default="default" in spec,
             ))
     return fields
 
 
-def slugify(text: str) -> str:
-    """An id proposal from a title: ``Deep Learning (GlobalSQA)`` → ``deep-learning-globalsqa``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = "-".join(words)[:60].strip("-")
-    return slug
+# --- judging values --------------------------------------------------------------------------
 
 
-# --- checking values ------------------------------------------------------------------------
+class ValueJudge:
+    """Converts a value given to ``new`` to the field's type and judges it with the validator
+    (JSON Schema and our keywords), placing each problem at the option it came from."""
+
+    def __init__(self, entry_type: EntryType, catalogue: Catalogue) -> None:
+        self.entry_type = entry_type
+        self.checker = SchemaChecker(catalogue, display_path(catalogue.root))
+
+    def accept(self, field: Field, value: Any) -> tuple[Any, list[Diagnostic]]:
+        """(the converted value, its problems): an empty list means the value is good."""
+        if field.shape in ("i18n", "i18n-list"):
+            texts = value if isinstance(value, dict) else {}
+            problems = [d for lang, text in texts.items()
+                        for d in self._check(field, {lang: text}, f"{field.option}-{lang}")]
+            return texts, problems
+        if field.name == "links":
+            links, problems = _parse_links(value)
+            return links, problems + self._check(field, links, "--link")
+        if field.shape == "list":
+            items = [str(v).strip() for v in value if str(v).strip()]
+            return items, self._check(field, items, field.option)
+        text = str(value).strip()
+        converted: Any = int(text) if field.value_type == "integer" and _is_int(text) else text
+        problems = self._check(field, converted, field.option)
+        if field.name == "id" and problems and slugify(text):
+            problems = [dataclasses.replace(d, hint=f"e.g. '{slugify(text)}': {d.hint}")
+                        for d in problems]
+        if field.is_date and not problems:
+            converted = dt.date.fromisoformat(text)  # written unquoted, like hand-made entries
+        return converted, problems
+
+    def _check(self, field: Field, value: Any, option: str) -> list[Diagnostic]:
+        found = self.checker.check(self.entry_type.schema, {field.name: value}, option,
+                                   whole=False)
+        # a missing translation is a warning about the finished entry, not about this value
+        return [d for d in found if d.severity is Severity.ERROR]
 
 
-def check_value(field: Field, value: Any, vocab_keys: Mapping[str, Sequence[str]]) -> Any:
-    """``value`` converted to the field's type, or :class:`ScaffoldError` saying why not."""
-    if field.shape == "list":
-        items = [v for v in value if str(v).strip()]
-        return [_check_scalar(field, str(v).strip(), vocab_keys) for v in items]
-    if field.shape in ("i18n", "i18n-list"):
-        return value
-    return _check_scalar(field, str(value).strip(), vocab_keys)
+def _is_int(text: str) -> bool:
+    return re.fullmatch(r"[+-]?[0-9]{1,18}", text) is not None
 
 
-def _check_scalar(field: Field, value: str, vocab_keys: Mapping[str, Sequence[str]]) -> Any:
-    option = field.option
-    if field.name == "id" and not ID_PATTERN.match(value):
-        raise ScaffoldError(
-            f"{option}: '{value}' is not a valid id",
-            f"use lower-case letters, digits and hyphens, e.g. '{slugify(value) or 'my-tool'}'",
-        )
-    if field.vocabulary:
-        keys = list(vocab_keys.get(field.vocabulary, ()))
-        if value not in keys:
-            close = _close(value, keys)
-            raise ScaffoldError(
-                f"{option}: unknown value '{value}' (not a key of vocab/{field.vocabulary}.yml)",
-                f"{close}known keys: {', '.join(keys)}",
-            )
-    if field.choices and value not in field.choices:
-        raise ScaffoldError(f"{option}: '{value}' is not allowed",
-                            f"choose one of: {', '.join(field.choices)}")
-    if field.is_url:
-        problem = url_problem(value)
-        if problem:
-            raise ScaffoldError(f"{option}: {problem[0]}", problem[1])
-    if field.is_date:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ScaffoldError(f"{option}: '{value}' is not a date",
-                                "write it YYYY-MM-DD, e.g. 2026-01-31") from None
-    if field.value_type == "integer":
-        try:
-            return int(value)
-        except ValueError:
-            raise ScaffoldError(f"{option}: '{value}' is not a whole number") from None
-    return value
-
-
-def _close(value: str, keys: Sequence[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(value, list(keys), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'? " if match else ""
-
-
-def find_url_owner(catalogue: Catalogue, url: str) -> tuple[Entry, Origin] | None:
-    """The entry whose main URL or secondary link is the same page as ``url``, with the place
-    it is written; compared as the validator does (``normalize_url``)."""
-    wanted = normalize_url(url)
-    for entry in catalogue.all_entries():
-        candidates: list[tuple[str | int, ...]] = (
-            [("url",)] if isinstance(entry.get("url"), str) else []
-        )
-        for index, link in enumerate(entry.get("links") or []):
-            if isinstance(link, dict) and isinstance(link.get("url"), str):
-                candidates.append(("links", index, "url"))
-        for path in candidates:
-            value: Any = entry.data
-            for part in path:
-                value = value[part]
-            if normalize_url(str(value)) == wanted:
-                return entry, entry.origin(*path)
-    return None
+def _parse_links(value: Any) -> tuple[list[dict[str, str]], list[Diagnostic]]:
+    """``--link TYPE=URL`` texts (or ready mappings) as ``{type, url}`` mappings."""
+    links: list[dict[str, str]] = []
+    problems: list[Diagnostic] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            links.append(item)
+            continue
+        kind, sep, url = str(item).partition("=")
+        if not sep or not kind.strip() or not url.strip():
+            problems.append(error(Origin("--link"), f"'{item}' is not TYPE=URL",
+                                  "e.g. --link docs=https://..."))
+        else:
+            links.append({"type": kind.strip(), "url": url.strip()})
+    return links, problems
 
 
 # --- collecting values ----------------------------------------------------------------------
 
 Ask = Callable[[str], str]
+Say = Callable[[str], None]
 
 
 def missing_required(fields: Sequence[Field], values: Mapping[str, Any]) -> list[Field]:
@@ -232,20 +188,21 @@ def ask_missing(
     values: dict[str, Any],
     vocab_labels: Mapping[str, Mapping[str, str]],
     ask: Ask,
-    say: Callable[[str], None],
+    say: Say,
+    judge: ValueJudge,
     catalogue_labels: Mapping[str, str] | None = None,
+    again: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Ask in a terminal for the required fields (and a few useful optional ones) that have no
-    value yet. A wrong answer is explained and asked again; an empty answer skips an optional
-    field. ``vocab_labels`` maps a vocabulary name to ``{key: label}``."""
+    """Ask in a terminal for the fields without a value that are worth asking for (see
+    :attr:`Field.prompted`), and for the fields named in ``again`` (given with a bad value).
+    A wrong answer is explained and asked again; an empty answer skips an optional field.
+    ``vocab_labels`` maps a vocabulary name to ``{key: label}``."""
     values = dict(values)
     catalogue_labels = catalogue_labels or {}  # vocabulary name → its own label, as a fallback
-    vocab_keys = {name: list(labels) for name, labels in vocab_labels.items()}
-    wanted = set(PROMPTED_OPTIONAL.get(entry_type.name, ()))
     for field in fields_of(entry_type):
         if field.name in ("id", "added") or _has_value(values.get(field.name)):
             continue  # the id comes from the title, the date is today
-        if not (field.required or field.name in wanted) or field.shape == "object-list":
+        if not (field.prompted or field.name in again):
             continue
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
@@ -255,18 +212,18 @@ def ask_missing(
         about = field.description
         if not about and field.vocabulary and field.vocabulary in catalogue_labels:
             about = catalogue_labels[field.vocabulary]
-        say(f"{field.name} ({need}): {about}".rstrip())
+        say(one_line(f"{field.name} ({need}): {about}".rstrip()))
         if field.vocabulary:
             labels = vocab_labels.get(field.vocabulary, {})
-            say("  " + ", ".join(f"{k} ({v})" for k, v in labels.items()))
+            say("  " + one_line(", ".join(f"{k} ({v})" for k, v in labels.items())))
         if field.choices:
             say("  " + ", ".join(field.choices))
-        values[field.name] = _ask_one(field, ask, say, vocab_keys)
+        values[field.name] = _ask_one(field, ask, say, judge)
     return values
 
 
-def _ask_one(field: Field, ask: Ask, say: Callable[[str], None],
-             vocab_keys: Mapping[str, Sequence[str]]) -> Any:
+def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
+    """One field's value from the terminal, asked until the validator accepts it."""
     while True:
         if field.shape in ("i18n", "i18n-list"):
             texts: dict[str, Any] = {}
@@ -274,22 +231,26 @@ def _ask_one(field: Field, ask: Ask, say: Callable[[str], None],
                 answer = ask(f"  {field.name} [{lang}]: ").strip()
                 if answer:
                     texts[lang] = _split(answer) if field.shape == "i18n-list" else answer
-            if texts or not field.required:
-                return texts or None
-            say("  at least one language is needed (the other can be translated later)")
-            continue
-        prompt = "comma-separated" if field.shape == "list" else ""
-        answer = ask(f"  {field.name}{f' ({prompt})' if prompt else ''}: ").strip()
-        if not answer:
-            if not field.required:
-                return None
-            say("  this field is required")
-            continue
-        try:
-            return check_value(field, _split(answer) if field.shape == "list" else answer,
-                               vocab_keys)
-        except ScaffoldError as exc:
-            say(f"  {exc}")
+            if not texts and field.required:
+                say("  at least one language is needed (the other can be translated later)")
+                continue
+            answer_value: Any = texts
+        else:
+            prompt = {"list": " (comma-separated)", "object-list": " (TYPE=URL, ...)"}.get(
+                field.shape, "")
+            answer = ask(f"  {field.name}{prompt}: ").strip()
+            if not answer and field.required:
+                say("  this field is required")
+                continue
+            answer_value = _split(answer) if field.shape in ("list", "object-list") else answer
+        if not _has_value(answer_value):
+            return None
+        value, problems = judge.accept(field, answer_value)
+        if not problems:
+            return value
+        for problem in problems:
+            say(f"  {one_line(problem.message)}"
+                + (f" (hint: {one_line(problem.hint)})" if problem.hint else ""))
 
 
 def _split(text: str) -> list[str]:
@@ -474,19 +435,12 @@ def values_from_args(args: argparse.Namespace, entry_type: EntryType) -> dict[st
         if raw is None:
             continue
         if field.name == "links":
-            values["links"] = [_parse_link(item) for item in raw]
+            values["links"] = list(raw)  # TYPE=URL texts, parsed when judged
         elif field.shape == "list" and (field.vocabulary or field.is_ref):
             values[field.name] = [k.strip() for item in raw for k in item.split(",")]
         else:
             values[field.name] = raw
     return values
-
-
-def _parse_link(text: str) -> dict[str, str]:
-    kind, sep, url = text.partition("=")
-    if not sep or not kind.strip() or not url.strip():
-        raise ScaffoldError(f"--link: '{text}' is not TYPE=URL", "e.g. --link docs=https://...")
-    return {"type": kind.strip(), "url": url.strip()}
 
 
 def collect_values(
@@ -496,26 +450,34 @@ def collect_values(
     *,
     today: dt.date,
     ask: Ask | None = None,
-    say: Callable[[str], None] = print,
+    say: Say = print,
 ) -> dict[str, Any]:
     """Checked values for a new entry: the given ones, answers to ``ask`` for what is missing
-    (when given), then the defaults of :func:`prepare_values`. Raises :class:`ScaffoldError`."""
-    vocab_keys = vocabulary_keys(catalogue)
+    or was given wrong (in a terminal), then the defaults of :func:`prepare_values`.
+
+    Raises :class:`UserError` for a bad value (when nobody can be asked), and
+    :class:`UsageError` when a required value is missing."""
+    judge = ValueJudge(entry_type, catalogue)
     fields = fields_of(entry_type)
-    values = dict(given)
+    values: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
     for field in fields:
-        if field.name in values and field.shape != "object-list":
-            values[field.name] = check_value(field, values[field.name], vocab_keys)
-    link_type = Field("link", "", True, "scalar", vocabulary="link-types")
-    link_url = Field("link", "", True, "scalar", is_url=True)
-    for link in values.get("links", []):
-        check_value(link_type, link["type"], vocab_keys)
-        check_value(link_url, link["url"], vocab_keys)
+        if field.name in given:
+            value, found = judge.accept(field, given[field.name])
+            problems += found
+            if not found:
+                values[field.name] = value
+    if problems and ask is None:
+        raise UserError(problems)
     if ask is not None:
+        for problem in problems:
+            say(one_line(f"{problem.origin.path}: {problem.message}"
+                         + (f" (hint: {problem.hint})" if problem.hint else "")))
         labels = {name: {k: v.label_of(k, LANGUAGES[0]) for k in v.terms}
                   for name, v in catalogue.vocabularies.items()}
         names = {name: " / ".join(v.label.values()) for name, v in catalogue.vocabularies.items()}
-        values = ask_missing(entry_type, values, labels, ask, say, names)
+        again = [f.name for f in fields if f.name in given and f.name not in values]
+        values = ask_missing(entry_type, values, labels, ask, say, judge, names, again)
     values = prepare_values(entry_type, values, today)
     missing = missing_required(fields, values)
     if missing:
@@ -523,34 +485,48 @@ def collect_values(
             f"{f.option}-{LANGUAGES[0]}/{f.option}-{LANGUAGES[1]}" if f.shape == "i18n"
             else f.option for f in missing
         )
-        raise ScaffoldError(f"missing required value(s): {options}",
-                            "pass them as options, or run the command in a terminal to be asked")
-    values["id"] = check_value(fields[0], values["id"], vocab_keys)  # a derived id too
+        raise UsageError([error(
+            Origin("new"), f"missing required value(s): {options}",
+            "pass them as options, or run the command in a terminal to be asked",
+        )])
+    if "id" not in given:  # an id made from the title is judged too
+        _, found = judge.accept(fields[0], values["id"])
+        if found:
+            raise UserError(found)
     return values
 
 
 def conflicts(entry_type: EntryType, values: Mapping[str, Any],
               catalogue: Catalogue) -> list[Diagnostic]:
-    """Why the entry cannot be added: its id or one of its URLs is already in the catalogue.
-    Each problem points at the existing entry, so the contributor can go and look."""
+    """Why the entry cannot be added: its id, one of its URLs or its DOI is already in the
+    catalogue (compared as the validator does, :func:`dl4mic_hub.urls.identity_links`). Each
+    problem points at the existing entry, so the contributor can go and look."""
     problems: list[Diagnostic] = []
     entry_id = values["id"]
     path = catalogue.root / entry_type.folder / f"{entry_id}.yml"
     existing = catalogue.by_id().get(entry_id)
-    if existing is not None or path.exists():
+    if existing is not None or path.exists() or path.is_symlink():
         where = existing.origin("id") if existing else Origin(display_path(path))
         problems.append(error(where, f"the id '{entry_id}' is already used",
                               "choose another id with --id (ids are unique in the catalogue)"))
-    urls = [values["url"]] if values.get("url") else []
-    for url in urls + [link["url"] for link in values.get("links", [])]:
-        owner = find_url_owner(catalogue, url)
-        if owner is not None:
-            entry, where = owner
+    owners = _identity_owners(catalogue)
+    for link in identity_links(values):
+        if link.key in owners:
+            entry, where = owners[link.key]
             problems.append(error(
-                where, f"this URL is already in entry '{entry.id}': {url}",
+                where, f"this {link.kind} is already in entry '{entry.id}': {link.written}",
                 f"improve that entry instead, or point to it with --related {entry.id}",
             ))
     return problems
+
+
+def _identity_owners(catalogue: Catalogue) -> dict[str, tuple[Entry, Origin]]:
+    """Identity key → the first entry with it and where it is written there."""
+    owners: dict[str, tuple[Entry, Origin]] = {}
+    for entry in catalogue.all_entries():
+        for link in identity_links(entry.data):
+            owners.setdefault(link.key, (entry, entry.origin(*link.path)))
+    return owners
 
 
 def schema_modeline_path(entry_type: EntryType, path: Path) -> str:

@@ -145,7 +145,8 @@ class Preview:
         validation = validate_catalogue(self.catalogue_dir)
         if not validation.ok:
             return validation.diagnostics, []
-        self.rendered = render_site(validation.catalogue, repo_url=repository_url(self.base))
+        self.rendered = render_site(validation.catalogue, repo_url=repository_url(self.base),
+                                    links_from_source=self.generator.links_from_source)
         _, changed = write_sources(self.rendered, self.base, self.folder, self.base_url,
                                    (self.lang,))
         return [], changed

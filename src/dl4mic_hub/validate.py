@@ -1,25 +1,28 @@
 """Stage 2, validate: check a loaded catalogue and collect every problem before failing.
 
 The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
-JSON Schema they use four keywords of ours, so that the rules stay in the data:
+JSON Schema they use five keywords of ours, so that the rules stay in the data:
 
 - ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
 - ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
-- ``x-url``: an absolute http(s) address;
+- ``x-url``: an absolute http(s) address (see :mod:`dl4mic_hub.urls`);
 - ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
 - ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back).
 
 Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live here in Python.
+:class:`SchemaChecker` is the one judge of a value: ``validate`` runs it on whole files and
+``new`` on each value before it writes anything.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
@@ -29,22 +32,37 @@ from .diagnostics import (
     Diagnostic,
     Origin,
     Severity,
+    UsageError,
+    UserError,
     display_path,
     error,
     has_errors,
     sort_key,
     warning,
 )
-from .load import LocatedDict, LocatedStr, origin_at
+from .load import (
+    LoadedFile,
+    LocatedDict,
+    LocatedStr,
+    gc_paused,
+    origin_at,
+    parse_yaml,
+    symlink_error,
+)
 from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
-from .model import ENTRY_TYPES, VOCAB_FOLDER, VOCAB_SCHEMA, Catalogue, Entry, read_catalogue
+from .model import (
+    ENTRY_TYPES,
+    VOCAB_FOLDER,
+    VOCAB_SCHEMA,
+    Catalogue,
+    Entry,
+    read_catalogue,
+)
 from .schema import field_specs, implied_values, load_schemas
+from .text import closest, did_you_mean
+from .urls import doi_problem, identity_links, url_problem
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
-# Query parameters that only track where a click came from; removed before comparing URLs.
-TRACKING_PARAMS = re.compile(
-    r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
-)
 # Names of the site's languages in the messages (which are in English).
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 TYPE_NAMES = {
@@ -70,6 +88,7 @@ class ValidationResult:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
 
+@cache
 def _registry() -> Registry:
     resources = [
         (name, Resource.from_contents(schema)) for name, schema in load_schemas().items()
@@ -77,7 +96,59 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+@cache
+def inlined_schema(name: str) -> dict[str, Any]:
+    """The schema ``name`` with every ``$ref`` replaced by what it points to: the same rules,
+    checked without a reference lookup at each value (a third of jsonschema's time here).
+    Sibling keywords of a ``$ref`` are merged into its target, as both apply."""
+    inlined = inline_refs(load_schemas()[name], load_schemas(), name)
+    assert isinstance(inlined, dict)
+    return inlined
+
+
+def inline_refs(node: Any, schemas: Mapping[str, Any], base: str) -> Any:
+    """``node`` with its ``$ref``s resolved (``file#/pointer`` or ``#/pointer`` in ``base``)."""
+    if isinstance(node, list):
+        return [inline_refs(item, schemas, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        file, _, pointer = ref.partition("#")
+        target: Any = schemas[file or base]
+        for part in filter(None, pointer.split("/")):
+            target = target[part]
+        result = inline_refs(target, schemas, file or base)
+    siblings = {k: inline_refs(v, schemas, base) for k, v in node.items() if k != "$ref"}
+    return _merge_schemas(result, siblings) if result else siblings
+
+
+def _merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(target)
+    for key, value in siblings.items():
+        if key not in merged or key in ("description", "title"):
+            merged[key] = value  # the field's own description is the more precise one
+        elif key == "properties" and isinstance(value, dict):
+            merged[key] = {
+                name: _merge_schemas(merged[key].get(name, {}), spec)
+                for name, spec in {**merged[key], **value}.items()
+            }
+        elif merged[key] != value:  # both constrain the same keyword: keep both, as allOf
+            return {"allOf": [target, siblings]}
+    return merged
+
+
 # --- custom keywords -------------------------------------------------------------------------
+
+
+# Looking for the id (or vocabulary key) closest to an unknown one compares it with every id:
+# with thousands of unknown ids in a large catalogue that is minutes of work. Past this many,
+# no suggestion.
+ID_SUGGESTIONS = 100
+# A hint lists at most this many vocabulary keys (a vocabulary is catalogue data: it may be
+# long, and the hint is repeated for every unknown value).
+LISTED_KEYS = 30
 
 
 @dataclass
@@ -86,6 +157,14 @@ class _Context:
     vocab_display: dict[str, str]
     ids: dict[str, str]  # id → entry type name
     vocab_folder: str
+    id_suggestions_left: int = ID_SUGGESTIONS
+
+    def suggestion(self, value: str, choices: Iterable[str]) -> str:
+        """:func:`did_you_mean`, while the budget lasts (``choices`` is only read then)."""
+        if self.id_suggestions_left <= 0:
+            return ""
+        self.id_suggestions_left -= 1
+        return did_you_mean(value, choices)
 
 
 def _issue(message: str, hint: str = "", origin: Origin | None = None) -> ValidationError:
@@ -95,18 +174,10 @@ def _issue(message: str, hint: str = "", origin: Origin | None = None) -> Valida
     return err
 
 
-def _closest(value: str, choices: list[str]) -> str | None:
-    # 0.75: close enough for a typo; lower cut-offs suggest unrelated long ids
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
-    return close[0] if close else None
+Keyword = Callable[..., Iterator[ValidationError]]
 
 
-def _did_you_mean(value: str, choices: list[str]) -> str:
-    close = _closest(value, choices)
-    return f"did you mean '{close}'? " if close else ""
-
-
-def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError]]]:
+def _keywords(ctx: _Context) -> dict[str, Keyword]:
     def x_vocabulary(_v: Any, name: str, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if not isinstance(instance, str):
             return
@@ -117,9 +188,12 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
                 f"create {ctx.vocab_folder}/{name}.yml",
             )
         elif instance not in keys:
+            shown = ", ".join(keys[:LISTED_KEYS])
+            if len(keys) > LISTED_KEYS:
+                shown += f", ... ({len(keys) - LISTED_KEYS} more in {ctx.vocab_display[name]})"
             yield _issue(
                 f"has an unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
-                f"{_did_you_mean(instance, keys)}known keys: " + ", ".join(keys),
+                f"{ctx.suggestion(instance, keys)}known keys: {shown}",
             )
 
     def x_entry_ref(_v: Any, wanted: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
@@ -127,10 +201,10 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
             return
         kind = ctx.ids.get(instance)
         if kind is None:
-            candidates = [i for i, k in ctx.ids.items() if wanted is True or k == wanted]
+            candidates = (i for i, k in ctx.ids.items() if wanted is True or k == wanted)
             yield _issue(
                 f"'{instance}' is not the id of any entry",
-                f"{_did_you_mean(instance, candidates)}an id is the file name without .yml",
+                f"{ctx.suggestion(instance, candidates)}an id is the file name without .yml",
             )
         elif wanted is not True and kind != wanted:
             yield _issue(
@@ -145,34 +219,8 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
                 yield _issue(*problem)
 
     def x_markdown(_v: Any, _mode: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
-        if not isinstance(instance, str):
-            return
-        def where(line_offset: int, col: int) -> Origin | None:
-            if isinstance(instance, LocatedStr):
-                return instance.origin_in_text(line_offset, col)
-            return None
-
-        for tag, line_offset, col in find_raw_html(instance):
-            what = "an HTML comment" if tag.startswith("<!--") else f"the HTML tag {tag}"
-            yield _issue(
-                f"{what} is not allowed in the text",
-                "use Markdown instead: **bold**, *italic*, [text](https://...), lists",
-                where(line_offset, col),
-            )
-        for target, line_offset, col in iter_links(instance):
-            scheme = scheme_of(target)
-            if scheme is None and not target.startswith("#"):
-                yield _issue(
-                    f"the link '{target}' is incomplete: it must start with https://",
-                    f"write the full address, e.g. https://{target.lstrip('/')}",
-                    where(line_offset, col),
-                )
-            elif scheme is not None and scheme not in SAFE_SCHEMES:
-                yield _issue(
-                    f"links starting with '{scheme}:' are not allowed",
-                    "links must start with https:// or http://, or mailto: for an e-mail address",
-                    where(line_offset, col),
-                )
+        if isinstance(instance, str):
+            yield from _markdown_issues(instance)
 
     def x_successor(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         # An address when it has a scheme, otherwise the id of the entry that replaces this one.
@@ -202,73 +250,159 @@ def _keywords(ctx: _Context) -> dict[str, Callable[..., Iterator[ValidationError
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
         "x-successor": x_successor,
+        "uniqueItems": unique_items,
     }
 
 
-def url_problem(url: str) -> tuple[str, str] | None:
-    """Why ``url`` is not an acceptable link (message, hint), or None."""
-    if url != url.strip():
-        return (f"the URL '{url}' has spaces around it", "remove the spaces")
-    if not url:
-        return ("the URL is empty", "write the full address, starting with https://")
-    if re.search(r"\s", url):
-        return (
-            f"the URL '{url}' contains a space",
-            "remove it, or write it as %20 if the address really contains a space",
-        )
-    scheme = scheme_of(url)
-    # "example.org:8080/x" parses as scheme "example.org": a host name, not a scheme
-    if scheme is None or ("://" not in url and ("." in scheme or re.match(r"[^:]*:\d", url))):
-        return (
-            f"the URL '{url}' is incomplete: it must start with https://",
-            f"write it in full: https://{url.lstrip('/')}",
-        )
-    if scheme not in ("http", "https"):
-        return (
-            f"URLs starting with '{scheme}:' are not allowed",
-            "catalogue links must start with https:// or http://",
-        )
-    if not urlsplit(url).netloc:
-        return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
+def unique_items(_v: Any, unique: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+    """JSON Schema's uniqueItems in linear time. jsonschema compares every pair of items that
+    cannot be sorted (mappings, or text mixed with numbers): 10,000 of them took 88 s."""
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _equality_key(item)
+        if key in seen:
+            yield _issue("has non-unique elements")  # worded by the formatter
+            return
+        seen.add(key)
+
+
+def _equality_key(value: Any) -> Any:
+    """A hashable key equal for values JSON Schema calls equal (1 and 1.0 are, true and 1 are
+    not; mappings ignore the order of their keys)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("text", str(value))
+    if isinstance(value, list):
+        return ("list", tuple(_equality_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("map", frozenset((str(k), _equality_key(v)) for k, v in value.items()))
+    return ("other", repr(value))
+
+
+# Past this many problems in one text, the rest are counted, not listed: finding each one's
+# place in the file reads the text again, and nobody fixes 20,000 tags one message at a time.
+MAX_TEXT_PROBLEMS = 20
+
+
+def _markdown_issues(text: str) -> Iterator[ValidationError]:
+    """Raw HTML, and links that are incomplete, unsafe or not a valid address."""
+    problems = _markdown_problems(text)
+    for message, hint, line_offset, col in islice(problems, MAX_TEXT_PROBLEMS):
+        where = text.origin_in_text(line_offset, col) if isinstance(text, LocatedStr) else None
+        yield _issue(message, hint, where)
+    more = sum(1 for _ in problems)
+    if more:
+        yield _issue(f"{more} more problem(s) with HTML or links in this text are not listed",
+                     "fix the ones above and run the command again")
+
+
+def _markdown_problems(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(message, hint, line offset, column) of each problem, in the order of the checks."""
+    for tag, line_offset, col in find_raw_html(text):
+        what = "an HTML comment" if tag.startswith("<!--") else f"the HTML tag {tag}"
+        yield (f"{what} is not allowed in the text",
+               "use Markdown instead: **bold**, *italic*, [text](https://...), lists",
+               line_offset, col)
+    for target, line_offset, col in iter_links(text):
+        scheme = scheme_of(target)
+        if scheme is None and not target.startswith("#"):
+            yield (f"the link '{target}' is incomplete: it must start with https://",
+                   f"write the full address, e.g. https://{target.lstrip('/')}", line_offset, col)
+        elif scheme is not None and scheme not in SAFE_SCHEMES:
+            yield (f"links starting with '{scheme}:' are not allowed",
+                   "links must start with https:// or http://, or mailto: for an e-mail address",
+                   line_offset, col)
+        elif scheme in ("http", "https") and (problem := url_problem(target)):
+            yield (*problem, line_offset, col)
+
+
+# --- rules on one value that JSON Schema cannot say ------------------------------------------
+
+
+def _doi_rule(value: Any) -> tuple[str, str] | None:
+    # whitespace is reported by the schema's pattern; one message per mistake is enough
+    if isinstance(value, str) and not re.search(r"\s", value):
+        return doi_problem(value)
     return None
 
 
-# --- duplicate detection ---------------------------------------------------------------------
+#: Top-level field → a check of its value, run with the schema on every entry and by `new`.
+VALUE_RULES: dict[str, Callable[[Any], tuple[str, str] | None]] = {"doi": _doi_rule}
 
 
-def normalize_url(url: str) -> str:
-    """A comparison key: same page → same key (scheme, case of the host, ``www.``, trailing
-    slash, default port, tracking parameters and empty fragments do not matter). DOI links
-    become ``doi:<lower-case doi>`` so they match ``doi:`` fields."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if host in ("doi.org", "dx.doi.org"):
-        return "doi:" + parts.path.lstrip("/").lower()
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not TRACKING_PARAMS.match(k))
+# --- the judge of a file or a value ----------------------------------------------------------
+
+
+class SchemaChecker:
+    """The JSON Schemas with our keywords, bound to one catalogue's vocabularies and ids."""
+
+    def __init__(self, catalogue: Catalogue, shown_root: str,
+                 unreadable: Iterable[LoadedFile] = ()) -> None:
+        ids: dict[str, str] = {}
+        for entry in catalogue.all_entries():
+            ids.setdefault(entry.id, entry.type.name)
+        for file in unreadable:  # its own error is enough: references to it are not wrong
+            if file.entry_type is not None and file.path.suffix in (".yml", ".yaml"):
+                ids.setdefault(file.path.stem, file.entry_type.name)
+        ctx = _Context(
+            vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
+            vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
+            ids=ids,
+            vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
+        )
+        self._class = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
+            Draft202012Validator, _keywords(ctx)
+        )
+        self._validators: dict[str, Any] = {}
+        self._format_checker = FormatChecker()
+
+    def _validator(self, schema_name: str) -> Any:
+        if schema_name not in self._validators:
+            self._validators[schema_name] = self._class(
+                inlined_schema(schema_name), registry=_registry(),
+                format_checker=self._format_checker,
+            )
+        return self._validators[schema_name]
+
+    def check(self, schema_name: str, data: Any, display: str, *,
+              whole: bool = True) -> list[Diagnostic]:
+        """Every problem of ``data`` against the schema ``schema_name``. With ``whole=False``
+        the rules about the mapping itself (required fields, conditions between fields) are
+        left out: ``data`` then holds only some fields (``new`` checks values one by one)."""
+        root = inlined_schema(schema_name)
+        if not isinstance(data, dict):
+            return [_not_a_mapping(data, display)]
+        found: list[Diagnostic] = []
+        try:
+            errors = list(self._validator(schema_name).iter_errors(data))
+            for err in _best_errors(errors):
+                if whole or err.absolute_path:
+                    found.extend(schema_diagnostics(err, data, display, root))
+        except RecursionError:  # load caps the depth; this only guards the stage boundary
+            found.append(error(Origin(display), "the values are nested too deeply to check",
+                               "a catalogue entry needs a few levels only"))
+        for name, rule in VALUE_RULES.items():
+            problem = rule(data.get(name)) if name in root.get("properties", {}) else None
+            if problem:
+                found.append(error(origin_at(data, [name]) or Origin(display), *problem))
+        return found
+
+
+def _not_a_mapping(data: Any, display: str) -> Diagnostic:
+    return error(
+        getattr(data, "origin", Origin(display)),
+        f"the file must hold 'field: value' lines, not {_type_of(data)}",
+        "remove the '- ' in front of the fields" if isinstance(data, list)
+        else "start from an existing entry of the same folder",
     )
-    path = parts.path.rstrip("/")
-    fragment = "" if parts.fragment in ("", "/") else parts.fragment
-    return urlunsplit(("", host + port, path, query, fragment)).lstrip("/")
 
 
-def _duplicate_links(catalogue: Catalogue) -> Iterator[Diagnostic]:
-    seen: dict[str, tuple[Entry, Origin]] = {}
-    for entry in catalogue.all_entries():
-        for value, origin in _identity_links(entry):
-            key = normalize_url(value) if not value.startswith("doi:") else value.lower()
-            first = seen.setdefault(key, (entry, origin))
-            if first[0] is not entry:
-                what = "DOI" if key.startswith("doi:") else "URL"
-                written = value.removeprefix("doi:")
-                yield error(
-                    origin,
-                    f"the same {what} is already in entry '{first[0].id}' ({first[1]}): {written}",
-                    "describe each resource once: merge the two entries; one entry can be "
-                    "listed in several sections with 'sections: [a, b]'",
-                )
+# --- schema errors → diagnostics: one formatter per JSON Schema keyword ----------------------
 
 
 def _missing_vocabularies(catalogue: Catalogue, shown: str) -> Iterator[Diagnostic]:
@@ -295,22 +429,50 @@ def _missing_vocabularies(catalogue: Catalogue, shown: str) -> Iterator[Diagnost
                 )
 
 
-def _identity_links(entry: Entry) -> Iterator[tuple[str, Origin]]:
-    """Links that identify an entry: its main URL, secondary links and DOI."""
-    data = entry.data
-    if isinstance(data.get("url"), str) and data["url"].strip():
-        yield data["url"], entry.origin("url")
-    for index, link in enumerate(data.get("links") or []):
-        if isinstance(link, dict) and isinstance(link.get("url"), str):
-            yield link["url"], entry.origin("links", index, "url")
-    if isinstance(data.get("doi"), str):
-        yield "doi:" + data["doi"], entry.origin("doi")
+@dataclass
+class SchemaError:
+    """One jsonschema error with what every formatter needs, narrowed to plain values."""
+
+    err: ValidationError
+    data: Any  # the whole file's data, to find origins
+    display: str
+    root: dict[str, Any]  # the file's schema
+    schema: dict[str, Any]  # the sub-schema that failed
+    instance: Any
+    expected: Any  # the keyword's value in the schema
+    path: list[Any]
+    origin: Origin
+    field: str  # `links.url` for links[2].url
+    keyword: str
+    severity: Severity
+    hint: str
+
+    @classmethod
+    def of(cls, err: ValidationError, data: Any, display: str,
+           root: dict[str, Any]) -> SchemaError:
+        # jsonschema types these as unions with "unset"; after validation they are plain.
+        path = list(err.absolute_path)
+        keyword = str(err.validator)
+        return cls(
+            err=err, data=data, display=display, root=root,
+            schema=err.schema if isinstance(err.schema, dict) else {},
+            instance=err.instance, expected=err.validator_value, path=path,
+            origin=getattr(err, "origin", None) or origin_at(data, path) or Origin(display),
+            field=_field_name(path), keyword=keyword,
+            severity=Severity.WARNING if keyword in WARNING_KEYWORDS else Severity.ERROR,
+            hint=getattr(err, "hint", ""),
+        )
+
+    def report(self, message: str, hint: str | None = None,
+               origin: Origin | None = None) -> Iterator[Diagnostic]:
+        yield Diagnostic(origin or self.origin, self.severity, message,
+                         self.hint if hint is None else hint)
 
 
-# --- schema errors → diagnostics -------------------------------------------------------------
+Formatter = Callable[[SchemaError], Iterator[Diagnostic]]
 
 
-def _field_name(path: Any) -> str:
+def _field_name(path: Iterable[Any]) -> str:
     """``links.url`` for ``links[2].url``: list positions mean little to a contributor, and
     the line number already points at the item."""
     return ".".join(str(step) for step in path if not isinstance(step, int)) or "the file"
@@ -342,115 +504,157 @@ def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
     return {key: test["const"] for key, test in tests.items() if "const" in test}
 
 
+def _missing_fields(found: SchemaError) -> Iterator[Diagnostic]:
+    condition = _condition(found.err, found.root)
+    allowed = list(found.schema.get("properties", {}))
+    # a misspelt key already gets "unknown field 'sumary' (hint: did you mean 'summary'?)"
+    suggested = {closest(k, allowed) for k in found.instance if allowed and k not in allowed}
+    where = f" in {found.field}" if found.path else ""
+    for key in found.expected:
+        if key in found.instance or key in suggested:
+            continue
+        hint = _add_hint(key, _describe(found.schema, key) or _describe(found.root, key))
+        if condition:
+            when = " and ".join(f"{k} is '{v}'" for k, v in condition.items())
+            at = origin_at(found.data, [*found.path, next(iter(condition))])
+            yield from found.report(
+                f"missing field '{key}'{where}, required when {when}", hint, at
+            )
+        else:
+            yield from found.report(f"missing required field '{key}'{where}", hint)
+
+
+def _unknown_fields(found: SchemaError) -> Iterator[Diagnostic]:
+    if not isinstance(found.instance, dict):
+        return
+    allowed = list(found.schema.get("properties", {}))
+    for key in found.instance:
+        if key in allowed:
+            continue
+        name = f"{found.field}.{key}" if found.path else key
+        # the closest name is the likely fix; the whole list only when nothing is close
+        hint = did_you_mean(key, allowed).strip() or f"allowed here: {', '.join(allowed)}"
+        at = origin_at(found.data, [*found.path, key], key=True)
+        yield from found.report(f"unknown field '{name}'", hint, at)
+
+
+def _wrong_type(found: SchemaError) -> Iterator[Diagnostic]:
+    expected = found.expected if isinstance(found.expected, list) else [found.expected]
+    wanted = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in expected)
+    field, instance = found.field, found.instance
+    hint = found.hint
+    if "object" in expected and set(found.schema.get("properties", {})) >= {"fr", "en"}:
+        hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
+    elif "array" in expected:
+        hint = "write it as a list: [a, b]"
+        if isinstance(instance, str):
+            hint = f"write it as a list, e.g. {field}: [{instance}]"
+    elif (
+        {"integer", "number"} & set(expected)
+        and isinstance(instance, str)
+        and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", instance.strip())
+    ):
+        hint = f"remove the quotes: {field}: {instance.strip()}"
+    if instance is None:  # `url:` with nothing after it
+        hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
+    yield from found.report(f"'{field}' must be {wanted}, not {_type_of(instance)}", hint)
+
+
+def _not_a_choice(found: SchemaError) -> Iterator[Diagnostic]:
+    choices = [str(c) for c in found.expected]
+    yield from found.report(
+        f"'{found.field}' cannot be '{found.instance}'",
+        f"{did_you_mean(str(found.instance), choices)}choose one of: {', '.join(choices)}",
+    )
+
+
+def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
+    if "propertyNames" in found.err.absolute_schema_path:
+        at = origin_at(found.data, [*found.path, found.instance], key=True)
+        yield from found.report(
+            f"'{found.field}' has an invalid key '{found.instance}'",
+            "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
+        )
+        return
+    yield from found.report(
+        f"'{found.field}' has an invalid value '{found.instance}'",
+        found.schema.get("description") or f"it must match {found.expected}",
+    )
+
+
+def _bad_format(found: SchemaError) -> Iterator[Diagnostic]:
+    hint = found.hint
+    if found.expected == "date":
+        hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that exists"
+    yield from found.report(
+        f"'{found.field}' is not a valid {found.expected}: '{found.instance}'", hint
+    )
+
+
+def _empty(found: SchemaError) -> Iterator[Diagnostic]:
+    yield from found.report(f"'{found.field}' must not be empty",
+                            found.schema.get("description", ""))
+
+
+def _too_long(found: SchemaError) -> Iterator[Diagnostic]:
+    hint = "keep it short; put details in 'description'" if found.field.startswith(
+        "summary") else found.hint
+    yield from found.report(
+        f"'{found.field}' is too long ({len(found.instance)} characters, "
+        f"at most {found.expected})", hint,
+    )
+
+
+def _repeated(found: SchemaError) -> Iterator[Diagnostic]:
+    yield from found.report(f"'{found.field}' lists the same value twice",
+                            "remove the repeated value")
+
+
+def _out_of_range(found: SchemaError) -> Iterator[Diagnostic]:
+    yield from found.report(f"'{found.field}' is out of range: {found.instance}",
+                            found.schema.get("description", ""))
+
+
+def _about_the_field(found: SchemaError) -> Iterator[Diagnostic]:
+    """Our keywords that describe the field's value: "'tasks' has an unknown value..."."""
+    yield from found.report(f"'{found.field}' {found.err.message}")
+
+
+def _our_own_words(found: SchemaError) -> Iterator[Diagnostic]:
+    """Our other keywords word the whole sentence themselves."""
+    yield from found.report(found.err.message)
+
+
+def _jsonschema_words(found: SchemaError) -> Iterator[Diagnostic]:
+    yield from found.report(f"'{found.field}': {found.err.message}")
+
+
+FORMATTERS: dict[str, Formatter] = {
+    "required": _missing_fields,
+    "additionalProperties": _unknown_fields,
+    "type": _wrong_type,
+    "enum": _not_a_choice,
+    "pattern": _pattern_mismatch,
+    "format": _bad_format,
+    "minLength": _empty,
+    "minItems": _empty,
+    "minProperties": _empty,
+    "maxLength": _too_long,
+    "uniqueItems": _repeated,
+    "minimum": _out_of_range,
+    "maximum": _out_of_range,
+    "x-vocabulary": _about_the_field,
+    "x-i18n": _about_the_field,
+}
+
+
 def schema_diagnostics(
     err: ValidationError, data: Any, display: str, root: dict[str, Any]
 ) -> Iterator[Diagnostic]:
-    # jsonschema types these as unions with "unset"; after validation they are plain values.
-    schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
-    instance: Any = err.instance
-    expected_value: Any = err.validator_value
-    path = list(err.absolute_path)
-    origin = getattr(err, "origin", None) or origin_at(data, path) or Origin(display)
-    field = _field_name(path)
-    keyword = str(err.validator)
-    severity = Severity.WARNING if keyword in WARNING_KEYWORDS else Severity.ERROR
-    hint = getattr(err, "hint", "")
-
-    if keyword == "required":
-        condition = _condition(err, root)
-        allowed = list(schema.get("properties", {}))
-        # a misspelt key already gets "unknown field 'sumary' (hint: did you mean 'summary'?)"
-        suggested = {_closest(k, allowed) for k in instance if allowed and k not in allowed}
-        for key in expected_value:
-            if key in instance or key in suggested:
-                continue
-            where = "" if not path else f" in {field}"
-            description = _describe(schema, key) or _describe(root, key)
-            if condition:
-                when = " and ".join(f"{k} is '{v}'" for k, v in condition.items())
-                yield Diagnostic(
-                    origin_at(data, [*path, next(iter(condition))]) or origin, severity,
-                    f"missing field '{key}'{where}, required when {when}",
-                    _add_hint(key, description),
-                )
-            else:
-                yield Diagnostic(
-                    origin, severity, f"missing required field '{key}'{where}",
-                    _add_hint(key, description),
-                )
-        return
-    if keyword == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(schema.get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                name = f"{field}.{key}" if path else key
-                yield Diagnostic(
-                    origin_at(data, [*path, key], key=True) or origin, severity,
-                    f"unknown field '{name}'",
-                    f"{_did_you_mean(key, allowed)}allowed here: {', '.join(allowed)}",
-                )
-        return
-    if keyword == "type":
-        value = expected_value
-        expected = value if isinstance(value, list) else [value]
-        wanted = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in expected)
-        got = _type_of(instance)
-        if "object" in expected and _describe_i18n(schema):
-            hint = f"write it as {{fr: ..., en: ...}}, e.g. {field}: {{fr: Texte, en: Text}}"
-        elif "array" in expected:
-            hint = "write it as a list: [a, b]"
-            if isinstance(instance, str):
-                hint = f"write it as a list, e.g. {field}: [{instance}]"
-        elif (
-            {"integer", "number"} & set(expected)
-            and isinstance(instance, str)
-            and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", instance.strip())
-        ):
-            hint = f"remove the quotes: {field}: {instance.strip()}"
-        if instance is None:  # `url:` with nothing after it
-            hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
-        message = f"'{field}' must be {wanted}, not {got}"
-    elif keyword == "enum":
-        choices = [str(c) for c in expected_value]
-        message = f"'{field}' cannot be '{instance}'"
-        hint = f"{_did_you_mean(str(instance), choices)}choose one of: {', '.join(choices)}"
-    elif keyword == "pattern" and "propertyNames" in err.absolute_schema_path:
-        origin = origin_at(data, [*path, instance], key=True) or origin
-        message = f"'{field}' has an invalid key '{instance}'"
-        hint = "write keys in lower case, with hyphens between words, e.g. deep-learning"
-    elif keyword == "pattern":
-        message = f"'{field}' has an invalid value '{instance}'"
-        hint = schema.get("description") or f"it must match {expected_value}"
-    elif keyword == "format":
-        message = f"'{field}' is not a valid {expected_value}: '{instance}'"
-        if expected_value == "date":
-            hint = "write dates as YYYY-MM-DD, e.g. 2026-11-23, with a day that exists"
-    elif keyword in ("minLength", "minItems", "minProperties"):
-        message = f"'{field}' must not be empty"
-        hint = schema.get("description", "")
-    elif keyword == "maxLength":
-        message = (
-            f"'{field}' is too long ({len(instance)} characters, "
-            f"at most {expected_value})"
-        )
-        hint = "keep it short; put details in 'description'" if field.startswith("summary") else ""
-    elif keyword == "uniqueItems":
-        message = f"'{field}' lists the same value twice"
-        hint = "remove the repeated value"
-    elif keyword in ("minimum", "maximum"):
-        message = f"'{field}' is out of range: {instance}"
-        hint = schema.get("description", "")
-    elif keyword in ("x-vocabulary", "x-i18n"):
-        message = f"'{field}' {err.message}"
-    elif keyword.startswith("x-"):
-        message = err.message
-    else:
-        message = f"'{field}': {err.message}"
-    yield Diagnostic(origin, severity, message, hint)
-
-
-def _describe_i18n(schema: dict[str, Any]) -> bool:
-    return set(schema.get("properties", {})) >= {"fr", "en"}
+    """A jsonschema error in the contributor's words, at the place it is about."""
+    found = SchemaError.of(err, data, display, root)
+    fallback = _our_own_words if found.keyword.startswith("x-") else _jsonschema_words
+    yield from FORMATTERS.get(found.keyword, fallback)(found)
 
 
 def _type_of(value: Any) -> str:
@@ -467,9 +671,6 @@ def _type_of(value: Any) -> str:
     return f"the number {value}" if isinstance(value, int | float) else type(value).__name__
 
 
-# --- the stage -------------------------------------------------------------------------------
-
-
 def _best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
     """Drop errors that only restate a more precise one (if/then wrappers, $ref chains)."""
     # dates have both a pattern (for editors) and a format: one message is enough
@@ -482,103 +683,154 @@ def _best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
         yield err
 
 
-def validate_catalogue(root: Any) -> ValidationResult:
-    """Load and check the catalogue at ``root``; never raises for user mistakes."""
-    from pathlib import Path
+# --- the stage: a straight sequence of named steps -------------------------------------------
 
-    root = Path(root)
-    diagnostics: list[Diagnostic] = []
+
+def validate_catalogue(root: Path | str, *,
+                       pending: Mapping[Path, str] | None = None) -> ValidationResult:
+    """Load and check the catalogue at ``root``; every problem in its files is a diagnostic.
+
+    ``pending`` maps paths to the text of files not written yet (``new`` checks its entry
+    before writing it); they are judged as if they were on disk. Raises :class:`UsageError`
+    when ``root`` is not a catalogue folder.
+    """
+    with gc_paused():  # the values are long-lived and make no cycles: see gc_paused
+        return _validate(Path(root), pending or {})
+
+
+def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     shown = display_path(root)
+    if root.is_symlink():
+        return ValidationResult(Catalogue(root=root), [symlink_error(shown)])
+    _require_catalogue_folder(root, shown)
+    catalogue, loaded = read_catalogue(root)
+    for path, text in pending.items():
+        _add_pending_file(catalogue, loaded, path, text)
+    checker = SchemaChecker(catalogue, shown, [f for f in loaded if f.data is None])
+    diagnostics = [d for file in loaded for d in file.diagnostics]
+    diagnostics += _schema_problems(loaded, checker)
+    diagnostics += _id_problems(catalogue)
+    diagnostics += _resources_without_url(catalogue)
+    diagnostics += _duplicate_links(catalogue)
+    diagnostics += _missing_vocabularies(catalogue, shown)
+    diagnostics += _ignored_files(root)
+    return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
+
+
+def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = None,
+                     only: str | None = None) -> ValidationResult:
+    """:func:`validate_catalogue`, raising :class:`UserError` with every diagnostic when there
+    is an error (in the file shown as ``only``, when given). Warnings come back in the result."""
+    result = validate_catalogue(root, pending=pending)
+    found = [d for d in result.diagnostics if only is None or d.origin.path == only]
+    if has_errors(found):
+        raise UserError(found)
+    return ValidationResult(result.catalogue, found)
+
+
+def _require_catalogue_folder(root: Path, shown: str) -> None:
     expected = [t.folder for t in ENTRY_TYPES] + [VOCAB_FOLDER]
     if not root.is_dir():
         what = "is a file, not a folder" if root.exists() else "does not exist"
-        diagnostics.append(
-            error(Origin(shown), f"the catalogue folder {what}",
-                  "run the command from the project folder or pass --catalogue DIR")
-        )
-        return ValidationResult(Catalogue(root=root), diagnostics)
+        raise UsageError([error(
+            Origin(shown), f"the catalogue folder {what}",
+            "run the command from the project folder or pass --catalogue DIR",
+        )])
     if not any((root / name).is_dir() for name in expected):
         # an empty result would pass silently: most likely the wrong folder was given
-        diagnostics.append(
-            error(Origin(shown), "this folder is not a catalogue: it has none of the folders "
-                  + ", ".join(f"{name}/" for name in expected),
-                  "pass the catalogue folder itself, e.g. --catalogue catalogue")
-        )
-        return ValidationResult(Catalogue(root=root), diagnostics)
+        raise UsageError([error(
+            Origin(shown), "this folder is not a catalogue: it has none of the folders "
+            + ", ".join(f"{name}/" for name in expected),
+            "pass the catalogue folder itself, e.g. --catalogue catalogue",
+        )])
 
-    catalogue, loaded = read_catalogue(root)
+
+def _add_pending_file(catalogue: Catalogue, loaded: list[LoadedFile], path: Path,
+                      text: str) -> None:
+    entry_type = next(t for t in ENTRY_TYPES if t.folder == path.parent.name)
+    display = display_path(path)
+    data, diagnostics = parse_yaml(text, display)
+    file = LoadedFile(path, display, data, diagnostics, entry_type)
+    loaded[:] = [f for f in loaded if f.display != display] + [file]
+    entries = [e for e in catalogue.entries.get(entry_type.folder, []) if e.display != display]
+    if isinstance(data, LocatedDict):
+        entries.append(Entry(entry_type, path, display, data))
+    catalogue.entries[entry_type.folder] = entries
+
+
+def _schema_problems(loaded: list[LoadedFile], checker: SchemaChecker) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     for file in loaded:
-        diagnostics.extend(file.diagnostics)
+        if file.data is not None:
+            schema = file.entry_type.schema if file.entry_type else VOCAB_SCHEMA
+            found += checker.check(schema, file.data, file.display)
+    return found
 
-    ids: dict[str, str] = {}
-    for entry in catalogue.all_entries():
-        ids.setdefault(entry.id, entry.type.name)
-    ctx = _Context(
-        vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
-        vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
-        ids=ids,
-        vocab_folder=f"{shown}/{VOCAB_FOLDER}",
-    )
-    checker_class = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
-        Draft202012Validator, _keywords(ctx)
-    )
-    registry = _registry()
-    schemas = load_schemas()
 
-    def check(schema_name: str, data: Any, display: str) -> None:
-        validator = checker_class(
-            schemas[schema_name], registry=registry, format_checker=FormatChecker()
-        )
-        for err in _best_errors(list(validator.iter_errors(data))):
-            diagnostics.extend(schema_diagnostics(err, data, display, schemas[schema_name]))
-
-    for file in loaded:
-        if file.data is None:
-            continue
-        if not isinstance(file.data, LocatedDict):
-            is_list = isinstance(file.data, list)
-            diagnostics.append(error(
-                getattr(file.data, "origin", Origin(file.display)),
-                f"the file must hold 'field: value' lines, not {_type_of(file.data)}",
-                "remove the '- ' in front of the fields" if is_list
-                else "start from an existing entry of the same folder",
-            ))
-            continue
-        check(file.entry_type.schema if file.entry_type else VOCAB_SCHEMA, file.data, file.display)
-
+def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
+    """Each id equals its file name and is unique across the catalogue."""
+    found: list[Diagnostic] = []
     first_with_id: dict[str, Entry] = {}
     for entry in catalogue.all_entries():
         written = entry.data.get("id")
         if isinstance(written, str) and written != entry.id:
-            diagnostics.append(error(
+            found.append(error(
                 entry.origin("id"),
                 f"id '{written}' does not match the file name '{entry.path.name}'",
                 f"write 'id: {entry.id}' or rename the file to {written}.yml",
             ))
         previous = first_with_id.setdefault(entry.id, entry)
         if previous is not entry:
-            diagnostics.append(error(
+            found.append(error(
                 entry.origin("id"), f"the id '{entry.id}' is already used by {previous.display}",
                 "ids are unique across the whole catalogue: rename this file and its id",
             ))
-    for entry in catalogue.of_type("resource"):
-        if "url" not in entry.data:
-            diagnostics.append(warning(
-                entry.origin(key=False), "this resource has no URL",
-                "add 'url:' if a reliable address exists, and explain the gap in 'curation:'",
-            ))
-    diagnostics.extend(_duplicate_links(catalogue))
-    diagnostics.extend(_missing_vocabularies(catalogue, shown))
+    return found
+
+
+def _resources_without_url(catalogue: Catalogue) -> list[Diagnostic]:
+    return [
+        warning(
+            entry.origin(key=False), "this resource has no URL",
+            "add 'url:' if a reliable address exists, and explain the gap in 'curation:'",
+        )
+        for entry in catalogue.of_type("resource")
+        if "url" not in entry.data
+    ]
+
+
+def _duplicate_links(catalogue: Catalogue) -> list[Diagnostic]:
+    """Two entries with the same URL or DOI (compared by :mod:`dl4mic_hub.urls`)."""
+    found: list[Diagnostic] = []
+    seen: dict[str, tuple[Entry, Origin]] = {}
+    for entry in catalogue.all_entries():
+        for link in identity_links(entry.data):
+            origin = entry.origin(*link.path)
+            first = seen.setdefault(link.key, (entry, origin))
+            if first[0] is not entry:
+                found.append(error(
+                    origin,
+                    f"the same {link.kind} is already in entry '{first[0].id}' ({first[1]}): "
+                    f"{link.written}",
+                    "describe each resource once: merge the two entries; one entry can be "
+                    "listed in several sections with 'sections: [a, b]'",
+                ))
+    return found
+
+
+def _ignored_files(root: Path) -> list[Diagnostic]:
+    """Files an entry folder holds that are not read (not .yml): most likely a wrong name."""
+    found: list[Diagnostic] = []
     for entry_type in ENTRY_TYPES:
         folder = root / entry_type.folder
-        if not folder.is_dir():
+        if not folder.is_dir() or folder.is_symlink():  # a link is reported by the reading
             continue
         for path in sorted(folder.iterdir()):
             ignored = path.suffix not in (".yml", ".yaml") and not path.name.startswith(".")
-            if path.is_file() and ignored:
-                diagnostics.append(warning(
+            if path.is_file() and not path.is_symlink() and ignored:
+                found.append(warning(
                     Origin(display_path(path)),
                     "this file is ignored: entries must be .yml files",
                     f"rename it to {path.stem}.yml if it is an entry",
                 ))
-    return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
+    return found

@@ -284,7 +284,8 @@ def build_site(
     health = load_link_health(link_report, link_history) if link_report else None
     start = time.perf_counter()
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
-                           site_url=base_url, link_health=health)
+                           site_url=base_url, link_health=health,
+                           links_from_source=chosen.links_from_source)
     seconds["render"] = time.perf_counter() - start
 
     site_dir = site_dir.resolve()

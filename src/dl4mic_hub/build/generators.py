@@ -39,6 +39,9 @@ class Generator:
     module: str  # run as `python -m <module>`: the copy installed next to dl4mic-hub
     requirement: str  # what to install, for the hint when it is missing
     log_line: re.Pattern[str]  # a warning or error line: groups `level` and `message`
+    # Zensical rewrites every relative href and src of a page as if written relative to its
+    # Markdown file (MkDocs leaves raw HTML alone): the render stage writes links to match.
+    links_from_source: bool = False
 
     def installed(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
@@ -61,6 +64,7 @@ GENERATORS: dict[str, Generator] = {
     "zensical": Generator(
         "zensical", "zensical", "zensical==0.0.73",
         re.compile(r"^(?P<level>Warning|Error):\s*(?P<message>.*)$"),
+        links_from_source=True,
     ),
 }
 

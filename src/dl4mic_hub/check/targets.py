@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
-from .urls import UnusableURL, mask_credentials, request_target
+from ..urls import mask_credentials
+from .urls import UnusableURL, request_target
 
 
 @dataclass

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from requests.utils import requote_uri
 
-MASK = "***"
-_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+from ..urls import has_credentials
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -47,32 +47,12 @@ class RequestTarget:
         return _DEFAULT_PORTS[self.scheme]
 
 
-def _netloc(url: str) -> tuple[str, str, str] | None:
-    match = _SCHEME_AND_NETLOC.match(url)
-    return (match.group(1), match.group(2), match.group(3)) if match else None
-
-
 def host_of(url: str) -> str:
     """The lower-case host name of ``url``; empty if there is none (never raises)."""
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:  # e.g. an unclosed IPv6 bracket: refused before any request anyway
         return ""
-
-
-def has_credentials(url: str) -> bool:
-    """Whether the URL carries a user name or password (``https://user:pass@host/``)."""
-    parts = _netloc(url)
-    return parts is not None and "@" in parts[1]
-
-
-def mask_credentials(url: str) -> str:
-    """The URL with its user name and password replaced by ``***`` (never raises)."""
-    parts = _netloc(url)
-    if parts is None or "@" not in parts[1]:
-        return url
-    scheme, netloc, rest = parts
-    return f"{scheme}{MASK}@{netloc.rpartition('@')[2]}{rest}"
 
 
 def _port_text(netloc: str) -> str:

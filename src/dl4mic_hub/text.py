@@ -1,0 +1,73 @@
+"""Small text helpers shared by every stage, one definition each: ids from titles, "did you
+mean" suggestions, and positions (line, column) inside a text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+
+ID_MAX = 60  # the schemas' maxLength of an id
+# 0.75: close enough for a typo; lower cut-offs suggest unrelated long ids
+SUGGESTION_CUTOFF = 0.75
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (``Époque`` → ``epoque``), for ids and keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slugify(text: str, max_length: int = ID_MAX) -> str:
+    """An id proposal: lower-case ASCII words joined by hyphens, cut at a word boundary
+    (``Antisèche : Deep Learning`` → ``antiseche-deep-learning``); "" when there is no word."""
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    if not slug and words:  # a single word longer than the limit: cut it
+        slug = words[0][:max_length]
+    return slug
+
+
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice ``value`` was most likely meant to be (a typo away), or None."""
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=SUGGESTION_CUTOFF)
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` to start a hint with, or "" when nothing is close."""
+    close = closest(value, choices)
+    return f"did you mean '{close}'? " if close else ""
+
+
+class LinePositions:
+    """Line and column of offsets in one text, both 1-based as editors show them.
+
+    Line starts are found once, so many look-ups in the same text stay cheap. Only ``\\n``
+    ends a line (``\\r\\n`` ends with it too), as in YAML's and Markdown's positions.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def offset(self, line: int, col: int) -> int:
+        """The inverse of :meth:`at` (-1 for a line the text does not have)."""
+        if not 1 <= line <= len(self.starts):
+            return -1
+        return self.starts[line - 1] + col - 1
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of one offset in ``text``."""
+    return LinePositions(text).at(offset)

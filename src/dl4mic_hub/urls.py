@@ -1,0 +1,246 @@
+"""Web addresses and DOIs: what the catalogue accepts, and when two of them are the same.
+
+One definition used by ``validate`` (the ``x-url`` keyword, duplicate entries), ``new`` (a URL
+or DOI already in the catalogue) and ``import-markdown`` (duplicates in a list). Nothing here
+raises on a malformed address: every problem comes back as a sentence and a hint.
+
+Only the characters of RFC 3986 are accepted, as written in a browser's address bar once
+copied: anything else (spaces, quotes, ``<``, ``>``, accented letters...) must be
+percent-encoded. That keeps every address one unambiguous token in Markdown, HTML and YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from .markdown import scheme_of
+
+# RFC 3986: unreserved, gen-delims and sub-delims characters, and percent-escapes. A DOI
+# becomes the path of https://doi.org/<doi>, so it takes path characters only ('?', '#' and
+# brackets would change what the link points to).
+_URL_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_DOI_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~:@!$&'()*+,;=/]|%[0-9A-Fa-f]{2})*")
+_SAFE_FOR_QUOTE_URL = "-._~:/?#[]@!$&'()*+,;=%"
+_SAFE_FOR_QUOTE_DOI = "-._~:@!$&'()*+,;=/%"
+# Query parameters that only track where a click came from; removed before comparing URLs.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
+)
+DOI_HOSTS = ("doi.org", "dx.doi.org")
+MAX_PORT = 65535
+
+Problem = tuple[str, str]  # (message, hint)
+
+
+# --- what is accepted ----------------------------------------------------------------------
+
+
+CREDENTIALS_MASK = "***"
+_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+
+
+def split_netloc(url: str) -> tuple[str, str, str] | None:
+    """(``scheme://``, the authority, the rest) of ``url``, or None (never raises)."""
+    match = _SCHEME_AND_NETLOC.match(url)
+    return (match.group(1), match.group(2), match.group(3)) if match else None
+
+
+def has_credentials(url: str) -> bool:
+    """Whether the URL carries a user name or password (``https://user:pass@host/``)."""
+    parts = split_netloc(url)
+    return parts is not None and "@" in parts[1]
+
+
+def mask_credentials(url: str) -> str:
+    """The URL with its user name and password replaced by ``***`` (never raises): a password
+    written in a catalogue must never be printed, sent or stored."""
+    parts = split_netloc(url)
+    if parts is None or "@" not in parts[1]:
+        return url
+    scheme, netloc, rest = parts
+    return f"{scheme}{CREDENTIALS_MASK}@{netloc.rpartition('@')[2]}{rest}"
+
+
+def url_problem(url: str) -> Problem | None:
+    """Why ``url`` is not an acceptable link (message, hint), or None. A password in the
+    URL never appears in the message."""
+    problem = _shape_problem(url) or _character_problem(url) or _parts_problem(url)
+    if problem is None or not has_credentials(url):
+        return problem
+    message, hint = problem
+    return message.replace(url, mask_credentials(url)), hint.replace(url, mask_credentials(url))
+
+
+def _shape_problem(url: str) -> Problem | None:
+    if url != url.strip():
+        return (f"the URL '{url}' has spaces around it", "remove the spaces")
+    if not url:
+        return ("the URL is empty", "write the full address, starting with https://")
+    if re.search(r"\s", url):
+        return (
+            f"the URL '{url}' contains a space",
+            "remove it, or write it as %20 if the address really contains a space",
+        )
+    scheme = scheme_of(url)
+    # "example.org:8080/x" parses as scheme "example.org": a host name, not a scheme
+    if scheme is None or ("://" not in url and ("." in scheme or re.match(r"[^:]*:\d", url))):
+        return (
+            f"the URL '{url}' is incomplete: it must start with https://",
+            f"write it in full: https://{url.lstrip('/')}",
+        )
+    if scheme not in ("http", "https"):
+        return (
+            f"URLs starting with '{scheme}:' are not allowed",
+            "catalogue links must start with https:// or http://",
+        )
+    return None
+
+
+# kind → (the text allowed, characters kept when encoding, what cannot hold others, the fix)
+_CHARACTER_RULES = {
+    "URL": (_URL_TEXT, _SAFE_FOR_QUOTE_URL, "a URL",
+            "write it percent-encoded, as the browser's address bar copies it"),
+    "DOI": (_DOI_TEXT, _SAFE_FOR_QUOTE_DOI, "a link", "write it percent-encoded"),
+}
+
+
+def _character_problem(text: str, kind: str = "URL") -> Problem | None:
+    allowed, safe, holder, fix = _CHARACTER_RULES[kind]
+    bad = first_bad_character(text, allowed)
+    if bad is None:
+        return None
+    return (
+        f"the {kind} '{text}' contains {_describe(text, bad)}, which {holder} cannot hold as it "
+        "is",
+        f"{fix}: {percent_encode(text, safe)}",
+    )
+
+
+def _parts_problem(url: str) -> Problem | None:
+    parts = split_url(url)
+    if parts is None:
+        return (
+            f"the URL '{url}' has a '[' without its ']' in the host name",
+            "write the host name plainly, e.g. https://example.org/page",
+        )
+    if not parts.netloc or not parts.netloc.rpartition("@")[2]:
+        return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
+    if "@" in parts.netloc:
+        return (
+            f"the URL '{url}' contains a user name or password (before '@')",
+            "remove it: links in the catalogue are public",
+        )
+    port = port_text(parts)
+    if port is not None and not (port.isdigit() and int(port) <= MAX_PORT):
+        return (
+            f"the URL '{url}' has an invalid port '{port}' (after ':')",
+            "a port is a number from 0 to 65535, e.g. https://example.org:8080/; most links "
+            "need none",
+        )
+    return None
+
+
+def doi_problem(doi: str) -> Problem | None:
+    """Why ``doi`` (written without https://doi.org/) cannot become a link, or None."""
+    return _character_problem(doi, "DOI")
+
+
+def first_bad_character(text: str, allowed: re.Pattern[str]) -> int | None:
+    """Index of the first character of ``text`` outside ``allowed``, or None."""
+    end = allowed.match(text)
+    stop = end.end() if end else 0
+    return None if stop == len(text) else stop
+
+
+def _describe(text: str, index: int) -> str:
+    char = text[index]
+    if char == "%":
+        return "a '%' that does not start a percent-escape such as %20"
+    if not char.isprintable():
+        return f"an invisible character (code {ord(char):#06x})"
+    return f"the character '{char}'"
+
+
+def percent_encode(text: str, safe: str = _SAFE_FOR_QUOTE_URL) -> str:
+    """``text`` with every character outside ``safe`` percent-encoded (UTF-8), and every '%'
+    that does not start an escape written %25."""
+    text = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", text)
+    return quote(text, safe=safe)
+
+
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit`` that returns None instead of raising (unbalanced '[' in the host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def port_text(parts: SplitResult) -> str | None:
+    """The port as written (may be wrong: ``8O80``), or None when there is none."""
+    host_port = parts.netloc.rpartition("@")[2]
+    if host_port.startswith("["):
+        host_port = host_port.partition("]")[2]
+    if ":" not in host_port:
+        return None
+    port = host_port.rpartition(":")[2]
+    return port or None
+
+
+# --- when two addresses are the same ---------------------------------------------------------
+
+
+def doi_key(doi: str) -> str:
+    """Comparison key of a DOI: DOIs ignore case, and a percent-escape is its character."""
+    return "doi:" + unquote(doi.strip()).lower()
+
+
+def normalize_url(url: str) -> str:
+    """A comparison key: same page → same key (scheme, case of the host, ``www.``, trailing
+    slash, default port, tracking parameters and empty fragments do not matter). DOI links
+    become ``doi:<lower-case doi>`` so they match ``doi:`` fields. Never raises: a malformed
+    URL is its own key."""
+    parts = split_url(url.strip())
+    if parts is None:
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host in DOI_HOSTS:
+        return doi_key(parts.path.lstrip("/"))
+    port = port_text(parts)
+    port = f":{port}" if port and port not in ("80", "443") else ""
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not TRACKING_PARAMS.match(k))
+    )
+    path = parts.path.rstrip("/")
+    fragment = "" if parts.fragment in ("", "/") else parts.fragment
+    return urlunsplit(("", host + port, path, query, fragment)).lstrip("/")
+
+
+@dataclass(frozen=True)
+class IdentityLink:
+    """An address that identifies an entry: two entries sharing one describe the same thing."""
+
+    key: str  # the comparison key (normalize_url or doi_key)
+    written: str  # the value as written in the entry
+    path: tuple[str | int, ...]  # where it is in the entry, e.g. ("links", 2, "url")
+    kind: str  # "URL" or "DOI", for messages
+
+
+def identity_links(data: Mapping[str, Any]) -> Iterator[IdentityLink]:
+    """The main URL, the secondary links' URLs and the DOI of an entry's data."""
+    url = data.get("url")
+    if isinstance(url, str) and url.strip():
+        yield IdentityLink(normalize_url(url), url, ("url",), "URL")
+    links = data.get("links")
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        if isinstance(link, Mapping) and isinstance(link.get("url"), str):
+            written = link["url"]
+            yield IdentityLink(normalize_url(written), written, ("links", index, "url"), "URL")
+    doi = data.get("doi")
+    if isinstance(doi, str) and doi.strip():
+        yield IdentityLink(doi_key(doi), doi, ("doi",), "DOI")

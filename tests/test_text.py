@@ -1,0 +1,42 @@
+"""Shared text helpers (text.py): ids from titles, "did you mean", positions in a text."""
+
+from __future__ import annotations
+
+import pytest
+
+from dl4mic_hub.text import LinePositions, did_you_mean, line_col, slugify
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Antisèche : Deep Learning (GlobalSQA)", "antiseche-deep-learning-globalsqa"),
+        ("Pl@ntNet: images de plantes", "pl-ntnet-images-de-plantes"),
+        ("Œuvre «  à part »", "uvre-a-part"),  # Œ has no ASCII decomposition
+        ("日本語", ""),
+        ("x" * 80, "x" * 60),  # one word longer than an id: cut
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_slugify_cuts_at_a_word_boundary() -> None:
+    slug = slugify("segmentation " * 10)
+    assert len(slug) <= 60
+    assert slug.split("-") == ["segmentation"] * 4
+
+
+def test_did_you_mean_suggests_a_typo_away_only() -> None:
+    keys = ["segmentation", "classification", "denoising"]
+    assert did_you_mean("segmentaton", keys) == "did you mean 'segmentation'? "
+    assert did_you_mean("tracking", keys) == ""
+
+
+def test_positions_are_one_based_and_the_inverse_holds() -> None:
+    text = "ab\ncd\r\n\nef"
+    positions = LinePositions(text)
+    assert [positions.at(i) for i in (0, 1, 3, 8, 9)] == [(1, 1), (1, 2), (2, 1), (4, 1), (4, 2)]
+    assert all(positions.offset(*positions.at(i)) == i for i in range(len(text)))
+    assert positions.offset(9, 1) == -1
+    assert line_col(text, 4) == (2, 2)

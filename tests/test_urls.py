@@ -1,0 +1,223 @@
+"""Web addresses and DOIs (urls.py): what the catalogue accepts, and when two are the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from dl4mic_hub.urls import doi_key, doi_problem, identity_links, normalize_url, url_problem
+
+# --- normalize_url ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("http://www.cellpose.org/", "https://cellpose.org"),
+        ("https://CellPose.org/", "https://cellpose.org"),
+        ("https://github.com/MouseLand/cellpose/", "https://github.com/MouseLand/cellpose"),
+        ("https://a.org/x?utm_source=news&utm_medium=mail", "https://a.org/x"),
+        ("https://a.org/x?fbclid=123&id=4", "https://a.org/x?id=4"),
+        ("https://a.org/x?b=2&a=1", "https://a.org/x?a=1&b=2"),
+        ("https://a.org:443/x", "https://a.org/x"),
+        ("http://a.org:80/x#", "https://a.org/x"),
+        ("https://a.org/#/", "https://a.org"),
+        (
+            "https://doi.org/10.1038/S41592-020-01018-X",
+            "https://dx.doi.org/10.1038/s41592-020-01018-x",
+        ),
+        ("  https://a.org/x ", "https://a.org/x"),
+    ],
+)
+def test_same_page_same_key(first: str, second: str) -> None:
+    assert normalize_url(first) == normalize_url(second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://github.com/MouseLand/Cellpose", "https://github.com/MouseLand/cellpose"),
+        ("https://a.org/x?id=4", "https://a.org/x?id=5"),
+        ("https://a.org:8080/x", "https://a.org/x"),
+        ("https://a.org/docs#install", "https://a.org/docs"),
+        ("https://a.org/x", "https://b.a.org/x"),
+    ],
+)
+def test_different_pages_different_keys(first: str, second: str) -> None:
+    assert normalize_url(first) != normalize_url(second)
+
+
+def test_doi_links_become_doi_keys() -> None:
+    assert normalize_url("https://doi.org/10.1038/S41592-020-01018-X") == (
+        "doi:10.1038/s41592-020-01018-x"
+    )
+
+
+# --- url_problem --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["https://a.org", "http://a.org/x?y=1#z", "https://a.org:8443/x", "https://a.org/%20x"]
+)
+def test_acceptable_urls(url: str) -> None:
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("", ("the URL is empty", "write the full address, starting with https://")),
+        (
+            "www.a.org/x",
+            (
+                "the URL 'www.a.org/x' is incomplete: it must start with https://",
+                "write it in full: https://www.a.org/x",
+            ),
+        ),
+        (
+            "a.org:8080/x",
+            (
+                "the URL 'a.org:8080/x' is incomplete: it must start with https://",
+                "write it in full: https://a.org:8080/x",
+            ),
+        ),
+        (
+            "localhost:8000",
+            (
+                "the URL 'localhost:8000' is incomplete: it must start with https://",
+                "write it in full: https://localhost:8000",
+            ),
+        ),
+        (
+            "JavaScript:alert(1)",
+            (
+                "URLs starting with 'javascript:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "data:text/html,<b>x</b>",
+            (
+                "URLs starting with 'data:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "file:///C:/images/cells.tif",
+            (
+                "URLs starting with 'file:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "mailto:aide@example.org",
+            (
+                "URLs starting with 'mailto:' are not allowed",
+                "catalogue links must start with https:// or http://",
+            ),
+        ),
+        (
+            "https://",
+            ("the URL 'https://' has no host name", "write it like https://example.org/page"),
+        ),
+        (
+            "https://a.org/deux mots",
+            (
+                "the URL 'https://a.org/deux mots' contains a space",
+                "remove it, or write it as %20 if the address really contains a space",
+            ),
+        ),
+        (
+            "https://a.org\n",
+            ("the URL 'https://a.org\n' has spaces around it", "remove the spaces"),
+        ),
+    ],
+)
+def test_url_problems(url: str, problem: tuple[str, str]) -> None:
+    assert url_problem(url) == problem
+
+
+
+
+def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
+    for url in ("https://[::1/", "https://a.org:8O80/", "https://a.org:99999999/"):
+        assert normalize_url(url)
+
+
+# --- characters: RFC 3986 only ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://a.org:8O80/", (
+            "the URL 'https://a.org:8O80/' has an invalid port '8O80' (after ':')",
+            "a port is a number from 0 to 65535, e.g. https://example.org:8080/; most links "
+            "need none",
+        )),
+        ("https://[::1/", (
+            "the URL 'https://[::1/' has a '[' without its ']' in the host name",
+            "write the host name plainly, e.g. https://example.org/page",
+        )),
+        ("https://user:secret@a.org/", (
+            "the URL 'https://***@a.org/' contains a user name or password (before '@')",
+            "remove it: links in the catalogue are public",
+        )),
+        ('https://a.org/"onmouseover=x', (
+            "the URL 'https://a.org/\"onmouseover=x' contains the character '\"', which a URL "
+            "cannot hold as it is",
+            "write it percent-encoded, as the browser's address bar copies it: "
+            "https://a.org/%22onmouseover=x",
+        )),
+        ("https://a.org/100%", (
+            "the URL 'https://a.org/100%' contains a '%' that does not start a percent-escape "
+            "such as %20, which a URL cannot hold as it is",
+            "write it percent-encoded, as the browser's address bar copies it: "
+            "https://a.org/100%25",
+        )),
+        ("https://a.org/\x07", (
+            "the URL 'https://a.org/\x07' contains an invisible character (code 0x0007), which "
+            "a URL cannot hold as it is",
+            "write it percent-encoded, as the browser's address bar copies it: https://a.org/%07",
+        )),
+    ],
+    ids=["port", "ipv6", "password", "quote", "percent", "control"],
+)
+def test_url_characters_and_parts(url: str, problem: tuple[str, str]) -> None:
+    assert url_problem(url) == problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[::1]:8080/x", "https://a.org/(x)/y;z=1,2?q=a+b&r=*!$'", "https://a.org/%C3%A9"],
+)
+def test_every_rfc_3986_character_is_accepted(url: str) -> None:
+    assert url_problem(url) is None
+
+
+# --- DOIs ---------------------------------------------------------------------------------------
+
+
+def test_doi_keys_ignore_case_and_escapes_and_match_doi_links() -> None:
+    assert doi_key("10.1002/ABC%3C1%3E") == doi_key("10.1002/abc<1>") == "doi:10.1002/abc<1>"
+    assert normalize_url("https://doi.org/10.1002/ABC%3C1%3E") == doi_key("10.1002/abc<1>")
+
+
+@pytest.mark.parametrize("doi", ["10.1002/x#y", "10.1002/x?y", "10.1002/<x>", "10.1002/é"])
+def test_a_doi_takes_only_characters_a_link_path_can_hold(doi: str) -> None:
+    problem = doi_problem(doi)
+    assert problem is not None
+    assert problem[1].startswith("write it percent-encoded: 10.1002/")
+    assert doi_problem(problem[1].removeprefix("write it percent-encoded: ")) is None
+
+
+def test_identity_links_of_an_entry() -> None:
+    data = {
+        "url": "https://www.a.org/",
+        "links": [{"type": "docs", "url": "https://a.org/docs"}, {"type": "x"}, "junk"],
+        "doi": "10.1/X",
+    }
+    assert [(link.key, link.path, link.kind) for link in identity_links(data)] == [
+        ("a.org", ("url",), "URL"),
+        ("a.org/docs", ("links", 0, "url"), "URL"),
+        ("doi:10.1/x", ("doi",), "DOI"),
+    ]
