@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from dl4mic_hub import render
 from dl4mic_hub.render import RenderedSite, entry_points, front_matter, render_site, sort_key
 from dl4mic_hub.validate import validate_catalogue
 
@@ -111,9 +113,41 @@ def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite)
     assert 'data-f-dims="2d"' in item.group(0)
     assert 'data-f-host-software="fiji"' in item.group(0)
     assert 'data-f-status="active"' in item.group(0)  # the default of an absent status
-    # the word filter ignores accents: the French title is folded
+    # the words an entry is found by but the card does not show (its keywords) come folded
     fr = rendered.pages["fr"]["sections/tools.md"]
-    assert re.search(r'data-entry-id="alpha-tool"[^>]*data-words="ecran alpha', fr)
+    assert re.search(r'data-entry-id="delta-legacy"[^>]*data-keywords="etiquetage"', fr)
+
+
+@pytest.mark.parametrize(("section_limit", "shown"), [(8, 2), (40, 6)])
+def test_section_page_lists_a_share_of_each_group_and_links_to_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, section_limit: int, shown: int
+) -> None:
+    """However large the catalogue, a section page lists about SECTION_LIMIT entries, shared
+    among its groups; a group cut short links to all its entries in the explorer."""
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    original = yaml.safe_load((SMALL / "resources" / "alpha-tool.yml").read_text("utf-8"))
+    for number in range(1, 6):  # alpha-tool and 5 more in the tools' segmentation group
+        clone = {**original, "id": f"alpha-tool-{number}",
+                 "url": f"https://alpha.example.org/{number}"}
+        clone["title"] = {lang: f"{title} {number}" for lang, title in original["title"].items()}
+        (catalogue / "resources" / f"alpha-tool-{number}.yml").write_text(
+            yaml.safe_dump(clone, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(render, "SECTION_LIMIT", section_limit)  # 4 groups in tools
+    monkeypatch.setattr(render, "GROUP_LIMIT", 2)
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue).pages["en"]["sections/tools.md"]
+    group = re.search(r'data-group="segmentation">(.*?)</ul>\s*(<p class="dl-more">.*?</p>)?',
+                      page, re.S)
+    assert group is not None
+    assert group.group(1).count('<li class="dl-entry"') == shown
+    if shown < 6:
+        assert group.group(2) == (
+            '<p class="dl-more"><a href="../../explore/?sections=tools&amp;tasks=segmentation">'
+            f"See all 6 entries of this group in the explorer ({shown} shown here)</a></p>")
+    else:
+        assert "dl-more" not in page
 
 
 def test_links_between_pages_are_relative_to_the_built_page(rendered: RenderedSite) -> None:
@@ -249,3 +283,14 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     assert cards["answered-question"]["facets"]["kinds"] == ["faq"]
     # accents are folded and words stemmed: "étiquetage" is found as "etiquetag"
     assert any(stem.startswith("etiquet") for stem in index["words"]["etiquetage"])
+    # postings are (gap from the previous document, score) pairs: decoded, "alpha" leads to
+    # the two entries that say it (a title, an answer), the title scoring higher
+    found: dict[str, int] = {}
+    for stem in index["words"]["alpha"]:
+        doc = 0
+        postings = index["postings"][stem]
+        for gap, score in zip(postings[0::2], postings[1::2], strict=True):
+            doc += gap
+            found[index["docs"][doc]["id"]] = score
+    assert set(found) == {"alpha-tool", "answered-question"}
+    assert found["alpha-tool"] > found["answered-question"]

@@ -35,23 +35,18 @@ from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry
 
 RECENT_LIMIT = 30
-# Entries shown per group of a section page: beyond, the group links to the explorer, so that
-# no section page grows past a few hundred kilobytes however large the catalogue becomes.
-GROUP_LIMIT = 100
+# Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
+# per group): beyond, a group links to the explorer, so that no section page grows past about
+# 400 kB however large the catalogue becomes (a card is 1 to 1.5 kB of HTML, the page around
+# them 30 kB; see bench/RESULTS-explorer.md). The real catalogue's groups are far smaller.
+SECTION_LIMIT = 250
+GROUP_LIMIT = 20
 NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
 # Facets whose value places an entry on the site rather than describing it.
-_ICONS = {
-    "external": '<svg class="dl-icon" aria-hidden="true" focusable="false" viewBox="0 0 16 16">'
-    '<path d="M3.75 2h3.5a.75.75 0 0 1 0 1.5h-3.5a.25.25 0 0 0-.25.25v8.5c0 .138.112.25.25.25h8.5'
-    "a.25.25 0 0 0 .25-.25v-3.5a.75.75 0 0 1 1.5 0v3.5A1.75 1.75 0 0 1 12.25 14h-8.5A1.75 1.75 0 0"
-    " 1 2 12.25v-8.5C2 2.784 2.784 2 3.75 2m6.854-1h4.146a.25.25 0 0 1 .25.25v4.146a.25.25 0 0 1"
-    "-.427.177L13.03 4.03 9.28 7.78a.75.75 0 0 1-1.042-.018.75.75 0 0 1-.018-1.042l3.75-3.75-1.543"
-    '-1.543A.25.25 0 0 1 10.604 1"/></svg>',
-    "pencil": '<svg class="dl-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24">'
-    '<path d="M20.71 7.04c.39-.39.39-1.04 0-1.41l-2.34-2.34c-.37-.39-1.02-.39-1.41 0l-1.84 1.83 '
-    '3.75 3.75M3 17.25V21h3.75L17.81 9.93l-3.75-3.75z"/></svg>',
-}
+# Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
+# per icon, where an inline SVG repeated in every card of a section page made 40 % of its bytes.
+_ICONS = frozenset({"external", "pencil"})
 
 
 @dataclass(frozen=True)
@@ -294,18 +289,22 @@ class PageContext:
             return None
         return keys[0], self.label("status", keys[0]), self.vocab_description("status", keys[0])
 
-    def facet_attributes(self, entry: Entry) -> Markup:
-        """``data-*`` attributes with the entry's facet keys, read by the filter script."""
+    def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
+        """``data-*`` attributes read by the filter script: the entry's id, its keys of the
+        ``facets`` the page filters on, and its keywords (folded), the words it is found by that
+        the card does not show. The script reads the rest (name, summary, chips) from the card
+        itself: repeating them here made a third of a section page's bytes."""
         parts = [Markup(' data-entry-id="{}"').format(entry.id)]
-        for facet in self.site.facets:
+        for facet in facets:
             keys = facet.keys(entry)
             if keys:
                 parts.append(
                     Markup(' data-f-{}="{}"').format(facet.name, markup.escape(" ".join(keys)))
                 )
-        words = " ".join([self.plain_name(entry), self.plain(entry, "summary"),
-                          *self.keywords(entry), *self.chips(entry)])
-        parts.append(Markup(' data-words="{}"').format(markup.escape_attribute(fold(words))))
+        keywords = " ".join(self.keywords(entry))
+        if keywords:
+            parts.append(
+                Markup(' data-keywords="{}"').format(markup.escape_attribute(fold(keywords))))
         return Markup("").join(parts)
 
     def filters(self, entries: Iterable[Entry]) -> list[tuple[Facet, str, list[tuple[str, str]]]]:
@@ -397,7 +396,9 @@ class PageContext:
         return Markup('<a href="{}">{}</a>').format(href, markup.escape(target))
 
     def icon(self, name: str) -> Markup:
-        return Markup(_ICONS[name])
+        if name not in _ICONS:
+            raise KeyError(f"no icon '{name}' in dl4mic.css")
+        return Markup('<span class="dl-icon dl-icon--{}" aria-hidden="true"></span>').format(name)
 
     # --- open data (export/) and link health (linkhealth.py) -------------------------------------
     def entry_links(self, entry: Entry) -> EntryLinks | None:
@@ -496,6 +497,7 @@ def _section_groups(
         for key in site.catalogue.vocabularies[vocabulary].terms
     ] + [("", "")]
     groups = []
+    limit = max(GROUP_LIMIT, SECTION_LIMIT // max(1, len(buckets)))
     for vocabulary, key in order:
         entries = buckets.get((vocabulary, key))
         if not entries:
@@ -508,7 +510,7 @@ def _section_groups(
         if vocabulary:
             query[vocabulary] = key
         ordered = site.sorted_entries(lang, entries)
-        groups.append(Group(key or "other", label, ordered[:GROUP_LIMIT], len(ordered), query))
+        groups.append(Group(key or "other", label, ordered[:limit], len(ordered), query))
     return groups
 
 

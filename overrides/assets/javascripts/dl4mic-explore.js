@@ -23,8 +23,16 @@
     var list = root.querySelector(".dl-results");
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
+    // each value's count as last shown: the page is touched only where a count changes
+    var values = checkboxes.map(function (box) {
+      var label = box.closest("label");
+      return { box: box, label: label, count: label.querySelector(".dl-facet__count"), text: "" };
+    });
     var shown = PAGE;
     var engine = null;
+    var everything = null; // every document number, in the index's order
+    var collator = new Intl.Collator(); // what String.prototype.localeCompare uses
+    var nameRanks = null; // each document's place in name order (equal names share it)
     // result addresses are relative to the language root, where the index's folder sits
     var indexUrl = new URL(root.dataset.index, window.location.href);
     var siteRoot = new URL("../", indexUrl);
@@ -94,18 +102,29 @@
       document.dispatchEvent(new CustomEvent("dl4mic:location"));
     }
 
-    function matchesFacets(doc, chosen, except) {
-      for (var name in chosen) {
-        if (name === except) continue;
-        var keys = doc.facets[name];
-        if (!keys) return false;
-        var any = false;
-        for (var i = 0; i < chosen[name].length; i++) {
-          if (keys.indexOf(chosen[name][i]) >= 0) { any = true; break; }
-        }
-        if (!any) return false;
+    function matchesFacet(doc, name, wanted) {
+      var keys = doc.facets[name];
+      if (!keys) return false;
+      for (var i = 0; i < wanted.length; i++) {
+        if (keys.indexOf(wanted[i]) >= 0) return true;
       }
-      return true;
+      return false;
+    }
+
+    function ranksByName() {
+      if (nameRanks) return nameRanks;
+      var docs = engine.docs;
+      // the index comes sorted by folded name, so this sort has little to do
+      var order = everything.slice().sort(function (a, b) {
+        return collator.compare(docs[a].name, docs[b].name) || a - b;
+      });
+      nameRanks = new Int32Array(docs.length);
+      order.forEach(function (doc, place) {
+        var previous = order[place - 1];
+        nameRanks[doc] = place && collator.compare(docs[previous].name, docs[doc].name) === 0
+          ? nameRanks[previous] : place;
+      });
+      return nameRanks;
     }
 
     function update() {
@@ -116,37 +135,63 @@
         lastQuery = query;
         lastMatches = engine.search(query);
       }
-      var candidates = lastMatches ? lastMatches.map(function (m) { return m.doc; })
-        : docs.map(function (_, i) { return i; });
+      if (!everything) everything = docs.map(function (_, i) { return i; });
+      var candidates = lastMatches ? lastMatches.map(function (m) { return m.doc; }) : everything;
       var chosen = selected();
-      // counts: each facet counts against every other facet's filter (and the query)
+      var chosenNames = Object.keys(chosen);
+      // Counts: each facet counts against every other facet's filter (and the query). In one
+      // pass: a document that passes every chosen facet is a result and counts in every facet;
+      // one that fails exactly one chosen facet counts in that facet only; one that fails two
+      // counts nowhere.
+      var counts = {};
+      facetBoxes.forEach(function (box) { counts[box.dataset.facet] = {}; });
+      var results = [];
+      function count(doc, name) {
+        var keys = doc.facets[name];
+        var tally = counts[name];
+        if (!keys || !tally) return;
+        for (var i = 0; i < keys.length; i++) tally[keys[i]] = (tally[keys[i]] || 0) + 1;
+      }
+      candidates.forEach(function (i) {
+        var doc = docs[i];
+        var failed = null;
+        for (var k = 0; k < chosenNames.length; k++) {
+          if (matchesFacet(doc, chosenNames[k], chosen[chosenNames[k]])) continue;
+          if (failed !== null) return;
+          failed = chosenNames[k];
+        }
+        if (failed !== null) {
+          count(doc, failed);
+          return;
+        }
+        results.push(i);
+        for (var name in counts) count(doc, name);
+      });
+      values.forEach(function (value) {
+        var number = counts[value.box.name][value.box.value] || 0;
+        var text = "(" + number + ")";
+        if (text !== value.text) value.count.textContent = value.text = text;
+        var disabled = number === 0 && !value.box.checked;
+        if (value.box.disabled !== disabled) {
+          value.box.disabled = disabled;
+          value.label.classList.toggle("dl-facet__value--empty", disabled);
+        }
+      });
       facetBoxes.forEach(function (box) {
-        var name = box.dataset.facet;
-        var counts = {};
-        candidates.forEach(function (i) {
-          var doc = docs[i];
-          if (!matchesFacets(doc, chosen, name)) return;
-          (doc.facets[name] || []).forEach(function (key) { counts[key] = (counts[key] || 0) + 1; });
-        });
-        Array.prototype.forEach.call(box.querySelectorAll("input[type=checkbox]"), function (cb) {
-          var count = counts[cb.value] || 0;
-          cb.closest("label").querySelector(".dl-facet__count").textContent = "(" + count + ")";
-          cb.disabled = count === 0 && !cb.checked;
-          cb.closest("label").classList.toggle("dl-facet__value--empty", cb.disabled);
-        });
-        var active = (chosen[name] || []).length;
+        var active = (chosen[box.dataset.facet] || []).length;
         box.classList.toggle("dl-facet--active", active > 0);
         if (active) box.open = true;
       });
       var active = checkboxes.filter(function (box) { return box.checked; }).length;
       activeCount.textContent = active ? "(" + active + ")" : "";
-      var results = candidates.filter(function (i) { return matchesFacets(docs[i], chosen, null); });
       var order = sort.value || (lastMatches ? "" : "name");
       if (order === "name") {
-        results.sort(function (a, b) { return docs[a].name.localeCompare(docs[b].name) || a - b; });
+        var ranks = ranksByName();
+        results.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });
       } else if (order === "recent") {
+        var byName = ranksByName();
         results.sort(function (a, b) {
-          return docs[b].added.localeCompare(docs[a].added) || docs[a].name.localeCompare(docs[b].name);
+          return docs[b].added.localeCompare(docs[a].added) || byName[a] - byName[b];
         });
       }
       render(results);

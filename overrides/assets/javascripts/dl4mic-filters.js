@@ -1,8 +1,9 @@
 /* Facet filters of dl4mic-hub's section pages.
  *
  * The page carries everything: the form (shown only when scripts run, see dl4mic-early.js),
- * the translated messages in its data-* attributes, and each entry's facet keys and folded
- * words in data-f-<facet> and data-words attributes. Filters combine with AND, the word box
+ * the translated messages in its data-* attributes, and each entry's facet keys and keywords
+ * in data-f-<facet> and data-keywords attributes; the words of the card itself are read once,
+ * folded, when the page starts. Filters combine with AND, the word box
  * ignores accents and case ("debruitage" finds "Débruitage"), and the state lives in the query
  * string so a filtered view can be shared; in-page links (jump links, table of contents,
  * permalinks) keep it, since they only change the anchor.
@@ -20,6 +21,10 @@
     form.dataset.ready = "1";
 
     var entries = Array.prototype.slice.call(document.querySelectorAll("li.dl-entry"));
+    // folded once: what each card says, and the keywords it is also found by
+    var texts = entries.map(function (entry) {
+      return fold(entry.textContent + " " + (entry.dataset.keywords || ""));
+    });
     var groups = Array.prototype.slice.call(document.querySelectorAll("ul.dl-entries"));
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var text = form.querySelector("input[name=q]");
@@ -38,12 +43,12 @@
     function apply() {
       var words = fold(text.value).split(/\s+/).filter(Boolean);
       var shown = 0;
-      entries.forEach(function (entry) {
+      entries.forEach(function (entry, number) {
         var visible = selects.every(function (select) {
           if (!select.value) return true;
           var keys = (entry.getAttribute("data-f-" + select.name) || "").split(" ");
           return keys.indexOf(select.value) >= 0;
-        }) && words.every(function (word) { return entry.dataset.words.indexOf(word) >= 0; });
+        }) && words.every(function (word) { return texts[number].indexOf(word) >= 0; });
         entry.hidden = !visible;
         if (visible) shown++;
       });

@@ -1,7 +1,8 @@
 /* dl4mic-hub's search engine, shared by the explorer and the header search box.
  *
  * The index (assets/search-index.json, built by dl4mic_hub/search.py) maps every indexed word
- * to its stems and every stem to its documents with a precomputed field-weighted score. This
+ * to its stems and every stem to its documents with a precomputed field-weighted score
+ * (pairs of gap from the previous document and score, gaps being what gzip shrinks best). This
  * file only folds and splits the reader's words exactly as the index builder does, then looks
  * them up: exactly, as a prefix (the reader is still typing), or with a typo on longer words.
  * Documents that match every word come first; within them, rarer words weigh more (idf).
@@ -142,9 +143,10 @@
         if (!postings) return;
         var frequency = postings.length / 2;
         var idf = Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+        var doc = 0;
         for (var i = 0; i < postings.length; i += 2) {
+          doc += postings[i]; // gap from the previous document (the first: its number)
           var value = idf * quality * postings[i + 1] / 10;
-          var doc = postings[i];
           if ((best.get(doc) || 0) < value) best.set(doc, value);
         }
       });
