@@ -132,7 +132,8 @@ def test_sorting_by_name_and_recently_added(page: Page, site_url: str) -> None:
             const root = document.querySelector('.dl-explorer');
             const index = await (await fetch(root.dataset.index)).json();
             const date = Object.fromEntries(index.docs.map(d => [d.id, d.added]));
-            return [...document.querySelectorAll('li.dl-result')].map(li => date[li.dataset.entryId]);
+            return [...document.querySelectorAll('li.dl-result')]
+                .map(li => date[li.dataset.entryId]);
         }""")
     assert len(added) > 10 and added == sorted(added, reverse=True), added[:20]
 
