@@ -297,3 +297,21 @@ def test_a_long_vocabulary_is_not_listed_whole_in_every_hint(
     (hint,) = [d.hint for d in validate_catalogue(root).diagnostics]
     assert hint.startswith("known keys: segmentation, task-0, task-1, ")
     assert hint.endswith(", task-28, ... (11 more in catalogue/vocab/tasks.yml)")
+
+
+def test_images_and_html_in_any_text_field_are_refused_where_they_are(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    text = entry.read_text(encoding="utf-8")
+    text = text.replace(
+        "  en: General-purpose deep-learning segmentation of cells and nuclei.",
+        '  en: "General-purpose ![logo](https://evil.example/x.png) segmentation."',
+    ).replace("content_language: [en]", 'content_language: [en]\nauthors: ["<b>Bob</b>"]')
+    entry.write_text(text, encoding="utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert any(m.startswith("catalogue/resources/cellpose.yml:7:24: error: images are not "
+                            "allowed in catalogue text") for m in messages), messages
+    assert any(m.startswith("catalogue/resources/cellpose.yml:22:12: error: the HTML tag <b> "
+                            "is not allowed") for m in messages), messages

@@ -110,6 +110,20 @@ def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
         yield text[match.start() : match.end()], line - 1, col
 
 
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\s*[(\[]")
+
+
+def find_images(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (line offset, column) of each Markdown image (``![alt](address)``): the site
+    never shows images from catalogue text, which would load from another host."""
+    if "![" not in text:
+        return
+    positions = LinePositions(text)
+    for match in _IMAGE.finditer(blank_code(text)):
+        line, col = positions.at(match.start())
+        yield line - 1, col
+
+
 def iter_link_spans(text: str) -> Iterator[tuple[str, int]]:
     """Yield (target, offset in ``text``) for inline links, autolinks, reference definitions
     and bare URLs."""

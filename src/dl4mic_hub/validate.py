@@ -49,7 +49,7 @@ from .load import (
     parse_yaml,
     symlink_error,
 )
-from .markdown import SAFE_SCHEMES, find_raw_html, iter_links, scheme_of
+from .markdown import SAFE_SCHEMES, find_images, find_raw_html, iter_links, scheme_of
 from .model import (
     ENTRY_TYPES,
     VOCAB_FOLDER,
@@ -303,6 +303,10 @@ def _markdown_issues(text: str) -> Iterator[ValidationError]:
 
 def _markdown_problems(text: str) -> Iterator[tuple[str, str, int, int]]:
     """(message, hint, line offset, column) of each problem, in the order of the checks."""
+    for line_offset, col in find_images(text):
+        yield ("images are not allowed in catalogue text (they would load from another site)",
+               "link to the image instead: [description](https://...), without the '!'",
+               line_offset, col)
     for tag, line_offset, col in find_raw_html(text):
         what = "an HTML comment" if tag.startswith("<!--") else f"the HTML tag {tag}"
         yield (f"{what} is not allowed in the text",
