@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -367,7 +367,11 @@ class PageContext:
 
     def explore_href(self, query: dict[str, str] | None = None) -> Markup:
         base = self.up + "explore/"
-        return markup.escape_attribute(f"{base}?{urlencode(query)}" if query else base)
+        if not query:
+            return markup.escape_attribute(base)
+        # facet names and vocabulary keys are plain identifiers: nothing to encode but commas
+        pairs = "&".join(f"{name}={quote(value, safe=',')}" for name, value in query.items())
+        return markup.escape_attribute(f"{base}?{pairs}")
 
     def external(self, url: str | None) -> Markup | None:
         """An external address for an ``href`` (http and https only), or None."""
