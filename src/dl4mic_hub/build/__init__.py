@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_pat
 from ..export import HARVEST_SITEMAP
 from ..linkhealth import load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
-from ..validate import ValidationResult, validate_catalogue
+from ..validate import ValidationResult, validate_or_stop
 from .config import (
     SITE_URL_ENV,
     BaseConfig,
@@ -272,10 +272,8 @@ def build_site(
                                     "--keep-docs and --site-dir must be separate folders")])
 
     start = time.perf_counter()
-    validation = validate_catalogue(catalogue_dir)
+    validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
     seconds["validate"] = time.perf_counter() - start
-    if not validation.ok:
-        raise UserError(validation.diagnostics)
     base_url = resolve_base_url(base, site_url)
     if link_history is not None and link_report is None:
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
