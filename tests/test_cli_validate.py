@@ -131,6 +131,9 @@ EXPECTED: dict[str, Expected] = {
             "catalogue/resources/stardist.yml:7:41: error: links starting with 'file:' are not "
             'allowed (hint: links must start with https:// or http://, or mailto: for an e-mail '
             'address)',
+            "catalogue/resources/stardist.yml:11:5: error: images are not allowed in catalogue "
+            "text (they would load from another site) (hint: link to the image instead: "
+            "[description](https://...), without the '!')",
             "catalogue/resources/stardist.yml:11:13: error: links starting with 'data:' are not "
             'allowed (hint: links must start with https:// or http://, or mailto: for an e-mail '
             'address)',
@@ -144,7 +147,7 @@ EXPECTED: dict[str, Expected] = {
             "catalogue/resources/stardist.yml:18:25: error: URLs starting with 'file:' are not "
             'allowed (hint: catalogue links must start with https:// or http://)',
         ],
-        '5 entries checked, 7 error(s), 0 warning(s) in 1 file(s)',
+        '5 entries checked, 8 error(s), 0 warning(s) in 1 file(s)',
     ),
     'missing-field': Expected(
         1,
@@ -412,6 +415,7 @@ SHOWN_TEXT = [
     (re.compile(r"an HTML comment"), lambda m: "<!--"),
     (re.compile(r"(?:links|URLs) starting with '(\w+:)'"), lambda m: m.group(1)),
     (re.compile(r"the (?:link|URL) '([^']*)' is incomplete"), lambda m: m.group(1)),
+    (re.compile(r"images are not allowed"), lambda m: "!["),
 ]
 
 
