@@ -33,7 +33,7 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test $(E2E_NODE)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto --cov --cov-report=term
 
 ## serve: preview the French site at http://127.0.0.1:8000/fr/ (SITE_LANG=en for English)
 serve: $(VENV)/.installed
