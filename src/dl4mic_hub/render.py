@@ -528,7 +528,8 @@ def render_site(
 ) -> RenderedSite:
     """Render every page of the site in every language. ``site_url`` is the public address
     (exports and structured data hold absolute links); ``link_health``, from the last link
-    checks, adds what they found to entry pages."""
+    checks, adds what they found to entry pages; ``links_from_source`` writes links for a
+    generator that rewrites them (see :class:`PageContext`)."""
     from .export import build_exports  # exports read addresses and texts from here
     from .export.pages import emit_open_data_pages
     from .search import build_search_index  # the index is a page asset; search imports render
@@ -537,113 +538,137 @@ def render_site(
     site.links_from_source = links_from_source
     exports = build_exports(site)
     result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
-    resources = catalogue.of_type("resource")
-    sections = catalogue.vocabularies["sections"].terms
-
     for lang in LANGUAGES:
         pages: dict[str, str] = {}
         fallbacks: list[Fallback] = []
-        ui = ui_for(lang)
         emit = _emitter(site, lang, pages, fallbacks)
-
-        counts = {
-            key: sum(1 for r in resources if key in r.strings("sections")) for key in sections
-        }
-        emit("index.md", "home.md.j2", {"title": ui["home"], "description": ui["site_description"]},
-             counts=counts, starts=entry_points(), total=sum(1 for _ in catalogue.all_entries()))
-        for key, term in sections.items():
-            members = [r for r in resources if key in r.strings("sections")]
-            meta = {
-                "title": term.label.get(lang, key),
-                "description": term.description.get(lang, ""),
-            }
-            if term.icon:
-                meta["icon"] = term.icon
-            emit(
-                f"sections/{key}.md",
-                "section.md.j2",
-                meta,
-                section=key,
-                groups=_section_groups(site, lang, key, members),
-                count=len(members),
-                members=members,
-            )
-        for entry in resources:
-            path = entry_page(entry)
-            meta_ctx = PageContext(site, lang, path)
-            emit(
-                path,
-                "resource.md.j2",
-                {
-                    "title": meta_ctx.plain(entry, "title"),
-                    "description": meta_ctx.plain(entry, "summary"),
-                },
-                entry=entry,
-                edit_url=meta_ctx.edit_url(entry),
-            )
-        faq_topics = list(catalogue.vocabularies["faq-topics"].terms)
-        faq_groups: dict[str, list[Entry]] = {}
-        for entry in catalogue.of_type("faq"):
-            faq_groups.setdefault((entry.strings("topics") or [""])[0], []).append(entry)
-        faq_ordered = [
-            (topic, sorted(faq_groups[topic], key=lambda e: (e.number("order") or 10**6, e.id)))
-            for topic in faq_topics
-            if topic in faq_groups
-        ]
-        emit("faq.md", "faq.md.j2", {"title": ui["faq"], "description": ui["faq_intro"]},
-             groups=faq_ordered)
-        cheat_groups = [
-            (kind, site.sorted_entries(
-                lang, [e for e in catalogue.of_type("cheatsheet") if e.string("type") == kind]))
-            for kind in catalogue.vocabularies["cheatsheet-types"].terms
-        ]
-        emit("cheatsheets.md", "cheatsheets.md.j2",
-             {"title": ui["cheatsheets"], "description": ui["cheatsheets_intro"]},
-             groups=[(k, g) for k, g in cheat_groups if g])
-        terms = site.sorted_entries(lang, catalogue.of_type("glossary"))
-        emit("glossary.md", "glossary.md.j2",
-             {"title": ui["glossary"], "description": ui["glossary_intro"]},
-             terms=terms, letters=_initials(terms, lang))
-        recent = sorted(
-            site.sorted_entries(lang, catalogue.all_entries()),
-            key=lambda e: e.string("added") or "",
-            reverse=True,  # stable: same date keeps name order
-        )
-        emit("recent.md", "recent.md.j2",
-             {"title": ui["recent"], "description": ui["recent_intro"]},
-             entries=recent[:RECENT_LIMIT])
-        emit("explore.md", "explore.md.j2",
-             {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["navigation"]},
-             entries=site.sorted_entries(lang, catalogue.all_entries()),
-             facets=list(site.facets))
-        emit("contribute.md", "contribute.md.j2",
-             {"title": ui["contribute"], "description": ui["contribute_intro"]},
-             repo_url=site.repo_url)
-        emit_open_data_pages(site, emit, ui, exports)
-
+        for step in (_home, _sections, _resources, _faq, _cheatsheets, _glossary, _recent,
+                     _explore, _contribute):
+            step(site, lang, emit)
+        emit_open_data_pages(site, emit, ui_for(lang), exports)
         result.pages[lang] = dict(sorted(pages.items()))
         result.fallbacks[lang] = fallbacks
         result.files[lang] = {
             "assets/search-index.json": build_search_index(site, lang), **exports.files[lang]
         }
-        result.nav[lang] = [
-            {ui["home"]: "index.md"},
-            {ui["explore"]: "explore.md"},
-            {
-                ui["sections_heading"]: [
-                    {term.label.get(lang, key): f"sections/{key}.md"}
-                    for key, term in sections.items()
-                ]
-            },
-            {ui["faq"]: "faq.md"},
-            {ui["cheatsheets"]: "cheatsheets.md"},
-            {ui["glossary"]: "glossary.md"},
-            {ui["recent"]: "recent.md"},
-            {ui["contribute"]: "contribute.md"},
-            {ui["open_data"]: "open-data.md"},
-            *([{ui["link_health"]: "link-health.md"}] if link_health is not None else []),
-        ]
+        result.nav[lang] = _nav(site, lang)
     return result
+
+
+Emit = Callable[..., None]
+
+
+def _home(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui, catalogue = ui_for(lang), site.catalogue
+    resources = catalogue.of_type("resource")
+    counts = {
+        key: sum(1 for r in resources if key in r.strings("sections"))
+        for key in catalogue.vocabularies["sections"].terms
+    }
+    emit("index.md", "home.md.j2", {"title": ui["home"], "description": ui["site_description"]},
+         counts=counts, starts=entry_points(), total=sum(1 for _ in catalogue.all_entries()))
+
+
+def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    resources = site.catalogue.of_type("resource")
+    for key, term in site.catalogue.vocabularies["sections"].terms.items():
+        members = [r for r in resources if key in r.strings("sections")]
+        meta = {"title": term.label.get(lang, key), "description": term.description.get(lang, "")}
+        if term.icon:
+            meta["icon"] = term.icon
+        emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
+             groups=_section_groups(site, lang, key, members), count=len(members),
+             members=members)
+
+
+def _resources(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    for entry in site.catalogue.of_type("resource"):
+        path = entry_page(entry)
+        meta_ctx = PageContext(site, lang, path)
+        meta = {
+            "title": meta_ctx.plain(entry, "title"),
+            "description": meta_ctx.plain(entry, "summary"),
+        }
+        emit(path, "resource.md.j2", meta, entry=entry, edit_url=meta_ctx.edit_url(entry))
+
+
+def _faq(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui = ui_for(lang)
+    groups: dict[str, list[Entry]] = {}
+    for entry in site.catalogue.of_type("faq"):
+        groups.setdefault((entry.strings("topics") or [""])[0], []).append(entry)
+    ordered = [
+        (topic, sorted(groups[topic], key=lambda e: (e.number("order") or 10**6, e.id)))
+        for topic in site.catalogue.vocabularies["faq-topics"].terms
+        if topic in groups
+    ]
+    emit("faq.md", "faq.md.j2", {"title": ui["faq"], "description": ui["faq_intro"]},
+         groups=ordered)
+
+
+def _cheatsheets(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui, sheets = ui_for(lang), site.catalogue.of_type("cheatsheet")
+    groups = [
+        (kind, site.sorted_entries(lang, [e for e in sheets if e.string("type") == kind]))
+        for kind in site.catalogue.vocabularies["cheatsheet-types"].terms
+    ]
+    emit("cheatsheets.md", "cheatsheets.md.j2",
+         {"title": ui["cheatsheets"], "description": ui["cheatsheets_intro"]},
+         groups=[(kind, entries) for kind, entries in groups if entries])
+
+
+def _glossary(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui = ui_for(lang)
+    terms = site.sorted_entries(lang, site.catalogue.of_type("glossary"))
+    emit("glossary.md", "glossary.md.j2",
+         {"title": ui["glossary"], "description": ui["glossary_intro"]},
+         terms=terms, letters=_initials(terms, lang))
+
+
+def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui = ui_for(lang)
+    recent = sorted(
+        site.sorted_entries(lang, site.catalogue.all_entries()),
+        key=lambda e: e.string("added") or "",
+        reverse=True,  # stable: same date keeps name order
+    )
+    emit("recent.md", "recent.md.j2", {"title": ui["recent"], "description": ui["recent_intro"]},
+         entries=recent[:RECENT_LIMIT])
+
+
+def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui = ui_for(lang)
+    emit("explore.md", "explore.md.j2",
+         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["navigation"]},
+         entries=site.sorted_entries(lang, site.catalogue.all_entries()),
+         facets=list(site.facets))
+
+
+def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:
+    ui = ui_for(lang)
+    emit("contribute.md", "contribute.md.j2",
+         {"title": ui["contribute"], "description": ui["contribute_intro"]},
+         repo_url=site.repo_url)
+
+
+def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
+    """The generator's navigation: the same pages in every language, translated titles."""
+    ui = ui_for(lang)
+    sections = site.catalogue.vocabularies["sections"].terms
+    return [
+        {ui["home"]: "index.md"},
+        {ui["explore"]: "explore.md"},
+        {ui["sections_heading"]: [
+            {term.label.get(lang, key): f"sections/{key}.md"} for key, term in sections.items()
+        ]},
+        {ui["faq"]: "faq.md"},
+        {ui["cheatsheets"]: "cheatsheets.md"},
+        {ui["glossary"]: "glossary.md"},
+        {ui["recent"]: "recent.md"},
+        {ui["contribute"]: "contribute.md"},
+        {ui["open_data"]: "open-data.md"},
+        *([{ui["link_health"]: "link-health.md"}] if site.link_health is not None else []),
+    ]
 
 
 def _emitter(
