@@ -13,7 +13,7 @@ import yaml
 from dl4mic_hub import scaffold
 from dl4mic_hub.cli import main
 from dl4mic_hub.model import ENTRY_TYPES, ENTRY_TYPES_BY_NAME, read_catalogue
-from dl4mic_hub.schema import load_schemas, resolve
+from dl4mic_hub.schema import inlined_schema, load_schemas
 from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,9 +275,8 @@ def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
     schema = load_schemas()[schema_file]
     given = {o[2:].replace("-", "_") for o in options if o.startswith("--")}
     expected = set()
-    for name, raw in schema["properties"].items():
-        spec = resolve(raw, schema_file)
-        spec = {**spec, **spec.get("items", {})}
+    for name, raw in inlined_schema(schema_file)["properties"].items():
+        spec = {**raw, **raw.get("items", {})}
         if name in schema["required"] or "default" in spec:
             continue  # given, or the default says it (status: active)
         if "x-vocabulary" in spec or "x-url" in spec:

@@ -36,9 +36,10 @@ from .diagnostics import (
     one_line,
 )
 from .model import Catalogue, Entry, EntryType
+from .schema import field_specs
 from .text import slugify
 from .urls import identity_links
-from .validate import SchemaChecker, inlined_schema
+from .validate import SchemaChecker
 
 COMMENT_WIDTH = 98
 
@@ -75,29 +76,26 @@ class Field:
 
 def fields_of(entry_type: EntryType) -> list[Field]:
     """Every field of ``entry_type`` in schema order, described from the schema."""
-    schema = inlined_schema(entry_type.schema)
-    required = set(schema.get("required", []))
     fields: list[Field] = []
-    for name, spec in schema["properties"].items():
-        description = " ".join(str(spec.get("description", "")).split())
-        props = spec.get("properties", {})
-        if spec.get("type") == "object" and set(props) >= set(LANGUAGES):
-            is_list = props[LANGUAGES[0]].get("type") == "array"
-            fields.append(Field(name, description, name in required,
+    for spec in field_specs(entry_type.schema):
+        raw = spec.spec
+        if spec.i18n:
+            is_list = raw["properties"][LANGUAGES[0]].get("type") == "array"
+            fields.append(Field(spec.name, spec.description, spec.required,
                                 "i18n-list" if is_list else "i18n"))
-        elif spec.get("type") == "array":
-            items = spec.get("items", {})
+        elif spec.multiple:
+            items = raw.get("items", {})
             shape = "object-list" if items.get("type") == "object" else "list"
-            fields.append(Field(name, description, name in required, shape,
+            fields.append(Field(spec.name, spec.description, spec.required, shape,
                                 value_type=items.get("type", "string"),
-                                vocabulary=items.get("x-vocabulary"),
+                                vocabulary=spec.vocabulary,
                                 is_ref=bool(items.get("x-entry-ref"))))
         else:
             fields.append(Field(
-                name, description, name in required, "scalar",
-                value_type=spec.get("type", "string"), vocabulary=spec.get("x-vocabulary"),
-                choices=tuple(spec.get("enum", ())), is_date=spec.get("format") == "date",
-                is_url=bool(spec.get("x-url")), has_default="default" in spec,
+                spec.name, spec.description, spec.required, "scalar",
+                value_type=raw.get("type", "string"), vocabulary=spec.vocabulary,
+                choices=tuple(raw.get("enum", ())), is_date=raw.get("format") == "date",
+                is_url=bool(raw.get("x-url")), has_default="default" in raw,
             ))
     return fields
 

@@ -2,7 +2,7 @@
 
 Other stages read them through this module: the validator checks files against them, facets and
 the scaffold's prompts are derived from their fields, the exports publish them. ``$ref``s are
-resolved here once, so a reader sees each field with its shared definition merged in.
+inlined here once, so a reader sees each field with its shared definition merged in.
 """
 
 from __future__ import annotations
@@ -28,26 +28,46 @@ def load_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-def resolve(node: Mapping[str, Any], home: str) -> dict[str, Any]:
-    """``node`` (found in the schema file ``home``) with its ``$ref`` target merged in; keys
-    written next to the ``$ref`` win, and ``properties`` are merged one level deep."""
+@cache
+def inlined_schema(name: str) -> dict[str, Any]:
+    """The schema ``name`` with every ``$ref`` replaced by what it points to: the same rules,
+    checked without a reference lookup at each value (a third of jsonschema's time here).
+    Sibling keywords of a ``$ref`` are merged into its target, as both apply."""
+    inlined = inline_refs(load_schemas()[name], load_schemas(), name)
+    assert isinstance(inlined, dict)
+    return inlined
+
+
+def inline_refs(node: Any, schemas: Mapping[str, Any], base: str) -> Any:
+    """``node`` with its ``$ref``s resolved (``file#/pointer`` or ``#/pointer`` in ``base``)."""
+    if isinstance(node, list):
+        return [inline_refs(item, schemas, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
     ref = node.get("$ref")
-    if not ref:
-        return dict(node)
-    file, _, pointer = str(ref).partition("#")
-    file = file or home
-    target: Any = load_schemas()[file]
-    for part in pointer.strip("/").split("/"):
-        if part:
+    if isinstance(ref, str):
+        file, _, pointer = ref.partition("#")
+        target: Any = schemas[file or base]
+        for part in filter(None, pointer.split("/")):
             target = target[part]
-    merged = resolve(target, file)
-    for key, value in node.items():
-        if key == "properties" and isinstance(merged.get("properties"), dict):
-            merged["properties"] = {
-                k: {**merged["properties"].get(k, {}), **v} for k, v in value.items()
+        result = inline_refs(target, schemas, file or base)
+    siblings = {k: inline_refs(v, schemas, base) for k, v in node.items() if k != "$ref"}
+    return _merge_schemas(result, siblings) if result else siblings
+
+
+def _merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(target)
+    for key, value in siblings.items():
+        if key not in merged or key in ("description", "title"):
+            merged[key] = value  # the field's own description is the more precise one
+        elif key == "properties" and isinstance(value, dict):
+            merged[key] = {
+                name: _merge_schemas(merged[key].get(name, {}), spec)
+                for name, spec in {**merged[key], **value}.items()
             }
-        elif key != "$ref":
-            merged[key] = value
+        elif merged[key] != value:  # both constrain the same keyword: keep both, as allOf
+            return {"allOf": [target, siblings]}
     return merged
 
 
@@ -56,7 +76,7 @@ class FieldSpec:
     """One top-level field of an entry type, with what the other stages need to know of it."""
 
     name: str
-    spec: dict[str, Any]  # the field's schema, $ref resolved
+    spec: dict[str, Any]  # the field's schema, every $ref inlined
     required: bool
     vocabulary: str | None  # x-vocabulary of the value or of the list items
     multiple: bool  # a list of values
@@ -70,13 +90,12 @@ class FieldSpec:
 @cache
 def field_specs(schema_file: str) -> tuple[FieldSpec, ...]:
     """The top-level fields of an entry schema, in schema order."""
-    schema = load_schemas()[schema_file]
+    schema = inlined_schema(schema_file)
     required = set(schema.get("required", []))
     specs: list[FieldSpec] = []
-    for name, raw in schema.get("properties", {}).items():
-        spec = resolve(raw, schema_file)
+    for name, spec in schema.get("properties", {}).items():
         multiple = spec.get("type") == "array"
-        items = resolve(spec.get("items", {}), schema_file) if multiple else spec
+        items = spec.get("items", {}) if multiple else spec
         props = spec.get("properties", {})
         specs.append(
             FieldSpec(
