@@ -135,6 +135,25 @@ def test_github_annotations_point_at_the_yaml_line(
     assert written[int(col) - 1 :].startswith(url)
 
 
+def test_addresses_in_curation_notes_are_evidence_and_never_fetched(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # curation is for maintainers (not shown to readers): a dead or private address cited there
+    # as evidence must neither fail the check nor make the checker fetch it
+    root = local_catalogue(tmp_path, web)
+    path = root / "resources" / "cellpose.yml"
+    evidence = web.url("status/404")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + f'curation:\n  - "URL seen in [an old list]({evidence}) and at {evidence}"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--no-cache", "--catalogue", str(root), "--no-rules")
+    assert code == 0, out
+    assert web.stats.count("/status/404") == 0
+    assert web.stats.count("/ok/1") >= 1  # the entry's own links are still checked
+
+
 def test_cache_reuses_ok_results_and_rechecks_failures(
     tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
 ) -> None:

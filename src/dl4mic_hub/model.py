@@ -21,6 +21,7 @@ from .load import (
     origin_at,
     symlink_error,
 )
+from .schema import fields_for_readers
 
 #: A text in each site language: ``{"fr": ..., "en": ...}`` (a language may be missing).
 I18nText = dict[str, str]
@@ -155,12 +156,17 @@ class Catalogue:
         return {e.id: e for e in self.all_entries()}
 
     def urls(self) -> Iterator[tuple[str, Origin, Entry]]:
-        """Every link address written in an entry (main, secondary and inside Markdown text),
-        with the place it is written. The same URL may come more than once."""
+        """Every link address a reader meets in an entry (main, secondary and inside Markdown
+        text), with the place it is written. The same URL may come more than once. Fields no
+        page shows (the maintainers' ``curation`` notes) are left out: the addresses there are
+        evidence, not links, and the link checker must not fetch them."""
         from .markdown import iter_links  # local: markdown helpers import nothing from here
 
         for entry in self.all_entries():
-            yield from _urls_in(entry.data, entry, iter_links)
+            shown = fields_for_readers(entry.type.schema)
+            for key, value in entry.data.items():
+                if key in shown:
+                    yield from _urls_in({key: value}, entry, iter_links)
 
 
 def _urls_in(value: Any, entry: Entry, iter_links: Any) -> Iterator[tuple[str, Origin, Entry]]:

@@ -83,6 +83,12 @@ class FieldSpec:
     i18n: bool  # a {fr, en} object
 
     @property
+    def shown_to_readers(self) -> bool:
+        """False for maintainers' fields (``x-shown-to-readers: false``): no page shows them,
+        so the addresses they cite as evidence are not links to check."""
+        return self.spec.get("x-shown-to-readers", True) is not False
+
+    @property
     def description(self) -> str:
         return " ".join(str(self.spec.get("description", "")).split())
 
@@ -108,6 +114,12 @@ def field_specs(schema_file: str) -> tuple[FieldSpec, ...]:
             )
         )
     return tuple(specs)
+
+
+@cache
+def fields_for_readers(schema_file: str) -> frozenset[str]:
+    """The top-level fields of an entry schema that pages show to readers."""
+    return frozenset(spec.name for spec in field_specs(schema_file) if spec.shown_to_readers)
 
 
 def implied_values(schema_file: str) -> dict[str, str]:
