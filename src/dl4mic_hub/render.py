@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry
+from .text import fold
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -119,13 +119,6 @@ def _environment() -> Environment:
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale."""
     return fold(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Lower case without accents: 'Débruitage' → 'debruitage' (sorting, filtering, search)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def entry_page(entry: Entry) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -33,6 +32,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
 from .model import Entry
+from .text import fold
 
 if TYPE_CHECKING:
     from .render import PageContext, _SiteRenderer
@@ -74,12 +74,6 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     }),
 }
 _WORD = re.compile(r"[^\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents; the browser does exactly this (NFKD, drop marks, lower)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words(text: str) -> list[str]:
