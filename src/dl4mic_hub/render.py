@@ -41,7 +41,10 @@ RECENT_LIMIT = 30
 # them 30 kB; see bench/RESULTS-explorer.md). The real catalogue's groups are far smaller.
 SECTION_LIMIT = 250
 GROUP_LIMIT = 20
-NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
+# The text that names an entry and the one that says what it is about, by entry type (other
+# types have a `title` and a `summary`): see name_field and summary_field.
+_NAME_FIELD = {"faq": "question", "glossary": "term"}
+_SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
 # Facets whose value places an entry on the site rather than describing it.
 # Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
@@ -119,6 +122,16 @@ def _environment() -> Environment:
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale."""
     return fold(text)
+
+
+def name_field(entry: Entry) -> str:
+    """The text field that names the entry (``title``, a FAQ's ``question``, a ``term``)."""
+    return _NAME_FIELD.get(entry.type.name, "title")
+
+
+def summary_field(entry: Entry) -> str:
+    """The text field that says what the entry is about (``summary``, ``answer``...)."""
+    return _SUMMARY_FIELD.get(entry.type.name, "summary")
 
 
 def entry_page(entry: Entry) -> str:
@@ -235,10 +248,10 @@ class PageContext:
     def name(self, entry: Entry) -> Markup:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
-        return self.text(entry, NAME_FIELD.get(entry.type.name, "title"), links=False)
+        return self.text(entry, name_field(entry), links=False)
 
     def plain_name(self, entry: Entry) -> str:
-        return self.plain(entry, NAME_FIELD.get(entry.type.name, "title"))
+        return self.plain(entry, name_field(entry))
 
     def keywords(self, entry: Entry) -> list[str]:
         return entry.text_lists("keywords").get(self.lang, [])
@@ -459,7 +472,7 @@ class _SiteRenderer:
         def key(entry: Entry) -> tuple[str, str]:
             known = self._sort_keys.get((lang, id(entry)))
             if known is None:
-                texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
+                texts = entry.text(name_field(entry))
                 text = texts.get(lang) or next(iter(texts.values()), "")
                 known = (sort_key(markup.plain(text)), entry.id)
                 self._sort_keys[(lang, id(entry))] = known

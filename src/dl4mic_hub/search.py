@@ -26,16 +26,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
 from .model import Entry
+from .render import PageContext, _SiteRenderer, entry_page, name_field, page_url, summary_field
 from .text import fold
-
-if TYPE_CHECKING:
-    from .render import PageContext, _SiteRenderer
 
 # Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
 # times as much). Names and the words people type weigh most; long texts least.
@@ -104,8 +102,7 @@ class _Doc:
 def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[str, str, str]]:
     """(field kind, language, text) of everything searchable in an entry."""
     out: list[tuple[str, str, str]] = []
-    name_field = {"faq": "question", "glossary": "term"}.get(entry.type.name, "title")
-    for text_lang, text in entry.text(name_field).items():
+    for text_lang, text in entry.text(name_field(entry)).items():
         out.append(("name", text_lang, markup.plain(text)))
     for text_lang, text in entry.text("abbr").items():
         out.append(("name", text_lang, text))
@@ -139,8 +136,6 @@ def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
 
 def build_search_index(site: _SiteRenderer, lang: str) -> str:
     """The JSON search index of the ``lang`` site (deterministic, compact)."""
-    from .render import PageContext, entry_page, page_url
-
     entries = site.sorted_entries(lang, site.catalogue.all_entries())
     ctx = PageContext(site, lang, "explore.md")
     docs: list[dict[str, object]] = []
@@ -227,9 +222,7 @@ def _other(lang: str) -> str:
 
 def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     """What a result card shows, and the facet keys the explorer filters on."""
-    summary = ctx.plain(entry, "summary") or ctx.plain(entry, "answer") or ctx.plain(
-        entry, "definition"
-    )
+    summary = ctx.plain(entry, summary_field(entry))
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
     facets = {
