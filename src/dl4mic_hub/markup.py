@@ -165,8 +165,3 @@ def plain(text: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     return " ".join("".join(parts).split())
-
-
-def unescape(fragment: str) -> str:
-    """The text of an HTML fragment made here (tags dropped, references decoded)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

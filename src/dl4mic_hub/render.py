@@ -183,7 +183,6 @@ class PageContext:
         self.site = site
         self.lang = lang
         self.path = path
-        self.depth = path.count("/")
         self.here = page_url(path)
         # From the built page to the language root: for attributes a browser resolves as they
         # are (form actions, data-*); hrefs may be rewritten by the generator (links_from_source)
@@ -330,22 +329,9 @@ class PageContext:
         return offered
 
     # --- links ---------------------------------------------------------------------------------
-    def url(self, target: str) -> Markup:
-        """Relative link from this page to another generated page, for Markdown links (the
-        generator checks them). Every page sits at most one folder deep, so no general relpath
-        is needed. Paths are made of ids, which are plain lower-case words."""
-        page, _, anchor = target.partition("#")
-        if not page:
-            rel = ""
-        elif self.depth and page.rsplit("/", 1)[0] == self.path.rsplit("/", 1)[0]:
-            rel = page.rsplit("/", 1)[1]
-        else:
-            rel = "../" * self.depth + page
-        return Markup(f"{rel}#{anchor}" if anchor else rel)
-
     def href(self, target: str) -> Markup:
-        """Like :meth:`url`, for an ``href`` in raw HTML: the built page's address, not the
-        Markdown file's (the generator rewrites Markdown links only)."""
+        """Relative link from this page to another generated page, for an ``href`` in raw
+        HTML: from the built page's address, not the Markdown file's (see ``up``)."""
         page, _, anchor = target.partition("#")
         there = page_url(page) if page else self.here
         rel = "" if there == self.here else self.up + there
@@ -364,9 +350,6 @@ class PageContext:
     def action(self, target: str) -> Markup:
         """A page's address for a form's ``action`` (no generator rewrites those)."""
         return markup.escape_attribute(self.up_page + page_url(target))
-
-    def entry_url(self, entry: Entry) -> Markup:
-        return self.url(entry_page(entry))
 
     def entry_href(self, entry: Entry) -> Markup:
         return self.href(entry_page(entry))
