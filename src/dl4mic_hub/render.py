@@ -322,10 +322,8 @@ class PageContext:
             # offered only when some value is held by some entries and not by others
             if not any(0 < count < len(entries) for count in counts.values()):
                 continue
-            used = set(counts)
-            terms = self.site.catalogue.vocabularies[facet.name].terms
-            values = [(key, self.label(facet.name, key)) for key in terms if key in used]
-            offered.append((facet, self.vocab_title(facet.name), values))
+            offered.append(
+                (facet, self.vocab_title(facet.name), self.facet_values(facet, entries)))
         return offered
 
     # --- links ---------------------------------------------------------------------------------
