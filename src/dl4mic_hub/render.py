@@ -31,7 +31,7 @@ from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
-from .model import Catalogue, Entry
+from .model import Catalogue, Entry, in_language, shown_language
 from .text import fold
 
 RECENT_LIMIT = 30
@@ -194,12 +194,11 @@ class PageContext:
     # --- texts ---------------------------------------------------------------------------------
     def _pick(self, entry: Entry, name: str, value: Any = None) -> tuple[str, str] | None:
         texts = entry.text(name) if value is None else value
-        if not isinstance(texts, dict) or not texts:
+        shown = shown_language(texts, self.lang) if isinstance(texts, dict) else None
+        if shown is None:
             return None
-        if self.lang in texts:
-            return str(texts[self.lang]), self.lang
-        shown = next(lang for lang in (*LANGUAGES, *texts) if lang in texts)
-        self.fallbacks.append(Fallback(self.lang, shown, self.path, entry.id, name))
+        if shown != self.lang:
+            self.fallbacks.append(Fallback(self.lang, shown, self.path, entry.id, name))
         return str(texts[shown]), shown
 
     def plain(self, entry: Entry, name: str) -> str:
@@ -267,7 +266,7 @@ class PageContext:
 
     def vocab_description(self, vocab: str, key: str) -> str:
         term = self.site.catalogue.vocabularies[vocab].terms[key]
-        return term.description.get(self.lang) or next(iter(term.description.values()), "")
+        return in_language(term.description, self.lang)
 
     def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
         """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""
@@ -453,8 +452,7 @@ class _SiteRenderer:
         def key(entry: Entry) -> tuple[str, str]:
             known = self._sort_keys.get((lang, id(entry)))
             if known is None:
-                texts = entry.text(name_field(entry))
-                text = texts.get(lang) or next(iter(texts.values()), "")
+                text = in_language(entry.text(name_field(entry)), lang)
                 known = (sort_key(markup.plain(text)), entry.id)
                 self._sort_keys[(lang, id(entry))] = known
             return known
@@ -558,9 +556,11 @@ def _home(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     resources = site.catalogue.of_type("resource")
-    for key, term in site.catalogue.vocabularies["sections"].terms.items():
+    sections = site.catalogue.vocabularies["sections"]
+    for key, term in sections.terms.items():
         members = [r for r in resources if key in r.strings("sections")]
-        meta = {"title": term.label.get(lang, key), "description": term.description.get(lang, "")}
+        meta = {"title": sections.label_of(key, lang),
+                "description": in_language(term.description, lang)}
         if term.icon:
             meta["icon"] = term.icon
         emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
@@ -641,12 +641,12 @@ def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
     """The generator's navigation: the same pages in every language, translated titles."""
     ui = ui_for(lang)
-    sections = site.catalogue.vocabularies["sections"].terms
+    sections = site.catalogue.vocabularies["sections"]
     return [
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {term.label.get(lang, key): f"sections/{key}.md"} for key, term in sections.items()
+            {sections.label_of(key, lang): f"sections/{key}.md"} for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},
         {ui["cheatsheets"]: "cheatsheets.md"},
@@ -684,8 +684,7 @@ def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
     """(letter, id of the first term starting with it) for the glossary's A-Z line."""
     seen: dict[str, str] = {}
     for entry in entries:
-        texts = entry.text("term")
-        name = fold(markup.plain(texts.get(lang) or next(iter(texts.values()), "")))
+        name = fold(markup.plain(in_language(entry.text("term"), lang)))
         letter = name[:1].upper() if name[:1].isalpha() else "#"
         seen.setdefault(letter, entry.id)
     return sorted(seen.items())
