@@ -448,16 +448,18 @@ class _SiteRenderer:
         )
         return body, ctx
 
-    def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
-        def key(entry: Entry) -> tuple[str, str]:
-            known = self._sort_keys.get((lang, id(entry)))
-            if known is None:
-                text = in_language(entry.text(name_field(entry)), lang)
-                known = (sort_key(markup.plain(text)), entry.id)
-                self._sort_keys[(lang, id(entry))] = known
-            return known
+    def name_key(self, lang: str, entry: Entry) -> tuple[str, str]:
+        """The entry's place in name order on a ``lang`` page: its name as plain text, folded
+        (:func:`sort_key`), then its id; computed once."""
+        known = self._sort_keys.get((lang, id(entry)))
+        if known is None:
+            text = in_language(entry.text(name_field(entry)), lang)
+            known = (sort_key(markup.plain(text)), entry.id)
+            self._sort_keys[(lang, id(entry))] = known
+        return known
 
-        return sorted(entries, key=key)
+    def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
+        return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -609,7 +611,7 @@ def _glossary(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     terms = site.sorted_entries(lang, site.catalogue.of_type("glossary"))
     emit("glossary.md", "glossary.md.j2",
          {"title": ui["glossary"], "description": ui["glossary_intro"]},
-         terms=terms, letters=_initials(terms, lang))
+         terms=terms, letters=_initials(site, lang, terms))
 
 
 def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
@@ -680,11 +682,12 @@ def _emitter(
     return emit
 
 
-def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
-    """(letter, id of the first term starting with it) for the glossary's A-Z line."""
+def _initials(site: _SiteRenderer, lang: str, entries: list[Entry]) -> list[tuple[str, str]]:
+    """(letter, id of the first term starting with it) for the glossary's A-Z line, from the
+    key the terms were sorted by."""
     seen: dict[str, str] = {}
     for entry in entries:
-        name = fold(markup.plain(in_language(entry.text("term"), lang)))
+        name = site.name_key(lang, entry)[0]
         letter = name[:1].upper() if name[:1].isalpha() else "#"
         seen.setdefault(letter, entry.id)
     return sorted(seen.items())
