@@ -578,7 +578,7 @@ def _resources(site: _SiteRenderer, lang: str, emit: Emit) -> None:
             "title": meta_ctx.plain(entry, "title"),
             "description": meta_ctx.plain(entry, "summary"),
         }
-        emit(path, "resource.md.j2", meta, entry=entry, edit_url=meta_ctx.edit_url(entry))
+        emit(path, "resource.md.j2", meta, entry=entry)
 
 
 def _faq(site: _SiteRenderer, lang: str, emit: Emit) -> None:
@@ -670,16 +670,30 @@ def _emitter(
         meta = dict(meta)
         if ctx.fallbacks:
             meta["fallbacks"] = len(ctx.fallbacks)
-            edit = values.get("edit_url") or f"{site.repo_url}/tree/main/catalogue"
-            # our interface text (Markdown) and a link we built: trusted
-            banner = ctx.ui["fallback_banner"].format(edit_url=edit)
             title = ctx.ui["fallback_banner_title"]
-            body = f'!!! warning "{title}"\n\n    {banner}\n\n{body}'
+            body = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n{body}'
         fallbacks.extend(ctx.fallbacks)
         meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"
 
     return emit
+
+
+def _fallback_banner(site: _SiteRenderer, ctx: PageContext) -> str:
+    """The notice of a page that shows texts in another language, which says where to
+    translate them: the entry's file, or when they come from several entries, their names,
+    each linking to its file. Our interface text (Markdown) with links we built and names
+    escaped by ``name``: safe."""
+    entries = [site.by_id[entry_id]
+               for entry_id in dict.fromkeys(fallback.entry_id for fallback in ctx.fallbacks)]
+    if len(entries) == 1:
+        return ctx.ui["fallback_banner"].format(edit_url=ctx.edit_url(entries[0]))
+    namer = PageContext(site, ctx.lang, ctx.path)  # names in the notice are not the page's text
+    links = ", ".join(
+        Markup('<a href="{}">{}</a>').format(namer.edit_url(entry), namer.name(entry))
+        for entry in entries
+    )
+    return ctx.ui["fallback_banner_entries"].format(entries=links)
 
 
 def _initials(site: _SiteRenderer, lang: str, entries: list[Entry]) -> list[tuple[str, str]]:
