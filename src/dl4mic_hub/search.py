@@ -15,7 +15,8 @@ agree by construction:
   site type English terms;
 - "See also" and "Links" are never indexed (they name other entries).
 
-Field weights were tuned on ``tests/data/search_queries.yml`` (see ``tests/test_search.py``).
+Field weights were tuned on ``tests/data/search_queries.yml``, which
+``tests/e2e/test_search_quality.py`` runs in the browser (see docs/search.md).
 """
 
 from __future__ import annotations
