@@ -23,7 +23,7 @@ import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 from referencing import Registry, Resource
 
-from dl4mic_hub import LANGUAGES, __version__, markup
+from dl4mic_hub import LANGUAGES, __version__
 from dl4mic_hub.export import (
     ATTRIBUTION,
     CATALOGUE_TITLE,
@@ -290,7 +290,7 @@ def test_open_data_page_lists_every_file_its_licence_and_how_to_cite(
     rendered: RenderedSite,
 ) -> None:
     for lang in LANGUAGES:
-        page = markup.unescape(rendered.pages[lang]["open-data.md"])
+        page = html.unescape(rendered.pages[lang]["open-data.md"])
         for path in rendered.root_files:
             assert path in page, path
         for other in LANGUAGES:

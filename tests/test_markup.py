@@ -88,6 +88,8 @@ def test_link_schemes_are_an_allow_list() -> None:
     for bad in ("javascript:x", "data:x", "//evil.example/", "relative/page", "https://a b/",
                 "https://e.org/\nx"):
         assert markup.safe_link(bad) is None, bad
+    # the validator's scheme reading allows leading spaces; a link's address never has them
+    assert markup.safe_link("\u00a0https://example.org/") is None
 
 
 def test_block_keeps_paragraphs_and_lists() -> None:

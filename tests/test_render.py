@@ -17,6 +17,8 @@ from dl4mic_hub.validate import validate_catalogue
 
 SMALL = Path(__file__).parent / "fixtures" / "render" / "small"
 ROOT = Path(__file__).resolve().parents[1]
+# where the fixture's entries are edited ("small" is the catalogue folder's name)
+EDIT = "https://github.com/example/hub/edit/main/small/"
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +76,38 @@ def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
     assert "Traduction manquante" not in rendered.pages["fr"]["resources/alpha-tool.md"]
 
 
+@pytest.mark.parametrize(("path", "entry_file"), [
+    ("sections/courses.md", "resources/beta-course.yml"),
+    ("glossary.md", "glossary/epoch.yml"),
+    ("resources/alpha-tool.md", "resources/alpha-tool.yml"),
+])
+def test_translation_notice_links_to_the_file_of_the_entry_to_translate(
+    rendered: RenderedSite, path: str, entry_file: str
+) -> None:
+    # every French text on these English pages comes from one entry: the link opens its file
+    page = rendered.pages["en"][path]
+    assert '!!! warning "Missing translation"' in page
+    assert f"[Help us translate it]({EDIT}{entry_file})." in page
+
+
+def test_translation_notice_names_each_entry_to_translate(tmp_path: Path) -> None:
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    legacy = catalogue / "resources" / "delta-legacy.yml"
+    data = yaml.safe_load(legacy.read_text("utf-8"))
+    data["summary"] = {"fr": data["summary"]["fr"]}  # French only, like beta-course's
+    legacy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue, repo_url="https://github.com/example/hub").pages["en"]
+    # both cards of the tools section show a French summary: each entry is named, in page order
+    assert (
+        "Help us translate these entries: "
+        f'<a href="{EDIT}resources/delta-legacy.yml">Delta legacy</a>, '
+        f'<a href="{EDIT}resources/beta-course.yml">Beta course</a>.'
+    ) in page["sections/tools.md"]
+
+
 def test_fallbacks_are_counted_per_language(rendered: RenderedSite) -> None:
     counts = rendered.fallback_counts()
     assert counts["fr"] == 0
@@ -81,8 +115,9 @@ def test_fallbacks_are_counted_per_language(rendered: RenderedSite) -> None:
     assert ("alpha-tool", "description", "resources/alpha-tool.md") in fields
     assert ("beta-course", "summary", "sections/courses.md") in fields
     assert ("beta-course", "summary", "sections/tools.md") in fields
+    assert ("beta-course", "summary", "resources/beta-course.md") in fields
     assert ("epoch", "definition", "glossary.md") in fields
-    assert counts["en"] == len(fields)
+    assert counts["en"] == 5  # those five texts shown in French, none counted twice
 
 
 def test_inline_fallback_keeps_its_language(rendered: RenderedSite) -> None:

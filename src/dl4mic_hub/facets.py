@@ -54,9 +54,6 @@ class Facet:
             return [self.defaults[type_name]]
         return keys
 
-    def applies_to(self, type_name: str) -> bool:
-        return type_name in self.fields or type_name in self.implied
-
 
 def derive_facets(catalogue: Catalogue) -> list[Facet]:
     """Every facet of the catalogue, in display order (vocabulary ``order``, then name).

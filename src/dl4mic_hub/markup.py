@@ -24,10 +24,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-ALLOWED_SCHEMES = ("http", "https", "mailto")
+from .markdown import SAFE_SCHEMES
+
 # Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
 # links, attribute lists, emoji, tables, headings, abbreviations...).
 _ACTIVE = re.compile(r"""[\\`*_{}\[\]<>#+!|:~^=&"]""")
+# Stricter than markdown.scheme_of: nothing, not even a space, may come before the scheme.
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
@@ -51,7 +53,7 @@ def safe_link(url: str) -> str | None:
     if url.startswith("#"):
         return url
     match = _SCHEME.match(url)
-    return url if match and match.group(1).lower() in ALLOWED_SCHEMES else None
+    return url if match and match.group(1).lower() in SAFE_SCHEMES else None
 
 
 def _text_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -163,8 +165,3 @@ def plain(text: str) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     return " ".join("".join(parts).split())
-
-
-def unescape(fragment: str) -> str:
-    """The text of an HTML fragment made here (tags dropped, references decoded)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

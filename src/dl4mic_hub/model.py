@@ -7,11 +7,12 @@ file per controlled vocabulary. Nothing here judges the content: that is ``valid
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import LANGUAGES
 from .diagnostics import Origin, display_path
 from .load import (
     LoadedFile,
@@ -25,6 +26,18 @@ from .schema import fields_for_readers
 
 #: A text in each site language: ``{"fr": ..., "en": ...}`` (a language may be missing).
 I18nText = dict[str, str]
+
+
+def shown_language(texts: Mapping[str, object], lang: str) -> str | None:
+    """The language a text is shown in on a ``lang`` page: ``lang`` when it is written in it,
+    else the first site language it is written in (then any other); None when it has none."""
+    return next((other for other in (lang, *LANGUAGES, *texts) if texts.get(other)), None)
+
+
+def in_language(texts: I18nText, lang: str, default: str = "") -> str:
+    """The text to show on a ``lang`` page (see :func:`shown_language`), else ``default``."""
+    shown = shown_language(texts, lang)
+    return texts[shown] if shown is not None else default
 
 
 @dataclass(frozen=True)
@@ -130,13 +143,11 @@ class Vocabulary:
     chips: bool = False  # its labels are shown under entries in lists
 
     def title(self, lang: str) -> str:
-        return self.label.get(lang) or next(iter(self.label.values()), self.name)
+        return in_language(self.label, lang, self.name)
 
     def label_of(self, key: str, lang: str) -> str:
         term = self.terms.get(key)
-        if term is None:
-            return key
-        return term.label.get(lang) or next(iter(term.label.values()), key)
+        return key if term is None else in_language(term.label, lang, key)
 
 
 @dataclass

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
-from .model import Catalogue, Entry
+from .model import Catalogue, Entry, in_language, shown_language
+from .text import fold
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -41,7 +41,10 @@ RECENT_LIMIT = 30
 # them 30 kB; see bench/RESULTS-explorer.md). The real catalogue's groups are far smaller.
 SECTION_LIMIT = 250
 GROUP_LIMIT = 20
-NAME_FIELD = {"faq": "question", "glossary": "term"}  # other types have a `title`
+# The text that names an entry and the one that says what it is about, by entry type (other
+# types have a `title` and a `summary`): see name_field and summary_field.
+_NAME_FIELD = {"faq": "question", "glossary": "term"}
+_SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
 # Facets whose value places an entry on the site rather than describing it.
 # Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
@@ -121,11 +124,14 @@ def sort_key(text: str) -> str:
     return fold(text)
 
 
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Lower case without accents: 'Débruitage' → 'debruitage' (sorting, filtering, search)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+def name_field(entry: Entry) -> str:
+    """The text field that names the entry (``title``, a FAQ's ``question``, a ``term``)."""
+    return _NAME_FIELD.get(entry.type.name, "title")
+
+
+def summary_field(entry: Entry) -> str:
+    """The text field that says what the entry is about (``summary``, ``answer``...)."""
+    return _SUMMARY_FIELD.get(entry.type.name, "summary")
 
 
 def entry_page(entry: Entry) -> str:
@@ -177,7 +183,6 @@ class PageContext:
         self.site = site
         self.lang = lang
         self.path = path
-        self.depth = path.count("/")
         self.here = page_url(path)
         # From the built page to the language root: for attributes a browser resolves as they
         # are (form actions, data-*); hrefs may be rewritten by the generator (links_from_source)
@@ -189,12 +194,11 @@ class PageContext:
     # --- texts ---------------------------------------------------------------------------------
     def _pick(self, entry: Entry, name: str, value: Any = None) -> tuple[str, str] | None:
         texts = entry.text(name) if value is None else value
-        if not isinstance(texts, dict) or not texts:
+        shown = shown_language(texts, self.lang) if isinstance(texts, dict) else None
+        if shown is None:
             return None
-        if self.lang in texts:
-            return str(texts[self.lang]), self.lang
-        shown = next(lang for lang in (*LANGUAGES, *texts) if lang in texts)
-        self.fallbacks.append(Fallback(self.lang, shown, self.path, entry.id, name))
+        if shown != self.lang:
+            self.fallbacks.append(Fallback(self.lang, shown, self.path, entry.id, name))
         return str(texts[shown]), shown
 
     def plain(self, entry: Entry, name: str) -> str:
@@ -242,10 +246,10 @@ class PageContext:
     def name(self, entry: Entry) -> Markup:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
-        return self.text(entry, NAME_FIELD.get(entry.type.name, "title"), links=False)
+        return self.text(entry, name_field(entry), links=False)
 
     def plain_name(self, entry: Entry) -> str:
-        return self.plain(entry, NAME_FIELD.get(entry.type.name, "title"))
+        return self.plain(entry, name_field(entry))
 
     def keywords(self, entry: Entry) -> list[str]:
         return entry.text_lists("keywords").get(self.lang, [])
@@ -262,7 +266,7 @@ class PageContext:
 
     def vocab_description(self, vocab: str, key: str) -> str:
         term = self.site.catalogue.vocabularies[vocab].terms[key]
-        return term.description.get(self.lang) or next(iter(term.description.values()), "")
+        return in_language(term.description, self.lang)
 
     def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
         """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""
@@ -317,29 +321,14 @@ class PageContext:
             # offered only when some value is held by some entries and not by others
             if not any(0 < count < len(entries) for count in counts.values()):
                 continue
-            used = set(counts)
-            terms = self.site.catalogue.vocabularies[facet.name].terms
-            values = [(key, self.label(facet.name, key)) for key in terms if key in used]
-            offered.append((facet, self.vocab_title(facet.name), values))
+            offered.append(
+                (facet, self.vocab_title(facet.name), self.facet_values(facet, entries)))
         return offered
 
     # --- links ---------------------------------------------------------------------------------
-    def url(self, target: str) -> Markup:
-        """Relative link from this page to another generated page, for Markdown links (the
-        generator checks them). Every page sits at most one folder deep, so no general relpath
-        is needed. Paths are made of ids, which are plain lower-case words."""
-        page, _, anchor = target.partition("#")
-        if not page:
-            rel = ""
-        elif self.depth and page.rsplit("/", 1)[0] == self.path.rsplit("/", 1)[0]:
-            rel = page.rsplit("/", 1)[1]
-        else:
-            rel = "../" * self.depth + page
-        return Markup(f"{rel}#{anchor}" if anchor else rel)
-
     def href(self, target: str) -> Markup:
-        """Like :meth:`url`, for an ``href`` in raw HTML: the built page's address, not the
-        Markdown file's (the generator rewrites Markdown links only)."""
+        """Relative link from this page to another generated page, for an ``href`` in raw
+        HTML: from the built page's address, not the Markdown file's (see ``up``)."""
         page, _, anchor = target.partition("#")
         there = page_url(page) if page else self.here
         rel = "" if there == self.here else self.up + there
@@ -358,9 +347,6 @@ class PageContext:
     def action(self, target: str) -> Markup:
         """A page's address for a form's ``action`` (no generator rewrites those)."""
         return markup.escape_attribute(self.up_page + page_url(target))
-
-    def entry_url(self, entry: Entry) -> Markup:
-        return self.url(entry_page(entry))
 
     def entry_href(self, entry: Entry) -> Markup:
         return self.href(entry_page(entry))
@@ -462,17 +448,18 @@ class _SiteRenderer:
         )
         return body, ctx
 
-    def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
-        def key(entry: Entry) -> tuple[str, str]:
-            known = self._sort_keys.get((lang, id(entry)))
-            if known is None:
-                texts = entry.text(NAME_FIELD.get(entry.type.name, "title"))
-                text = texts.get(lang) or next(iter(texts.values()), "")
-                known = (sort_key(markup.plain(text)), entry.id)
-                self._sort_keys[(lang, id(entry))] = known
-            return known
+    def name_key(self, lang: str, entry: Entry) -> tuple[str, str]:
+        """The entry's place in name order on a ``lang`` page: its name as plain text, folded
+        (:func:`sort_key`), then its id; computed once."""
+        known = self._sort_keys.get((lang, id(entry)))
+        if known is None:
+            text = in_language(entry.text(name_field(entry)), lang)
+            known = (sort_key(markup.plain(text)), entry.id)
+            self._sort_keys[(lang, id(entry))] = known
+        return known
 
-        return sorted(entries, key=key)
+    def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
+        return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -571,9 +558,11 @@ def _home(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     resources = site.catalogue.of_type("resource")
-    for key, term in site.catalogue.vocabularies["sections"].terms.items():
+    sections = site.catalogue.vocabularies["sections"]
+    for key, term in sections.terms.items():
         members = [r for r in resources if key in r.strings("sections")]
-        meta = {"title": term.label.get(lang, key), "description": term.description.get(lang, "")}
+        meta = {"title": sections.label_of(key, lang),
+                "description": in_language(term.description, lang)}
         if term.icon:
             meta["icon"] = term.icon
         emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
@@ -589,7 +578,7 @@ def _resources(site: _SiteRenderer, lang: str, emit: Emit) -> None:
             "title": meta_ctx.plain(entry, "title"),
             "description": meta_ctx.plain(entry, "summary"),
         }
-        emit(path, "resource.md.j2", meta, entry=entry, edit_url=meta_ctx.edit_url(entry))
+        emit(path, "resource.md.j2", meta, entry=entry)
 
 
 def _faq(site: _SiteRenderer, lang: str, emit: Emit) -> None:
@@ -622,7 +611,7 @@ def _glossary(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     terms = site.sorted_entries(lang, site.catalogue.of_type("glossary"))
     emit("glossary.md", "glossary.md.j2",
          {"title": ui["glossary"], "description": ui["glossary_intro"]},
-         terms=terms, letters=_initials(terms, lang))
+         terms=terms, letters=_initials(site, lang, terms))
 
 
 def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
@@ -654,12 +643,12 @@ def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
     """The generator's navigation: the same pages in every language, translated titles."""
     ui = ui_for(lang)
-    sections = site.catalogue.vocabularies["sections"].terms
+    sections = site.catalogue.vocabularies["sections"]
     return [
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {term.label.get(lang, key): f"sections/{key}.md"} for key, term in sections.items()
+            {sections.label_of(key, lang): f"sections/{key}.md"} for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},
         {ui["cheatsheets"]: "cheatsheets.md"},
@@ -681,11 +670,8 @@ def _emitter(
         meta = dict(meta)
         if ctx.fallbacks:
             meta["fallbacks"] = len(ctx.fallbacks)
-            edit = values.get("edit_url") or f"{site.repo_url}/tree/main/catalogue"
-            # our interface text (Markdown) and a link we built: trusted
-            banner = ctx.ui["fallback_banner"].format(edit_url=edit)
             title = ctx.ui["fallback_banner_title"]
-            body = f'!!! warning "{title}"\n\n    {banner}\n\n{body}'
+            body = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n{body}'
         fallbacks.extend(ctx.fallbacks)
         meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"
@@ -693,12 +679,29 @@ def _emitter(
     return emit
 
 
-def _initials(entries: list[Entry], lang: str) -> list[tuple[str, str]]:
-    """(letter, id of the first term starting with it) for the glossary's A-Z line."""
+def _fallback_banner(site: _SiteRenderer, ctx: PageContext) -> str:
+    """The notice of a page that shows texts in another language, which says where to
+    translate them: the entry's file, or when they come from several entries, their names,
+    each linking to its file. Our interface text (Markdown) with links we built and names
+    escaped by ``name``: safe."""
+    entries = [site.by_id[entry_id]
+               for entry_id in dict.fromkeys(fallback.entry_id for fallback in ctx.fallbacks)]
+    if len(entries) == 1:
+        return ctx.ui["fallback_banner"].format(edit_url=ctx.edit_url(entries[0]))
+    namer = PageContext(site, ctx.lang, ctx.path)  # names in the notice are not the page's text
+    links = ", ".join(
+        Markup('<a href="{}">{}</a>').format(namer.edit_url(entry), namer.name(entry))
+        for entry in entries
+    )
+    return ctx.ui["fallback_banner_entries"].format(entries=links)
+
+
+def _initials(site: _SiteRenderer, lang: str, entries: list[Entry]) -> list[tuple[str, str]]:
+    """(letter, id of the first term starting with it) for the glossary's A-Z line, from the
+    key the terms were sorted by."""
     seen: dict[str, str] = {}
     for entry in entries:
-        texts = entry.text("term")
-        name = fold(markup.plain(texts.get(lang) or next(iter(texts.values()), "")))
+        name = site.name_key(lang, entry)[0]
         letter = name[:1].upper() if name[:1].isalpha() else "#"
         seen.setdefault(letter, entry.id)
     return sorted(seen.items())

@@ -15,7 +15,8 @@ agree by construction:
   site type English terms;
 - "See also" and "Links" are never indexed (they name other entries).
 
-Field weights were tuned on ``tests/data/search_queries.yml`` (see ``tests/test_search.py``).
+Field weights were tuned on ``tests/data/search_queries.yml``, which
+``tests/e2e/test_search_quality.py`` runs in the browser (see docs/search.md).
 """
 
 from __future__ import annotations
@@ -23,19 +24,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
 from .model import Entry
-
-if TYPE_CHECKING:
-    from .render import PageContext, _SiteRenderer
+from .render import PageContext, _SiteRenderer, entry_page, name_field, page_url, summary_field
+from .text import fold
 
 # Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
 # times as much). Names and the words people type weigh most; long texts least.
@@ -76,12 +75,6 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W_]+")
 
 
-def fold(text: str) -> str:
-    """Lower case without accents; the browser does exactly this (NFKD, drop marks, lower)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def words(text: str) -> list[str]:
     """The folded words of a text; ``u-net`` also gives ``unet``."""
     folded = fold(text)
@@ -110,8 +103,7 @@ class _Doc:
 def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[str, str, str]]:
     """(field kind, language, text) of everything searchable in an entry."""
     out: list[tuple[str, str, str]] = []
-    name_field = {"faq": "question", "glossary": "term"}.get(entry.type.name, "title")
-    for text_lang, text in entry.text(name_field).items():
+    for text_lang, text in entry.text(name_field(entry)).items():
         out.append(("name", text_lang, markup.plain(text)))
     for text_lang, text in entry.text("abbr").items():
         out.append(("name", text_lang, text))
@@ -145,8 +137,6 @@ def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
 
 def build_search_index(site: _SiteRenderer, lang: str) -> str:
     """The JSON search index of the ``lang`` site (deterministic, compact)."""
-    from .render import PageContext, entry_page, page_url
-
     entries = site.sorted_entries(lang, site.catalogue.all_entries())
     ctx = PageContext(site, lang, "explore.md")
     docs: list[dict[str, object]] = []
@@ -233,9 +223,7 @@ def _other(lang: str) -> str:
 
 def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     """What a result card shows, and the facet keys the explorer filters on."""
-    summary = ctx.plain(entry, "summary") or ctx.plain(entry, "answer") or ctx.plain(
-        entry, "definition"
-    )
+    summary = ctx.plain(entry, summary_field(entry))
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
     facets = {

@@ -8,14 +8,20 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 ID_MAX = 60  # the schemas' maxLength of an id
 # 0.75: close enough for a typo; lower cut-offs suggest unrelated long ids
 SUGGESTION_CUTOFF = 0.75
 
 
+# Names, keywords and search words are folded many times over (pages, sorting, the search
+# index, in each language): the results are kept, keyed by the text itself.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case without accents (``Époque`` → ``epoque``), for ids and keyword matching."""
+    """Lower case without accents (``Époque`` → ``epoque``), for ids, sorting, filtering and
+    search. The browser folds exactly so (NFKD, drop marks, ``toLowerCase``) in
+    dl4mic-search.js: ``lower()``, not ``casefold()``, keeps both sides equal (``ß`` stays)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -9,6 +9,7 @@ import shutil
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+def with_search_index(page: Page, body: str, arg: Any = None) -> Any:
+    """Run ``body`` in ``page``, an explorer page: JavaScript that sees ``index``, the search
+    index the explorer loads, and ``arg``; returns what the body returns."""
+    return page.evaluate(
+        "async (arg) => {"
+        " const root = document.querySelector('.dl-explorer');"
+        " const index = await (await fetch(root.dataset.index)).json();"
+        f" {body} }}",
+        arg,
+    )

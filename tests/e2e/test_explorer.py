@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from .conftest import with_search_index
 
 pytestmark = pytest.mark.e2e
 
@@ -57,17 +60,21 @@ def matches(page: Page) -> int:
     return int(found.group(0)) if found else 0
 
 
-def result_facets(page: Page) -> list[dict[str, list[str]]]:
-    """The facet keys of every result shown, from the index the page loaded."""
-    return page.evaluate(
-        """async () => {
-            const root = document.querySelector('.dl-explorer');
-            const index = await (await fetch(root.dataset.index)).json();
-            const byId = Object.fromEntries(index.docs.map(d => [d.id, d.facets]));
-            return [...document.querySelectorAll('li.dl-result')]
-                .map(li => byId[li.dataset.entryId]);
-        }"""
+def result_field(page: Page, name: str) -> list[Any]:
+    """A field of every result shown (``facets``, ``added``...), from the index the page loaded."""
+    found: list[Any] = with_search_index(
+        page,
+        """const byId = Object.fromEntries(index.docs.map(d => [d.id, d[arg]]));
+        return [...document.querySelectorAll('li.dl-result')]
+            .map(li => byId[li.dataset.entryId]);""",
+        name,
     )
+    return found
+
+
+def result_facets(page: Page) -> list[dict[str, list[str]]]:
+    """The facet keys of every result shown."""
+    return result_field(page, "facets")
 
 
 def test_facets_combine_count_and_survive_back_and_forward(page: Page, site_url: str) -> None:
@@ -127,14 +134,7 @@ def test_sorting_by_name_and_recently_added(page: Page, site_url: str) -> None:
     assert in_order, names[:20]
     open_explorer(page, f"{site_url}en/explore/?sort=recent")
     expect(page.locator("#dl-sort")).to_have_value("recent")
-    added = page.evaluate(
-        """async () => {
-            const root = document.querySelector('.dl-explorer');
-            const index = await (await fetch(root.dataset.index)).json();
-            const date = Object.fromEntries(index.docs.map(d => [d.id, d.added]));
-            return [...document.querySelectorAll('li.dl-result')]
-                .map(li => date[li.dataset.entryId]);
-        }""")
+    added = result_field(page, "added")
     assert len(added) > 10 and added == sorted(added, reverse=True), added[:20]
 
 

@@ -16,6 +16,8 @@ import pytest
 import yaml
 from playwright.sync_api import Page
 
+from .conftest import with_search_index
+
 pytestmark = pytest.mark.e2e
 
 QUERIES = Path(__file__).resolve().parents[1] / "data" / "search_queries.yml"
@@ -30,16 +32,14 @@ def load_queries() -> dict[str, list[dict[str, Any]]]:
 def top_results(page: Page, site_url: str, lang: str, queries: list[str]) -> list[list[str]]:
     """The first three entry ids for each query, from the site's own engine and index."""
     page.goto(f"{site_url}{lang}/explore/")
-    return page.evaluate(
-        """async (queries) => {
-            const root = document.querySelector('.dl-explorer');
-            const index = await (await fetch(root.dataset.index)).json();
-            const engine = new window.DL4MICSearch.Engine(index);
-            return queries.map(q => (engine.search(q) || []).slice(0, 3)
-                                     .map(r => index.docs[r.doc].id));
-        }""",
+    found: list[list[str]] = with_search_index(
+        page,
+        """const engine = new window.DL4MICSearch.Engine(index);
+        return arg.map(q => (engine.search(q) || []).slice(0, 3)
+                                 .map(r => index.docs[r.doc].id));""",
         queries,
     )
+    return found
 
 
 def test_query_set_is_large_enough_and_names_real_entries() -> None:

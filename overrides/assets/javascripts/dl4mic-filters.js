@@ -11,9 +11,9 @@
 (function () {
   "use strict";
 
-  function fold(text) {
-    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  }
+  // The search engine's fold (dl4mic-search.js, loaded before this file): the word box matches
+  // as the explorer does.
+  var fold = window.DL4MICSearch.fold;
 
   function start() {
     var form = document.querySelector("form.dl-filters");

@@ -171,5 +171,6 @@
     return results;
   };
 
-  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words, distance: distance };
+  // what dl4mic-explore.js and dl4mic-filters.js use
+  global.DL4MICSearch = { Engine: Engine, fold: fold };
 })(typeof window !== "undefined" ? window : globalThis);

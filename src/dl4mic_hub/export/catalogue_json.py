@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import LANGUAGES, markup
 from ..model import ENTRY_TYPES, Entry
+from ..render import name_field, summary_field
 from ..schema import load_schemas
 from . import (
     ATTRIBUTION,
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 #: The shared definitions the entry-type schemas point at.
 COMMON_SCHEMA = "common.schema.json"
-#: The text that says what an entry is about, by entry type (``summary`` for the others).
-SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 
 
 def plain_data(value: Any) -> Any:
@@ -49,16 +48,6 @@ def plain_data(value: Any) -> Any:
 def plain_texts(entry: Entry, name: str) -> dict[str, str]:
     """A ``{fr, en}`` text field as plain text, in the languages it is written in."""
     return {lang: markup.plain(text) for lang, text in sorted(entry.text(name).items())}
-
-
-def name_field(entry: Entry) -> str:
-    from ..render import NAME_FIELD
-
-    return NAME_FIELD.get(entry.type.name, "title")
-
-
-def summary_field(entry: Entry) -> str:
-    return SUMMARY_FIELD.get(entry.type.name, "summary")
 
 
 def _labels(site: _SiteRenderer, vocabulary: str, key: str) -> dict[str, str]:

@@ -12,8 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from ..render import summary_field
 from . import ATTRIBUTION, CONTENT_LICENCE, FEED, changed_on, newest_date
-from .catalogue_json import summary_field
 
 if TYPE_CHECKING:
     from ..render import _SiteRenderer

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import LANGUAGES, markup
 from ..model import Entry
+from ..render import summary_field
 from . import (
     ATTRIBUTION,
     CATALOGUE_TITLE,
@@ -34,7 +35,6 @@ from . import (
     DataFile,
     newest_date,
 )
-from .catalogue_json import summary_field
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
