@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,7 +33,8 @@ from dl4mic_hub.model import Catalogue
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mkdocs.yml"
 SITE = "https://example.org/hub/"
-REPORT = Path(__file__).parent / "fixtures" / "export" / "link-report.json"
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+REPORT = FIXTURES / "link-report.json"
 REQUIRED = {
     TRAINING_MATERIAL: ("name", "description", "keywords"),
     COMPUTATIONAL_TOOL: ("name", "description", "url"),
@@ -182,6 +184,25 @@ def test_link_health_is_shown_from_the_report(fixture_site: Path) -> None:
     assert "https://beta.example.org/course" in health  # broken once: listed as doubtful
     beta = (fixture_site / "en" / "resources" / "beta-course" / "index.html").read_text("utf-8")
     assert "dl-link-broken" not in beta
+
+
+def test_a_new_kind_without_a_schema_org_type_builds_as_a_creative_work(
+    export_catalogue: Path, tmp_path: Path,
+) -> None:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, catalogue)
+    shutil.copytree(FIXTURES / "new-kind", catalogue, dirs_exist_ok=True)
+    kinds = catalogue / "vocab" / "kinds.yml"
+    kinds.write_text(kinds.read_text(encoding="utf-8")
+                     + "  notebook: {label: {fr: Carnet, en: Notebook}}\n", encoding="utf-8")
+    code = main(["build", "--catalogue", str(catalogue), "--site-dir", str(tmp_path / "site"),
+                 "--config", str(CONFIG), "--site-url", SITE])
+    assert code == 0
+    for lang in LANGUAGES:
+        url = f"{SITE}{lang}/resources/iota-notebook/"
+        (node,) = json_ld(page_file(tmp_path / "site", url), url)
+        assert node["@type"] == "CreativeWork" and "dct:conformsTo" not in node
+        assert node["url"] == "https://iota.example.org/"
 
 
 def test_a_bad_link_report_is_a_usage_error_and_leaves_the_site(
