@@ -98,9 +98,14 @@ def test_history_survives_a_round_trip_and_garbage_starts_a_new_one(tmp_path: Pa
     again = parse_history(path.read_text(encoding="utf-8"))
     assert again is not None
     assert again.links == health.links and again.runs == 3
-    for garbage in ("", "[]", '{"version": 99}', '{"version": 1, "links": {"x": {"verdict": 1}}}'):
+    link = '{"version": 1, "links": {"x": {"verdict": "ok", "checked": %s}}}'
+    for garbage in ("", "[]", '{"version": 99}', '{"version": 1, "links": {"x": {"verdict": 1}}}',
+                    link % "20260301", link % '"2026-03-01", "last_ok": 20260301',
+                    link % '"2026-03-01", "archive": "javascript:alert(1)"'):
         parsed = parse_history(garbage)
-        assert parsed is None or parsed.links == {}
+        assert parsed is None or parsed.links == {}, garbage
+    well_written = parse_history(link % '"2026-03-01"')
+    assert well_written is not None and list(well_written.links) == ["x"]
     path.write_text("not json", encoding="utf-8")
     report = tmp_path / "report.json"
     report.write_text(report_text(), encoding="utf-8")
