@@ -197,6 +197,24 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
+def test_a_bad_report_is_said_before_the_catalogue_is_read(
+    make_catalogue: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dl4mic_hub.cli import main
+
+    catalogue = make_catalogue("missing-field")  # a catalogue with an error too
+    bad = tmp_path / "report.json"
+    bad.write_text('{"results": "nope"}', encoding="utf-8")
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    code = main(["build", "--catalogue", str(catalogue), "--site-dir", str(tmp_path / "site"),
+                 "--config", str(config), "--link-report", str(bad)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "report.json:1:1: error: not a link report" in err
+    assert "stardist.yml" not in err  # no validation work before the setup problem
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_history_without_a_report_is_a_usage_error(
     export_catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -252,12 +252,12 @@ def build_site(
     """Validate, render and build both language sites into ``site_dir``.
 
     Raises :class:`UsageError` for a setup problem (a missing generator, a folder that must not
-    be replaced) before any work, and :class:`UserError` when the catalogue, the generator or
-    the link check fails; ``site_dir`` is then left exactly as it was. ``docs_dir``, if given,
-    receives the generated Markdown. With ``defer_cleanup`` the previous site and the
-    temporary files stay until :meth:`BuildReport.cleanup`. ``link_report`` (a
-    ``check-links --format json`` report) shows link health on the pages; ``link_history``
-    counts broken runs across builds and is updated once the site is built.
+    be replaced, a link report that is not one) before any work, and :class:`UserError` when
+    the catalogue, the generator or the link check fails; ``site_dir`` is then left exactly as
+    it was. ``docs_dir``, if given, receives the generated Markdown. With ``defer_cleanup``
+    the previous site and the temporary files stay until :meth:`BuildReport.cleanup`.
+    ``link_report`` (a ``check-links --format json`` report) shows link health on the pages;
+    ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
     seconds: dict[str, float] = {}
     base = read_base_config(config_file)
@@ -271,15 +271,17 @@ def build_site(
             raise UsageError([error(Origin(display_path(docs_dir)),
                                     "--keep-docs and --site-dir must be separate folders")])
 
-    start = time.perf_counter()
-    validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
-    seconds["validate"] = time.perf_counter() - start
-    base_url = resolve_base_url(base, site_url)
+    # A bad link report is a setup problem like the others: said before the catalogue is read.
     if link_history is not None and link_report is None:
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
                                 "pass --link-report FILE too (a 'check-links --format json' "
                                 "report), or leave out --link-history")])
     health = load_link_health(link_report, link_history) if link_report else None
+
+    start = time.perf_counter()
+    validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
+    seconds["validate"] = time.perf_counter() - start
+    base_url = resolve_base_url(base, site_url)
     start = time.perf_counter()
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
                            site_url=base_url, link_health=health,
