@@ -142,6 +142,10 @@ def test_overrides_rebuild_without_a_render_and_the_address_is_checked_first(
         assert response.url == preview.url  # the root sends to the language served
     with pytest.raises(urllib.error.HTTPError):
         preview.page("no-such-page/")
+    # Structured data name the served address, as the canonical links do.
+    entry = f"{preview.url}resources/alpha-tool/"
+    page = preview.page("resources/alpha-tool/")
+    assert f'<link rel="canonical" href="{entry}">' in page and f'"@id":"{entry}"' in page
 
     css = preview.project / "overrides" / "assets" / "stylesheets" / "dl4mic.css"
     css.write_text(css.read_text() + "\n.dl4mic-test-marker { color: red; }\n", encoding="utf-8")
