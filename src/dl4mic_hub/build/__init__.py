@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,6 @@ class BuildReport:
     rendered: RenderedSite
     generator: Generator
     languages: list[GeneratorRun]
-    seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall time
     leftovers: list[Path] = field(default_factory=list)  # removed by cleanup()
 
     @property
@@ -259,7 +257,6 @@ def build_site(
     ``link_report`` (a ``check-links --format json`` report) shows link health on the pages;
     ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
-    seconds: dict[str, float] = {}
     base = read_base_config(config_file)
     chosen = choose_generator(generator, base.extra(), base.origin("extra"))
     protected = protected_folders(base.folder, catalogue_dir)
@@ -278,34 +275,26 @@ def build_site(
                                 "report), or leave out --link-history")])
     health = load_link_health(link_report, link_history) if link_report else None
 
-    start = time.perf_counter()
     validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
-    seconds["validate"] = time.perf_counter() - start
     base_url = resolve_base_url(base, site_url)
-    start = time.perf_counter()
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
                            site_url=base_url, link_health=health,
                            links_from_source=chosen.links_from_source)
-    seconds["render"] = time.perf_counter() - start
 
     site_dir = site_dir.resolve()
     for target in (site_dir, docs_dir):
         if target is not None:
             remove_stale_scratch(target.resolve())
     work = scratch_folder(site_dir)
-    report = BuildReport(site_dir, validation, rendered, chosen, [], seconds, [work])
+    report = BuildReport(site_dir, validation, rendered, chosen, [], [work])
     try:
-        start = time.perf_counter()
         report.languages = generate_sites(rendered, base, chosen, work, base_url, strict=strict)
-        seconds["generator"] = time.perf_counter() - start
         if not all(run.ok for run in report.languages):
             raise UserError(report.generator_diagnostics(base.origin()))
-        start = time.perf_counter()
         new_site = work / "site"
         _finish_site(new_site, rendered, base, base_url)
         problems = check_site_links(new_site, base_url,
                                     ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)])
-        seconds["links"] = time.perf_counter() - start
         if problems:
             raise UserError(problems)
         swaps = [(work / "docs", docs_dir.resolve())] if docs_dir is not None else []
