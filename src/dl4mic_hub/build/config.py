@@ -20,7 +20,7 @@ import yaml
 
 from .. import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
 from ..diagnostics import Origin, UsageError, display_path, error
-from ..render import ui_strings
+from ..render import ui_for, ui_strings
 
 SITE_URL_ENV = "DL4MIC_SITE_URL"
 #: Plugins every generator provides; others (and MkDocs hooks) would make the sites differ
@@ -199,7 +199,7 @@ def language_config(
         for other in LANGUAGES
     ]
     # Interface strings the theme overrides print (header search box...).
-    extra["ui"] = {key: value[lang] for key, value in ui.items()}
+    extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
         "site_dir": os.path.relpath(site_dir, config_dir),

@@ -35,6 +35,7 @@ from . import (
     Addresses,
     DataFile,
     newest_date,
+    web_address,
 )
 from .catalogue_json import summary_field
 
@@ -66,11 +67,6 @@ def script_json(data: Any) -> str:
 
 def _one_or_list(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
-
-
-def _http(url: str | None) -> str | None:
-    url = (url or "").strip()
-    return url if url.startswith(("http://", "https://")) and markup.safe_link(url) else None
 
 
 class _Describer:
@@ -170,7 +166,7 @@ class _Describer:
             node["dct:conformsTo"] = {"@id": profile, "@type": "CreativeWork"}
         node["name"] = self.ctx.plain_name(entry)
         node["description"] = self.description(entry)
-        node["url"] = _http(entry.string("url")) or page
+        node["url"] = web_address(entry.string("url")) or page
         node["keywords"] = self.keywords(entry)
         languages = entry.strings("content_language")
         if languages:
