@@ -189,10 +189,9 @@ def robots_txt(base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finish_site(site: Path, rendered: RenderedSite, base: BaseConfig, base_url: str) -> None:
+def _finish_site(site: Path, rendered: RenderedSite, base_url: str) -> None:
     """What every generator leaves to us: sitemaps, root pages, the marker."""
-    write_sitemaps(site, {lang: list(rendered.pages[lang]) for lang in LANGUAGES}, base_url,
-                   directory_urls=base.data.get("use_directory_urls", True) is not False)
+    write_sitemaps(site, {lang: list(rendered.pages[lang]) for lang in LANGUAGES}, base_url)
     for rel, text in rendered.root_files.items():  # exports shared by both languages
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -292,7 +291,7 @@ def build_site(
         if not all(run.ok for run in report.languages):
             raise UserError(report.generator_diagnostics(base.origin()))
         new_site = work / "site"
-        _finish_site(new_site, rendered, base, base_url)
+        _finish_site(new_site, rendered, base_url)
         problems = check_site_links(new_site, base_url,
                                     ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)])
         if problems:

@@ -122,12 +122,17 @@ def read_base_config(config_file: Path) -> BaseConfig:
     if isinstance(node, yaml.MappingNode):
         lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     config = BaseConfig(config_file, data, lines)
-    _refuse_generator_specific_code(config)
+    _refuse_unsupported_settings(config)
     return config
 
 
-def _refuse_generator_specific_code(config: BaseConfig) -> None:
+def _refuse_unsupported_settings(config: BaseConfig) -> None:
     problems = []
+    if config.data.get("use_directory_urls") is False:
+        problems.append(error(
+            config.origin("use_directory_urls"), "use_directory_urls: false is not supported",
+            "every page is addressed as a folder (faq/, resources/<id>/) by its links, the "
+            "sitemaps and the exports; remove the setting"))
     if config.data.get("hooks"):
         problems.append(error(
             config.origin("hooks"), "MkDocs hooks are not supported",
