@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from support.bioschemas import REQUIRED
 
 from dl4mic_hub import LANGUAGES
 from dl4mic_hub.export.jsonld import (
@@ -22,11 +23,6 @@ from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "https://example.org/hub/"
-# Bioschemas minimum ("required") properties of each profile
-REQUIRED = {
-    TRAINING_MATERIAL: ("name", "description", "keywords"),
-    COMPUTATIONAL_TOOL: ("name", "description", "url"),
-}
 
 
 @pytest.fixture(scope="module")
