@@ -301,9 +301,10 @@ def test_missing_generator_is_a_usage_error_with_the_install_command(
 @pytest.mark.parametrize(("setting", "message"), [
     ("hooks: [my_hooks.py]\n", "MkDocs hooks are not supported"),
     ("plugins:\n  search: {}\n  blog: {}\n", "unsupported plugin(s): blog"),
+    ("use_directory_urls: false\n", "use_directory_urls: false is not supported"),
 ])
-def test_hooks_and_extra_plugins_are_refused(project: Path, setting: str, message: str,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_hooks_extra_plugins_and_file_addresses_are_refused(
+        project: Path, setting: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     config = project / "mkdocs.yml"
     text = re.sub(r"^plugins:\n(?:  .*\n|\n)+", "", config.read_text(encoding="utf-8"), flags=re.M)
     config.write_text(text + setting, encoding="utf-8")

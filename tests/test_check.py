@@ -6,6 +6,7 @@ the real web.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from support.fakeweb import FakeHost
 
 from dl4mic_hub.cli import main
@@ -117,6 +119,22 @@ def test_markdown_report_for_a_job_summary(
     assert out.startswith("## Link check")
     assert "| broken | 1 |" in out and "### Broken (1)" in out and "### Could not verify" in out
     assert f"<{web.url('status/404')}>" in out
+
+
+def test_markdown_report_keeps_its_table_whatever_the_file_is_called(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "a|b<i>`c"
+    folder.mkdir()
+    urls = url_list(folder, web.url("status/404"))
+    _, out, _ = run(capsys, "--no-cache", "--format", "markdown", "--urls", str(urls))
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    cells = [token for before, token in itertools.pairwise(tokens) if before.type == "td_open"]
+    url, where, why = (cell.children or [] for cell in cells[-3:])  # the broken link's row
+    assert [c.content for c in url if c.type == "text"] == [web.url("status/404")]
+    assert [c.type for c in where] == ["code_inline"]
+    assert where[0].content.endswith("a|b<i>`c/urls.txt:3:1")
+    assert "404" in "".join(c.content for c in why)
 
 
 def test_github_annotations_point_at_the_yaml_line(

@@ -175,9 +175,13 @@ def test_catalogue_csv_has_one_row_per_resource_with_tess_columns_first(
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(rendered: RenderedSite) -> None:
-    for row in read_csv(rendered.root_files["data/catalogue.csv"]):
+    rows = read_csv(rendered.root_files["data/catalogue.csv"])
+    for row in rows:
         for column, value in row.items():
             assert not value.startswith(("=", "+", "-", "@")), (row["id"], column, value)
+    # the fixture's formula (zeta's first author) is there, defused
+    zeta = next(r for r in rows if r["id"] == "paper-zeta-uncitable")
+    assert zeta["Authors"] == "'=HYPERLINK(\"https://evil.example\"); Somebody Else"
 
 
 # --- references -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,22 +22,17 @@ import feedparser
 import jsonschema
 import pytest
 from referencing import Registry, Resource
+from support.bioschemas import REQUIRED
 
 from dl4mic_hub import LANGUAGES
-from dl4mic_hub.build import build_site
 from dl4mic_hub.cli import main
-from dl4mic_hub.export.jsonld import COMPUTATIONAL_TOOL, TRAINING_MATERIAL
 from dl4mic_hub.export.references import is_reference
-from dl4mic_hub.model import Catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mkdocs.yml"
 SITE = "https://example.org/hub/"
-REPORT = Path(__file__).parent / "fixtures" / "export" / "link-report.json"
-REQUIRED = {
-    TRAINING_MATERIAL: ("name", "description", "keywords"),
-    COMPUTATIONAL_TOOL: ("name", "description", "url"),
-}
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+REPORT = FIXTURES / "link-report.json"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -79,8 +75,8 @@ def json_ld(path: Path, url: str) -> list[dict[str, Any]]:
     return items
 
 
-def page_file(site: Path, url: str) -> Path:
-    rel = url.removeprefix(SITE).split("#")[0]
+def page_file(site: Path, url: str, base: str = SITE) -> Path:
+    rel = url.removeprefix(base).split("#")[0]
     return site / rel / "index.html"
 
 
@@ -88,9 +84,9 @@ def html_pages(site: Path, lang: str) -> list[Path]:
     return sorted(p for p in (site / lang).rglob("index.html"))
 
 
-def url_of(site: Path, path: Path) -> str:
+def url_of(site: Path, path: Path, base: str = SITE) -> str:
     rel = path.parent.relative_to(site).as_posix()
-    return f"{SITE}{rel}/"
+    return f"{base}{rel}/"
 
 
 @pytest.fixture(scope="module")
@@ -104,13 +100,6 @@ def fixture_site(export_catalogue: Path, tmp_path_factory: pytest.TempPathFactor
     assert code == 0
     assert json.loads(history.read_text(encoding="utf-8"))["runs"] == 1
     return folder / "site"
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalogue]:
-    site = tmp_path_factory.mktemp("real-export") / "site"
-    report = build_site(ROOT / "catalogue", site, config_file=CONFIG, site_url=SITE)
-    return site, report.validation.catalogue
 
 
 # --- the fixture site -------------------------------------------------------------------------
@@ -184,6 +173,25 @@ def test_link_health_is_shown_from_the_report(fixture_site: Path) -> None:
     assert "dl-link-broken" not in beta
 
 
+def test_a_new_kind_without_a_schema_org_type_builds_as_a_creative_work(
+    export_catalogue: Path, tmp_path: Path,
+) -> None:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, catalogue)
+    shutil.copytree(FIXTURES / "new-kind", catalogue, dirs_exist_ok=True)
+    kinds = catalogue / "vocab" / "kinds.yml"
+    kinds.write_text(kinds.read_text(encoding="utf-8")
+                     + "  notebook: {label: {fr: Carnet, en: Notebook}}\n", encoding="utf-8")
+    code = main(["build", "--catalogue", str(catalogue), "--site-dir", str(tmp_path / "site"),
+                 "--config", str(CONFIG), "--site-url", SITE])
+    assert code == 0
+    for lang in LANGUAGES:
+        url = f"{SITE}{lang}/resources/iota-notebook/"
+        (node,) = json_ld(page_file(tmp_path / "site", url), url)
+        assert node["@type"] == "CreativeWork" and "dct:conformsTo" not in node
+        assert node["url"] == "https://iota.example.org/"
+
+
 def test_a_bad_link_report_is_a_usage_error_and_leaves_the_site(
     export_catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -205,8 +213,8 @@ def test_a_bad_link_report_is_a_usage_error_and_leaves_the_site(
 
 
 # --- the real catalogue -----------------------------------------------------------------------
-def test_real_exports_parse_and_hold_every_entry(real_site: tuple[Path, Catalogue]) -> None:
-    site, catalogue = real_site
+def test_real_exports_parse_and_hold_every_entry(real_site: Any) -> None:
+    site, catalogue = real_site.root, real_site.report.validation.catalogue
     data = json.loads((site / "data" / "catalogue.json").read_text(encoding="utf-8"))
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema))
@@ -233,13 +241,13 @@ def test_real_exports_parse_and_hold_every_entry(real_site: tuple[Path, Catalogu
         assert feed.bozo == 0 and len(feed.entries) == min(len(ids), 50)
 
 
-def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: tuple[Path, Catalogue]) -> None:
-    site, catalogue = real_site
+def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: Any) -> None:
+    site, catalogue, base = real_site.root, real_site.report.validation.catalogue, real_site.url
     seen: dict[str, int] = {}
     for entry in catalogue.of_type("resource"):
         for lang in LANGUAGES:
-            url = f"{SITE}{lang}/resources/{entry.id}/"
-            (node,) = json_ld(page_file(site, url), url)
+            url = f"{base}{lang}/resources/{entry.id}/"
+            (node,) = json_ld(page_file(site, url, base), url)
             assert node["@id"] == url
             profile = node.get("dct:conformsTo", {}).get("@id")
             for prop in REQUIRED.get(profile, ("name", "description")):
@@ -251,19 +259,19 @@ def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: tuple[Path, Ca
             seen[key] = seen.get(key, 0) + 1
     assert seen["SoftwareApplication"] > 0 and seen["ScholarlyArticle"] > 0
     assert any("LearningResource" in key for key in seen)
-    faq = json_ld(site / "en" / "faq" / "index.html", f"{SITE}en/faq/")[0]
+    faq = json_ld(site / "en" / "faq" / "index.html", f"{base}en/faq/")[0]
     answered = [e for e in catalogue.of_type("faq") if e.text("answer")]
     assert faq["@type"] == "FAQPage" and len(faq["mainEntity"]) == len(answered)
-    glossary = json_ld(site / "fr" / "glossary" / "index.html", f"{SITE}fr/glossary/")[0]
+    glossary = json_ld(site / "fr" / "glossary" / "index.html", f"{base}fr/glossary/")[0]
     assert len(glossary["hasDefinedTerm"]) == len(catalogue.of_type("glossary"))
 
 
-def test_real_pages_have_distinct_descriptions(real_site: tuple[Path, Catalogue]) -> None:
-    site, _ = real_site
+def test_real_pages_have_distinct_descriptions(real_site: Any) -> None:
+    site = real_site.root
     for lang in LANGUAGES:
         seen: dict[str, str] = {}
         for path in html_pages(site, lang):
             (description,) = head_of(path).meta["description"]
-            url = url_of(site, path)
+            url = url_of(site, path, real_site.url)
             assert seen.setdefault(description, url) == url, f"{url} repeats {seen[description]}"
 

@@ -98,9 +98,14 @@ def test_history_survives_a_round_trip_and_garbage_starts_a_new_one(tmp_path: Pa
     again = parse_history(path.read_text(encoding="utf-8"))
     assert again is not None
     assert again.links == health.links and again.runs == 3
-    for garbage in ("", "[]", '{"version": 99}', '{"version": 1, "links": {"x": {"verdict": 1}}}'):
+    link = '{"version": 1, "links": {"x": {"verdict": "ok", "checked": %s}}}'
+    for garbage in ("", "[]", '{"version": 99}', '{"version": 1, "links": {"x": {"verdict": 1}}}',
+                    link % "20260301", link % '"2026-03-01", "last_ok": 20260301',
+                    link % '"2026-03-01", "archive": "javascript:alert(1)"'):
         parsed = parse_history(garbage)
-        assert parsed is None or parsed.links == {}
+        assert parsed is None or parsed.links == {}, garbage
+    well_written = parse_history(link % '"2026-03-01"')
+    assert well_written is not None and list(well_written.links) == ["x"]
     path.write_text("not json", encoding="utf-8")
     report = tmp_path / "report.json"
     report.write_text(report_text(), encoding="utf-8")
@@ -190,6 +195,24 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "https://delta.example.org/" in suspect and "403 Forbidden" in suspect
     assert "Latest check: 2026-03-03. 5 addresses checked, 2 broken, 1 doubtful." in text
     assert "at least 3 checks in a row, over at least 2 days" in text
+
+
+def test_a_bad_report_is_said_before_the_catalogue_is_read(
+    make_catalogue: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dl4mic_hub.cli import main
+
+    catalogue = make_catalogue("missing-field")  # a catalogue with an error too
+    bad = tmp_path / "report.json"
+    bad.write_text('{"results": "nope"}', encoding="utf-8")
+    config = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+    code = main(["build", "--catalogue", str(catalogue), "--site-dir", str(tmp_path / "site"),
+                 "--config", str(config), "--link-report", str(bad)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "report.json:1:1: error: not a link report" in err
+    assert "stardist.yml" not in err  # no validation work before the setup problem
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_history_without_a_report_is_a_usage_error(

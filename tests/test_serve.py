@@ -23,6 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Path(__file__).parent / "fixtures" / "render" / "small"
 IDLE = "serve: waiting for changes"
+NO_PAGE_CHANGED = "serve: no page changed"
 BUILT = re.compile(r"^serve: build (\d+) done in [\d.]+ s$")
 
 pytestmark = pytest.mark.build
@@ -141,17 +142,23 @@ def test_overrides_rebuild_without_a_render_and_the_address_is_checked_first(
         assert response.url == preview.url  # the root sends to the language served
     with pytest.raises(urllib.error.HTTPError):
         preview.page("no-such-page/")
+    # Structured data name the served address, as the canonical links do.
+    entry = f"{preview.url}resources/alpha-tool/"
+    page = preview.page("resources/alpha-tool/")
+    assert f'<link rel="canonical" href="{entry}">' in page and f'"@id":"{entry}"' in page
 
     css = preview.project / "overrides" / "assets" / "stylesheets" / "dl4mic.css"
     css.write_text(css.read_text() + "\n.dl4mic-test-marker { color: red; }\n", encoding="utf-8")
     lines = preview.until_idle()
     assert builds(lines) == 1, lines
-    assert not any("file(s) changed" in line for line in lines), "the catalogue was rendered"
+    # A render ends with one of these two lines, whether pages changed or not.
+    rendered = [line for line in lines if "file(s) changed" in line or line == NO_PAGE_CHANGED]
+    assert rendered == [], "the catalogue was rendered"
     assert "dl4mic-test-marker" in preview.page("assets/stylesheets/dl4mic.css")
     # A file that changes nothing in the pages (an editor's backup, say) builds nothing.
     (preview.project / "catalogue" / "notes.txt").write_text("draft\n", encoding="utf-8")
     lines = preview.until_idle()
-    assert builds(lines) == 0 and "serve: no page changed" in lines, lines
+    assert builds(lines) == 0 and NO_PAGE_CHANGED in lines, lines
 
     # A second preview on the same address stops at once, before building anything.
     port = preview.url.split(":")[2].split("/")[0]

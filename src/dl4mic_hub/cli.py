@@ -266,11 +266,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     )
     if args.archive_api:
         settings.archive_api = args.archive_api
-    try:
-        outcome = check_links(settings)
-    except UserError as exc:  # UsageError (exit 2) is a UserError with its own exit code
-        print_diagnostics(exc.diagnostics)
-        return exc.exit_code
+    outcome = check_links(settings)  # a UserError (or UsageError) is main()'s to report
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)
     if args.output:

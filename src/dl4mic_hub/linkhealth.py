@@ -133,6 +133,21 @@ def _days(start: str, end: str) -> int:
     return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
 
 
+def _iso_date(value: object) -> str | None:
+    """``value`` when it is a date written YYYY-MM-DD, as the history stores dates."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return value if dt.date.fromisoformat(value).isoformat() == value else None
+    except ValueError:
+        return None
+
+
+def _archive_url(value: object) -> str | None:
+    """An archived copy's address, when it is one readers may be sent to (https only)."""
+    return value if isinstance(value, str) and value.startswith("https://") else None
+
+
 def _date(epoch: object) -> str | None:
     if isinstance(epoch, bool) or not isinstance(epoch, (int, float)) or epoch <= 0:
         return None
@@ -167,14 +182,12 @@ def parse_report(text: str, display: str) -> LinkReport:
         checked = _date(item.get("checked_at"))
         if checked is None:
             raise bad(f"results[{number}] ({url}) has no valid 'checked_at'")
-        archive = item.get("archive")
         results.append(CheckResult(
             url=url.strip(),
             verdict=str(verdict),
             reason=str(item.get("reason") or ""),
             checked=checked,
-            archive=archive if isinstance(archive, str) and archive.startswith("https://")
-            else None,
+            archive=_archive_url(item.get("archive")),
         ))
     return LinkReport(results, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
@@ -193,27 +206,24 @@ def read_report(path: Path) -> LinkReport:
 
 
 def _state_from_json(url: str, data: Any) -> LinkState | None:
+    """One link of a history, or None when a value is not what :meth:`LinkHealth.to_json`
+    writes (dates as YYYY-MM-DD text, a count, an https archive): that link starts afresh."""
     if not isinstance(data, dict):
         return None
-    try:
-        state = LinkState(
-            url=url,
-            verdict=str(data["verdict"]),
-            reason=str(data.get("reason") or ""),
-            checked=str(data["checked"]),
-            last_ok=data.get("last_ok"),
-            broken_runs=int(data.get("broken_runs") or 0),
-            broken_since=data.get("broken_since"),
-            archive=data.get("archive"),
-        )
-        for date in (state.checked, state.last_ok, state.broken_since):
-            if date is not None:
-                dt.date.fromisoformat(str(date))
-    except (KeyError, TypeError, ValueError):
+    checked = _iso_date(data.get("checked"))
+    last_ok, since = data.get("last_ok"), data.get("broken_since")
+    verdict, reason = data.get("verdict"), data.get("reason", "")
+    runs, archive = data.get("broken_runs", 0), data.get("archive")
+    if checked is None or not (
+        all(date is None or _iso_date(date) is not None for date in (last_ok, since))
+        and verdict in VERDICTS
+        and isinstance(reason, str)
+        and isinstance(runs, int) and not isinstance(runs, bool) and runs >= 0
+        and (archive is None or _archive_url(archive) is not None)
+    ):
         return None
-    if state.verdict not in VERDICTS or state.broken_runs < 0:
-        return None
-    return state
+    return LinkState(url=url, verdict=str(verdict), reason=reason, checked=checked,
+                     last_ok=last_ok, broken_runs=runs, broken_since=since, archive=archive)
 
 
 def parse_history(text: str) -> LinkHealth | None:

@@ -60,6 +60,13 @@ VOCAB_FOLDER = "vocab"
 VOCAB_SCHEMA = "vocabulary.schema.json"
 
 
+def string_list(value: Any) -> list[str]:
+    """A list of strings as written in YAML, where a single string counts as one."""
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 @dataclass
 class Entry:
     """One catalogue entry with the file it comes from."""
@@ -112,10 +119,7 @@ class Entry:
 
     def strings(self, name: str) -> list[str]:
         """A list of strings (``related``, ``authors``...); a single string counts as one."""
-        value = self.data.get(name)
-        if isinstance(value, str):
-            return [value]
-        return [str(item) for item in value] if isinstance(value, list) else []
+        return string_list(self.data.get(name))
 
     def number(self, name: str) -> int | None:
         value = self.data.get(name)
@@ -130,6 +134,8 @@ class VocabTerm:
     icon: str | None
     origin: Origin
     edam: str | None = None  # id under http://edamontology.org/
+    schema_org: tuple[str, ...] = ()  # kinds: schema.org type(s) of their entries
+    bioschemas: str | None = None  # kinds: profile id under https://bioschemas.org/profiles/
     search_weight: float = 1.0  # multiplies the search score of entries with this value
 
 
@@ -256,6 +262,9 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
                 edam=str(term["edam"]) if isinstance(term.get("edam"), str) else None,
+                schema_org=tuple(string_list(term.get("schema_org"))),
+                bioschemas=str(term["bioschemas"]) if isinstance(term.get("bioschemas"), str)
+                else None,
                 search_weight=_number(term.get("search_weight"), 1.0),
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}

@@ -146,6 +146,7 @@ class Preview:
         if not validation.ok:
             return validation.diagnostics, []
         self.rendered = render_site(validation.catalogue, repo_url=repository_url(self.base),
+                                    site_url=self.base_url,  # as the generator's canonical links
                                     links_from_source=self.generator.links_from_source)
         _, changed = write_sources(self.rendered, self.base, self.folder, self.base_url,
                                    (self.lang,))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +74,6 @@ class BuildReport:
     rendered: RenderedSite
     generator: Generator
     languages: list[GeneratorRun]
-    seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall time
     leftovers: list[Path] = field(default_factory=list)  # removed by cleanup()
 
     @property
@@ -191,10 +189,9 @@ def robots_txt(base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finish_site(site: Path, rendered: RenderedSite, base: BaseConfig, base_url: str) -> None:
+def _finish_site(site: Path, rendered: RenderedSite, base_url: str) -> None:
     """What every generator leaves to us: sitemaps, root pages, the marker."""
-    write_sitemaps(site, {lang: list(rendered.pages[lang]) for lang in LANGUAGES}, base_url,
-                   directory_urls=base.data.get("use_directory_urls", True) is not False)
+    write_sitemaps(site, {lang: list(rendered.pages[lang]) for lang in LANGUAGES}, base_url)
     for rel, text in rendered.root_files.items():  # exports shared by both languages
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -252,14 +249,13 @@ def build_site(
     """Validate, render and build both language sites into ``site_dir``.
 
     Raises :class:`UsageError` for a setup problem (a missing generator, a folder that must not
-    be replaced) before any work, and :class:`UserError` when the catalogue, the generator or
-    the link check fails; ``site_dir`` is then left exactly as it was. ``docs_dir``, if given,
-    receives the generated Markdown. With ``defer_cleanup`` the previous site and the
-    temporary files stay until :meth:`BuildReport.cleanup`. ``link_report`` (a
-    ``check-links --format json`` report) shows link health on the pages; ``link_history``
-    counts broken runs across builds and is updated once the site is built.
+    be replaced, a link report that is not one) before any work, and :class:`UserError` when
+    the catalogue, the generator or the link check fails; ``site_dir`` is then left exactly as
+    it was. ``docs_dir``, if given, receives the generated Markdown. With ``defer_cleanup``
+    the previous site and the temporary files stay until :meth:`BuildReport.cleanup`.
+    ``link_report`` (a ``check-links --format json`` report) shows link health on the pages;
+    ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
-    seconds: dict[str, float] = {}
     base = read_base_config(config_file)
     chosen = choose_generator(generator, base.extra(), base.origin("extra"))
     protected = protected_folders(base.folder, catalogue_dir)
@@ -271,39 +267,33 @@ def build_site(
             raise UsageError([error(Origin(display_path(docs_dir)),
                                     "--keep-docs and --site-dir must be separate folders")])
 
-    start = time.perf_counter()
-    validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
-    seconds["validate"] = time.perf_counter() - start
-    base_url = resolve_base_url(base, site_url)
+    # A bad link report is a setup problem like the others: said before the catalogue is read.
     if link_history is not None and link_report is None:
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
                                 "pass --link-report FILE too (a 'check-links --format json' "
                                 "report), or leave out --link-history")])
     health = load_link_health(link_report, link_history) if link_report else None
-    start = time.perf_counter()
+
+    validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
+    base_url = resolve_base_url(base, site_url)
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
                            site_url=base_url, link_health=health,
                            links_from_source=chosen.links_from_source)
-    seconds["render"] = time.perf_counter() - start
 
     site_dir = site_dir.resolve()
     for target in (site_dir, docs_dir):
         if target is not None:
             remove_stale_scratch(target.resolve())
     work = scratch_folder(site_dir)
-    report = BuildReport(site_dir, validation, rendered, chosen, [], seconds, [work])
+    report = BuildReport(site_dir, validation, rendered, chosen, [], [work])
     try:
-        start = time.perf_counter()
         report.languages = generate_sites(rendered, base, chosen, work, base_url, strict=strict)
-        seconds["generator"] = time.perf_counter() - start
         if not all(run.ok for run in report.languages):
             raise UserError(report.generator_diagnostics(base.origin()))
-        start = time.perf_counter()
         new_site = work / "site"
-        _finish_site(new_site, rendered, base, base_url)
+        _finish_site(new_site, rendered, base_url)
         problems = check_site_links(new_site, base_url,
                                     ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)])
-        seconds["links"] = time.perf_counter() - start
         if problems:
             raise UserError(problems)
         swaps = [(work / "docs", docs_dir.resolve())] if docs_dir is not None else []

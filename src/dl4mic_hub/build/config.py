@@ -20,7 +20,7 @@ import yaml
 
 from .. import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
 from ..diagnostics import Origin, UsageError, display_path, error
-from ..render import ui_strings
+from ..render import ui_for, ui_strings
 
 SITE_URL_ENV = "DL4MIC_SITE_URL"
 #: Plugins every generator provides; others (and MkDocs hooks) would make the sites differ
@@ -122,12 +122,17 @@ def read_base_config(config_file: Path) -> BaseConfig:
     if isinstance(node, yaml.MappingNode):
         lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     config = BaseConfig(config_file, data, lines)
-    _refuse_generator_specific_code(config)
+    _refuse_unsupported_settings(config)
     return config
 
 
-def _refuse_generator_specific_code(config: BaseConfig) -> None:
+def _refuse_unsupported_settings(config: BaseConfig) -> None:
     problems = []
+    if config.data.get("use_directory_urls") is False:
+        problems.append(error(
+            config.origin("use_directory_urls"), "use_directory_urls: false is not supported",
+            "every page is addressed as a folder (faq/, resources/<id>/) by its links, the "
+            "sitemaps and the exports; remove the setting"))
     if config.data.get("hooks"):
         problems.append(error(
             config.origin("hooks"), "MkDocs hooks are not supported",
@@ -199,7 +204,7 @@ def language_config(
         for other in LANGUAGES
     ]
     # Interface strings the theme overrides print (header search box...).
-    extra["ui"] = {key: value[lang] for key, value in ui.items()}
+    extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
         "site_dir": os.path.relpath(site_dir, config_dir),

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, Origin, error
+from ..text import line_col
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<(a|link|img|script|source|iframe)\b([^>]*)>", re.I)
@@ -231,17 +232,13 @@ def _diagnostics(site: _Site) -> list[Diagnostic]:
     result = []
     findings = sorted(site.findings.values(), key=lambda f: (f.page, f.offset, f.message))
     for finding in findings[:MAX_REPORTED]:
-        origin = Origin(finding.page, *_line_col(site.root / finding.page, finding.offset))
+        # Offsets come from the text without comments: close enough to find the link, and
+        # exact in pages without comments (every generated page).
+        page = (site.root / finding.page).read_text(encoding="utf-8", errors="replace")
+        origin = Origin(finding.page, *line_col(page, finding.offset))
         more = f" (and {finding.repeats} more like it)" if finding.repeats else ""
         result.append(error(origin, finding.message + more, finding.hint))
     if len(findings) > MAX_REPORTED:
         result.append(error(Origin(findings[MAX_REPORTED].page),
                             f"{len(findings) - MAX_REPORTED} more link problem(s) not shown"))
     return result
-
-
-def _line_col(path: Path, offset: int) -> tuple[int, int]:
-    # Offsets come from the text without comments: close enough to find the link, and exact
-    # in pages without comments (every generated page).
-    text = path.read_text(encoding="utf-8", errors="replace")[:offset]
-    return text.count("\n") + 1, offset - (text.rfind("\n") + 1) + 1

@@ -9,28 +9,14 @@ selector reads it to keep the reader on the same page.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import LANGUAGES
+from ..render import page_url
 from .config import language_site_url
-
-
-def page_address(markdown_path: str, directory_urls: bool = True) -> str:
-    """The address of a page relative to its language root, as the generators compute it:
-    ``index.md`` -> ``""``, ``faq.md`` -> ``faq/``, ``sections/index.md`` -> ``sections/``."""
-    stem, _ = posixpath.splitext(markdown_path)
-    folder, name = posixpath.split(stem)
-    if name in ("index", "README"):
-        address = f"{folder}/" if folder else ""
-    elif directory_urls:
-        address = f"{stem}/"
-    else:
-        address = f"{stem}.html"
-    return quote(address, safe="/")
 
 
 def sitemap_xml(lang: str, addresses: Iterable[str], base_url: str) -> str:
@@ -55,11 +41,10 @@ def sitemap_xml(lang: str, addresses: Iterable[str], base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_sitemaps(site_root: Path, pages: dict[str, Iterable[str]], base_url: str,
-                   directory_urls: bool = True) -> None:
+def write_sitemaps(site_root: Path, pages: dict[str, Iterable[str]], base_url: str) -> None:
     """Replace the generators' sitemaps (``pages``: language -> Markdown paths)."""
     for lang, paths in pages.items():
-        addresses = [page_address(path, directory_urls) for path in paths]
+        addresses = [quote(page_url(path), safe="/") for path in paths]
         folder = site_root / lang
         (folder / "sitemap.xml").write_text(sitemap_xml(lang, addresses, base_url),
                                             encoding="utf-8")

@@ -7,6 +7,7 @@ a maintainer edits.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,15 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """``text`` as a code span in a table cell: its pipes escaped like any cell's, and fenced
+    by more backticks than it holds in a row, so no file name can end the span or the row."""
+    text = _md(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def format_markdown(report: Report) -> str:
     c = report.counts()
     lines = [
@@ -127,7 +137,7 @@ def format_markdown(report: Report) -> str:
             "|---|---|---|",
         ]
         for result in items:
-            where = "<br>".join(f"`{o}`" for o in _where(report, result)) or "—"
+            where = "<br>".join(_code(str(o)) for o in _where(report, result)) or "—"
             lines.append(f"| <{_md(result.url)}> | {where} | {_md(_details(result))} |")
         lines.append("")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import LANGUAGES, REPOSITORY_URL
+from .. import LANGUAGES, REPOSITORY_URL, markup
 
 if TYPE_CHECKING:
     from ..model import Entry
@@ -54,6 +54,13 @@ SCHEMA_FOLDER = "schemas/"
 CATALOGUE_SCHEMA = SCHEMA_FOLDER + "catalogue.schema.json"
 FEED = "feed.xml"  # in each language root
 HARVEST_SITEMAP = "sitemap-entries.xml"  # in each language root
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` (stripped) when it is a web address a reader may follow, else None: exports
+    and structured data name nothing else (catalogue text is untrusted)."""
+    url = (url or "").strip()
+    return url if url.startswith(("http://", "https://")) and markup.safe_link(url) else None
 
 
 @dataclass(frozen=True)

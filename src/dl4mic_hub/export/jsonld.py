@@ -4,9 +4,11 @@ The render stage puts the JSON text in each page's front matter (``jsonld``) and
 prints it in a ``<script type="application/ld+json">`` in the page's ``<head>`` (the CSP does
 not apply: browsers never execute it). What each page describes:
 
-- a resource's page: the resource, typed by its kind (:data:`KIND_TYPES`), with the Bioschemas
-  profile where one applies (TrainingMaterial for learning resources, ComputationalTool for
-  software); ``@id`` is the page, ``url`` the resource itself;
+- a resource's page: the resource, typed by its kind, with the Bioschemas profile where one
+  applies (TrainingMaterial for learning resources, ComputationalTool for software): both are
+  data of the kind in ``vocab/kinds.yml`` (``schema_org``, ``bioschemas``), so a new kind needs
+  no code (without them it is a ``CreativeWork`` with no profile); ``@id`` is the page, ``url``
+  the resource itself;
 - the FAQ: a ``FAQPage`` of answered questions; the glossary: a ``DefinedTermSet``; the cheat
   sheets: a ``CollectionPage`` whose parts are learning resources;
 - every other page: a ``WebPage`` (``CollectionPage`` for lists, ``WebSite`` for the home).
@@ -34,42 +36,21 @@ from . import (
     Addresses,
     DataFile,
     newest_date,
+    web_address,
 )
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
 
 SCHEMA_ORG = "https://schema.org"
-TRAINING_MATERIAL = "https://bioschemas.org/profiles/TrainingMaterial/1.0-RELEASE"
-COMPUTATIONAL_TOOL = "https://bioschemas.org/profiles/ComputationalTool/1.0-RELEASE"
+BIOSCHEMAS_PROFILES = "https://bioschemas.org/profiles/"
+TRAINING_MATERIAL = BIOSCHEMAS_PROFILES + "TrainingMaterial/1.0-RELEASE"
+COMPUTATIONAL_TOOL = BIOSCHEMAS_PROFILES + "ComputationalTool/1.0-RELEASE"
 EDAM = "http://edamontology.org/"
 SPDX = "https://spdx.org/licenses/"
 DOI = "https://doi.org/"
-
-# kind key → (schema.org type or types, Bioschemas profile). A kind missing here is a bug that
-# tests/test_export_jsonld.py catches: every kind of vocab/kinds.yml must have its types.
-KIND_TYPES: dict[str, tuple[str | list[str], str | None]] = {
-    "tool": ("SoftwareApplication", COMPUTATIONAL_TOOL),
-    "plugin": ("SoftwareApplication", COMPUTATIONAL_TOOL),
-    "library": ("SoftwareApplication", COMPUTATIONAL_TOOL),
-    "web-service": ("SoftwareApplication", COMPUTATIONAL_TOOL),
-    "dataset": ("Dataset", None),
-    "model-repository": ("DataCatalog", None),
-    "format": ("CreativeWork", None),
-    "course": ("LearningResource", TRAINING_MATERIAL),
-    "tutorial": ("LearningResource", TRAINING_MATERIAL),
-    "video": ("LearningResource", TRAINING_MATERIAL),
-    "book": (["Book", "LearningResource"], TRAINING_MATERIAL),
-    "paper": ("ScholarlyArticle", None),
-    "article": ("Article", None),
-    "community": ("Organization", None),
-    "computing": ("Service", None),
-    "website": ("WebSite", None),
-    # the kinds of the other entry types (their pages have their own shapes, see below)
-    "faq": ("Question", None),
-    "glossary": ("DefinedTerm", None),
-    "cheatsheet": ("LearningResource", TRAINING_MATERIAL),
-}
+#: The type of an entry whose kind names no schema.org type: the most general creative work.
+DEFAULT_TYPE = "CreativeWork"
 # Cheat-sheet types that are software rather than reading.
 CHEATSHEET_SOFTWARE = {"drawing-tool"}
 LIST_PAGE_TYPES = {"explore.md": "CollectionPage", "recent.md": "CollectionPage"}
@@ -86,11 +67,6 @@ def script_json(data: Any) -> str:
 
 def _one_or_list(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
-
-
-def _http(url: str | None) -> str | None:
-    url = (url or "").strip()
-    return url if url.startswith(("http://", "https://")) and markup.safe_link(url) else None
 
 
 class _Describer:
@@ -163,14 +139,23 @@ class _Describer:
             parts.append(self.ctx.plain(entry, "description"))
         return " ".join(p for p in parts if p)
 
+    def kind_types(self, kind: str) -> tuple[list[str], str | None]:
+        """The schema.org types and the Bioschemas profile of a kind (``vocab/kinds.yml``)."""
+        kinds = self.site.catalogue.vocabularies.get("kinds")
+        term = kinds.terms.get(kind) if kinds is not None else None
+        if term is None:
+            return [DEFAULT_TYPE], None
+        profile = BIOSCHEMAS_PROFILES + term.bioschemas if term.bioschemas else None
+        return list(term.schema_org) or [DEFAULT_TYPE], profile
+
     # --- entries -------------------------------------------------------------------------------
     def entry_node(self, entry: Entry) -> dict[str, Any]:
         """A resource or cheat sheet: what it is, typed by its kind, with its profile."""
         kind = (self.site.facet("kinds").keys(entry) or ["website"])[0]
-        types, profile = KIND_TYPES[kind]
+        type_list, profile = self.kind_types(kind)
         if entry.type.name == "cheatsheet" and entry.string("type") in CHEATSHEET_SOFTWARE:
-            types, profile = "SoftwareApplication", COMPUTATIONAL_TOOL
-        type_list = types if isinstance(types, list) else [types]
+            type_list, profile = ["SoftwareApplication"], COMPUTATIONAL_TOOL
+        types = _one_or_list(type_list)
 
         def address_in(lang: str) -> str:
             return self.addresses.entry(lang, entry)
@@ -181,7 +166,7 @@ class _Describer:
             node["dct:conformsTo"] = {"@id": profile, "@type": "CreativeWork"}
         node["name"] = self.ctx.plain_name(entry)
         node["description"] = self.description(entry)
-        node["url"] = _http(entry.string("url")) or page
+        node["url"] = web_address(entry.string("url")) or page
         node["keywords"] = self.keywords(entry)
         languages = entry.strings("content_language")
         if languages:

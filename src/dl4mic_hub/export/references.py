@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import LANGUAGES, markup
 from ..model import Catalogue, Entry
-from . import ATTRIBUTION, CONTENT_LICENCE
+from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 
 #: kind key → (BibTeX entry type, CSL type)
 REFERENCE_KINDS = {"paper": ("article", "article-journal"), "book": ("book", "book")}
@@ -112,11 +112,6 @@ def _doi(entry: Entry) -> str | None:
     return doi.strip() if doi else None
 
 
-def _url(entry: Entry) -> str | None:
-    url = (entry.string("url") or "").strip()
-    return url if markup.safe_link(url) and url.startswith(("http://", "https://")) else None
-
-
 def bibtex_entry(entry: Entry) -> str:
     """One BibTeX record, keyed by the entry's id (stable, unique)."""
     kind = REFERENCE_KINDS[entry.string("kind") or "paper"][0]
@@ -128,7 +123,7 @@ def bibtex_entry(entry: Entry) -> str:
         ("title", bibtex_field(reference_title(entry))),
         ("year", str(year) if year else ""),
         ("doi", bibtex_field(_doi(entry) or "")),
-        ("url", bibtex_field(_url(entry) or "")),
+        ("url", bibtex_field(web_address(entry.string("url")) or "")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{entry.id},\n{body}\n}}\n"
@@ -157,8 +152,9 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         item["issued"] = {"date-parts": [[year]]}
     if _doi(entry):
         item["DOI"] = _doi(entry)
-    if _url(entry):
-        item["URL"] = _url(entry)
+    url = web_address(entry.string("url"))
+    if url:
+        item["URL"] = url
     languages = entry.strings("content_language")
     if languages:
         item["language"] = languages[0]

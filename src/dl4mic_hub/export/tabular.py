@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import LANGUAGES
 from ..model import Entry
-from . import ATTRIBUTION, CONTENT_LICENCE
+from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 from .catalogue_json import plain_texts
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
     ]
     row = {
         "Title": text(titles, LANGUAGE),
-        "URL": (entry.string("url") or "").strip() or site.addresses.entry(LANGUAGE, entry),
+        "URL": web_address(entry.string("url")) or site.addresses.entry(LANGUAGE, entry),
         "Description": " ".join(
             t for t in (text(summaries, LANGUAGE), text(descriptions, LANGUAGE)) if t
         ),
