@@ -188,6 +188,30 @@ def test_url_characters_and_parts(url: str, problem: tuple[str, str]) -> None:
 
 @pytest.mark.parametrize(
     "url",
+    [
+        "https://bob:sécret@example.org/",  # was: "contains the character 'é'", hint s%C3%A9cret
+        " https://bob:secret@example.org/",  # was: not masked at all
+        "https://bob:secret@example.org/ ",
+        "https://bob:sec ret@example.org/",
+        "https://bob:secret%@example.org/",
+        "https://bob:secret@example.org:99999/",
+        "https://bob:secret@[::1/",
+        "https://bob:secret@/",
+        "https://bob:secret@example.org/\"x",
+        "ftp://bob:secret@example.org/",
+    ],
+)
+def test_a_password_is_never_repeated_and_is_the_problem_reported(url: str) -> None:
+    problem = url_problem(url)
+    assert problem is not None
+    message, hint = problem
+    assert "ecret" not in message + hint and "ec%20ret" not in hint
+    assert "contains a user name or password" in message and "***@" in message
+    assert hint == "remove it: links in the catalogue are public"
+
+
+@pytest.mark.parametrize(
+    "url",
     ["https://[::1]:8080/x", "https://a.org/(x)/y;z=1,2?q=a+b&r=*!$'", "https://a.org/%C3%A9"],
 )
 def test_every_rfc_3986_character_is_accepted(url: str) -> None:

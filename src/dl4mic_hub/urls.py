@@ -40,7 +40,8 @@ Problem = tuple[str, str]  # (message, hint)
 
 
 CREDENTIALS_MASK = "***"
-_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+# Spaces before the scheme are kept in the first part: " https://user:pw@host/" is masked too.
+_SCHEME_AND_NETLOC = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
 
 
 def split_netloc(url: str) -> tuple[str, str, str] | None:
@@ -67,12 +68,20 @@ def mask_credentials(url: str) -> str:
 
 def url_problem(url: str) -> Problem | None:
     """Why ``url`` is not an acceptable link (message, hint), or None. A password in the
-    URL never appears in the message."""
-    problem = _shape_problem(url) or _character_problem(url) or _parts_problem(url)
-    if problem is None or not has_credentials(url):
-        return problem
-    message, hint = problem
-    return message.replace(url, mask_credentials(url)), hint.replace(url, mask_credentials(url))
+    URL never appears in the message or the hint: every check reads the masked URL, and the
+    credentials are the first problem reported."""
+    shown = mask_credentials(url)
+    return (_credentials_problem(shown) or _shape_problem(shown) or _character_problem(shown)
+            or _parts_problem(shown))
+
+
+def _credentials_problem(shown: str) -> Problem | None:
+    if not has_credentials(shown):
+        return None
+    return (
+        f"the URL '{shown}' contains a user name or password (before '@')",
+        "remove it: links in the catalogue are public",
+    )
 
 
 def _shape_problem(url: str) -> Problem | None:
@@ -129,11 +138,6 @@ def _parts_problem(url: str) -> Problem | None:
         )
     if not parts.netloc or not parts.netloc.rpartition("@")[2]:
         return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
-    if "@" in parts.netloc:
-        return (
-            f"the URL '{url}' contains a user name or password (before '@')",
-            "remove it: links in the catalogue are public",
-        )
     port = port_text(parts)
     if port is not None and not (port.isdigit() and int(port) <= MAX_PORT):
         return (
