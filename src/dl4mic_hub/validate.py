@@ -576,6 +576,12 @@ def _out_of_range(found: SchemaError) -> Iterator[Diagnostic]:
                             found.schema.get("description", ""))
 
 
+def _excluded(found: SchemaError) -> Iterator[Diagnostic]:
+    """``not``: the schema's description says what the field takes instead."""
+    yield from found.report(f"'{found.field}' cannot be '{found.instance}'",
+                            found.schema.get("description", ""))
+
+
 def _about_the_field(found: SchemaError) -> Iterator[Diagnostic]:
     """Our keywords that describe the field's value: "'tasks' has an unknown value..."."""
     yield from found.report(f"'{found.field}' {found.err.message}")
@@ -604,6 +610,9 @@ FORMATTERS: dict[str, Formatter] = {
     "uniqueItems": _repeated,
     "minimum": _out_of_range,
     "maximum": _out_of_range,
+    "exclusiveMinimum": _out_of_range,
+    "exclusiveMaximum": _out_of_range,
+    "not": _excluded,
     "x-vocabulary": _about_the_field,
     "x-i18n": _about_the_field,
 }
