@@ -19,13 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
-from referencing import Registry, Resource
 
 from . import LANGUAGES
 from .diagnostics import (
@@ -58,7 +56,7 @@ from .model import (
     Entry,
     read_catalogue,
 )
-from .schema import field_specs, implied_values, inlined_schema, load_schemas
+from .schema import field_specs, implied_values, inlined_schema
 from .text import closest, did_you_mean
 from .urls import doi_problem, identity_links, url_problem
 
@@ -86,14 +84,6 @@ class ValidationResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
-
-
-@cache
-def _registry() -> Registry:
-    resources = [
-        (name, Resource.from_contents(schema)) for name, schema in load_schemas().items()
-    ]
-    return Registry().with_resources(resources)
 
 
 # --- custom keywords -------------------------------------------------------------------------
@@ -325,8 +315,7 @@ class SchemaChecker:
     def _validator(self, schema_name: str) -> Any:
         if schema_name not in self._validators:
             self._validators[schema_name] = self._class(
-                inlined_schema(schema_name), registry=_registry(),
-                format_checker=self._format_checker,
+                inlined_schema(schema_name), format_checker=self._format_checker
             )
         return self._validators[schema_name]
 
