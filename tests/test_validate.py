@@ -96,7 +96,8 @@ def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path
     )
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
         "catalogue/vocab/tasks.yml:4:3: error: 'values' has an invalid key 'Deep_Learning' "
-        "(hint: write keys in lower case, with hyphens between words, e.g. deep-learning)"
+        "(hint: A vocabulary key: lower-case words joined by hyphens (licences keep their SPDX "
+        "identifier, e.g. BSD-3-Clause).)"
     ]
 
 

@@ -521,9 +521,11 @@ def _not_a_choice(found: SchemaError) -> Iterator[Diagnostic]:
 def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
     if "propertyNames" in found.err.absolute_schema_path:
         at = origin_at(found.data, [*found.path, found.instance], key=True)
+        # the keys' own schema says what a key is (a vocabulary key, an HTTP status...)
         yield from found.report(
             f"'{found.field}' has an invalid key '{found.instance}'",
-            "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
+            found.schema.get("description")
+            or "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
         )
         return
     yield from found.report(
