@@ -206,8 +206,9 @@ def _closed_after(text: str, pos: int, closes: list[int]) -> bool:
 
 def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
     """:func:`iter_link_spans` with (line offset, column) positions."""
-    positions = LinePositions(text)
+    positions: LinePositions | None = None  # found on the first link: most texts have none
     for target, start in iter_link_spans(text):
+        positions = positions or LinePositions(text)
         line, col = positions.at(start)
         yield target, line - 1, col
 
