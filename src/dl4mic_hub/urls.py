@@ -1,8 +1,8 @@
 """Web addresses and DOIs: what the catalogue accepts, and when two of them are the same.
 
-One definition used by ``validate`` (the ``x-url`` keyword, duplicate entries), ``new`` (a URL
-or DOI already in the catalogue) and ``import-markdown`` (duplicates in a list). Nothing here
-raises on a malformed address: every problem comes back as a sentence and a hint.
+One definition used by ``validate`` (the ``x-url`` and ``x-doi`` keywords, duplicate entries),
+``new`` (a URL or DOI already in the catalogue) and ``import-markdown`` (duplicates in a list).
+Nothing here raises on a malformed address: every problem comes back as a sentence and a hint.
 
 Only the characters of RFC 3986 are accepted, as written in a browser's address bar once
 copied: anything else (spaces, quotes, ``<``, ``>``, accented letters...) must be

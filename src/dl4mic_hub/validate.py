@@ -1,13 +1,19 @@
 """Stage 2, validate: check a loaded catalogue and collect every problem before failing.
 
 The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
-JSON Schema they use five keywords of ours, so that the rules stay in the data:
+JSON Schema they use seven keywords of ours, so that the rules stay in the data:
 
 - ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
 - ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
 - ``x-url``: an absolute http(s) address (see :mod:`dl4mic_hub.urls`);
+- ``x-doi``: a DOI that can become the link https://doi.org/<doi> (RFC 3986 path characters);
+- ``x-successor``: an address (as ``x-url``) or else the id of an entry (as ``x-entry-ref``);
 - ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
 - ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back).
+
+Two more describe the data for the other stages and check nothing: ``x-implied`` (vocabulary
+keys an entry type carries without writing them) and ``x-shown-to-readers: false`` (a field no
+page shows; see :mod:`dl4mic_hub.schema`).
 
 Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live here in Python.
 :class:`SchemaChecker` is the one judge of a value: ``validate`` runs it on whole files and
@@ -165,6 +171,13 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             if problem:
                 yield _issue(*problem)
 
+    def x_doi(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        # whitespace is reported by the schema's pattern; one message per mistake is enough
+        if isinstance(instance, str) and not re.search(r"\s", instance):
+            problem = doi_problem(instance)
+            if problem:
+                yield _issue(*problem)
+
     def x_markdown(_v: Any, _mode: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if isinstance(instance, str):
             yield from _markdown_issues(instance)
@@ -194,6 +207,7 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-vocabulary": x_vocabulary,
         "x-entry-ref": x_entry_ref,
         "x-url": x_url,
+        "x-doi": x_doi,
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
         "x-successor": x_successor,
@@ -272,20 +286,6 @@ def _markdown_problems(text: str) -> Iterator[tuple[str, str, int, int]]:
             yield (*problem, line_offset, col)
 
 
-# --- rules on one value that JSON Schema cannot say ------------------------------------------
-
-
-def _doi_rule(value: Any) -> tuple[str, str] | None:
-    # whitespace is reported by the schema's pattern; one message per mistake is enough
-    if isinstance(value, str) and not re.search(r"\s", value):
-        return doi_problem(value)
-    return None
-
-
-#: Top-level field → a check of its value, run with the schema on every entry and by `new`.
-VALUE_RULES: dict[str, Callable[[Any], tuple[str, str] | None]] = {"doi": _doi_rule}
-
-
 # --- the judge of a file or a value ----------------------------------------------------------
 
 
@@ -336,10 +336,6 @@ class SchemaChecker:
         except RecursionError:  # load caps the depth; this only guards the stage boundary
             found.append(error(Origin(display), "the values are nested too deeply to check",
                                "a catalogue entry needs a few levels only"))
-        for name, rule in VALUE_RULES.items():
-            problem = rule(data.get(name)) if name in root.get("properties", {}) else None
-            if problem:
-                found.append(error(origin_at(data, [name]) or Origin(display), *problem))
         return found
 
 
