@@ -31,7 +31,9 @@ TRACKING_PARAMS = re.compile(
     r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
 )
 DOI_HOSTS = ("doi.org", "dx.doi.org")
-MAX_PORT = 65535
+# Port 0 is not a real destination: no request can go there, so no link may name it.
+MIN_PORT, MAX_PORT = 1, 65535
+PORT_RANGE = f"a number from {MIN_PORT} to {MAX_PORT}"
 
 Problem = tuple[str, str]  # (message, hint)
 
@@ -139,11 +141,10 @@ def _parts_problem(url: str) -> Problem | None:
     if not parts.netloc or not parts.netloc.rpartition("@")[2]:
         return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
     port = port_text(parts)
-    if port is not None and not (port.isdigit() and int(port) <= MAX_PORT):
+    if port is not None and port_number(port) is None:
         return (
             f"the URL '{url}' has an invalid port '{port}' (after ':')",
-            "a port is a number from 0 to 65535, e.g. https://example.org:8080/; most links "
-            "need none",
+            f"a port is {PORT_RANGE}, e.g. https://example.org:8080/; most links need none",
         )
     return None
 
@@ -185,14 +186,20 @@ def split_url(url: str) -> SplitResult | None:
 
 
 def port_text(parts: SplitResult) -> str | None:
-    """The port as written (may be wrong: ``8O80``), or None when there is none."""
+    """The port as written (may be wrong: ``8O80``, ``80:90``), or None when there is none.
+    It starts at the first ':' after the host, as for ``urlsplit`` and browsers."""
     host_port = parts.netloc.rpartition("@")[2]
     if host_port.startswith("["):
         host_port = host_port.partition("]")[2]
-    if ":" not in host_port:
-        return None
-    port = host_port.rpartition(":")[2]
-    return port or None
+    return host_port.partition(":")[2] or None
+
+
+def port_number(port: str) -> int | None:
+    """The number of a port as written (:func:`port_text`), or None when no request can go
+    to it: not ASCII digits, or outside :data:`PORT_RANGE`."""
+    if port.isascii() and port.isdigit() and MIN_PORT <= int(port) <= MAX_PORT:
+        return int(port)
+    return None
 
 
 # --- when two addresses are the same ---------------------------------------------------------
