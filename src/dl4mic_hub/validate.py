@@ -64,7 +64,7 @@ from .model import (
 )
 from .schema import field_specs, implied_values, inlined_schema
 from .text import closest, did_you_mean
-from .urls import doi_problem, identity_links, url_problem
+from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
 # Names of the site's languages in the messages (which are in English).
@@ -301,7 +301,7 @@ class SchemaChecker:
             if file.entry_type is not None and file.path.suffix in (".yml", ".yaml"):
                 ids.setdefault(file.path.stem, file.entry_type.name)
         ctx = _Context(
-            vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
+            vocab_keys=vocabulary_keys(catalogue),
             vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
             ids=ids,
             vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
@@ -337,6 +337,11 @@ class SchemaChecker:
             found.append(error(Origin(display), "the values are nested too deeply to check",
                                "a catalogue entry needs a few levels only"))
         return found
+
+
+def vocabulary_keys(catalogue: Catalogue) -> dict[str, list[str]]:
+    """The keys of every vocabulary, in the file's order, by vocabulary name."""
+    return {name: list(v.terms) for name, v in catalogue.vocabularies.items()}
 
 
 def _not_a_mapping(data: Any, display: str) -> Diagnostic:
@@ -758,21 +763,30 @@ def _resources_without_url(catalogue: Catalogue) -> list[Diagnostic]:
 
 def _duplicate_links(catalogue: Catalogue) -> list[Diagnostic]:
     """Two entries with the same URL or DOI (compared by :mod:`dl4mic_hub.urls`)."""
-    found: list[Diagnostic] = []
-    seen: dict[str, tuple[Entry, Origin]] = {}
+    return [
+        error(
+            origin,
+            f"the same {link.kind} is already in entry '{first.id}' ({first_origin}): "
+            f"{link.written}",
+            "describe each resource once: merge the two entries; one entry can be "
+            "listed in several sections with 'sections: [a, b]'",
+        )
+        for entry, link, origin, (first, first_origin) in identity_owners(catalogue)
+        if first is not entry
+    ]
+
+
+def identity_owners(
+    catalogue: Catalogue,
+) -> Iterator[tuple[Entry, IdentityLink, Origin, tuple[Entry, Origin]]]:
+    """Every URL and DOI that identifies an entry (:func:`dl4mic_hub.urls.identity_links`):
+    (the entry, the link, where it is written, the first entry with the same key and where it
+    is written there). ``validate`` reports duplicates and ``new`` conflicts from it."""
+    first_with_key: dict[str, tuple[Entry, Origin]] = {}
     for entry in catalogue.all_entries():
         for link in identity_links(entry.data):
             origin = entry.origin(*link.path)
-            first = seen.setdefault(link.key, (entry, origin))
-            if first[0] is not entry:
-                found.append(error(
-                    origin,
-                    f"the same {link.kind} is already in entry '{first[0].id}' ({first[1]}): "
-                    f"{link.written}",
-                    "describe each resource once: merge the two entries; one entry can be "
-                    "listed in several sections with 'sections: [a, b]'",
-                ))
-    return found
+            yield entry, link, origin, first_with_key.setdefault(link.key, (entry, origin))
 
 
 def _ignored_files(root: Path) -> list[Diagnostic]:
