@@ -247,8 +247,7 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
         if not problems:
             return value
         for problem in problems:
-            say(f"  {one_line(problem.message)}"
-                + (f" (hint: {one_line(problem.hint)})" if problem.hint else ""))
+            say(f"  {problem.format_problem()}")
 
 
 def _split(text: str) -> list[str]:
@@ -465,8 +464,7 @@ def collect_values(
         raise UserError(problems)
     if ask is not None:
         for problem in problems:
-            say(one_line(f"{problem.origin.path}: {problem.message}"
-                         + (f" (hint: {problem.hint})" if problem.hint else "")))
+            say(f"{one_line(problem.origin.path)}: {problem.format_problem()}")
         labels = {name: {k: v.label_of(k, LANGUAGES[0]) for k in v.terms}
                   for name, v in catalogue.vocabularies.items()}
         names = {name: " / ".join(v.label.values()) for name, v in catalogue.vocabularies.items()}
