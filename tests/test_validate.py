@@ -101,29 +101,26 @@ def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path
     ]
 
 
-def test_a_value_the_schema_excludes_is_named_with_the_fields_description(
-    catalogue: Callable[..., Path],
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("resources/cellpose.yml", "kind: tool", "kind: faq",  # 'not' in the schema
+         "catalogue/resources/cellpose.yml:3:7: error: 'kind' cannot be 'faq' (hint: What the "
+         "resource is: a key of vocab/kinds.yml (not faq, cheatsheet or glossary).)"),
+        ("vocab/kinds.yml", "  tool: {label", "  tool: {search_weight: 0, label",
+         "catalogue/vocab/kinds.yml:5:25: error: 'values.tool.search_weight' is out of range: 0 "
+         "(hint: Optional: multiplies the search score of entries with this value (e.g. 0.8 so "
+         "that papers come after the tools they describe); 1 when absent.)"),  # exclusiveMinimum
+    ],
+    ids=["not", "exclusive-minimum"],
+)
+def test_not_and_exclusive_bounds_are_said_in_a_contributors_words(
+    catalogue: Callable[..., Path], file: str, old: str, new: str, expected: str,
 ) -> None:
     root = catalogue("minimal")
-    entry = root / "resources" / "cellpose.yml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("kind: tool", "kind: faq"),
-                     encoding="utf-8")
-    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
-        "catalogue/resources/cellpose.yml:3:7: error: 'kind' cannot be 'faq' (hint: What the "
-        "resource is: a key of vocab/kinds.yml (not faq, cheatsheet or glossary).)"
-    ]
-
-
-def test_a_number_at_an_excluded_bound_is_out_of_range(catalogue: Callable[..., Path]) -> None:
-    root = catalogue("minimal")
-    kinds = root / "vocab" / "kinds.yml"
-    kinds.write_text(kinds.read_text(encoding="utf-8").replace(
-        "  tool: {label", "  tool: {search_weight: 0, label"), encoding="utf-8")
-    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
-        "catalogue/vocab/kinds.yml:5:25: error: 'values.tool.search_weight' is out of range: 0 "
-        "(hint: Optional: multiplies the search score of entries with this value (e.g. 0.8 so "
-        "that papers come after the tools they describe); 1 when absent.)"
-    ]
+    path = root / file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [expected]
 
 
 def test_links_inside_text_are_found_where_they_are_written(
