@@ -242,6 +242,11 @@ def test_url_list_with_a_non_url_exits_2(
             "rules:\n  - host: doi.org\n    status: {404: fine}\n    reason: an unknown verdict\n",
             r"rules\.yml:3:\d+: error: .*fine",
         ),
+        (
+            "rules:\n  - host: doi.org\n    status: {not-found: ok}\n    reason: a status name\n",
+            r"rules\.yml:3:14: error: 'rules\.status' has an invalid key 'not-found' \(hint: "
+            r"A key is an HTTP status code: three digits, e\.g\. 404 or 503\.\)",
+        ),
     ],
 )
 def test_host_rule_mistakes_exit_2_with_a_location(

@@ -526,11 +526,11 @@ URL_LINE = "url: https://www.cellpose.org/"
     [
         (URL_LINE, "url: https://example.org:8O80/",
          f"{STARDIST}:15:6: error: the URL 'https://example.org:8O80/' has an invalid port "
-         "'8O80' (after ':') (hint: a port is a number from 0 to 65535, e.g. "
+         "'8O80' (after ':') (hint: a port is a number from 1 to 65535, e.g. "
          "https://example.org:8080/; most links need none)"),
         (URL_LINE, "url: https://example.org:99999999/",
          f"{STARDIST}:15:6: error: the URL 'https://example.org:99999999/' has an invalid port "
-         "'99999999' (after ':') (hint: a port is a number from 0 to 65535, e.g. "
+         "'99999999' (after ':') (hint: a port is a number from 1 to 65535, e.g. "
          "https://example.org:8080/; most links need none)"),
         (URL_LINE, "url: https://[::1/",
          f"{STARDIST}:15:6: error: the URL 'https://[::1/' has a '[' without its ']' in the host "

@@ -62,11 +62,10 @@ def with_modalities(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     def patched() -> dict[str, dict[str, Any]]:
         return schemas
 
-    caches = (schema.field_specs, validate.inlined_schema, validate._registry)
+    caches = (schema.field_specs, validate.inlined_schema)
     for cached in caches:
         cached.cache_clear()
     monkeypatch.setattr(schema, "load_schemas", patched)
-    monkeypatch.setattr("dl4mic_hub.validate.load_schemas", patched)
     yield root
     for cached in caches:  # the next tests see the real schemas again
         cached.cache_clear()

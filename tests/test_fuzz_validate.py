@@ -77,6 +77,7 @@ HOSTILE_VALUES = [
     # texts that made the Markdown scans quadratic (minutes for 200 KB)
     '"' + "```x\\n" * 30_000 + '"', '"' + "[a](" * 40_000 + '"', '"' + "<b>" * 40_000 + '"',
     '"' + "".join("`" * i + " a " for i in range(1, 300)) + '"', '"' + "[a](x) " * 20_000 + '"',
+    '"' + "![a" * 40_000 + '"',
 ]
 HOSTILE_NAMES = [
     None, "a:9:9: error: x.yml", "x\ny.yml", "\u202egnp.yml", "sp ace.yml", "é.yml", "b\\n.yml",

@@ -185,6 +185,17 @@ def test_duplicate_becomes_one_draft_listed_in_every_section() -> None:
     )
 
 
+def test_a_malformed_host_is_reported_not_a_crash() -> None:
+    # was an internal error (exit 3): the kind was guessed with urlsplit, which raises here
+    result = import_markdown("# Outils\n* [X](https://[::1/page) un outil\n",
+                             display="list.md", date="2026-11-23")
+    assert [d.format_text() for d in result.findings] == [
+        "list.md:2:3: warning: the URL 'https://[::1/page' has a '[' without its ']' in the "
+        "host name (hint: write the host name plainly, e.g. https://example.org/page)"
+    ]
+    assert yaml.safe_load(result.drafts[0].text)["kind"] == ""
+
+
 def test_unknown_heading_is_kept_in_a_curation_note() -> None:
     out = drafts("# Antisèches - Cheat Sheet\n1. [Sheet](https://example.org/sheet)\n")
     draft = out["resources/sheet.yml"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dl4mic_hub.markdown import blank_code, find_raw_html, iter_links, scheme_of
+from dl4mic_hub.markdown import blank_code, find_images, find_raw_html, iter_links, scheme_of
 
 # --- find_raw_html ------------------------------------------------------------------------------
 
@@ -118,20 +118,24 @@ def test_scheme_of(target: str, scheme: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "links", "tags"),
+    ("text", "links", "tags", "images"),
     [
-        ("```x\n" * 20_000, 0, 0),  # unclosed fences (a regex retried each one to the end)
-        ("".join("`" * i + " a " for i in range(1, 300)), 0, 0),  # unclosed backtick runs
-        ("[a](" * 25_000, 0, 0),  # unclosed link targets
-        ("[a](x 'y" * 20_000 + ")", 20_000, 0),  # titles up to one late ')'
-        ("[a\n" * 30_000, 0, 0),  # unclosed reference labels
-        ("<b>" * 30_000, 0, 30_000),
+        ("```x\n" * 20_000, 0, 0, 0),  # unclosed fences (a regex retried each one to the end)
+        ("".join("`" * i + " a " for i in range(1, 300)), 0, 0, 0),  # unclosed backtick runs
+        ("[a](" * 25_000, 0, 0, 0),  # unclosed link targets
+        ("[a](x 'y" * 20_000 + ")", 20_000, 0, 0),  # titles up to one late ')'
+        ("[a\n" * 30_000, 0, 0, 0),  # unclosed reference labels
+        ("<b>" * 30_000, 0, 30_000, 0),
+        ("![a" * 30_000, 0, 0, 0),  # unclosed image alt texts
+        ("![" * 30_000 + "a]" + " " * 30_000 + "(x)", 0, 0, 1),  # many '![' share one ']'
     ],
-    ids=["fences", "backticks", "targets", "titles", "labels", "tags"],
+    ids=["fences", "backticks", "targets", "titles", "labels", "tags", "images", "alt-texts"],
 )
-def test_hostile_texts_get_the_right_answer(text: str, links: int, tags: int) -> None:
+def test_hostile_texts_get_the_right_answer(text: str, links: int, tags: int,
+                                            images: int) -> None:
     assert len(list(iter_links(text))) == links
     assert len(list(find_raw_html(text))) == tags
+    assert len(list(find_images(text))) == images
 
 
 def test_code_is_blanked_as_commonmark_pairs_backtick_runs() -> None:

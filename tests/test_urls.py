@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dl4mic_hub.check.urls import UnusableURL, request_target
 from dl4mic_hub.urls import doi_key, doi_problem, identity_links, normalize_url, url_problem
 
 # --- normalize_url ------------------------------------------------------------------------------
@@ -151,7 +152,12 @@ def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
     [
         ("https://a.org:8O80/", (
             "the URL 'https://a.org:8O80/' has an invalid port '8O80' (after ':')",
-            "a port is a number from 0 to 65535, e.g. https://example.org:8080/; most links "
+            "a port is a number from 1 to 65535, e.g. https://example.org:8080/; most links "
+            "need none",
+        )),
+        ("https://a.org:0/", (  # accepted before, though no request can go to port 0
+            "the URL 'https://a.org:0/' has an invalid port '0' (after ':')",
+            "a port is a number from 1 to 65535, e.g. https://example.org:8080/; most links "
             "need none",
         )),
         ("https://[::1/", (
@@ -180,10 +186,49 @@ def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
             "write it percent-encoded, as the browser's address bar copies it: https://a.org/%07",
         )),
     ],
-    ids=["port", "ipv6", "password", "quote", "percent", "control"],
+    ids=["port", "port-zero", "ipv6", "password", "quote", "percent", "control"],
 )
 def test_url_characters_and_parts(url: str, problem: tuple[str, str]) -> None:
     assert url_problem(url) == problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bob:sécret@example.org/",  # was: "contains the character 'é'", hint s%C3%A9cret
+        " https://bob:secret@example.org/",  # was: not masked at all
+        "https://bob:secret@example.org/ ",
+        "https://bob:sec ret@example.org/",
+        "https://bob:secret%@example.org/",
+        "https://bob:secret@example.org:99999/",
+        "https://bob:secret@[::1/",
+        "https://bob:secret@/",
+        "https://bob:secret@example.org/\"x",
+        "ftp://bob:secret@example.org/",
+    ],
+)
+def test_a_password_is_never_repeated_and_is_the_problem_reported(url: str) -> None:
+    problem = url_problem(url)
+    assert problem is not None
+    message, hint = problem
+    assert "ecret" not in message + hint and "ec%20ret" not in hint
+    assert "contains a user name or password" in message and "***@" in message
+    assert hint == "remove it: links in the catalogue are public"
+
+
+@pytest.mark.parametrize(
+    "port", ["", "1", "080", "65535", "0", "65536", "80:90", "+80", "8O80", "-1", " 80"],
+)
+def test_the_validator_and_the_link_checker_accept_the_same_ports(port: str) -> None:
+    url = f"https://a.org:{port}/x"
+    try:
+        request_target(url)
+        requested = True
+    except UnusableURL:
+        requested = False
+    accepted = port in ("", "1", "080", "65535")
+    assert (url_problem(url) is None) == accepted
+    assert requested == accepted
 
 
 @pytest.mark.parametrize(

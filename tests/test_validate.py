@@ -96,8 +96,31 @@ def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path
     )
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
         "catalogue/vocab/tasks.yml:4:3: error: 'values' has an invalid key 'Deep_Learning' "
-        "(hint: write keys in lower case, with hyphens between words, e.g. deep-learning)"
+        "(hint: A vocabulary key: lower-case words joined by hyphens (licences keep their SPDX "
+        "identifier, e.g. BSD-3-Clause).)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("resources/cellpose.yml", "kind: tool", "kind: faq",  # 'not' in the schema
+         "catalogue/resources/cellpose.yml:3:7: error: 'kind' cannot be 'faq' (hint: What the "
+         "resource is: a key of vocab/kinds.yml (not faq, cheatsheet or glossary).)"),
+        ("vocab/kinds.yml", "  tool: {label", "  tool: {search_weight: 0, label",
+         "catalogue/vocab/kinds.yml:5:25: error: 'values.tool.search_weight' is out of range: 0 "
+         "(hint: Optional: multiplies the search score of entries with this value (e.g. 0.8 so "
+         "that papers come after the tools they describe); 1 when absent.)"),  # exclusiveMinimum
+    ],
+    ids=["not", "exclusive-minimum"],
+)
+def test_not_and_exclusive_bounds_are_said_in_a_contributors_words(
+    catalogue: Callable[..., Path], file: str, old: str, new: str, expected: str,
+) -> None:
+    root = catalogue("minimal")
+    path = root / file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [expected]
 
 
 def test_links_inside_text_are_found_where_they_are_written(

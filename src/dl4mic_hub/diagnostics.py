@@ -50,12 +50,16 @@ class Diagnostic:
         is always the real one, and the path can be read back exactly."""
         where = self.origin
         path = one_line(where.path.replace("\\", "\\\\")).replace(":", "\\:")
-        text = f"{path}:{where.line}:{where.col}: {self.severity.value}: {one_line(self.message)}"
+        return f"{path}:{where.line}:{where.col}: {self.severity.value}: {self.format_problem()}"
+
+    def format_problem(self) -> str:
+        """``message (hint: ...)`` on one line, without the place (a prompt already says it)."""
+        text = one_line(self.message)
         return f"{text} (hint: {one_line(self.hint)})" if self.hint else text
 
     def format_github(self) -> str:
         """A GitHub workflow annotation (shown on the pull request's diff), on one line."""
-        text = f"{self.message} (hint: {self.hint})" if self.hint else self.message
+        text = self.format_problem()
         level = "error" if self.severity is Severity.ERROR else "warning"
         where = self.origin
         props = f"file={_gh_escape_prop(where.path)},line={where.line},col={where.col}"

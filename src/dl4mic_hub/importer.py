@@ -16,12 +16,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, Origin, warning
 from .markdown import blank_code, iter_link_spans, scheme_of
 from .text import ID_MAX, LinePositions, fold, slugify
-from .urls import normalize_url, url_problem
+from .urls import normalize_url, split_url, url_problem
 
 DRAFT_NOTICE = (
     "Drafts need a human pass: check every field, fill in the TODOs, write the English text, "
@@ -441,12 +440,13 @@ def _unique(slug: str, taken: set[str]) -> str:
 
 def guess_kind(url: str, section: str | None) -> str | None:
     """A key of vocab/kinds.yml guessed from the address or the section (None if unsure)."""
-    parts = urlsplit(url if "://" in url else "https://" + url)
-    host = (parts.hostname or "").removeprefix("www.")
+    parts = split_url(url if "://" in url else "https://" + url)  # None: "https://[::1/x"
+    host = ((parts.hostname if parts else "") or "").removeprefix("www.")
+    path = parts.path if parts else ""
     if host in ("youtube.com", "youtu.be") or host.endswith(".youtube.com"):
         return "video"
     if (host in ("arxiv.org", "doi.org", "biorxiv.org", "dl.acm.org", "openaccess.thecvf.com")
-            or parts.path.lower().endswith(".pdf") or "/articles/" in parts.path):
+            or path.lower().endswith(".pdf") or "/articles/" in path):
         return "paper"
     if host.startswith("amazon.") or host == "oreilly.com":
         return "book"

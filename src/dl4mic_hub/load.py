@@ -236,6 +236,9 @@ _ANCHOR_HINT = (
     "write the value itself: anchors (&name), aliases (*name) and merge keys (<<) are not "
     "used in the catalogue; put text starting with '&' or '*' in quotes"
 )
+# Both parsers meet `*text` (libyaml as an alias event, PyYAML as an error while scanning it).
+_ALIAS_MESSAGE = "a value starts with '*', which YAML reads as a reference to an anchor"
+_ALIAS_HINT = 'put the text in quotes, e.g. "*text*"'
 
 
 class _Builder:
@@ -246,9 +249,6 @@ class _Builder:
         self.text = text
         self.display = display
         self.duplicates: list[Diagnostic] = []
-
-    def origin(self, mark: Any) -> Origin:
-        return Origin(self.display, mark.line + 1, mark.column + 1)
 
     def document(self) -> Any:
         """The single document of the stream (None when empty)."""
@@ -272,8 +272,7 @@ class _Builder:
         event = self.parser.get_event()
         if event.anchor is not None or event.tag is not None:  # an alias has an anchor
             self._refuse_references(event)
-        mark = event.start_mark
-        origin = Origin(self.display, mark.line + 1, mark.column + 1)
+        origin = _mark_origin(event.start_mark, self.display)
         if type(event) is yaml.ScalarEvent:
             return self.scalar(event, origin), origin
         if depth > MAX_DEPTH:
@@ -288,12 +287,7 @@ class _Builder:
 
     def _refuse_references(self, event: Any) -> None:
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                event.start_mark,
-                "YAML syntax error: a value starts with '*', which YAML reads as a reference "
-                "to an anchor",
-                'put the text in quotes, e.g. "*text*"',
-            )
+            raise _Refused(event.start_mark, f"YAML syntax error: {_ALIAS_MESSAGE}", _ALIAS_HINT)
         if event.anchor is not None:
             raise _Refused(
                 event.start_mark, f"an anchor ('&{event.anchor}') is not allowed here",
@@ -356,7 +350,7 @@ class _Builder:
                 key_event = parser.get_event()
                 if key_event.anchor is not None or key_event.tag is not None:
                     self._refuse_references(key_event)
-                key_origin = self.origin(key_event.start_mark)
+                key_origin = _mark_origin(key_event.start_mark, self.display)
                 key: Any = self.scalar(key_event, key_origin, is_key=True)
             else:
                 key, key_origin = self.value(depth + 1)
@@ -417,9 +411,7 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
     ("another document", "", False,
      "a second document starts here ('---'), but a file holds one entry",
      "remove the '---' line, or move what follows to a file of its own"),
-    ("", "scanning an alias", True,
-     "a value starts with '*', which YAML reads as a reference to an anchor",
-     "put the text in quotes, e.g. \"*text*\""),
+    ("", "scanning an alias", True, _ALIAS_MESSAGE, _ALIAS_HINT),
 )
 
 
@@ -434,8 +426,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
         message = f"{context}, {problem}" if context and problem else problem or context
         message = message or "syntax error"
         hint = "check the indentation and put text containing ': ' or ' #' in quotes"
-    origin = Origin(display, mark.line + 1, mark.column + 1) if mark else Origin(display)
-    return error(origin, f"YAML syntax error: {message}", hint)
+    return error(_mark_origin(mark, display), f"YAML syntax error: {message}", hint)
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
@@ -483,6 +474,7 @@ def _parse_with(parser_class: Any, text: str, display: str) -> tuple[Any, list[D
 
 
 def _mark_origin(mark: Any, display: str) -> Origin:
+    """Where a YAML mark (0-based line and column, or None) points, as 1-based positions."""
     return Origin(display, mark.line + 1, mark.column + 1) if mark else Origin(display)
 
 

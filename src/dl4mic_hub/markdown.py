@@ -110,7 +110,8 @@ def find_raw_html(text: str) -> Iterator[tuple[str, int, int]]:
         yield text[match.start() : match.end()], line - 1, col
 
 
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\s*[(\[]")
+# Where an image's alt text ends (see _images).
+_ALT_END = re.compile(r"[\]\n]")
 
 
 def find_images(text: str) -> Iterator[tuple[int, int]]:
@@ -119,9 +120,33 @@ def find_images(text: str) -> Iterator[tuple[int, int]]:
     if "![" not in text:
         return
     positions = LinePositions(text)
-    for match in _IMAGE.finditer(blank_code(text)):
-        line, col = positions.at(match.start())
+    for start in _images(blank_code(text)):
+        line, col = positions.at(start)
         yield line - 1, col
+
+
+def _images(text: str) -> Iterator[int]:
+    """Start of each image: ``![``, alt text up to the first ']' on the line, optional spaces,
+    then '(' or '[' (a reference image). Written as a scan, not a regex, so that a text full of
+    unclosed ``![`` takes linear time."""
+    stops = [m.start() for m in _ALT_END.finditer(text)]
+    # Several '![' can share one ']' ("![![a](x)"): what follows it is looked at once.
+    close, end = -1, -1  # the last ']' looked at, and where its image ends (-1: none)
+    bang = text.find("![")
+    while bang >= 0:
+        index = bisect_left(stops, bang + 2)
+        if index < len(stops) and text[stops[index]] == "]":
+            if stops[index] != close:
+                close = after = stops[index]
+                after += 1
+                while after < len(text) and text[after].isspace():
+                    after += 1
+                end = after + 1 if after < len(text) and text[after] in "([" else -1
+            if end >= 0:
+                yield bang
+                bang = text.find("![", end)  # as a regex does, no image starts inside this one
+                continue
+        bang = text.find("![", bang + 1)
 
 
 def iter_link_spans(text: str) -> Iterator[tuple[str, int]]:
@@ -181,8 +206,9 @@ def _closed_after(text: str, pos: int, closes: list[int]) -> bool:
 
 def iter_links(text: str) -> Iterator[tuple[str, int, int]]:
     """:func:`iter_link_spans` with (line offset, column) positions."""
-    positions = LinePositions(text)
+    positions: LinePositions | None = None  # found on the first link: most texts have none
     for target, start in iter_link_spans(text):
+        positions = positions or LinePositions(text)
         line, col = positions.at(start)
         yield target, line - 1, col
 

@@ -35,11 +35,11 @@ from .diagnostics import (
     error,
     one_line,
 )
-from .model import Catalogue, Entry, EntryType
+from .model import Catalogue, EntryType
 from .schema import field_specs
 from .text import slugify
 from .urls import identity_links
-from .validate import SchemaChecker
+from .validate import SchemaChecker, identity_owners, vocabulary_keys
 
 COMMENT_WIDTH = 98
 
@@ -247,8 +247,7 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
         if not problems:
             return value
         for problem in problems:
-            say(f"  {one_line(problem.message)}"
-                + (f" (hint: {one_line(problem.hint)})" if problem.hint else ""))
+            say(f"  {problem.format_problem()}")
 
 
 def _split(text: str) -> list[str]:
@@ -387,10 +386,6 @@ def prepare_values(entry_type: EntryType, values: Mapping[str, Any],
 # --- the command-line edge (argparse options, defaults, checks against the catalogue) --------
 
 
-def vocabulary_keys(catalogue: Catalogue) -> dict[str, list[str]]:
-    return {name: list(v.terms) for name, v in catalogue.vocabularies.items()}
-
-
 def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) -> None:
     """One option per schema field: ``--title-fr``/``--title-en`` for texts, ``--task`` (or
     ``--tasks``, repeatable) for lists, ``--link TYPE=URL`` for secondary links."""
@@ -469,8 +464,7 @@ def collect_values(
         raise UserError(problems)
     if ask is not None:
         for problem in problems:
-            say(one_line(f"{problem.origin.path}: {problem.message}"
-                         + (f" (hint: {problem.hint})" if problem.hint else "")))
+            say(f"{one_line(problem.origin.path)}: {problem.format_problem()}")
         labels = {name: {k: v.label_of(k, LANGUAGES[0]) for k in v.terms}
                   for name, v in catalogue.vocabularies.items()}
         names = {name: " / ".join(v.label.values()) for name, v in catalogue.vocabularies.items()}
@@ -507,7 +501,7 @@ def conflicts(entry_type: EntryType, values: Mapping[str, Any],
         where = existing.origin("id") if existing else Origin(display_path(path))
         problems.append(error(where, f"the id '{entry_id}' is already used",
                               "choose another id with --id (ids are unique in the catalogue)"))
-    owners = _identity_owners(catalogue)
+    owners = {link.key: first for _entry, link, _origin, first in identity_owners(catalogue)}
     for link in identity_links(values):
         if link.key in owners:
             entry, where = owners[link.key]
@@ -516,15 +510,6 @@ def conflicts(entry_type: EntryType, values: Mapping[str, Any],
                 f"improve that entry instead, or point to it with --related {entry.id}",
             ))
     return problems
-
-
-def _identity_owners(catalogue: Catalogue) -> dict[str, tuple[Entry, Origin]]:
-    """Identity key → the first entry with it and where it is written there."""
-    owners: dict[str, tuple[Entry, Origin]] = {}
-    for entry in catalogue.all_entries():
-        for link in identity_links(entry.data):
-            owners.setdefault(link.key, (entry, entry.origin(*link.path)))
-    return owners
 
 
 def schema_modeline_path(entry_type: EntryType, path: Path) -> str:

@@ -1,8 +1,8 @@
 """Web addresses and DOIs: what the catalogue accepts, and when two of them are the same.
 
-One definition used by ``validate`` (the ``x-url`` keyword, duplicate entries), ``new`` (a URL
-or DOI already in the catalogue) and ``import-markdown`` (duplicates in a list). Nothing here
-raises on a malformed address: every problem comes back as a sentence and a hint.
+One definition used by ``validate`` (the ``x-url`` and ``x-doi`` keywords, duplicate entries),
+``new`` (a URL or DOI already in the catalogue) and ``import-markdown`` (duplicates in a list).
+Nothing here raises on a malformed address: every problem comes back as a sentence and a hint.
 
 Only the characters of RFC 3986 are accepted, as written in a browser's address bar once
 copied: anything else (spaces, quotes, ``<``, ``>``, accented letters...) must be
@@ -31,7 +31,9 @@ TRACKING_PARAMS = re.compile(
     r"^(utm_.*|fbclid|gclid|mc_[a-z]+|ref|ref_src|pd_rd_.*|pf_rd_.*|psc|content-id|_hsenc|_hsmi)$"
 )
 DOI_HOSTS = ("doi.org", "dx.doi.org")
-MAX_PORT = 65535
+# Port 0 is not a real destination: no request can go there, so no link may name it.
+MIN_PORT, MAX_PORT = 1, 65535
+PORT_RANGE = f"a number from {MIN_PORT} to {MAX_PORT}"
 
 Problem = tuple[str, str]  # (message, hint)
 
@@ -40,7 +42,8 @@ Problem = tuple[str, str]  # (message, hint)
 
 
 CREDENTIALS_MASK = "***"
-_SCHEME_AND_NETLOC = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+# Spaces before the scheme are kept in the first part: " https://user:pw@host/" is masked too.
+_SCHEME_AND_NETLOC = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
 
 
 def split_netloc(url: str) -> tuple[str, str, str] | None:
@@ -67,12 +70,20 @@ def mask_credentials(url: str) -> str:
 
 def url_problem(url: str) -> Problem | None:
     """Why ``url`` is not an acceptable link (message, hint), or None. A password in the
-    URL never appears in the message."""
-    problem = _shape_problem(url) or _character_problem(url) or _parts_problem(url)
-    if problem is None or not has_credentials(url):
-        return problem
-    message, hint = problem
-    return message.replace(url, mask_credentials(url)), hint.replace(url, mask_credentials(url))
+    URL never appears in the message or the hint: every check reads the masked URL, and the
+    credentials are the first problem reported."""
+    shown = mask_credentials(url)
+    return (_credentials_problem(shown) or _shape_problem(shown) or _character_problem(shown)
+            or _parts_problem(shown))
+
+
+def _credentials_problem(shown: str) -> Problem | None:
+    if not has_credentials(shown):
+        return None
+    return (
+        f"the URL '{shown}' contains a user name or password (before '@')",
+        "remove it: links in the catalogue are public",
+    )
 
 
 def _shape_problem(url: str) -> Problem | None:
@@ -129,17 +140,11 @@ def _parts_problem(url: str) -> Problem | None:
         )
     if not parts.netloc or not parts.netloc.rpartition("@")[2]:
         return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
-    if "@" in parts.netloc:
-        return (
-            f"the URL '{url}' contains a user name or password (before '@')",
-            "remove it: links in the catalogue are public",
-        )
     port = port_text(parts)
-    if port is not None and not (port.isdigit() and int(port) <= MAX_PORT):
+    if port is not None and port_number(port) is None:
         return (
             f"the URL '{url}' has an invalid port '{port}' (after ':')",
-            "a port is a number from 0 to 65535, e.g. https://example.org:8080/; most links "
-            "need none",
+            f"a port is {PORT_RANGE}, e.g. https://example.org:8080/; most links need none",
         )
     return None
 
@@ -181,14 +186,20 @@ def split_url(url: str) -> SplitResult | None:
 
 
 def port_text(parts: SplitResult) -> str | None:
-    """The port as written (may be wrong: ``8O80``), or None when there is none."""
+    """The port as written (may be wrong: ``8O80``, ``80:90``), or None when there is none.
+    It starts at the first ':' after the host, as for ``urlsplit`` and browsers."""
     host_port = parts.netloc.rpartition("@")[2]
     if host_port.startswith("["):
         host_port = host_port.partition("]")[2]
-    if ":" not in host_port:
-        return None
-    port = host_port.rpartition(":")[2]
-    return port or None
+    return host_port.partition(":")[2] or None
+
+
+def port_number(port: str) -> int | None:
+    """The number of a port as written (:func:`port_text`), or None when no request can go
+    to it: not ASCII digits, or outside :data:`PORT_RANGE`."""
+    if port.isascii() and port.isdigit() and MIN_PORT <= int(port) <= MAX_PORT:
+        return int(port)
+    return None
 
 
 # --- when two addresses are the same ---------------------------------------------------------

@@ -1,13 +1,19 @@
 """Stage 2, validate: check a loaded catalogue and collect every problem before failing.
 
 The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
-JSON Schema they use five keywords of ours, so that the rules stay in the data:
+JSON Schema they use seven keywords of ours, so that the rules stay in the data:
 
 - ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
 - ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
 - ``x-url``: an absolute http(s) address (see :mod:`dl4mic_hub.urls`);
+- ``x-doi``: a DOI that can become the link https://doi.org/<doi> (RFC 3986 path characters);
+- ``x-successor``: an address (as ``x-url``) or else the id of an entry (as ``x-entry-ref``);
 - ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
 - ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back).
+
+Two more describe the data for the other stages and check nothing: ``x-implied`` (vocabulary
+keys an entry type carries without writing them) and ``x-shown-to-readers: false`` (a field no
+page shows; see :mod:`dl4mic_hub.schema`).
 
 Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live here in Python.
 :class:`SchemaChecker` is the one judge of a value: ``validate`` runs it on whole files and
@@ -19,13 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
-from referencing import Registry, Resource
 
 from . import LANGUAGES
 from .diagnostics import (
@@ -58,9 +62,9 @@ from .model import (
     Entry,
     read_catalogue,
 )
-from .schema import field_specs, implied_values, inlined_schema, load_schemas
+from .schema import field_specs, implied_values, inlined_schema
 from .text import closest, did_you_mean
-from .urls import doi_problem, identity_links, url_problem
+from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
 # Names of the site's languages in the messages (which are in English).
@@ -86,14 +90,6 @@ class ValidationResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
-
-
-@cache
-def _registry() -> Registry:
-    resources = [
-        (name, Resource.from_contents(schema)) for name, schema in load_schemas().items()
-    ]
-    return Registry().with_resources(resources)
 
 
 # --- custom keywords -------------------------------------------------------------------------
@@ -175,6 +171,13 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             if problem:
                 yield _issue(*problem)
 
+    def x_doi(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        # whitespace is reported by the schema's pattern; one message per mistake is enough
+        if isinstance(instance, str) and not re.search(r"\s", instance):
+            problem = doi_problem(instance)
+            if problem:
+                yield _issue(*problem)
+
     def x_markdown(_v: Any, _mode: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
         if isinstance(instance, str):
             yield from _markdown_issues(instance)
@@ -204,6 +207,7 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-vocabulary": x_vocabulary,
         "x-entry-ref": x_entry_ref,
         "x-url": x_url,
+        "x-doi": x_doi,
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
         "x-successor": x_successor,
@@ -282,20 +286,6 @@ def _markdown_problems(text: str) -> Iterator[tuple[str, str, int, int]]:
             yield (*problem, line_offset, col)
 
 
-# --- rules on one value that JSON Schema cannot say ------------------------------------------
-
-
-def _doi_rule(value: Any) -> tuple[str, str] | None:
-    # whitespace is reported by the schema's pattern; one message per mistake is enough
-    if isinstance(value, str) and not re.search(r"\s", value):
-        return doi_problem(value)
-    return None
-
-
-#: Top-level field → a check of its value, run with the schema on every entry and by `new`.
-VALUE_RULES: dict[str, Callable[[Any], tuple[str, str] | None]] = {"doi": _doi_rule}
-
-
 # --- the judge of a file or a value ----------------------------------------------------------
 
 
@@ -311,7 +301,7 @@ class SchemaChecker:
             if file.entry_type is not None and file.path.suffix in (".yml", ".yaml"):
                 ids.setdefault(file.path.stem, file.entry_type.name)
         ctx = _Context(
-            vocab_keys={name: list(v.terms) for name, v in catalogue.vocabularies.items()},
+            vocab_keys=vocabulary_keys(catalogue),
             vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
             ids=ids,
             vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
@@ -325,8 +315,7 @@ class SchemaChecker:
     def _validator(self, schema_name: str) -> Any:
         if schema_name not in self._validators:
             self._validators[schema_name] = self._class(
-                inlined_schema(schema_name), registry=_registry(),
-                format_checker=self._format_checker,
+                inlined_schema(schema_name), format_checker=self._format_checker
             )
         return self._validators[schema_name]
 
@@ -347,11 +336,12 @@ class SchemaChecker:
         except RecursionError:  # load caps the depth; this only guards the stage boundary
             found.append(error(Origin(display), "the values are nested too deeply to check",
                                "a catalogue entry needs a few levels only"))
-        for name, rule in VALUE_RULES.items():
-            problem = rule(data.get(name)) if name in root.get("properties", {}) else None
-            if problem:
-                found.append(error(origin_at(data, [name]) or Origin(display), *problem))
         return found
+
+
+def vocabulary_keys(catalogue: Catalogue) -> dict[str, list[str]]:
+    """The keys of every vocabulary, in the file's order, by vocabulary name."""
+    return {name: list(v.terms) for name, v in catalogue.vocabularies.items()}
 
 
 def _not_a_mapping(data: Any, display: str) -> Diagnostic:
@@ -532,9 +522,11 @@ def _not_a_choice(found: SchemaError) -> Iterator[Diagnostic]:
 def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
     if "propertyNames" in found.err.absolute_schema_path:
         at = origin_at(found.data, [*found.path, found.instance], key=True)
+        # the keys' own schema says what a key is (a vocabulary key, an HTTP status...)
         yield from found.report(
             f"'{found.field}' has an invalid key '{found.instance}'",
-            "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
+            found.schema.get("description")
+            or "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
         )
         return
     yield from found.report(
@@ -576,6 +568,12 @@ def _out_of_range(found: SchemaError) -> Iterator[Diagnostic]:
                             found.schema.get("description", ""))
 
 
+def _excluded(found: SchemaError) -> Iterator[Diagnostic]:
+    """``not``: the schema's description says what the field takes instead."""
+    yield from found.report(f"'{found.field}' cannot be '{found.instance}'",
+                            found.schema.get("description", ""))
+
+
 def _about_the_field(found: SchemaError) -> Iterator[Diagnostic]:
     """Our keywords that describe the field's value: "'tasks' has an unknown value..."."""
     yield from found.report(f"'{found.field}' {found.err.message}")
@@ -604,6 +602,9 @@ FORMATTERS: dict[str, Formatter] = {
     "uniqueItems": _repeated,
     "minimum": _out_of_range,
     "maximum": _out_of_range,
+    "exclusiveMinimum": _out_of_range,
+    "exclusiveMaximum": _out_of_range,
+    "not": _excluded,
     "x-vocabulary": _about_the_field,
     "x-i18n": _about_the_field,
 }
@@ -762,21 +763,30 @@ def _resources_without_url(catalogue: Catalogue) -> list[Diagnostic]:
 
 def _duplicate_links(catalogue: Catalogue) -> list[Diagnostic]:
     """Two entries with the same URL or DOI (compared by :mod:`dl4mic_hub.urls`)."""
-    found: list[Diagnostic] = []
-    seen: dict[str, tuple[Entry, Origin]] = {}
+    return [
+        error(
+            origin,
+            f"the same {link.kind} is already in entry '{first.id}' ({first_origin}): "
+            f"{link.written}",
+            "describe each resource once: merge the two entries; one entry can be "
+            "listed in several sections with 'sections: [a, b]'",
+        )
+        for entry, link, origin, (first, first_origin) in identity_owners(catalogue)
+        if first is not entry
+    ]
+
+
+def identity_owners(
+    catalogue: Catalogue,
+) -> Iterator[tuple[Entry, IdentityLink, Origin, tuple[Entry, Origin]]]:
+    """Every URL and DOI that identifies an entry (:func:`dl4mic_hub.urls.identity_links`):
+    (the entry, the link, where it is written, the first entry with the same key and where it
+    is written there). ``validate`` reports duplicates and ``new`` conflicts from it."""
+    first_with_key: dict[str, tuple[Entry, Origin]] = {}
     for entry in catalogue.all_entries():
         for link in identity_links(entry.data):
             origin = entry.origin(*link.path)
-            first = seen.setdefault(link.key, (entry, origin))
-            if first[0] is not entry:
-                found.append(error(
-                    origin,
-                    f"the same {link.kind} is already in entry '{first[0].id}' ({first[1]}): "
-                    f"{link.written}",
-                    "describe each resource once: merge the two entries; one entry can be "
-                    "listed in several sections with 'sections: [a, b]'",
-                ))
-    return found
+            yield entry, link, origin, first_with_key.setdefault(link.key, (entry, origin))
 
 
 def _ignored_files(root: Path) -> list[Diagnostic]:

@@ -46,18 +46,7 @@ def catalogue_targets(root: Path) -> Targets:
     catalogue a UserError (exit 1, like ``validate``): links are only checked in a valid one."""
     from ..validate import validate_catalogue
 
-    if not root.is_dir():
-        what = "is a file, not a folder" if root.exists() else "does not exist"
-        raise UsageError(
-            [
-                error(
-                    Origin(display_path(root)),
-                    f"the catalogue folder {what}",
-                    "run the command from the project folder or pass --catalogue DIR",
-                )
-            ]
-        )
-    result = validate_catalogue(root)
+    result = validate_catalogue(root)  # raises the UsageError for a missing folder
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
         raise UserError(

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from requests.utils import requote_uri
 
-from ..urls import has_credentials
+from ..urls import PORT_RANGE, has_credentials, port_number, port_text, split_url
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -49,18 +48,8 @@ class RequestTarget:
 
 def host_of(url: str) -> str:
     """The lower-case host name of ``url``; empty if there is none (never raises)."""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:  # e.g. an unclosed IPv6 bracket: refused before any request anyway
-        return ""
-
-
-def _port_text(netloc: str) -> str:
-    """The port as written (``8O80``), for messages about a port that is not a number."""
-    hostinfo = netloc.rpartition("@")[2]
-    if hostinfo.startswith("["):
-        return hostinfo.partition("]")[2].removeprefix(":")
-    return hostinfo.partition(":")[2]
+    parts = split_url(url)  # None for an unclosed IPv6 bracket: refused before any request
+    return (parts.hostname or "").lower() if parts else ""
 
 
 def refused_url(url: str) -> tuple[str, str] | None:
@@ -94,20 +83,17 @@ def request_target(url: str) -> RequestTarget:
         raise UnusableURL(
             f"not an http(s) URL: '{url}'", "write the full address, starting with https://"
         )
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. http://[::1/x: an opening bracket without its closing one
+    parts = split_url(url)
+    if parts is None:  # e.g. http://[::1/x: an opening bracket without its closing one
         raise UnusableURL(
             "the host of the URL is malformed (an IPv6 address needs both [ and ])",
             "write it like http://[2001:db8::1]/page",
-        ) from None
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0 and _port_text(parts.netloc):
+        )
+    written = port_text(parts)
+    port = _DEFAULT_PORTS[scheme] if written is None else port_number(written)
+    if port is None:
         raise UnusableURL(
-            f"the port '{_port_text(parts.netloc)}' is not a number from 1 to 65535",
+            f"the port '{written}' is not {PORT_RANGE}",
             "write it like https://example.org:8080/ or leave it out",
         )
     host = parts.hostname or ""
@@ -123,4 +109,4 @@ def request_target(url: str) -> RequestTarget:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return RequestTarget(scheme, ascii_host, port or _DEFAULT_PORTS[scheme], requote_uri(path))
+    return RequestTarget(scheme, ascii_host, port, requote_uri(path))
