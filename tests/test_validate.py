@@ -107,8 +107,9 @@ def test_bad_vocabulary_keys_get_a_hint_about_keys(catalogue: Callable[..., Path
         ("resources/cellpose.yml", "kind: tool", "kind: faq",  # 'not' in the schema
          "catalogue/resources/cellpose.yml:3:7: error: 'kind' cannot be 'faq' (hint: What the "
          "resource is: a key of vocab/kinds.yml (not faq, cheatsheet or glossary).)"),
-        ("vocab/kinds.yml", "  tool: {label", "  tool: {search_weight: 0, label",
-         "catalogue/vocab/kinds.yml:5:25: error: 'values.tool.search_weight' is out of range: 0 "
+        ("vocab/kinds.yml", "    label: {fr: Logiciel",
+         "    search_weight: 0\n    label: {fr: Logiciel",
+         "catalogue/vocab/kinds.yml:6:20: error: 'values.tool.search_weight' is out of range: 0 "
          "(hint: Optional: multiplies the search score of entries with this value (e.g. 0.8 so "
          "that papers come after the tools they describe); 1 when absent.)"),  # exclusiveMinimum
     ],
