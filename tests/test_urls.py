@@ -205,6 +205,11 @@ def test_url_characters_and_parts(url: str, problem: tuple[str, str]) -> None:
         "https://bob:secret@/",
         "https://bob:secret@example.org/\"x",
         "ftp://bob:secret@example.org/",
+        # what browsers still read as https://bob:secret@example.org/
+        "https:/\t/bob:secret@example.org/",  # was: "contains a space", password shown
+        "https:bob:secret@example.org/",
+        "https:\\\\bob:secret@example.org/",
+        "HTTPS:///bob:secret@example.org/",
     ],
 )
 def test_a_password_is_never_repeated_and_is_the_problem_reported(url: str) -> None:

@@ -42,13 +42,20 @@ Problem = tuple[str, str]  # (message, hint)
 
 
 CREDENTIALS_MASK = "***"
-# Spaces before the scheme are kept in the first part: " https://user:pw@host/" is masked too.
+# Where a browser finds the authority, so that a password is masked wherever a browser would
+# send it. Spaces before the scheme stay in the first part (" https://user:pw@host/"); for the
+# web schemes a browser also reads "https:user:pw@host" and "https:\\user:pw@host".
+_WEB_SCHEME_AND_NETLOC = re.compile(r"^(\s*(?i:https?|ftp|wss?):[/\\]*)([^/\\?#]*)(.*)$", re.DOTALL)
 _SCHEME_AND_NETLOC = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.DOTALL)
+# A browser drops tabs and line breaks anywhere in a URL before reading it.
+_DROPPED_BY_BROWSERS = str.maketrans("", "", "\t\n\r")
 
 
 def split_netloc(url: str) -> tuple[str, str, str] | None:
-    """(``scheme://``, the authority, the rest) of ``url``, or None (never raises)."""
-    match = _SCHEME_AND_NETLOC.match(url)
+    """(``scheme://``, the authority, the rest) of ``url`` as a browser reads it (tabs and
+    line breaks dropped), or None (never raises)."""
+    read = url.translate(_DROPPED_BY_BROWSERS)
+    match = _WEB_SCHEME_AND_NETLOC.match(read) or _SCHEME_AND_NETLOC.match(read)
     return (match.group(1), match.group(2), match.group(3)) if match else None
 
 
