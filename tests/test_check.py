@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from markdown_it import MarkdownIt
@@ -135,6 +136,22 @@ def test_markdown_report_keeps_its_table_whatever_the_file_is_called(
     assert [c.type for c in where] == ["code_inline"]
     assert where[0].content.endswith("a|b<i>`c/urls.txt:3:1")
     assert "404" in "".join(c.content for c in why)
+
+
+def test_markdown_report_shows_what_a_server_sent_as_text(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # redirect targets come from remote servers: in the report (a GitHub job summary) they are
+    # text, never markup
+    target = "/status/404?<img src=x onerror=alert(1)>&amp"
+    urls = url_list(tmp_path, web.url("goto/" + quote(target, safe="")))
+    _, out, _ = run(capsys, "--no-cache", "--format", "markdown", "--urls", str(urls))
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    inline = [child for token in tokens for child in token.children or []]
+    assert not [child for child in inline if child.type in ("html_inline", "html_block")]
+    why = [t for before, t in itertools.pairwise(tokens) if before.type == "td_open"][-1]
+    shown = "".join(child.content for child in why.children or [] if child.type == "text")
+    assert "<img" in shown or "%3Cimg" in shown, shown  # readable, as the server sent it
 
 
 def test_github_annotations_point_at_the_yaml_line(

@@ -6,6 +6,7 @@ a maintainer edits.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Sequence
@@ -138,7 +139,9 @@ def format_markdown(report: Report) -> str:
         ]
         for result in items:
             where = "<br>".join(_code(str(o)) for o in _where(report, result)) or "—"
-            lines.append(f"| <{_md(result.url)}> | {where} | {_md(_details(result))} |")
+            # details quote what servers sent (redirect targets): text, never markup
+            why = _md(html.escape(_details(result), quote=False))
+            lines.append(f"| <{_md(result.url)}> | {where} | {why} |")
         lines.append("")
     return "\n".join(lines)
 
