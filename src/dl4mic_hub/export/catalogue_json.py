@@ -25,6 +25,7 @@ from . import (
     SCHEMA_FOLDER,
     Addresses,
     newest_date,
+    web_address,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def entry_record(site: _SiteRenderer, entry: Entry) -> dict[str, Any]:
         "type": entry.type.name,
         "name": plain_texts(entry, name_field(entry)),
         "summary": plain_texts(entry, summary_field(entry)),
-        "url": (entry.string("url") or "").strip() or None,
+        "url": web_address(entry.string("url")),
         "pages": {lang: addresses.entry(lang, entry) for lang in LANGUAGES},
         "status": (
             {"key": status_keys[0], "label": _labels(site, "status", status_keys[0])}

@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING
 
 from .. import LANGUAGES
-from ..model import Entry
+from ..model import Entry, in_language
 from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 from .catalogue_json import plain_texts
 
@@ -51,17 +51,14 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
     level = entry.string("level")
     year = entry.number("year")
 
-    def text(texts: dict[str, str], lang: str) -> str:
-        return texts.get(lang) or next(iter(texts.values()), "")
-
     keywords = entry.text_lists("keywords").get(LANGUAGE, []) + [
         vocabularies["tasks"].label_of(key, LANGUAGE) for key in entry.strings("tasks")
     ]
     row = {
-        "Title": text(titles, LANGUAGE),
+        "Title": in_language(titles, LANGUAGE),
         "URL": web_address(entry.string("url")) or site.addresses.entry(LANGUAGE, entry),
         "Description": " ".join(
-            t for t in (text(summaries, LANGUAGE), text(descriptions, LANGUAGE)) if t
+            t for t in (in_language(summaries, LANGUAGE), in_language(descriptions, LANGUAGE)) if t
         ),
         "Keywords": _list(keywords),
         "Contact": "",
