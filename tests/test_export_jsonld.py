@@ -123,6 +123,16 @@ def test_resource_pages_describe_the_resource_with_its_bioschemas_profile(
     assert no_url["url"] == no_url["@id"]
 
 
+def test_a_cheat_sheet_type_may_type_its_sheets(rendered: RenderedSite) -> None:
+    # vocab/cheatsheet-types.yml: a drawing tool is software, other sheets are learning material
+    parts = {part["name"]: part for part in jsonld(rendered, "en", "cheatsheets.md")["hasPart"]}
+    drawer, sheet = parts["Network drawer"], parts["Gamma sheet"]
+    assert types_of(drawer) == ["SoftwareApplication"]
+    assert drawer["dct:conformsTo"]["@id"] == COMPUTATIONAL_TOOL
+    assert types_of(sheet) == ["LearningResource"]
+    assert sheet["dct:conformsTo"]["@id"] == TRAINING_MATERIAL
+
+
 def test_faq_glossary_and_cheat_sheets_have_their_own_shapes(rendered: RenderedSite) -> None:
     faq = jsonld(rendered, "en", "faq.md")
     assert faq["@type"] == "FAQPage"

@@ -7,8 +7,9 @@ not apply: browsers never execute it). What each page describes:
 - a resource's page: the resource, typed by its kind, with the Bioschemas profile where one
   applies (TrainingMaterial for learning resources, ComputationalTool for software): both are
   data of the kind in ``vocab/kinds.yml`` (``schema_org``, ``bioschemas``), so a new kind needs
-  no code (without them it is a ``CreativeWork`` with no profile); ``@id`` is the page, ``url``
-  the resource itself;
+  no code (without them it is a ``CreativeWork`` with no profile); a cheat sheet's type in
+  ``vocab/cheatsheet-types.yml`` may say more (a drawing tool is software); ``@id`` is the
+  page, ``url`` the resource itself;
 - the FAQ: a ``FAQPage`` of answered questions; the glossary: a ``DefinedTermSet``; the cheat
   sheets: a ``CollectionPage`` whose parts are learning resources;
 - every other page: a ``WebPage`` (``CollectionPage`` for lists, ``WebSite`` for the home).
@@ -51,8 +52,6 @@ SPDX = "https://spdx.org/licenses/"
 DOI = "https://doi.org/"
 #: The type of an entry whose kind names no schema.org type: the most general creative work.
 DEFAULT_TYPE = "CreativeWork"
-# Cheat-sheet types that are software rather than reading.
-CHEATSHEET_SOFTWARE = {"drawing-tool"}
 LIST_PAGE_TYPES = {"explore.md": "CollectionPage", "recent.md": "CollectionPage"}
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
@@ -139,22 +138,25 @@ class _Describer:
             parts.append(self.ctx.plain(entry, "description"))
         return " ".join(p for p in parts if p)
 
-    def kind_types(self, kind: str) -> tuple[list[str], str | None]:
-        """The schema.org types and the Bioschemas profile of a kind (``vocab/kinds.yml``)."""
-        kinds = self.site.catalogue.vocabularies.get("kinds")
-        term = kinds.terms.get(kind) if kinds is not None else None
-        if term is None:
-            return [DEFAULT_TYPE], None
+    def vocabulary_types(self, vocabulary: str, key: str) -> tuple[list[str], str | None] | None:
+        """The schema.org types and the Bioschemas profile that a vocabulary value gives its
+        entries (``schema_org``, ``bioschemas``: data of ``vocab/kinds.yml`` and
+        ``vocab/cheatsheet-types.yml``), or None when it gives none."""
+        vocab = self.site.catalogue.vocabularies.get(vocabulary)
+        term = vocab.terms.get(key) if vocab is not None else None
+        if term is None or not term.schema_org:
+            return None
         profile = BIOSCHEMAS_PROFILES + term.bioschemas if term.bioschemas else None
-        return list(term.schema_org) or [DEFAULT_TYPE], profile
+        return list(term.schema_org), profile
 
     # --- entries -------------------------------------------------------------------------------
     def entry_node(self, entry: Entry) -> dict[str, Any]:
         """A resource or cheat sheet: what it is, typed by its kind, with its profile."""
         kind = (self.site.facet("kinds").keys(entry) or ["website"])[0]
-        type_list, profile = self.kind_types(kind)
-        if entry.type.name == "cheatsheet" and entry.string("type") in CHEATSHEET_SOFTWARE:
-            type_list, profile = ["SoftwareApplication"], COMPUTATIONAL_TOOL
+        # a cheat sheet's own type may say more than its kind (a drawing tool is software)
+        own = (self.vocabulary_types("cheatsheet-types", entry.string("type") or "")
+               if entry.type.name == "cheatsheet" else None)
+        type_list, profile = own or self.vocabulary_types("kinds", kind) or ([DEFAULT_TYPE], None)
         types = _one_or_list(type_list)
 
         def address_in(lang: str) -> str:
