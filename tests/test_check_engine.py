@@ -229,6 +229,8 @@ def test_parse_retry_after_reads_seconds_and_dates() -> None:
     ("url", "why"),
     [
         ("http://[::1/x", "malformed"),
+        ("http://[::1]x/", "malformed"),  # urlsplit accepts it; it would have been fetched
+        ("http://[v1.x]/", "malformed"),
         ("https://example.org:8O80/", "'8O80' is not a number"),
         ("https://example.org:99999999/", "'99999999' is not a number"),
         ("ftp://example.org/file", "not an http(s) URL"),

@@ -533,8 +533,9 @@ URL_LINE = "url: https://www.cellpose.org/"
          "'99999999' (after ':') (hint: a port is a number from 1 to 65535, e.g. "
          "https://example.org:8080/; most links need none)"),
         (URL_LINE, "url: https://[::1/",
-         f"{STARDIST}:15:6: error: the URL 'https://[::1/' has a '[' without its ']' in the host "
-         "name (hint: write the host name plainly, e.g. https://example.org/page)"),
+         f"{STARDIST}:15:6: error: the URL 'https://[::1/' has a malformed host name: brackets "
+         "may only enclose an IPv6 address, followed by nothing but a port (hint: write it like "
+         "https://example.org/page or https://[2001:db8::1]:8080/page)"),
         (URL_LINE, "url: https://fr.wikipedia.org/wiki/Réseau_de_neurones",
          f"{STARDIST}:15:6: error: the URL 'https://fr.wikipedia.org/wiki/Réseau_de_neurones' "
          "contains the character 'é', which a URL cannot hold as it is (hint: write it "

@@ -190,8 +190,9 @@ def test_a_malformed_host_is_reported_not_a_crash() -> None:
     result = import_markdown("# Outils\n* [X](https://[::1/page) un outil\n",
                              display="list.md", date="2026-11-23")
     assert [d.format_text() for d in result.findings] == [
-        "list.md:2:3: warning: the URL 'https://[::1/page' has a '[' without its ']' in the "
-        "host name (hint: write the host name plainly, e.g. https://example.org/page)"
+        "list.md:2:3: warning: the URL 'https://[::1/page' has a malformed host name: brackets "
+        "may only enclose an IPv6 address, followed by nothing but a port (hint: write it like "
+        "https://example.org/page or https://[2001:db8::1]:8080/page)"
     ]
     assert yaml.safe_load(result.drafts[0].text)["kind"] == ""
 

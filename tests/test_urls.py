@@ -161,8 +161,14 @@ def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
             "need none",
         )),
         ("https://[::1/", (
-            "the URL 'https://[::1/' has a '[' without its ']' in the host name",
-            "write the host name plainly, e.g. https://example.org/page",
+            "the URL 'https://[::1/' has a malformed host name: brackets may only enclose an "
+            "IPv6 address, followed by nothing but a port",
+            "write it like https://example.org/page or https://[2001:db8::1]:8080/page",
+        )),
+        ("https://[::1]x/", (  # urlsplit accepts it; no browser opens it
+            "the URL 'https://[::1]x/' has a malformed host name: brackets may only enclose an "
+            "IPv6 address, followed by nothing but a port",
+            "write it like https://example.org/page or https://[2001:db8::1]:8080/page",
         )),
         ("https://user:secret@a.org/", (
             "the URL 'https://***@a.org/' contains a user name or password (before '@')",
@@ -186,7 +192,7 @@ def test_a_malformed_url_is_its_own_key_instead_of_an_exception() -> None:
             "write it percent-encoded, as the browser's address bar copies it: https://a.org/%07",
         )),
     ],
-    ids=["port", "port-zero", "ipv6", "password", "quote", "percent", "control"],
+    ids=["port", "port-zero", "ipv6", "ipv6-trailing", "password", "quote", "percent", "control"],
 )
 def test_url_characters_and_parts(url: str, problem: tuple[str, str]) -> None:
     assert url_problem(url) == problem

@@ -11,6 +11,7 @@ percent-encoded. That keeps every address one unambiguous token in Markdown, HTM
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -142,8 +143,9 @@ def _parts_problem(url: str) -> Problem | None:
     parts = split_url(url)
     if parts is None:
         return (
-            f"the URL '{url}' has a '[' without its ']' in the host name",
-            "write the host name plainly, e.g. https://example.org/page",
+            f"the URL '{url}' has a malformed host name: brackets may only enclose an IPv6 "
+            "address, followed by nothing but a port",
+            "write it like https://example.org/page or https://[2001:db8::1]:8080/page",
         )
     if not parts.netloc or not parts.netloc.rpartition("@")[2]:
         return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
@@ -185,11 +187,31 @@ def percent_encode(text: str, safe: str = _SAFE_FOR_QUOTE_URL) -> str:
 
 
 def split_url(url: str) -> SplitResult | None:
-    """``urlsplit`` that returns None instead of raising (unbalanced '[' in the host)."""
+    """``urlsplit``, or None where it raises or where a browser finds no host: a bracket that
+    does not enclose an IPv6 address, or anything but a port after the ']'. ``urlsplit``
+    accepts ``https://[::1]x/`` (and ``[v1.x]``), which no browser opens."""
     try:
-        return urlsplit(url)
+        parts = urlsplit(url)
     except ValueError:
         return None
+    host_port = parts.netloc.rpartition("@")[2]
+    if "[" in host_port or "]" in host_port:
+        literal = _IP_LITERAL.fullmatch(host_port)
+        if literal is None or not _is_ipv6(literal.group(1)):
+            return None
+    return parts
+
+
+# An IPv6 literal as a URL host: "[address]", then only a port.
+_IP_LITERAL = re.compile(r"\[([^\[\]]*)\](?::[^\[\]]*)?", re.DOTALL)
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def port_text(parts: SplitResult) -> str | None:

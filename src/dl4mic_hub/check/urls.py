@@ -84,9 +84,10 @@ def request_target(url: str) -> RequestTarget:
             f"not an http(s) URL: '{url}'", "write the full address, starting with https://"
         )
     parts = split_url(url)
-    if parts is None:  # e.g. http://[::1/x: an opening bracket without its closing one
+    if parts is None:  # e.g. http://[::1/x or http://[::1]x/ (see split_url)
         raise UnusableURL(
-            "the host of the URL is malformed (an IPv6 address needs both [ and ])",
+            "the host of the URL is malformed (brackets may only enclose an IPv6 address, "
+            "followed by nothing but a port)",
             "write it like http://[2001:db8::1]/page",
         )
     written = port_text(parts)
