@@ -25,6 +25,7 @@ from .diagnostics import (
     Severity,
     UserError,
 )
+from .files import write_atomically
 
 DEFAULT_CATALOGUE = Path("catalogue")
 
@@ -270,8 +271,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        write_atomically(args.output, text)
     else:
         sys.stdout.write(text)
     if args.format != "text" or args.output:

@@ -10,14 +10,13 @@ cannot know are left empty with a ``TODO`` comment so that ``dl4mic-hub validate
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Origin, warning
+from .files import write_atomically
 from .markdown import blank_code, iter_link_spans, scheme_of
 from .text import ID_MAX, LinePositions, fold, slugify
 from .urls import normalize_url, split_url, url_problem
@@ -617,14 +616,6 @@ def write_drafts(drafts: Iterable[Draft], out_dir: Path, *, force: bool = False)
         if target.exists() and not force:
             report.kept.append(target)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(draft.text)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, draft.text)
         report.written.append(target)
     return report

@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Origin, UsageError, display_path, error
+from .files import write_atomically
 
 BROKEN_AFTER_RUNS = 3
 BROKEN_AFTER_DAYS = 2
@@ -298,12 +297,4 @@ def load_link_health(report_path: Path, history_path: Path | None) -> LinkHealth
 
 def write_history(health: LinkHealth, path: Path) -> None:
     """Replace the history file in one step (a crash never leaves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(health.to_json())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, health.to_json())

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from .. import LANGUAGES
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
 from ..export import HARVEST_SITEMAP
+from ..files import write_if_changed
 from ..linkhealth import load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
 from ..validate import ValidationResult, validate_or_stop
@@ -99,12 +100,8 @@ def write_pages(pages: dict[str, str], folder: Path) -> list[str]:
     existing = {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")} if (
         folder.is_dir()) else set()
     for rel, text in pages.items():
-        target = folder / rel
-        if rel in existing and target.read_text(encoding="utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        changed.append(rel)
+        if write_if_changed(folder / rel, text):
+            changed.append(rel)
     for rel in sorted(existing - pages.keys()):
         (folder / rel).unlink()
         changed.append(rel)
@@ -126,12 +123,8 @@ def write_sources(
         docs, site = work / "docs" / lang, work / "site" / lang
         changed += [f"{lang}/{rel}" for rel in write_pages(rendered.pages[lang], docs)]
         for rel, text in rendered.files.get(lang, {}).items():  # data the pages load
-            target = docs / rel
-            if target.is_file() and target.read_text(encoding="utf-8") == text:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            changed.append(f"{lang}/{rel}")
+            if write_if_changed(docs / rel, text):
+                changed.append(f"{lang}/{rel}")
         config = language_config(base, lang, base_url, rendered.nav[lang], work, docs, site)
         configs[lang] = work / f"mkdocs.{lang}.yml"
         if write_config(config, configs[lang]):

@@ -20,6 +20,7 @@ import yaml
 
 from .. import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
 from ..diagnostics import Origin, UsageError, display_path, error
+from ..files import write_if_changed
 from ..render import ui_for, ui_strings
 
 SITE_URL_ENV = "DL4MIC_SITE_URL"
@@ -225,7 +226,4 @@ def write_config(config: dict[str, Any], path: Path) -> bool:
     """Write a language's configuration; returns whether the file's text changed."""
     text = "# Written by dl4mic-hub from mkdocs.yml: edit that file instead.\n" + yaml.dump(
         config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=100)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
-    return True
+    return write_if_changed(path, text)

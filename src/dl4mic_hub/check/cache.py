@@ -6,14 +6,12 @@ interrupted run never leaves a truncated cache behind. CI restores it with ``act
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
+from ..files import write_atomically
 from .engine import Result
 
 CACHE_VERSION = 1
@@ -91,15 +89,7 @@ class Cache:
             checked = entry.get("checked_at")
             if isinstance(checked, int | float) and now - checked <= self.max_age:
                 keep[url] = entry
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".linkcheck-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(
-                    {"version": CACHE_VERSION, "entries": keep}, out, indent=1, sort_keys=True
-                )
-            Path(tmp).replace(self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            raise
+        write_atomically(
+            self.path,
+            json.dumps({"version": CACHE_VERSION, "entries": keep}, indent=1, sort_keys=True),
+        )
