@@ -427,7 +427,7 @@ class _SiteRenderer:
     ) -> None:
         self.catalogue = catalogue
         self.repo_url = repo_url.rstrip("/")
-        self.addresses = Addresses(site_url.rstrip("/") + "/")
+        self.addresses = Addresses.of_site(site_url)
         self.link_health = link_health
         self.env = _environment()
         self.by_id = catalogue.by_id()

@@ -20,6 +20,7 @@ import yaml
 
 from .. import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
 from ..diagnostics import Origin, UsageError, display_path, error
+from ..export import Addresses
 from ..files import write_if_changed
 from ..render import ui_for, ui_strings
 
@@ -169,7 +170,8 @@ def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
 
 
 def language_site_url(base: str, lang: str) -> str:
-    return base.rstrip("/") + f"/{lang}/"
+    """The address of a language's site published under ``base`` (see export.Addresses)."""
+    return Addresses.of_site(base).root(lang)
 
 
 def language_config(

@@ -69,7 +69,13 @@ class Addresses:
 
     base: str
 
+    @classmethod
+    def of_site(cls, site_url: str) -> Addresses:
+        """The addresses of the site published at ``site_url`` (with or without its slash)."""
+        return cls(site_url.rstrip("/") + "/")
+
     def root(self, lang: str) -> str:
+        """The home of a language's site, e.g. ``https://example.org/hub/fr/``."""
         return f"{self.base}{lang}/"
 
     def page(self, lang: str, page: str) -> str:
