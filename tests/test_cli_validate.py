@@ -672,6 +672,20 @@ def test_ctrl_c_exits_130(
     assert (code, lines) == (130, ["interrupted"])
 
 
+def test_a_reader_that_goes_away_is_not_a_problem_in_the_input(
+    make_catalogue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_catalogue("minimal")
+
+    def reader_gone(*_args: object, **_kwargs: object) -> None:
+        raise BrokenPipeError  # `dl4mic-hub ... | head`: head has stopped reading
+
+    monkeypatch.setattr("dl4mic_hub.validate.validate_catalogue", reader_gone)
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert (code, lines) == (141, [])  # 128 + SIGPIPE, like shell tools; 1 means bad input
+
+
 def test_a_text_full_of_problems_lists_twenty_and_counts_the_rest(
     make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -433,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         _silence_stdout()
-        return EXIT_FINDINGS
+        return 128 + signal.SIGPIPE  # as shell tools: not a problem in the input (exit 1)
     except Exception as exc:  # a bug: say so in one line, keep the details for a report
         print(_internal_error_line(exc, _save_traceback(exc, argv)), file=sys.stderr)
         return EXIT_INTERNAL
