@@ -124,6 +124,29 @@ def test_not_and_exclusive_bounds_are_said_in_a_contributors_words(
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [expected]
 
 
+def test_the_link_checkers_rules_file_is_checked_with_the_catalogue(
+    catalogue: Callable[..., Path],
+) -> None:
+    # a pull request that breaks linkcheck.yml hears it from validate, not from check-links
+    root = catalogue("minimal")
+    (root / "linkcheck.yml").write_text(
+        "rules:\n"
+        "  - host: forum.image.sc\n"
+        "    max_in_flight: 2\n"
+        "    reason: slow\n"
+        "  - host: example.org\n"
+        "    pattern: example\n"
+        "    reason: Both a host and a pattern, which one is meant?\n",
+        encoding="utf-8",
+    )
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/linkcheck.yml:4:13: error: 'rules.reason' is too short (4 characters, at "
+        "least 10) (hint: Why this exception exists (a sentence a maintainer can check later).)",
+        "catalogue/linkcheck.yml:5:5: error: a rule needs exactly one of 'host' or 'pattern' "
+        "(hint: write 'host: example.org' for a site or 'pattern: <regex>' for some URLs)",
+    ]
+
+
 def test_links_inside_text_are_found_where_they_are_written(
     catalogue: Callable[..., Path],
 ) -> None:

@@ -545,8 +545,14 @@ def _bad_format(found: SchemaError) -> Iterator[Diagnostic]:
 
 
 def _empty(found: SchemaError) -> Iterator[Diagnostic]:
-    yield from found.report(f"'{found.field}' must not be empty",
-                            found.schema.get("description", ""))
+    """minLength: 1 is "not empty"; a longer minimum is said with its figure."""
+    if isinstance(found.expected, int) and found.expected > 1 and found.instance:
+        length = len(found.instance)
+        message = (f"'{found.field}' is too short ({length} character{'s' * (length != 1)}, "
+                   f"at least {found.expected})")
+    else:
+        message = f"'{found.field}' must not be empty"
+    yield from found.report(message, found.schema.get("description", ""))
 
 
 def _too_long(found: SchemaError) -> Iterator[Diagnostic]:
@@ -676,6 +682,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
     diagnostics += _ignored_files(root)
+    diagnostics += _link_rules_problems(root)
     return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
 
 
@@ -787,6 +794,17 @@ def identity_owners(
         for link in identity_links(entry.data):
             origin = entry.origin(*link.path)
             yield entry, link, origin, first_with_key.setdefault(link.key, (entry, origin))
+
+
+def _link_rules_problems(root: Path) -> list[Diagnostic]:
+    """The link checker's host rules (``linkcheck.yml``) are a catalogue file too: a pull
+    request that breaks them hears it from ``validate``, not weeks later from ``check-links``."""
+    from .check.rules import RULES_FILE, load_rules  # the check stage reads them; it imports us
+
+    path = root / RULES_FILE
+    if not path.is_file():  # optional: check-links then uses its defaults
+        return []
+    return load_rules(path, display_path(path))[1]
 
 
 def _ignored_files(root: Path) -> list[Diagnostic]:
