@@ -1,15 +1,20 @@
-"""CONTRIBUTING.md (French) and CONTRIBUTING.en.md (English) stay true to the code.
+"""CONTRIBUTING.md (French) and CONTRIBUTING.en.md (English), and the other documents a
+contributor reads (README.md, docs/*.md, bench/README.md), stay true to the code.
 
 Every field of every JSON Schema is documented in the section of its catalogue folder, with the
-right "required" answer; the validation message quoted in the guides is the one the validator
-prints; every command-line option the guides mention exists; the tables of contents resolve.
+right "required" answer; the validation message quoted in the guides and the README is the one
+the validator prints; every command, option, make target and repository path the documents name
+exists; every link between documents reaches a file and a heading; --help says which options
+can be repeated.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "src" / "dl4mic_hub" / "schemas"
 FIXTURES = ROOT / "tests" / "fixtures" / "catalogues"
 GUIDES = {"fr": ROOT / "CONTRIBUTING.md", "en": ROOT / "CONTRIBUTING.en.md"}
+README = ROOT / "README.md"
+# Every document a user or contributor reads in the repository.
+DOCUMENTS = sorted({README, *GUIDES.values(), ROOT / "bench" / "README.md",
+                    ROOT / ".github" / "pull_request_template.md", *(ROOT / "docs").glob("*.md")})
 YES = {"fr": "oui", "en": "yes"}
 # Where each schema's files live: the guide's section about it names this path in its heading.
 SECTION_OF = {
@@ -111,15 +120,19 @@ def test_the_schemas_are_all_covered() -> None:
     assert shipped == set(SECTION_OF), "document the new schema and add it to SECTION_OF"
 
 
-@pytest.mark.parametrize("lang", GUIDES)
+def _name(document: Path) -> str:
+    return document.relative_to(ROOT).as_posix()
+
+
+@pytest.mark.parametrize("document", [*GUIDES.values(), README], ids=_name)
 def test_the_quoted_validation_message_is_the_real_one(
-    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    document: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(FIXTURES / "minimal", tmp_path / "catalogue")
     shutil.copytree(FIXTURES / "unknown-vocab-key", tmp_path / "catalogue", dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
     [diagnostic] = validate_catalogue(Path("catalogue")).diagnostics
-    text = GUIDES[lang].read_text(encoding="utf-8")
+    text = document.read_text(encoding="utf-8")
     quoted = re.search(r"```text\n(.*?)\n```", text, flags=re.DOTALL)
     assert quoted is not None
     assert quoted.group(1) == diagnostic.format_text()
@@ -141,18 +154,110 @@ def _all_options() -> dict[str, set[str]]:
     return options
 
 
-@pytest.mark.parametrize("lang", GUIDES)
-def test_commands_and_options_in_the_guide_exist(lang: str) -> None:
-    text = GUIDES[lang].read_text(encoding="utf-8")
+def _without_code_blocks(text: str) -> str:
+    return re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def _code(text: str) -> list[str]:
+    """Where commands are written: inline code, and each line of a code block."""
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+    inline = re.findall(r"`([^`]+)`", _without_code_blocks(text))
+    return inline + [line for block in blocks for line in block.splitlines()]
+
+
+# Options of other programs, named next to ours.
+FOREIGN_OPTIONS = {"--strict": "python -m mkdocs build --strict", "--validate": "cffconvert"}
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=_name)
+def test_commands_and_options_in_the_documents_exist(document: Path) -> None:
+    text = document.read_text(encoding="utf-8")
     options = _all_options()
-    for command in set(re.findall(r"dl4mic-hub ([a-z][a-z-]+)", text)):
-        assert command in options, f"{GUIDES[lang].name}: no command 'dl4mic-hub {command}'"
-    every = set().union(*options.values())
+    for span in _code(text):
+        # `dl4mic-hub CMD --opt ...`: each option belongs to that command.
+        for written in re.split(r"(?<![\w-])(?=dl4mic-hub )", span)[1:]:
+            command, rest = re.fullmatch(r"dl4mic-hub ([a-z][a-z-]*)?([^#]*).*", written,
+                                         flags=re.DOTALL).groups()
+            assert command in options, f"{_name(document)}: no command in '{written.strip()}'"
+            for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", rest):
+                assert option in options[command], (
+                    f"{_name(document)}: 'dl4mic-hub {command}' has no option {option}")
+    if document.parent.name == "bench":  # the benchmark scripts have options of their own
+        return
+    every = set().union(*options.values(), FOREIGN_OPTIONS)
     for option in set(re.findall(r"(?<![\w-])--[a-z][a-z-]*[a-z]", text)):
-        assert option in every, f"{GUIDES[lang].name}: no option {option}"
-    # The options the guide gives for scripts really belong to `new`.
+        assert option in every, f"{_name(document)}: no option {option}"
+
+
+def test_the_guides_script_options_belong_to_new() -> None:
     assert {"--title-fr", "--title-en", "--url", "--section", "--task", "--link", "--id",
-            "--no-input"} <= options["new"]
+            "--no-input"} <= _all_options()["new"]
+
+
+def test_help_says_which_options_can_be_repeated() -> None:
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action.choices, dict):  # sub-commands
+                for name, sub in action.choices.items():
+                    walk(sub, f"{command} {name}")
+            elif action.option_strings:
+                repeatable = isinstance(action, argparse._AppendAction)
+                said = "(repeatable)" in (action.help or "")
+                assert said == repeatable, f"{command} {action.option_strings[0]}: --help says " \
+                    f"it {'can' if said else 'cannot'} be repeated"
+
+    walk(build_parser(), "dl4mic-hub")
+
+
+def _make_targets() -> set[str]:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    variables = dict(re.findall(r"^(\w+)\s*[?:]?=\s*(\S+)", makefile, flags=re.MULTILINE))
+    targets = set()
+    for target in re.findall(r"^([^\s:#=]+):", makefile, flags=re.MULTILINE):
+        for _ in range(3):  # $(BIN) is $(VENV)/bin
+            target = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), target)
+        targets.add(target)
+    return targets
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=_name)
+def test_make_targets_in_the_documents_exist(document: Path) -> None:
+    targets = _make_targets()
+    for span in _code(document.read_text(encoding="utf-8")):
+        for target in re.findall(r"(?<![\w-])make ([\w./-]+)", span):
+            assert target in targets, f"{_name(document)}: no make target '{target}'"
+
+
+# Files the guides ask contributors to create, as examples.
+EXAMPLE_PATHS = {"catalogue/vocab/x.yml", "catalogue/vocab/modalities.yml"}
+TOP_FOLDERS = "src|tests|docs|bench|catalogue|overrides|\\.github|\\.ci|\\.vscode"
+
+
+def _generated(path: str) -> bool:
+    """Whether .gitignore covers the path (the documents name generated files too)."""
+    lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    parts = path.strip("/").split("/")
+    for pattern in patterns:
+        bare = pattern.strip("/")
+        if "/" in bare or pattern.startswith("/"):  # anchored: compare with the leading folders
+            if any(fnmatch("/".join(parts[:n]), bare) for n in range(1, len(parts) + 1)):
+                return True
+        elif any(fnmatch(part, bare) for part in parts):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=_name)
+def test_repository_paths_in_the_documents_exist(document: Path) -> None:
+    text = document.read_text(encoding="utf-8")
+    named = set(re.findall(rf"`((?:{TOP_FOLDERS})/[^`\s#:]*)", text))
+    # The guides name vocabularies as vocab/<name>.yml, relative to catalogue/.
+    named |= {f"catalogue/{v}" for v in re.findall(r"(?<![\w/.-])(vocab/[\w-]+\.yml)", text)}
+    for path in sorted(named):
+        if re.search(r"[<>*{}|]|\.\.\.", path) or path in EXAMPLE_PATHS or _generated(path):
+            continue
+        assert (ROOT / path).exists(), f"{_name(document)}: {path} does not exist"
 
 
 def _github_slug(heading: str) -> str:
@@ -160,19 +265,37 @@ def _github_slug(heading: str) -> str:
     return text.replace(" ", "-")
 
 
-@pytest.mark.parametrize("lang", GUIDES)
-def test_internal_links_reach_a_heading(lang: str) -> None:
-    text = GUIDES[lang].read_text(encoding="utf-8")
-    slugs = {_github_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
-    links = re.findall(r"\]\(#([^)]+)\)", text)
-    assert links
-    for link in links:
-        assert link in slugs, f"{GUIDES[lang].name}: #{link} matches no heading"
+def _anchors(document: Path) -> set[str]:
+    """The anchors GitHub gives the document's headings (a repeated heading gets -1, -2...)."""
+    text = _without_code_blocks(document.read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    anchors = set()
+    for heading in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE):
+        slug = _github_slug(heading)
+        anchors.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=_name)
+def test_links_between_documents_reach_a_file_and_a_heading(document: Path) -> None:
+    text = _without_code_blocks(document.read_text(encoding="utf-8"))
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:
+            continue
+        path, _, anchor = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        assert linked.is_relative_to(ROOT) and linked.exists(), (
+            f"{_name(document)}: ({target}) is not a file of the repository")
+        if anchor:
+            assert anchor in _anchors(linked), (
+                f"{_name(document)}: ({target}): no heading of {_name(linked)} has that anchor")
 
 
 def test_both_guides_have_the_same_structure_and_point_to_each_other() -> None:
     fr, en = (GUIDES[lang].read_text(encoding="utf-8") for lang in ("fr", "en"))
     assert "(CONTRIBUTING.en.md)" in fr and "(CONTRIBUTING.md)" in en
+    assert "](#" in fr and "](#" in en  # each has its table of contents
     heading_levels = [
         [len(h) for h in re.findall(r"^(#+) ", text, flags=re.MULTILINE)] for text in (fr, en)
     ]

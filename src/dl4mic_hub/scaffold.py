@@ -397,7 +397,8 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                     f"{field.option}-{lang}", dest=f"field__{field.name}__{lang}",
                     action="append" if field.shape == "i18n-list" else "store",
                     metavar="WORD" if field.shape == "i18n-list" else "TEXT",
-                    help=f"({lang}) {help_text}",
+                    help=f"({lang}) {help_text}"
+                    + (" (repeatable)" if field.shape == "i18n-list" else ""),
                 )
         elif field.shape == "object-list":
             if field.name == "links":
