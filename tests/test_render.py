@@ -228,6 +228,40 @@ def test_faq_starts_with_an_index_of_its_questions(rendered: RenderedSite) -> No
     assert faq.index('<a href="#answered-question">', index) < faq.index("### ")
 
 
+def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path) -> None:
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    question = catalogue / "faq" / "answered-question.yml"
+    data = yaml.safe_load(question.read_text("utf-8"))
+    context = "J'ai des images de noyaux très bruitées, prises au confocal. " * 4
+    data["question"] = {"fr": "Faut-il réentraîner ? " + context,  # a question, then context
+                        "en": "I work on " + "noisy nuclei images " * 15}  # no question mark
+    question.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    pages = render_site(result.catalogue, repo_url="https://github.com/example/hub").pages
+    faq = html.unescape(pages["fr"]["faq.md"])
+    # the index shows the question itself; the whole text is the link's title, and the heading
+    link = re.search(r'<a href="#answered-question" title="([^"]*)">([^<]*)</a>', faq)
+    assert link is not None
+    assert link.group(2) == "Faut-il réentraîner ?"
+    assert link.group(1) == f"Faut-il réentraîner ? {context}".strip()
+    assert f"### Faut-il réentraîner ? {context.strip()}" in faq
+    # without a short question: its first words
+    faq = html.unescape(pages["en"]["faq.md"])
+    link = re.search(r'<a href="#answered-question" title="[^"]*">([^<]*)</a>', faq)
+    assert link is not None
+    short, whole = link.group(1), data["question"]["en"].strip()
+    assert short.endswith("…") and len(short) <= render.LINK_NAME_MAX
+    assert whole.startswith(short[:-1]) and whole[len(short) - 1] == " "  # cut between words
+    # a short name stays whole, with no title
+    assert '<a href="#answered-question">Should I retrain?</a>' in rendered_small_en_faq()
+
+
+def rendered_small_en_faq() -> str:
+    return render_site(validate_catalogue(SMALL).catalogue).pages["en"]["faq.md"]
+
+
 def test_glossary_has_an_a_to_z(rendered: RenderedSite) -> None:
     glossary = rendered.pages["en"]["glossary.md"]
     assert '<nav class="dl-az"' in glossary

@@ -32,7 +32,7 @@ from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry, in_language, shown_language
-from .text import fold
+from .text import fold, shorten
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -46,6 +46,8 @@ GROUP_LIMIT = 20
 _NAME_FIELD = {"faq": "question", "glossary": "term"}
 _SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
+# Longest name a link in a list shows whole (see PageContext.link_name).
+LINK_NAME_MAX = 200
 # Facets whose value places an entry on the site rather than describing it.
 # Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
 # per icon, where an inline SVG repeated in every card of a section page made 40 % of its bytes.
@@ -247,6 +249,24 @@ class PageContext:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
         return self.text(entry, name_field(entry), links=False)
+
+    def link_name(self, entry: Entry) -> tuple[Markup, str]:
+        """The entry's name as a link in a list (see also, FAQ index...), and the link's title.
+        A question asked during a training session may run to a paragraph, and lists of them
+        read as a wall of links: a longer name than LINK_NAME_MAX keeps its first question (up
+        to the first "?") when that fits, else its first words; the title then holds the whole
+        name (else it is "")."""
+        field = name_field(entry)
+        picked = self._pick(entry, field)
+        if picked is None:
+            return Markup(""), ""
+        text, shown = picked
+        whole = markup.plain(text)
+        if len(whole) <= LINK_NAME_MAX:
+            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
+        question = whole[: whole.find("?") + 1]
+        short = question if 0 < len(question) <= LINK_NAME_MAX else shorten(whole, LINK_NAME_MAX)
+        return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
         return self.plain(entry, name_field(entry))

@@ -34,7 +34,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from . import LANGUAGES, markup
 from .model import Entry
 from .render import PageContext, _SiteRenderer, entry_page, name_field, page_url, summary_field
-from .text import fold
+from .text import fold, shorten
 
 # Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
 # times as much). Names and the words people type weigh most; long texts least.
@@ -224,8 +224,7 @@ def _other(lang: str) -> str:
 def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     """What a result card shows, and the facet keys the explorer filters on."""
     summary = ctx.plain(entry, summary_field(entry))
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    summary = shorten(summary, SUMMARY_CHARS)
     facets = {
         facet.name: keys for facet in ctx.site.facets if (keys := facet.keys(entry))
     }
