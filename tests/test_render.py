@@ -76,6 +76,12 @@ def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
     assert "Traduction manquante" not in rendered.pages["fr"]["resources/alpha-tool.md"]
 
 
+def test_missing_translation_notice_comes_under_the_page_title(rendered: RenderedSite) -> None:
+    page = rendered.pages["en"]["resources/alpha-tool.md"]
+    body = page.split("\n---\n", 1)[1].lstrip()  # after the front matter
+    assert body.startswith("# Alpha Screen\n\n!!! warning \"Missing translation\"")
+
+
 @pytest.mark.parametrize(("path", "entry_file"), [
     ("sections/courses.md", "resources/beta-course.yml"),
     ("glossary.md", "glossary/epoch.yml"),

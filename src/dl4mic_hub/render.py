@@ -691,7 +691,10 @@ def _emitter(
         if ctx.fallbacks:
             meta["fallbacks"] = len(ctx.fallbacks)
             title = ctx.ui["fallback_banner_title"]
-            body = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n{body}'
+            notice = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n'
+            # under the page's title, which readers (and screen readers) meet first
+            heading, _, rest = body.partition("\n")
+            body = f"{heading}\n\n{notice}{rest}" if heading.startswith("# ") else notice + body
         fallbacks.extend(ctx.fallbacks)
         meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"
