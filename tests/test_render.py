@@ -245,7 +245,8 @@ def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path
     question.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = validate_catalogue(catalogue)
     assert result.ok, [d.format_text() for d in result.diagnostics]
-    pages = render_site(result.catalogue, repo_url="https://github.com/example/hub").pages
+    site = render_site(result.catalogue, repo_url="https://github.com/example/hub")
+    pages = site.pages
     faq = html.unescape(pages["fr"]["faq.md"])
     # the index shows the question itself; the whole text is the link's title, and the heading
     link = re.search(r'<a href="#answered-question" title="([^"]*)">([^<]*)</a>', faq)
@@ -253,6 +254,10 @@ def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path
     assert link.group(2) == "Faut-il réentraîner ?"
     assert link.group(1) == f"Faut-il réentraîner ? {context}".strip()
     assert f"### Faut-il réentraîner ? {context.strip()}" in faq
+    # the explorer's card too
+    index = json.loads(site.files["fr"]["assets/search-index.json"])
+    card = next(doc for doc in index["docs"] if doc["id"] == "answered-question")
+    assert (card["name"], card["title"]) == ("Faut-il réentraîner ?", link.group(1))
     # without a short question: its first words
     faq = html.unescape(pages["en"]["faq.md"])
     link = re.search(r'<a href="#answered-question" title="[^"]*">([^<]*)</a>', faq)

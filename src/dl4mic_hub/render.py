@@ -46,7 +46,7 @@ GROUP_LIMIT = 20
 _NAME_FIELD = {"faq": "question", "glossary": "term"}
 _SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
-# Longest name a link in a list shows whole (see PageContext.link_name).
+# Longest name a list shows whole (see short_name).
 LINK_NAME_MAX = 200
 # Facets whose value places an entry on the site rather than describing it.
 # Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
@@ -161,6 +161,17 @@ def group_key(entry: Entry) -> tuple[str, str]:
     return "", ""
 
 
+def short_name(name: str) -> str:
+    """A name as lists show it (links, the explorer's cards). A question asked during a training
+    session may run to a paragraph, and lists of them read as walls of text: a name longer than
+    LINK_NAME_MAX keeps its first question (up to the first "?") when that fits, else its first
+    words."""
+    if len(name) <= LINK_NAME_MAX:
+        return name
+    question = name[: name.find("?") + 1]
+    return question if 0 < len(question) <= LINK_NAME_MAX else shorten(name, LINK_NAME_MAX)
+
+
 @cache
 def entry_points() -> list[dict[str, Any]]:
     """The home page's pre-filtered explorer links (i18n/entry_points.yml)."""
@@ -251,21 +262,17 @@ class PageContext:
         return self.text(entry, name_field(entry), links=False)
 
     def link_name(self, entry: Entry) -> tuple[Markup, str]:
-        """The entry's name as a link in a list (see also, FAQ index...), and the link's title.
-        A question asked during a training session may run to a paragraph, and lists of them
-        read as a wall of links: a longer name than LINK_NAME_MAX keeps its first question (up
-        to the first "?") when that fits, else its first words; the title then holds the whole
-        name (else it is "")."""
+        """The entry's name as a link in a list (see also, FAQ index...), shortened by
+        short_name, and the link's title: the whole name when it was shortened, else ""."""
         field = name_field(entry)
         picked = self._pick(entry, field)
         if picked is None:
             return Markup(""), ""
         text, shown = picked
         whole = markup.plain(text)
-        if len(whole) <= LINK_NAME_MAX:
+        short = short_name(whole)
+        if short == whole:
             return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
-        question = whole[: whole.find("?") + 1]
-        short = question if 0 < len(question) <= LINK_NAME_MAX else shorten(whole, LINK_NAME_MAX)
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:

@@ -33,7 +33,15 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
 from .model import Entry
-from .render import PageContext, _SiteRenderer, entry_page, name_field, page_url, summary_field
+from .render import (
+    PageContext,
+    _SiteRenderer,
+    entry_page,
+    name_field,
+    page_url,
+    short_name,
+    summary_field,
+)
 from .text import fold, shorten
 
 # Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
@@ -228,14 +236,17 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     facets = {
         facet.name: keys for facet in ctx.site.facets if (keys := facet.keys(entry))
     }
+    name = ctx.plain_name(entry)
     card: dict[str, object] = {
         "id": entry.id,
-        "name": ctx.plain_name(entry),
+        "name": short_name(name),
         "summary": summary,
         "url": url,
         "added": entry.string("added") or "",
         "facets": facets,
     }
+    if card["name"] != name:
+        card["title"] = name  # the whole of a name shortened for the card
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]

@@ -259,3 +259,14 @@ def test_when_the_catalogue_cannot_load_the_whole_list_shows(
         "Le catalogue n'a pas pu être chargé")
     expect(page.locator(".dl-all li[data-entry-id]").first).to_be_visible()
     context.close()
+
+
+def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}fr/explore/?kinds=faq")
+    links = page.locator("ol.dl-results .dl-result__head > a").evaluate_all(
+        "links => links.map(a => ({text: a.textContent, title: a.title}))")
+    assert links
+    for link in links:
+        assert len(link["text"]) <= 200, link
+        if link["title"]:  # shortened: the whole question is the link's title
+            assert link["title"].startswith(link["text"].rstrip("…")), link

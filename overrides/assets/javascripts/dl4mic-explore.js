@@ -227,6 +227,7 @@
       var link = document.createElement("a");
       link.href = new URL(doc.url, siteRoot).href;
       link.textContent = doc.name;
+      if (doc.title) link.title = doc.title; // a long question, shortened for the card
       head.appendChild(link);
       var facets = engine.index.facets;
       var kinds = facets.filter(function (f) { return f.name === "kinds"; })[0];
