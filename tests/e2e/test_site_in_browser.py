@@ -208,3 +208,16 @@ def test_home_leads_a_beginner_to_beginner_courses(
     assert kinds and set(kinds) <= {"Cours", "Tutoriel", "Vidéo", "Livre"}, kinds
     expect(page.locator("input[name=levels][value=beginner]")).to_be_checked()
     assert local_only == []
+
+
+@pytest.mark.parametrize(("lang", "to_dark"), [
+    ("fr", "Passer en mode sombre"), ("en", "Switch to dark mode")])
+def test_the_colour_scheme_switch_speaks_the_page_language(
+    page: Page, site_url: str, local_only: list[str], lang: str, to_dark: str
+) -> None:
+    # It was "Mode sombre / Dark mode" on both sites.
+    page.goto(f"{site_url}{lang}/")
+    switch = page.locator("label.md-header__button[for^=__palette]:visible")
+    expect(switch).to_have_attribute("title", to_dark)
+    switch.click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
