@@ -221,6 +221,28 @@ def test_status_other_than_active_is_a_visible_badge_with_the_successor(
     assert "dl-badge" not in rendered.pages["en"]["resources/alpha-tool.md"]
 
 
+@pytest.mark.parametrize(("status", "label"), [
+    ("discontinued", "Open the website"),  # still there, only no longer developed
+    ("offline", "Former address"), ("closed", "Former address"), ("moved", "Former address"),
+])
+def test_the_link_to_a_site_gone_says_former_address(
+    tmp_path: Path, status: str, label: str
+) -> None:
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    legacy = catalogue / "resources" / "delta-legacy.yml"
+    changed = legacy.read_text("utf-8").replace("status: discontinued", f"status: {status}")
+    legacy.write_text(changed, encoding="utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue).pages["en"]["resources/delta-legacy.md"]
+    button = re.search(r'<a class="(md-button[^"]*)" href="https://delta\.example\.org/">([^<]*)',
+                       page)
+    assert button is not None and button.group(2).strip() == label
+    # only a live site gets the primary button
+    assert ("md-button--primary" in button.group(1)) == (label == "Open the website")
+
+
 def test_open_question_invites_an_answer(rendered: RenderedSite) -> None:
     faq = text(rendered, "fr", "faq.md")
     assert '<p class="admonition-title">Question ouverte</p>' in faq
