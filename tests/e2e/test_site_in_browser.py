@@ -210,14 +210,17 @@ def test_home_leads_a_beginner_to_beginner_courses(
     assert local_only == []
 
 
-@pytest.mark.parametrize(("lang", "to_dark"), [
-    ("fr", "Passer en mode sombre"), ("en", "Switch to dark mode")])
-def test_the_colour_scheme_switch_speaks_the_page_language(
-    page: Page, site_url: str, local_only: list[str], lang: str, to_dark: str
+@pytest.mark.parametrize(("lang", "to_dark", "permalink"), [
+    ("fr", "Passer en mode sombre", "Lien vers cette section"),
+    ("en", "Switch to dark mode", "Link to this section"),
+])
+def test_the_colour_switch_and_heading_links_speak_the_page_language(
+    page: Page, site_url: str, local_only: list[str], lang: str, to_dark: str, permalink: str
 ) -> None:
-    # It was "Mode sombre / Dark mode" on both sites.
-    page.goto(f"{site_url}{lang}/")
+    # They were "Mode sombre / Dark mode" and "Permanent link" on both sites.
+    page.goto(f"{site_url}{lang}/faq/")
     switch = page.locator("label.md-header__button[for^=__palette]:visible")
     expect(switch).to_have_attribute("title", to_dark)
+    expect(page.locator("a.headerlink").first).to_have_attribute("title", permalink)
     switch.click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")

@@ -210,6 +210,8 @@ def language_config(
     ]
     # Interface strings the theme overrides print (header search box...).
     extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
+    if isinstance(config.get("markdown_extensions"), dict):
+        config["markdown_extensions"] = _with_permalink_title(config["markdown_extensions"], lang)
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
         "site_dir": os.path.relpath(site_dir, config_dir),
@@ -239,6 +241,15 @@ def _palette_option(option: Any, lang: str) -> Any:
     if key is None:
         return option
     return {**option, "toggle": {**option["toggle"], "name": ui_for(lang)[key]}}
+
+
+def _with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The Markdown extensions, with the headings' permanent links titled in ``lang`` (the
+    toc extension's default title is English on both sites), unless mkdocs.yml sets one."""
+    toc = extensions.get("toc")
+    if not isinstance(toc, dict) or not toc.get("permalink") or "permalink_title" in toc:
+        return extensions
+    return {**extensions, "toc": {**toc, "permalink_title": ui_for(lang)["permalink_title"]}}
 
 
 def write_config(config: dict[str, Any], path: Path) -> bool:
