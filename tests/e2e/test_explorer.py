@@ -270,3 +270,24 @@ def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url
         assert len(link["text"]) <= 200, link
         if link["title"]:  # shortened: the whole question is the link's title
             assert link["title"].startswith(link["text"].rstrip("…")), link
+
+
+def test_on_a_phone_the_filters_lead_back_to_their_results(
+    browser: Browser, site_url: str
+) -> None:
+    # The open filters push the results two screens down: a button at their foot goes there.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    open_explorer(page, f"{site_url}fr/explore/")
+    show = page.locator(".dl-explorer__show")
+    expect(show).to_be_hidden()  # with the filters folded
+    page.locator("details.dl-explorer__filters > summary").click()
+    page.locator("input[name=sections][value=tools]").check()
+    expect(show).to_be_in_viewport()  # it stays at the screen's foot
+    count = matches(page)
+    expect(show).to_have_text(f"Voir les résultats ({count})")
+    show.click()
+    expect(page.locator("details.dl-explorer__filters")).not_to_have_attribute("open", "")
+    expect(page.locator(".dl-explorer__status")).to_be_in_viewport()
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_be_in_viewport()
+    context.close()

@@ -45,6 +45,7 @@
     // On a phone the facets fold under one "Filter" line, so that results come first.
     var panel = root.querySelector(".dl-explorer__filters");
     var activeCount = root.querySelector(".dl-explorer__active");
+    var showResults = root.querySelector(".dl-explorer__show");
     if (window.matchMedia("(max-width: 59.99em)").matches) panel.open = false;
     status.textContent = root.dataset.loading;
     fetch(root.dataset.index, { credentials: "same-origin" })
@@ -289,6 +290,7 @@
         : count === 1 ? root.dataset.statusOne
         : root.dataset.statusMany.replace("{count}", count);
       empty.hidden = count !== 0;
+      showResults.textContent = showResults.dataset.label.replace("{count}", count);
     }
 
     var pending = false;
@@ -329,6 +331,12 @@
       writeState(true);
       update();
       input.focus();
+    });
+    // On a phone: fold the filters and go to the results they chose.
+    showResults.addEventListener("click", function () {
+      panel.open = false;
+      status.focus();
+      status.scrollIntoView({ block: "start" });
     });
     // Past the facets' checkboxes to the first result (or to the count, when there is none).
     root.querySelector(".dl-explorer__skip").addEventListener("click", function () {
