@@ -76,6 +76,12 @@ def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
     assert "Traduction manquante" not in rendered.pages["fr"]["resources/alpha-tool.md"]
 
 
+def test_missing_translation_notice_comes_under_the_page_title(rendered: RenderedSite) -> None:
+    page = rendered.pages["en"]["resources/alpha-tool.md"]
+    body = page.split("\n---\n", 1)[1].lstrip()  # after the front matter
+    assert body.startswith("# Alpha Screen\n\n!!! warning \"Missing translation\"")
+
+
 @pytest.mark.parametrize(("path", "entry_file"), [
     ("sections/courses.md", "resources/beta-course.yml"),
     ("glossary.md", "glossary/epoch.yml"),
@@ -215,6 +221,28 @@ def test_status_other_than_active_is_a_visible_badge_with_the_successor(
     assert "dl-badge" not in rendered.pages["en"]["resources/alpha-tool.md"]
 
 
+@pytest.mark.parametrize(("status", "label"), [
+    ("discontinued", "Open the website"),  # still there, only no longer developed
+    ("offline", "Former address"), ("closed", "Former address"), ("moved", "Former address"),
+])
+def test_the_link_to_a_site_gone_says_former_address(
+    tmp_path: Path, status: str, label: str
+) -> None:
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    legacy = catalogue / "resources" / "delta-legacy.yml"
+    changed = legacy.read_text("utf-8").replace("status: discontinued", f"status: {status}")
+    legacy.write_text(changed, encoding="utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue).pages["en"]["resources/delta-legacy.md"]
+    button = re.search(r'<a class="(md-button[^"]*)" href="https://delta\.example\.org/">([^<]*)',
+                       page)
+    assert button is not None and button.group(2).strip() == label
+    # only a live site gets the primary button
+    assert ("md-button--primary" in button.group(1)) == (label == "Open the website")
+
+
 def test_open_question_invites_an_answer(rendered: RenderedSite) -> None:
     faq = text(rendered, "fr", "faq.md")
     assert '<p class="admonition-title">Question ouverte</p>' in faq
@@ -226,6 +254,45 @@ def test_faq_starts_with_an_index_of_its_questions(rendered: RenderedSite) -> No
     faq = rendered.pages["en"]["faq.md"]
     index = faq.index('<nav class="dl-index"')
     assert faq.index('<a href="#answered-question">', index) < faq.index("### ")
+
+
+def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path) -> None:
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    question = catalogue / "faq" / "answered-question.yml"
+    data = yaml.safe_load(question.read_text("utf-8"))
+    context = "J'ai des images de noyaux très bruitées, prises au confocal. " * 4
+    data["question"] = {"fr": "Faut-il réentraîner ? " + context,  # a question, then context
+                        "en": "I work on " + "noisy nuclei images " * 15}  # no question mark
+    question.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    site = render_site(result.catalogue, repo_url="https://github.com/example/hub")
+    pages = site.pages
+    faq = html.unescape(pages["fr"]["faq.md"])
+    # the index shows the question itself; the whole text is the link's title, and the heading
+    link = re.search(r'<a href="#answered-question" title="([^"]*)">([^<]*)</a>', faq)
+    assert link is not None
+    assert link.group(2) == "Faut-il réentraîner ?"
+    assert link.group(1) == f"Faut-il réentraîner ? {context}".strip()
+    assert f"### Faut-il réentraîner ? {context.strip()}" in faq
+    # the explorer's card too
+    index = json.loads(site.files["fr"]["assets/search-index.json"])
+    card = next(doc for doc in index["docs"] if doc["id"] == "answered-question")
+    assert (card["name"], card["title"]) == ("Faut-il réentraîner ?", link.group(1))
+    # without a short question: its first words
+    faq = html.unescape(pages["en"]["faq.md"])
+    link = re.search(r'<a href="#answered-question" title="[^"]*">([^<]*)</a>', faq)
+    assert link is not None
+    short, whole = link.group(1), data["question"]["en"].strip()
+    assert short.endswith("…") and len(short) <= render.LINK_NAME_MAX
+    assert whole.startswith(short[:-1]) and whole[len(short) - 1] == " "  # cut between words
+    # a short name stays whole, with no title
+    assert '<a href="#answered-question">Should I retrain?</a>' in rendered_small_en_faq()
+
+
+def rendered_small_en_faq() -> str:
+    return render_site(validate_catalogue(SMALL).catalogue).pages["en"]["faq.md"]
 
 
 def test_glossary_has_an_a_to_z(rendered: RenderedSite) -> None:

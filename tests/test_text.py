@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dl4mic_hub.text import LinePositions, did_you_mean, line_col, slugify
+from dl4mic_hub.text import LinePositions, did_you_mean, line_col, shorten, slugify
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,19 @@ def test_slugify_cuts_at_a_word_boundary() -> None:
     slug = slugify("segmentation " * 10)
     assert len(slug) <= 60
     assert slug.split("-") == ["segmentation"] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "short"),
+    [
+        ("Quel GPU acheter ?", 18, "Quel GPU acheter ?"),  # fits: unchanged
+        ("Quel GPU acheter pour la microscopie ?", 20, "Quel GPU acheter…"),
+        ("Des noyaux. Des cellules aussi", 15, "Des noyaux…"),  # no stop before "…"
+    ],
+)
+def test_shorten_cuts_at_a_word(text: str, limit: int, short: str) -> None:
+    assert shorten(text, limit) == short
+    assert len(shorten(text, limit)) <= limit
 
 
 def test_did_you_mean_suggests_a_typo_away_only() -> None:

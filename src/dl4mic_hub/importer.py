@@ -18,7 +18,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Origin, warning
 from .files import write_atomically
 from .markdown import blank_code, iter_link_spans, scheme_of
-from .text import ID_MAX, LinePositions, fold, slugify
+from .text import ID_MAX, LinePositions, fold, shorten, slugify
 from .urls import normalize_url, split_url, url_problem
 
 DRAFT_NOTICE = (
@@ -565,9 +565,7 @@ def _summary(link: SeedLink) -> str:
     if not around:
         around = link.headings[-1] if len(link.headings) > 1 else link.text
     around = around[:1].upper() + around[1:]
-    if len(around) > SUMMARY_MAX:
-        around = around[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
-    return around
+    return shorten(around, SUMMARY_MAX)
 
 
 def _faq_draft(question: FaqQuestion, display: str, lang: str, date: str,

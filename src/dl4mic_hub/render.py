@@ -32,7 +32,7 @@ from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
 from .model import Catalogue, Entry, in_language, shown_language
-from .text import fold
+from .text import fold, shorten
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -46,6 +46,8 @@ GROUP_LIMIT = 20
 _NAME_FIELD = {"faq": "question", "glossary": "term"}
 _SUMMARY_FIELD = {"faq": "answer", "glossary": "definition"}
 LIST_PAGES = {"faq": "faq.md", "cheatsheet": "cheatsheets.md", "glossary": "glossary.md"}
+# Longest name a list shows whole (see short_name).
+LINK_NAME_MAX = 200
 # Facets whose value places an entry on the site rather than describing it.
 # Icons are drawn by the stylesheet (CSS masks, ``.dl-icon--<name>`` in dl4mic.css): one rule
 # per icon, where an inline SVG repeated in every card of a section page made 40 % of its bytes.
@@ -159,6 +161,17 @@ def group_key(entry: Entry) -> tuple[str, str]:
     return "", ""
 
 
+def short_name(name: str) -> str:
+    """A name as lists show it (links, the explorer's cards). A question asked during a training
+    session may run to a paragraph, and lists of them read as walls of text: a name longer than
+    LINK_NAME_MAX keeps its first question (up to the first "?") when that fits, else its first
+    words."""
+    if len(name) <= LINK_NAME_MAX:
+        return name
+    question = name[: name.find("?") + 1]
+    return question if 0 < len(question) <= LINK_NAME_MAX else shorten(name, LINK_NAME_MAX)
+
+
 @cache
 def entry_points() -> list[dict[str, Any]]:
     """The home page's pre-filtered explorer links (i18n/entry_points.yml)."""
@@ -247,6 +260,20 @@ class PageContext:
         """The entry's name for link labels: a link cannot contain links, so any link inside
         (a FAQ question may cite a video) keeps only its text."""
         return self.text(entry, name_field(entry), links=False)
+
+    def link_name(self, entry: Entry) -> tuple[Markup, str]:
+        """The entry's name as a link in a list (see also, FAQ index...), shortened by
+        short_name, and the link's title: the whole name when it was shortened, else ""."""
+        field = name_field(entry)
+        picked = self._pick(entry, field)
+        if picked is None:
+            return Markup(""), ""
+        text, shown = picked
+        whole = markup.plain(text)
+        short = short_name(whole)
+        if short == whole:
+            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
+        return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
         return self.plain(entry, name_field(entry))
@@ -671,7 +698,10 @@ def _emitter(
         if ctx.fallbacks:
             meta["fallbacks"] = len(ctx.fallbacks)
             title = ctx.ui["fallback_banner_title"]
-            body = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n{body}'
+            notice = f'!!! warning "{title}"\n\n    {_fallback_banner(site, ctx)}\n\n'
+            # under the page's title, which readers (and screen readers) meet first
+            heading, _, rest = body.partition("\n")
+            body = f"{heading}\n\n{notice}{rest}" if heading.startswith("# ") else notice + body
         fallbacks.extend(ctx.fallbacks)
         meta.update(head_meta(site, lang, path, meta, values.get("data_files")))
         pages[path] = front_matter(meta) + body.rstrip() + "\n"

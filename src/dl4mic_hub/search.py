@@ -33,8 +33,16 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
 from .model import Entry
-from .render import PageContext, _SiteRenderer, entry_page, name_field, page_url, summary_field
-from .text import fold
+from .render import (
+    PageContext,
+    _SiteRenderer,
+    entry_page,
+    name_field,
+    page_url,
+    short_name,
+    summary_field,
+)
+from .text import fold, shorten
 
 # Weight of each field (same language as the site; the other language counts OTHER_LANGUAGE
 # times as much). Names and the words people type weigh most; long texts least.
@@ -224,19 +232,21 @@ def _other(lang: str) -> str:
 def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     """What a result card shows, and the facet keys the explorer filters on."""
     summary = ctx.plain(entry, summary_field(entry))
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    summary = shorten(summary, SUMMARY_CHARS)
     facets = {
         facet.name: keys for facet in ctx.site.facets if (keys := facet.keys(entry))
     }
+    name = ctx.plain_name(entry)
     card: dict[str, object] = {
         "id": entry.id,
-        "name": ctx.plain_name(entry),
+        "name": short_name(name),
         "summary": summary,
         "url": url,
         "added": entry.string("added") or "",
         "facets": facets,
     }
+    if card["name"] != name:
+        card["title"] = name  # the whole of a name shortened for the card
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]

@@ -1,5 +1,5 @@
 """Small text helpers shared by every stage, one definition each: ids from titles, "did you
-mean" suggestions, and positions (line, column) inside a text."""
+mean" suggestions, texts shortened at a word, and positions (line, column) inside a text."""
 
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ def slugify(text: str, max_length: int = ID_MAX) -> str:
     if not slug and words:  # a single word longer than the limit: cut it
         slug = words[0][:max_length]
     return slug
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit`` characters, else its words that fit, then "…"
+    (without the stop or comma before it)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" .,;:") + "…"
 
 
 def closest(value: str, choices: Iterable[str]) -> str | None:

@@ -166,6 +166,11 @@ def test_without_javascript_the_whole_list_shows(browser: Browser, site_url: str
     items = page.locator(".dl-all li[data-entry-id]")
     expect(items.first).to_be_visible()
     assert items.count() > 150
+    # a search sent from another page cannot run: the reader is told, and how to search
+    page.goto(f"{site_url}fr/explore/?q=epoch")
+    expect(page.locator(".dl-all")).to_contain_text(
+        "La recherche et les filtres ont besoin de JavaScript")
+    expect(page.locator(".dl-all")).to_contain_text("Ctrl+F")
     context.close()
 
 
@@ -184,3 +189,105 @@ def test_keyboard_reaches_search_facets_and_results(page: Page, site_url: str) -
     assert {"dl-sort", "facet", "result"} <= reached, reached
     # the result count is announced
     expect(page.locator(".dl-explorer__status")).to_have_attribute("aria-live", "polite")
+
+
+def test_closed_facets_show_that_they_open(page: Page, site_url: str) -> None:
+    # Closed facets had no mark at all: "Dimensions" looked like a heading, not a control.
+    open_explorer(page, f"{site_url}fr/explore/")
+    dims = page.locator("details[data-facet=dims]")
+    expect(dims).not_to_have_attribute("open", "")
+    chevron = dims.locator("summary").evaluate(
+        "s => { const c = getComputedStyle(s, '::after'); const r = s.getBoundingClientRect();"
+        " const box = s.parentElement.getBoundingClientRect();"
+        " return {display: c.display, mask: c.maskImage || c.webkitMaskImage,"
+        " inside: r.left >= box.left && r.right <= box.right}; }")
+    assert chevron["display"] != "none" and chevron["mask"] != "none", chevron
+    assert chevron["inside"], "the facet's title sticks out of its box"
+    dims.locator("summary").click()
+    expect(dims.locator("input[value='3d']")).to_be_visible()
+
+
+def test_back_from_a_result_finds_the_list_as_it_was(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}fr/explore/")
+    page.locator(".dl-results__more button").click()
+    expect(page.locator("ol.dl-results > li.dl-result")).to_have_count(100)
+    opened = page.locator("ol.dl-results > li.dl-result").nth(70)
+    entry_id = opened.get_attribute("data-entry-id")
+    opened.locator("a").first.click()
+    expect(page).not_to_have_url(re.compile(r"/explore/"))
+    page.go_back()
+    # all the results shown before, and the one opened on screen again
+    expect(page.locator("ol.dl-results > li.dl-result")).to_have_count(100)
+    expect(page.locator(f"ol.dl-results > li[data-entry-id='{entry_id}']")).to_be_in_viewport()
+
+
+def test_nothing_found_says_why_and_offers_a_next_step(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}fr/explore/?q=zzqxw")
+    # no filter is set: the word is the reason, not "remove a filter"
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        "Aucune fiche ne correspond à « zzqxw » : "
+        "essayez un autre mot, plus court ou plus général.")
+    open_explorer(page, f"{site_url}en/explore/?q=zzqxw&dims=3d")
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        "No entry matches: remove a filter or try another word.")
+    suggest = page.locator(".dl-explorer__empty a")
+    expect(suggest).to_be_visible()
+    suggest.click()
+    expect(page).to_have_url(f"{site_url}en/contribute/")
+
+
+def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/?q=napari")
+    skip = page.locator(".dl-explorer__skip")
+    expect(skip).not_to_be_in_viewport()  # hidden until reached
+    page.locator("#dl-q").focus()
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("ol.dl-results > li.dl-result a").first).to_be_focused()
+
+
+def test_when_the_catalogue_cannot_load_the_whole_list_shows(
+    browser: Browser, site_url: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/search-index.json", lambda route: route.abort())
+    page.goto(f"{site_url}fr/explore/")
+    expect(page.locator(".dl-explorer__status")).to_contain_text(
+        "Le catalogue n'a pas pu être chargé")
+    expect(page.locator(".dl-all li[data-entry-id]").first).to_be_visible()
+    context.close()
+
+
+def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}fr/explore/?kinds=faq")
+    links = page.locator("ol.dl-results .dl-result__head > a").evaluate_all(
+        "links => links.map(a => ({text: a.textContent, title: a.title}))")
+    assert links
+    for link in links:
+        assert len(link["text"]) <= 200, link
+        if link["title"]:  # shortened: the whole question is the link's title
+            assert link["title"].startswith(link["text"].rstrip("…")), link
+
+
+def test_on_a_phone_the_filters_lead_back_to_their_results(
+    browser: Browser, site_url: str
+) -> None:
+    # The open filters push the results two screens down: a button at their foot goes there.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    open_explorer(page, f"{site_url}fr/explore/")
+    show = page.locator(".dl-explorer__show")
+    expect(show).to_be_hidden()  # with the filters folded
+    page.locator("details.dl-explorer__filters > summary").click()
+    page.locator("input[name=sections][value=tools]").check()
+    expect(show).to_be_in_viewport()  # it stays at the screen's foot
+    count = matches(page)
+    expect(show).to_have_text(f"Voir les résultats ({count})")
+    show.click()
+    expect(page.locator("details.dl-explorer__filters")).not_to_have_attribute("open", "")
+    expect(page.locator(".dl-explorer__status")).to_be_in_viewport()
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_be_in_viewport()
+    context.close()

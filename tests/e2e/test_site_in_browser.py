@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +134,93 @@ def test_word_filter_ignores_accents_and_says_when_nothing_matches(
     expect(page.locator(".md-sidebar--secondary .md-nav__item:not([hidden])")).to_have_count(0)
     page.locator("form.dl-filters button[type=reset]").click()
     expect(page.locator(".dl-jump a:not([hidden])")).not_to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    "path", ["fr/", "en/sections/tools/", "fr/explore/", "en/resources/cellpose/"])
+def test_no_page_pans_sideways_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+    # The language menu, centred under its button at the screen's edge, and the section
+    # filters' menus stuck out of a phone's screen: the page could be dragged sideways.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site_url}{path}")
+    widths = page.evaluate(
+        "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+    assert widths[1] <= widths[0], f"{path}: content {widths[1]} px wide on a {widths[0]} px screen"
+    context.close()
+
+
+def test_section_filters_show_the_common_ones_and_fold_the_others(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    page.goto(f"{site_url}fr/sections/tools/")
+    form = page.locator("form.dl-filters")
+    more = form.locator("details.dl-filters__more")
+    # what the cards show as chips (task, dimensions, level...) is offered at once
+    for name in ("tasks", "dims", "levels", "interfaces"):
+        expect(form.locator(f"select[name={name}]")).to_be_visible()
+    expect(form.locator("select[name=dims] option").first).to_have_text("Indifférent")
+    expect(more.locator("select[name=licenses]")).to_be_hidden()
+    more.locator("summary").click()
+    expect(more.locator("select[name=licenses]")).to_be_visible()
+    # a shared view that uses a folded filter opens the fold and counts it
+    page.goto(f"{site_url}fr/sections/tools/?licenses=MIT")
+    expect(more.locator("select[name=licenses]")).to_have_value("MIT")
+    expect(more.locator("select[name=licenses]")).to_be_visible()
+    expect(more.locator(".dl-filters__active")).to_have_text("(1)")
+    # one entry shown reads as one, not "1 fiche(s)"
+    total = page.locator("li.dl-entry").count()
+    form.locator("button[type=reset]").click()
+    names = page.locator("li.dl-entry .dl-entry__name").all_inner_texts()
+    for name in names:
+        form.locator("input[name=q]").fill(name)
+        if len(visible_entries(page)) == 1:
+            break
+    expect(page.locator(".dl-filter-status")).to_have_text(f"1 fiche affichée sur {total}")
+    assert local_only == []
+
+
+@pytest.mark.parametrize(("lang", "title", "home"), [
+    ("fr", "Page introuvable", "Accueil du site en français"),
+    ("en", "Page not found", "Home of the English site"),
+])
+def test_each_language_404_page_speaks_its_language_and_offers_a_way_on(
+    page: Page, site_url: str, local_only: list[str], lang: str, title: str, home: str
+) -> None:
+    # Hosts that serve a folder's own 404.html showed Material's "404 - Not found", in English.
+    page.goto(f"{site_url}{lang}/404.html")
+    expect(page.locator("article h1")).to_have_text(title)
+    page.locator("article input[name=q]").fill("cellpose")
+    page.locator("article input[name=q]").press("Enter")
+    expect(page).to_have_url(f"{site_url}{lang}/explore/?q=cellpose")
+    page.go_back()
+    page.locator("article a", has_text=home).click()
+    expect(page).to_have_url(re.compile(re.escape(f"{site_url}{lang}/") + r"\.?$"))
+
+
+def test_home_leads_a_beginner_to_beginner_courses(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    page.goto(f"{site_url}fr/")
+    page.locator("ul.dl-starts a", has_text="Débuter en apprentissage profond").click()
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_be_visible()
+    kinds = page.locator("ol.dl-results .dl-result__head .dl-kind").all_inner_texts()
+    assert kinds and set(kinds) <= {"Cours", "Tutoriel", "Vidéo", "Livre"}, kinds
+    expect(page.locator("input[name=levels][value=beginner]")).to_be_checked()
+    assert local_only == []
+
+
+@pytest.mark.parametrize(("lang", "to_dark", "permalink"), [
+    ("fr", "Passer en mode sombre", "Lien vers cette section"),
+    ("en", "Switch to dark mode", "Link to this section"),
+])
+def test_the_colour_switch_and_heading_links_speak_the_page_language(
+    page: Page, site_url: str, local_only: list[str], lang: str, to_dark: str, permalink: str
+) -> None:
+    # They were "Mode sombre / Dark mode" and "Permanent link" on both sites.
+    page.goto(f"{site_url}{lang}/faq/")
+    switch = page.locator("label.md-header__button[for^=__palette]:visible")
+    expect(switch).to_have_attribute("title", to_dark)
+    expect(page.locator("a.headerlink").first).to_have_attribute("title", permalink)
+    switch.click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")

@@ -5,7 +5,9 @@
  * JavaScript. This script loads the search index, then: OR within a facet, AND across facets,
  * counts that follow the other filters, values with no result disabled, results as cards.
  * Every change is written to the URL (?q=...&tasks=a,b&sort=name): a view can be shared,
- * bookmarked, reloaded, and Back/Forward walk through the changes.
+ * bookmarked, reloaded, and Back/Forward walk through the changes. How many results were shown
+ * and where the page was scrolled go in the history entry: a reader who opened the 80th result
+ * and comes back finds it where it was, not the first 50 at the top of the page.
  */
 (function () {
   "use strict";
@@ -20,6 +22,7 @@
     var input = form.querySelector("input[name=q]");
     var sort = form.querySelector("select[name=sort]");
     var status = root.querySelector(".dl-explorer__status");
+    var empty = root.querySelector(".dl-explorer__empty");
     var list = root.querySelector(".dl-results");
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
@@ -42,6 +45,7 @@
     // On a phone the facets fold under one "Filter" line, so that results come first.
     var panel = root.querySelector(".dl-explorer__filters");
     var activeCount = root.querySelector(".dl-explorer__active");
+    var showResults = root.querySelector(".dl-explorer__show");
     if (window.matchMedia("(max-width: 59.99em)").matches) panel.open = false;
     status.textContent = root.dataset.loading;
     fetch(root.dataset.index, { credentials: "same-origin" })
@@ -53,9 +57,13 @@
         engine = new window.DL4MICSearch.Engine(index);
         readState();
         update();
+        // back from a result: the list is as long as it was, so the saved place exists again
+        var saved = window.history.state;
+        if (saved && typeof saved.scroll === "number") window.scrollTo(0, saved.scroll);
       })
       .catch(function (error) {
-        status.textContent = String(error);
+        // the plain list of every entry (the page without scripts) stays a way in
+        status.textContent = root.dataset.failed.replace("{error}", String(error));
         root.classList.add("dl-explorer--failed");
       });
 
@@ -75,7 +83,14 @@
       checkboxes.forEach(function (box) {
         box.checked = (wanted[box.name] || []).indexOf(box.value) >= 0;
       });
-      shown = PAGE;
+      var saved = window.history.state;
+      shown = saved && saved.shown > PAGE ? saved.shown : PAGE;
+    }
+
+    // The history entry remembers how many results are shown and where the page is scrolled.
+    function remember() {
+      var state = { shown: shown, scroll: window.scrollY };
+      window.history.replaceState(state, "", window.location.href);
     }
 
     function selected() {
@@ -213,6 +228,7 @@
       var link = document.createElement("a");
       link.href = new URL(doc.url, siteRoot).href;
       link.textContent = doc.name;
+      if (doc.title) link.title = doc.title; // a long question, shortened for the card
       head.appendChild(link);
       var facets = engine.index.facets;
       var kinds = facets.filter(function (f) { return f.name === "kinds"; })[0];
@@ -259,6 +275,7 @@
         button.addEventListener("click", function () {
           shown += PAGE;
           update();
+          remember();
           var items = list.querySelectorAll(".dl-result a");
           if (items[shown - PAGE]) items[shown - PAGE].focus();
         });
@@ -266,9 +283,14 @@
         list.appendChild(more);
       }
       var count = results.length;
-      status.textContent = count === 0 ? root.dataset.statusNone
+      // no filter chosen: the words alone found nothing, and the message says so
+      var none = checkboxes.some(function (box) { return box.checked; }) ? root.dataset.statusNone
+        : root.dataset.statusNoneWord.replace("{query}", input.value.trim());
+      status.textContent = count === 0 ? none
         : count === 1 ? root.dataset.statusOne
         : root.dataset.statusMany.replace("{count}", count);
+      empty.hidden = count !== 0;
+      showResults.textContent = showResults.dataset.label.replace("{count}", count);
     }
 
     var pending = false;
@@ -310,10 +332,21 @@
       update();
       input.focus();
     });
+    // On a phone: fold the filters and go to the results they chose.
+    showResults.addEventListener("click", function () {
+      panel.open = false;
+      status.focus();
+      status.scrollIntoView({ block: "start" });
+    });
+    // Past the facets' checkboxes to the first result (or to the count, when there is none).
+    root.querySelector(".dl-explorer__skip").addEventListener("click", function () {
+      (list.querySelector(".dl-result a") || status).focus();
+    });
     window.addEventListener("popstate", function () {
       readState();
       update();
     });
+    window.addEventListener("pagehide", remember);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -39,6 +39,11 @@
       }
     });
     text.value = params.get("q") || "";
+    // The less used filters are folded: open them when the address sets one.
+    var more = form.querySelector(".dl-filters__more");
+    var moreSelects = more ? Array.prototype.slice.call(more.querySelectorAll("select")) : [];
+    var moreActive = more ? more.querySelector(".dl-filters__active") : null;
+    if (moreSelects.some(function (select) { return select.value; })) more.open = true;
 
     function apply() {
       var words = fold(text.value).split(/\s+/).filter(Boolean);
@@ -66,7 +71,12 @@
           });
       });
       var message = shown === 0 ? form.dataset.none
-        : form.dataset.status.replace("{shown}", shown).replace("{total}", entries.length);
+        : (shown === 1 ? form.dataset.statusOne : form.dataset.status)
+          .replace("{shown}", shown).replace("{total}", entries.length);
+      if (moreActive) {
+        var folded = moreSelects.filter(function (select) { return select.value; }).length;
+        moreActive.textContent = folded ? "(" + folded + ")" : "";
+      }
       status.textContent = partial ? message + " " + form.dataset.partial : message;
       var query = new URLSearchParams();
       if (text.value.trim()) query.set("q", text.value.trim());

@@ -194,6 +194,8 @@ def language_config(
     if isinstance(theme.get("custom_dir"), str):
         theme["custom_dir"] = os.path.relpath(base.folder / theme["custom_dir"], config_dir)
     theme["language"] = lang
+    if isinstance(theme.get("palette"), list):
+        theme["palette"] = [_palette_option(option, lang) for option in theme["palette"]]
     extra = dict(config.get("extra") or {})
     # Absolute links to each language root: Material's selector maps the current path onto the
     # other root and checks it in that root's sitemap, so the reader stays on the same page.
@@ -208,6 +210,8 @@ def language_config(
     ]
     # Interface strings the theme overrides print (header search box...).
     extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
+    if isinstance(config.get("markdown_extensions"), dict):
+        config["markdown_extensions"] = _with_permalink_title(config["markdown_extensions"], lang)
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
         "site_dir": os.path.relpath(site_dir, config_dir),
@@ -222,6 +226,30 @@ def language_config(
         "not_in_nav": "/resources/\n",
     })
     return config
+
+
+# The light and dark schemes' switches, by the scheme shown: the UI string of their label.
+_PALETTE_TOGGLES = {"default": "palette_to_dark", "slate": "palette_to_light"}
+
+
+def _palette_option(option: Any, lang: str) -> Any:
+    """A colour scheme of the theme, its switch labelled in ``lang`` (mkdocs.yml has one label
+    for both sites; it is the switch's only name for screen readers)."""
+    if not isinstance(option, dict) or not isinstance(option.get("toggle"), dict):
+        return option
+    key = _PALETTE_TOGGLES.get(str(option.get("scheme")))
+    if key is None:
+        return option
+    return {**option, "toggle": {**option["toggle"], "name": ui_for(lang)[key]}}
+
+
+def _with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The Markdown extensions, with the headings' permanent links titled in ``lang`` (the
+    toc extension's default title is English on both sites), unless mkdocs.yml sets one."""
+    toc = extensions.get("toc")
+    if not isinstance(toc, dict) or not toc.get("permalink") or "permalink_title" in toc:
+        return extensions
+    return {**extensions, "toc": {**toc, "permalink_title": ui_for(lang)["permalink_title"]}}
 
 
 def write_config(config: dict[str, Any], path: Path) -> bool:
