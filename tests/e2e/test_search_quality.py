@@ -67,3 +67,16 @@ def test_top3_hit_rate(page: Page, site_url: str, lang: str) -> None:
     print(f"\nsearch top-3 hit rate, {lang}: {rate:.0%} of {len(queries)} queries")
     print("\n".join(misses))
     assert rate >= TARGET, f"{lang}: {rate:.0%} < {TARGET:.0%}\n" + "\n".join(misses)
+
+
+# A tool named with what the reader wants of it: the tool itself first, before the entries that
+# merely cite it (augmend's keywords say "StarDist" and "3D"; it came first for "stardist 3d").
+NAMED = [("fr", "stardist 3d", "stardist"), ("en", "stardist 3d", "stardist"),
+         ("fr", "napari 3d", "napari"), ("en", "ilastik segmentation", "ilastik")]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_named_tool_comes_first(page: Page, site_url: str, lang: str) -> None:
+    cases = [(query, wanted) for case_lang, query, wanted in NAMED if case_lang == lang]
+    results = top_results(page, site_url, lang, [query for query, _ in cases])
+    assert [got[0] for got in results] == [wanted for _, wanted in cases], results

@@ -126,6 +126,14 @@
     return low;
   }
 
+  /* Whether every word of a (short) name was typed: the reader named the entry and added
+   * what they want of it ("stardist 3d"), so it comes before entries that merely cite it. */
+  function namedIn(name, typed) {
+    var nameWords = words(name);
+    return nameWords.length > 0 && nameWords.length <= 3 &&
+      nameWords.every(function (w) { return typed.has(w); });
+  }
+
   /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
   Engine.prototype.search = function (query) {
     var self = this;
@@ -157,12 +165,14 @@
       });
     });
     var phrase = fold(query).trim();
+    var typed = new Set(queryWords);
     var results = [];
     scores.forEach(function (found, doc) {
       var name = fold(self.docs[doc].name);
       var score = found.score * (self.docs[doc].prior || 1);
       if (phrase && name === phrase) score *= 2;
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
+      else if (namedIn(self.docs[doc].name, typed)) score *= 1.5; // "stardist 3d": StarDist
       results.push({ doc: doc, score: score, matched: found.matched });
     });
     results.sort(function (a, b) {
