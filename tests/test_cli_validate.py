@@ -593,12 +593,13 @@ def test_a_value_with_line_breaks_cannot_forge_a_message(
 ) -> None:
     forged = "catalogue/vocab/tasks.yml:1:1: error: forged"
     _replace_in_cellpose(make_catalogue("minimal"), "tasks: [segmentation]",
-                         f'tasks: ["x\\n{forged}\\r{forged}\\u2028{forged}\\u202e"]')
+                         f'tasks: ["x\\n{forged}\\t{forged}\\u200b{forged}\\u202e"]')
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
     assert code == 1
     assert len(lines) == 2  # one error line and the summary
     assert lines[0].startswith(f"{STARDIST}:20:9: error: 'tasks' has an unknown value 'x\\n")
-    assert "\\u2028" in lines[0] and "\\u202e" in lines[0]
+    # (a carriage return or U+2028 written as an escape is refused when the file is read)
+    assert "\\t" in lines[0] and "\\u200b" in lines[0] and "\\u202e" in lines[0]
     assert all(line.isprintable() for line in lines)
 
 

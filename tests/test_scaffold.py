@@ -155,6 +155,11 @@ def test_an_id_used_by_another_type_is_refused(catalogue: Path) -> None:
          "'https://example.org:8O80/' has an invalid port '8O80'"),
         (["--summary-en", "A <b>bold</b> tool."], "--summary-en:1:1: error: the HTML tag <b> "
          "is not allowed in the text"),
+        # what the file could only hold as an escape, which validate refuses
+        (["--summary-en", "A\x1b[31m tool."], "--summary-en:1:1: error: the value holds an "
+         "invisible control character (U+001B), which catalogue text cannot hold"),
+        (["--author", "Ana\udcff"], "--authors:1:1: error: the value holds half of a "  # not UTF-8
+         "character (a lone surrogate) (U+DCFF), which catalogue text cannot hold"),
     ],
 )
 def test_a_bad_value_without_a_terminal_is_located_at_its_option_and_exits_1(
