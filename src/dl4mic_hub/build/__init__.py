@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from .. import LANGUAGES
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
 from ..export import HARVEST_SITEMAP
-from ..files import write_if_changed
+from ..files import refuse_unwritable, write_if_changed
 from ..linkhealth import load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
 from ..validate import ValidationResult, validate_or_stop
@@ -265,6 +265,8 @@ def build_site(
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
                                 "pass --link-report FILE too (a 'check-links --format json' "
                                 "report), or leave out --link-history")])
+    if link_history is not None:  # written once the site is built: refused before any work
+        refuse_unwritable(link_history, "--link-history", inputs=[link_report])
     health = load_link_health(link_report, link_history) if link_report else None
 
     validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Origin, UsageError, display_path, error
+from ..files import unwritable_reason
 
 BUILD_MARKER = ".dl4mic-hub-build"
 _MARKER_TEXT = ("Written by dl4mic-hub (build or serve). The next build replaces this folder "
@@ -66,10 +67,11 @@ def check_replaceable(target: Path, option: str, protected: list[Protected]) -> 
             refuse(f"it contains {folder.what}")
         if folder.inside_too and resolved.is_relative_to(folder.path):
             refuse(f"it is inside {folder.what}")
+    reason = unwritable_reason(target, folder=True)  # a file there, or in its path
+    if reason is not None:
+        refuse(reason)
     if not resolved.exists():
         return
-    if not resolved.is_dir():
-        refuse("it is a file, not a folder")
     if not is_marked(resolved) and any(resolved.iterdir()):
         refuse(f"it is not empty and was not written by dl4mic-hub (no {BUILD_MARKER} file in "
                "it)", "choose a new or empty folder; if it is an old site of ours, delete it "

@@ -33,6 +33,7 @@ class Cache:
         self.max_age = max_age
         self.entries: dict[str, dict[str, object]] = {}
         self.problem: str | None = None  # why an existing file could not be used
+        self.save_problem: str | None = None  # why the results could not be kept
         if path is not None and path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -89,7 +90,10 @@ class Cache:
             checked = entry.get("checked_at")
             if isinstance(checked, int | float) and now - checked <= self.max_age:
                 keep[url] = entry
-        write_atomically(
-            self.path,
-            json.dumps({"version": CACHE_VERSION, "entries": keep}, indent=1, sort_keys=True),
-        )
+        try:  # the run's report matters more than the cache: a failure here is a warning
+            write_atomically(
+                self.path,
+                json.dumps({"version": CACHE_VERSION, "entries": keep}, indent=1, sort_keys=True),
+            )
+        except OSError as exc:
+            self.save_problem = f"the cache was not written ({exc.strerror or exc})"

@@ -88,6 +88,10 @@ def check_links(settings: CheckSettings) -> CheckOutcome:
         archive_api=settings.archive_api if settings.suggest_archive else None,
         progress=progress_bar(settings.progress),
     )
+    if cache.save_problem and settings.cache_file is not None:
+        diagnostics.append(warning(Origin(display_path(settings.cache_file)), cache.save_problem,
+                                   "the next run checks every link again; give --cache a "
+                                   "writable path"))
     return CheckOutcome(report, diagnostics)
 
 
