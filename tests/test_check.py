@@ -229,6 +229,36 @@ def test_missing_catalogue_folder_exits_2(
     assert code == 2 and "the catalogue folder does not exist" in err
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--timeout", "nan"], "--timeout:1:1: error: --timeout must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not nan (hint: the default is 15)"),
+        (["--timeout", "1e300"], "--timeout:1:1: error: --timeout must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not 1e+300 (hint: the default is 15)"),
+        (["--deadline", "inf"], "--deadline:1:1: error: --deadline must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not inf (hint: leave it out: twice --timeout)"),
+        (["--retry-after-cap", "nan"], "--retry-after-cap:1:1: error: --retry-after-cap must be "
+         "a number of seconds, at least 0 and at most 86400 (a day), not nan (hint: the default "
+         "is 60)"),
+        (["--connect-timeout", "-1"], "--connect-timeout:1:1: error: --connect-timeout must be a "
+         "number of seconds, more than 0 and at most 86400 (a day), not -1.0 (hint: the default "
+         "is 5)"),
+    ],
+    ids=["nan", "huge", "infinite", "cap-nan", "negative"],
+)
+def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
+    options: list[str], message: str, tmp_path: Path, web: FakeHost,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "nan" made every URL a warning at once; with a cap of nan any Retry-After was waited
+    # for, a day as well as these 2 s; 1e300 made every request an internal error
+    urls = url_list(tmp_path, web.url("ratelimit/2"))
+    code, _, err = run(capsys, "--no-cache", "--urls", str(urls), *options)
+    assert (code, err.splitlines()) == (2, [message])
+    assert web.stats.hits == []
+
+
 def test_url_list_with_a_non_url_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
