@@ -250,6 +250,7 @@ def build_site(
     ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
     base = read_base_config(config_file)
+    base_url = resolve_base_url(base, site_url)
     chosen = choose_generator(generator, base.extra(), base.origin("extra"))
     protected = protected_folders(base.folder, catalogue_dir)
     check_replaceable(site_dir, "--site-dir", protected)
@@ -270,7 +271,6 @@ def build_site(
     health = load_link_health(link_report, link_history) if link_report else None
 
     validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
-    base_url = resolve_base_url(base, site_url)
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
                            site_url=base_url, link_health=health,
                            links_from_source=chosen.links_from_source)
