@@ -172,6 +172,21 @@ def test_an_id_with_a_final_line_break_is_refused_with_its_file(
     ]
 
 
+def test_an_icon_the_theme_does_not_have_is_refused_where_it_is_written(
+    catalogue: Callable[..., Path],
+) -> None:
+    # the build failed on it, with a message about a template of the theme at mkdocs.yml:1:1
+    root = catalogue("minimal")
+    sections = root / "vocab" / "sections.yml"
+    sections.write_text(sections.read_text(encoding="utf-8").replace(
+        "icon: material/tools", "icon: material/no-such-icon"), encoding="utf-8")
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/vocab/sections.yml:7:11: error: the theme has no icon 'material/no-such-icon' "
+        "(hint: choose a Material Design icon, written material/<name> (see "
+        "https://pictogrammers.com/library/mdi/), e.g. material/microscope)"
+    ]
+
+
 def test_the_link_checkers_rules_file_is_checked_with_the_catalogue(
     catalogue: Callable[..., Path],
 ) -> None:

@@ -259,7 +259,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 key=str(key),
                 label={k: str(v) for k, v in label.items()},
                 description={k: str(v) for k, v in desc.items()},
-                icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
+                icon=term["icon"] if isinstance(term.get("icon"), str) else None,  # located
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
                 edam=str(term["edam"]) if isinstance(term.get("edam"), str) else None,
                 schema_org=tuple(string_list(term.get("schema_org"))),

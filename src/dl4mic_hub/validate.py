@@ -732,6 +732,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _resources_without_url(catalogue)
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
+    diagnostics += _unknown_icons(catalogue)
     diagnostics += _ignored_files(root)
     diagnostics += _link_rules_problems(root)
     return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
@@ -845,6 +846,31 @@ def identity_owners(
         for link in identity_links(entry.data):
             origin = entry.origin(*link.path)
             yield entry, link, origin, first_with_key.setdefault(link.key, (entry, origin))
+
+
+def _unknown_icons(catalogue: Catalogue) -> list[Diagnostic]:
+    """A value's icon is drawn by the theme, from its own set: the build failed on any other,
+    with a message about a template of the theme instead of this line."""
+    icons = _theme_icons()
+    return [
+        error(getattr(term.icon, "origin", term.origin),
+              f"the theme has no icon '{term.icon}'",
+              "choose a Material Design icon, written material/<name> (see "
+              "https://pictogrammers.com/library/mdi/), e.g. material/microscope")
+        for vocabulary in catalogue.vocabularies.values()
+        for term in vocabulary.terms.values()
+        # a malformed name is the schema's to report
+        if term.icon and re.fullmatch(r"[a-z0-9-]+/[a-z0-9-]+", term.icon)
+        and not (icons / f"{term.icon}.svg").is_file()
+    ]
+
+
+@cache
+def _theme_icons() -> Path:
+    """The icons of the theme every generator draws with (Material's set)."""
+    from importlib.resources import files
+
+    return Path(str(files("material") / "templates" / ".icons"))
 
 
 def _link_rules_problems(root: Path) -> list[Diagnostic]:
