@@ -207,6 +207,21 @@ def test_cache_reuses_ok_results_and_rechecks_failures(
     assert web.stats.count("/ok") == 3
 
 
+@pytest.mark.parametrize("checked_at", [float("nan"), float("inf"), 1e300, "yesterday"])
+def test_a_cached_time_that_is_no_past_time_is_never_fresh(
+    checked_at: object, tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # before, NaN or a time to come made the entry fresh for ever: the link never checked again
+    url = web.url("status/404")
+    cache = tmp_path / "cache.json"
+    entry = {"checked_at": checked_at, "status": 200, "reason": "ok"}
+    cache.write_text(json.dumps({"version": 1, "entries": {url: entry}}), encoding="utf-8")
+    code, _, err = run(capsys, "--urls", str(url_list(tmp_path, url)), "--cache", str(cache))
+    assert "cache" not in err  # the file was read
+    assert code == 1  # asked again: 404
+    assert web.stats.count("/status/404") >= 1
+
+
 def test_invalid_catalogue_exits_1_with_its_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -50,7 +50,9 @@ class Cache:
         if not isinstance(entry, dict):
             return None
         checked = entry.get("checked_at")
-        if not isinstance(checked, int | float) or now - checked > self.max_age:
+        # the file is read as it is: NaN, or a time to come (a wrong clock), is never fresh,
+        # or it would stay fresh for ever
+        if not isinstance(checked, int | float) or not 0 <= now - checked <= self.max_age:
             return None
         status = entry.get("status")
         final_url = entry.get("final_url")
