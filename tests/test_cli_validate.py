@@ -454,6 +454,21 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_report_is_kept(
             "next run checks every link again; give --cache a writable path)") in captured.err
 
 
+@pytest.mark.parametrize("folder", ["resources", "glossary", "vocab"])
+def test_a_file_where_a_catalogue_folder_goes_is_an_error(
+    folder: str, make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # its entries were silently missing: only references to them were reported, if any
+    catalogue = make_catalogue("minimal")
+    shutil.rmtree(catalogue / folder)
+    (catalogue / folder).write_text("id: cellpose\n", encoding="utf-8")
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert (f"catalogue/{folder}:1:1: error: this is a file: the catalogue keeps these files in "
+            f"a folder '{folder}/' (hint: move the file away and make {folder}/ a folder)"
+            ) in lines
+
+
 def test_non_yaml_file_in_an_entry_folder_is_a_warning(
     make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -323,6 +323,19 @@ def test_the_id_made_from_a_title_is_cut_at_a_word_boundary(catalogue: Path) -> 
     assert created.stem == "un-glossaire-" + "-".join(["tres-long"] * 4) + "-tres"
 
 
+def test_a_file_where_the_entry_folder_goes_is_a_usage_error(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(catalogue / "glossary")
+    (catalogue / "glossary").write_text("mine\n", encoding="utf-8")
+    assert _new("glossary", "--no-input", "--id", "epoch", *VALID_OPTIONS["glossary"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("catalogue/glossary/epoch.yml:1:1: error: new "
+                          "catalogue/glossary/epoch.yml: cannot write here: catalogue/glossary is "
+                          "a file, not a folder (hint: move that file away"), err  # was exit 3
+    assert (catalogue / "glossary").read_text(encoding="utf-8") == "mine\n"
+
+
 def test_new_never_writes_through_a_symbolic_link(
     catalogue: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -63,10 +63,10 @@ def unwritable_reason(path: Path, *, folder: bool = False,
 
 
 def refuse_unwritable(path: Path, option: str, *, folder: bool = False,
-                      inputs: Iterable[Path | None] = ()) -> None:
+                      inputs: Iterable[Path | None] = (), hint: str = "") -> None:
     """Raise :class:`UsageError` (exit 2) when :func:`unwritable_reason` finds one."""
     reason = unwritable_reason(path, folder=folder, inputs=inputs)
     if reason is not None:
         shown = display_path(path)
         raise UsageError([error(Origin(shown), f"{option} {shown}: cannot write here: {reason}",
-                                f"give {option} another path")])
+                                hint or f"give {option} another path")])
