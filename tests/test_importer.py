@@ -322,6 +322,26 @@ def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert not (tmp_path / "drafts").exists()
 
 
+@pytest.mark.parametrize(("char", "what"), [
+    ("\x00", "an invisible control character (U+0000)"),
+    ("\x1b", "an invisible control character (U+001B)"),
+    ("\u2028", "a line break that editors do not all show as one (U+2028)"),
+])
+def test_a_character_no_draft_could_hold_is_found_before_any_draft_is_written(
+    char: str, what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # drafts were written with it, and could not be read back (a YAML error in every one)
+    monkeypatch.chdir(tmp_path)
+    Path("list.md").write_text(f"# Tools\n\n* [Fiji](https://fiji.sc/) image{char} analysis\n",
+                               encoding="utf-8")
+    assert main(["import-markdown", "list.md", "--out", "drafts"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"list.md:3:33: error: the file holds {what}, which catalogue text cannot hold (hint: "
+        "delete it; it often comes with text pasted from a PDF or a word processor)")
+    assert not Path("drafts").exists()
+
+
 def test_lang_option_sets_the_language_of_the_text(tmp_path: Path) -> None:
     source = tmp_path / "list.md"
     source.write_text("# Courses\n1. [CS231n](https://cs231n.github.io/) Stanford course.\n",

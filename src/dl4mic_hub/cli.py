@@ -326,6 +326,8 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         except UnicodeDecodeError as exc:
             problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
                             "save it as UTF-8")
+        else:  # drafts holding it could not be read back
+            problem = _unwritable_text(text, display)
     if problem is not None:
         print_diagnostics([problem])
         return EXIT_USAGE
@@ -343,6 +345,20 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
           f"{len(result.findings)} item(s) to look at (listed above)")
     print(DRAFT_NOTICE)
     return EXIT_OK
+
+
+def _unwritable_text(text: str, display: str) -> Diagnostic | None:
+    from .diagnostics import Origin, error
+    from .load import unwritable_character
+    from .text import line_col
+
+    found = unwritable_character(text)
+    if found is None:
+        return None
+    offset, what = found
+    return error(Origin(display, *line_col(text, offset)),
+                 f"the file holds {what}, which catalogue text cannot hold",
+                 "delete it; it often comes with text pasted from a PDF or a word processor")
 
 
 def _is_date(text: str) -> bool:

@@ -187,11 +187,13 @@ def _escaped_char(code: str) -> str:
     return replaced
 
 
-def unwritable_character(text: str) -> str | None:
-    """The first character of ``text`` that a catalogue file may not hold, described (e.g.
-    "an invisible control character (U+0001)"); None when there is none."""
+def unwritable_character(text: str) -> tuple[int, str] | None:
+    """Where the first character of ``text`` that a catalogue file may not hold is, and what
+    it is (e.g. "an invisible control character (U+0001)"); None when there is none."""
     found = _NOT_TEXT.search(text)
-    return f"{_character_kind(found.group())} (U+{ord(found.group()):04X})" if found else None
+    if found is None:
+        return None
+    return found.start(), f"{_character_kind(found.group())} (U+{ord(found.group()):04X})"
 
 
 def _character_kind(char: str) -> str:
@@ -366,8 +368,9 @@ class _Builder:
         (``"\x01"``, ``"\uDCFF"``, ``"\u2028"``): refused at the first such escape, like the
         character itself (a lone surrogate then made the build crash when writing pages)."""
         for escape in _ESCAPE.finditer(source):
-            what = unwritable_character(_escaped_char(escape.group(1)))
-            if what:
+            found = unwritable_character(_escaped_char(escape.group(1)))
+            if found:
+                what = found[1]
                 start = event.start_mark.index + escape.start()
                 line, col = line_col(self.text, start)
                 raise _Refused(

@@ -137,10 +137,10 @@ class ValueJudge:
 
     def _check(self, field: Field, value: Any, option: str) -> list[Diagnostic]:
         for text in _texts(value):  # what the file could only hold as an escape
-            what = unwritable_character(text)
-            if what:
-                return [error(Origin(option), f"the value holds {what}, which catalogue text "
-                              "cannot hold", "type it again without that character")]
+            unwritable = unwritable_character(text)
+            if unwritable:
+                return [error(Origin(option), f"the value holds {unwritable[1]}, which "
+                              "catalogue text cannot hold", "type it again without that character")]
         found = self.checker.check(self.entry_type.schema, {field.name: value}, option,
                                    whole=False)
         # a missing translation is a warning about the finished entry, not about this value
