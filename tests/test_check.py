@@ -304,6 +304,12 @@ def test_url_list_with_a_non_url_exits_2(
             "rules:\n  - host: doi.org\n    status: {404: fine}\n    reason: an unknown verdict\n",
             r"rules\.yml:3:\d+: error: .*fine",
         ),
+        (  # a pattern is text anywhere in the URL: http://127.0.0.7/?intranet.example
+            "rules:\n  - pattern: intranet\\.example\n    allow_private: true\n"
+            "    reason: the wiki of our intranet\n",
+            r"rules\.yml:3:5: error: allow_private needs a host rule: a pattern matches any URL "
+            r"containing its text, whatever the host",
+        ),
         (
             "rules:\n  - host: doi.org\n    status: {not-found: ok}\n    reason: a status name\n",
             r"rules\.yml:3:14: error: 'rules\.status' has an invalid key 'not-found' \(hint: "

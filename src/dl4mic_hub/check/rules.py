@@ -149,6 +149,15 @@ def _rule(
                     "escape dots and other special characters with a backslash, e.g. github\\.com",
                 )
             ]
+    if pattern is not None and item.get("allow_private"):
+        # a pattern is searched in the whole URL: any address that contains its text (a
+        # stranger's http://10.0.0.5/?intranet.example) would be granted private addresses
+        return None, [error(
+            origin_at(data, ("rules", index, "allow_private"), key=True) or where,
+            "allow_private needs a host rule: a pattern matches any URL containing its text, "
+            "whatever the host",
+            "write the rule for the intranet's host: 'host: wiki.intranet.example'",
+        )]
     host = str(item["host"]).lower() if "host" in item else None
     return Rule(
         reason=str(item["reason"]),
