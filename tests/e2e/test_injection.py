@@ -136,13 +136,16 @@ def make_corpus(root: Path) -> tuple[Path, list[tuple[str, str]]]:
         write_entry(catalogue / "glossary" / f"xss-term-{i}.yml", glossary(i, v))
         write_entry(catalogue / "cheatsheets" / f"xss-sheet-{i}.yml", cheatsheet(i, v))
     refused: list[tuple[str, str]] = []
-    for _ in range(10):
+    for _ in range(40):  # a file refused whole (a NUL escape) gives one error a round
         errors = [d for d in validate_catalogue(catalogue).diagnostics
                   if d.severity.value == "error"]
         if not errors:
             return catalogue, refused
         by_file: dict[Path, set[str]] = {}
-        for d in errors:
+        # A vocabulary refused whole (a NUL escape in a label) makes errors in the entries that
+        # use it, and in its folder ("missing"): vocabularies are made valid first.
+        in_vocab = [d for d in errors if Path(d.origin.path).parent.name == "vocab"]
+        for d in in_vocab or errors:
             path = Path(d.origin.path)
             path = path if path.is_absolute() else Path.cwd() / path
             assert path.is_file(), f"unlocated error: {d.format_text()}"
@@ -245,6 +248,9 @@ def test_the_corpus_is_refused_or_harmless(browser: Browser, corpus_site: Any) -
     # every page of both languages (the site root only redirects to /fr/)
     pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*/**/index.html"))
     assert len(pages) > 2 * len(VECTORS)  # every resource page in both languages
+    # Every page's menu lists every section label, and the home page their descriptions: one
+    # language of the sections' own pages (their title) is enough, and halves their time.
+    pages = [rel for rel in pages if not rel.startswith("en/sections/xss-")]
     for rel in pages:
         page.goto(url + rel.removesuffix("index.html"))
         for finding in page.evaluate(DOM_CHECK):
