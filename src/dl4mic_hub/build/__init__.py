@@ -252,7 +252,7 @@ def build_site(
     base = read_base_config(config_file)
     base_url = resolve_base_url(base, site_url)
     chosen = choose_generator(generator, base.extra(), base.origin("extra"))
-    protected = protected_folders(base.folder, catalogue_dir)
+    protected = protected_folders(base.folder, catalogue_dir, base.theme_dir())
     check_replaceable(site_dir, "--site-dir", protected)
     if docs_dir is not None:
         check_replaceable(docs_dir, "--keep-docs", protected)

@@ -97,6 +97,12 @@ class BaseConfig:
     def origin(self, key: str | None = None) -> Origin:
         return Origin(display_path(self.path), self.lines.get(key or "", 1))
 
+    def theme_dir(self) -> Path | None:
+        """The theme's folder of overrides (``theme.custom_dir``), if any."""
+        theme = self.data.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return self.folder / str(custom) if custom else None
+
     def extra(self) -> dict[str, Any]:
         extra = self.data.get("extra")
         return extra if isinstance(extra, dict) else {}

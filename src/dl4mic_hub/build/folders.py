@@ -40,15 +40,23 @@ def is_marked(folder: Path) -> bool:
     return (folder / BUILD_MARKER).is_file()
 
 
-def protected_folders(project: Path, catalogue_dir: Path) -> list[Protected]:
+def protected_folders(project: Path, catalogue_dir: Path,
+                      theme_dir: Path | None = None) -> list[Protected]:
+    """What an output folder must not be. Nor may it be inside a folder the build reads: the
+    theme's (the generator copies its files into the site, so a site written there came back
+    inside the next one, twice as large each time), the catalogue, docs/."""
     project = project.resolve()
-    return [
+    protected = [
         Protected(Path.cwd().resolve(), "the current folder", inside_too=False),
         Protected(project, "the project folder", inside_too=False),
         Protected(catalogue_dir.resolve(), "the catalogue folder", inside_too=True),
         Protected(project / "docs", "the project's documentation folder (docs/)",
                   inside_too=True),
     ]
+    if theme_dir is not None:
+        protected.append(Protected(theme_dir.resolve(), "the theme's folder (custom_dir)",
+                                   inside_too=True))
+    return protected
 
 
 def check_replaceable(target: Path, option: str, protected: list[Protected]) -> None:
