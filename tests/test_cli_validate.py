@@ -406,9 +406,17 @@ def test_a_missing_catalogue_is_a_usage_error_for_every_command(
         (["check-links", "--urls", "urls.txt", "--cache", "catalogue/linkcheck.yml"],
          "catalogue/linkcheck.yml:1:1: error: --cache catalogue/linkcheck.yml: cannot write "
          "here: it is also catalogue/linkcheck.yml, which this command reads"),
+        # the next build deletes what is in a site folder: drafts or a report written there
+        (["import-markdown", "urls.txt", "--out", "site/drafts"], "site/drafts:1:1: error: "
+         "--out site/drafts: cannot write here: it is inside site, which the next build replaces "
+         "whole (it holds the build's marker file)"),
+        (["check-links", "--urls", "urls.txt", "--output", "site/en/report.md"],
+         "site/en/report.md:1:1: error: --output site/en/report.md: cannot write here: it is "
+         "inside site, which the next build replaces whole (it holds the build's marker file)"),
     ],
     ids=["site-dir", "keep-docs", "link-history", "out", "output-under-a-file",
-         "output-a-folder", "output-the-input", "cache-the-rules"],
+         "output-a-folder", "output-the-input", "cache-the-rules", "out-in-a-site",
+         "output-in-a-site"],
 )
 def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
     command: list[str], message: str, make_catalogue: Callable[..., Path],
@@ -419,6 +427,8 @@ def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
     (catalogue / "linkcheck.yml").write_text("rules: []\n", encoding="utf-8")
     shutil.copyfile(PROJECT / "mkdocs.yml", "mkdocs.yml")
     Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
+    Path("site/en").mkdir(parents=True)
+    Path("site/.dl4mic-hub-build").write_text("", encoding="utf-8")  # a site a build wrote
     before = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()}
     code = main(command)
     err = capsys.readouterr().err

@@ -15,6 +15,10 @@ from pathlib import Path
 
 from .diagnostics import Origin, UsageError, display_path, error
 
+#: The file that marks a folder written by a build (a site, kept docs, a preview): the next
+#: build replaces such a folder whole (see build.folders).
+BUILD_MARKER = ".dl4mic-hub-build"
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one step: written to a
@@ -64,8 +68,13 @@ def unwritable_reason(path: Path, *, folder: bool = False,
 
 def refuse_unwritable(path: Path, option: str, *, folder: bool = False,
                       inputs: Iterable[Path | None] = (), hint: str = "") -> None:
-    """Raise :class:`UsageError` (exit 2) when :func:`unwritable_reason` finds one."""
+    """Raise :class:`UsageError` (exit 2) when :func:`unwritable_reason` finds one, or when
+    ``path`` is inside a folder a build wrote: the next build would delete it."""
     reason = unwritable_reason(path, folder=folder, inputs=inputs)
+    owner = next((p for p in path.resolve().parents if (p / BUILD_MARKER).is_file()), None)
+    if reason is None and owner is not None:
+        reason = (f"it is inside {display_path(owner)}, which the next build replaces whole "
+                  "(it holds the build's marker file)")
     if reason is not None:
         shown = display_path(path)
         raise UsageError([error(Origin(shown), f"{option} {shown}: cannot write here: {reason}",

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from .. import LANGUAGES
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
 from ..export import HARVEST_SITEMAP
-from ..files import refuse_unwritable, write_if_changed
+from ..files import BUILD_MARKER, refuse_unwritable, write_if_changed
 from ..linkhealth import load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
 from ..validate import ValidationResult, validate_or_stop
@@ -39,7 +39,6 @@ from .config import (
     write_config,
 )
 from .folders import (
-    BUILD_MARKER,
     check_replaceable,
     mark,
     move_folder,

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Origin, UsageError, display_path, error
-from ..files import unwritable_reason
+from ..files import BUILD_MARKER, unwritable_reason
 
-BUILD_MARKER = ".dl4mic-hub-build"
 _MARKER_TEXT = ("Written by dl4mic-hub (build or serve). The next build replaces this folder "
                 "whole: keep nothing of yours in it.\n")
 
