@@ -274,6 +274,19 @@ def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
     assert web.stats.hits == []
 
 
+def test_url_list_from_a_windows_editor_is_read_as_written(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a byte order mark made the first URL "not an http(s) URL"; a form feed inside a line made
+    # every later line number one too high
+    urls = tmp_path / "urls.txt"
+    urls.write_bytes(b"\xef\xbb\xbf" + f"{web.url('ok')}\r\n# a\x0cnote\r\nwww.x.org\r\n".encode())
+    code, _, err = run(capsys, "--no-cache", "--urls", str(urls))
+    assert (code, err.splitlines()) == (2, [
+        f"{urls}:3:1: error: not an http(s) URL: 'www.x.org' (hint: write the full address, "
+        "starting with https://)"])
+
+
 def test_url_list_with_a_non_url_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
