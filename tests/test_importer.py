@@ -342,6 +342,20 @@ def test_a_character_no_draft_could_hold_is_found_before_any_draft_is_written(
     assert not Path("drafts").exists()
 
 
+def test_a_list_saved_by_a_windows_editor_gives_the_same_drafts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the byte order mark hid the first heading: its '#' and the mark went into the drafts
+    monkeypatch.chdir(tmp_path)
+    text = "# Outils\r\n\r\n* [Fiji](https://fiji.sc/) analyse d'images\r\n"
+    Path("a.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    Path("b.md").write_text(text.replace("\r\n", "\n"), encoding="utf-8")
+    assert main(["import-markdown", "a.md", "--out", "a", "--date", "2026-01-01"]) == 0
+    assert main(["import-markdown", "b.md", "--out", "b", "--date", "2026-01-01"]) == 0
+    drafts = [Path(name, "resources", "fiji.yml").read_text(encoding="utf-8") for name in "ab"]
+    assert drafts[0] == drafts[1].replace("b.md", "a.md")
+
+
 def test_lang_option_sets_the_language_of_the_text(tmp_path: Path) -> None:
     source = tmp_path / "list.md"
     source.write_text("# Courses\n1. [CS231n](https://cs231n.github.io/) Stanford course.\n",

@@ -321,8 +321,8 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         problem = error(Origin(display), "the file does not exist", "check the path")
     if problem is None:
         refuse_unwritable(args.out, "--out", folder=True)
-        try:
-            text = args.file.read_text(encoding="utf-8")
+        try:  # "utf-8-sig": a byte order mark (Windows editors) is no part of the first line
+            text = args.file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
                             "save it as UTF-8")
