@@ -416,6 +416,10 @@ def test_link_check_reports_each_kind_of_problem_once(tmp_path: Path) -> None:
     ("--site-dir", "docs/site", "it is inside the project's documentation folder (docs/)"),
     ("--site-dir", "mine", "it is not empty and was not written by dl4mic-hub"),
     ("--site-dir", "mine.txt", "it is a file, not a folder"),
+    ("--site-dir", "mine.txt/site", "mine.txt is a file, not a folder"),
+    # the generator copies the theme's files into the site: it came back inside the next one
+    ("--site-dir", "overrides/site", "it is inside the theme's folder (custom_dir)"),
+    ("--keep-docs", "overrides/docs", "it is inside the theme's folder (custom_dir)"),
     ("--keep-docs", "docs", "it is the project's documentation folder (docs/)"),
     ("--keep-docs", "catalogue", "it is the catalogue folder"),
     ("--keep-docs", "mine", "it is not empty and was not written by dl4mic-hub"),

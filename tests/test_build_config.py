@@ -59,3 +59,54 @@ def test_env_tags_resolve_like_mkdocs(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_a_bad_env_tag_is_a_usage_error(tmp_path: Path) -> None:
     message = usage_message(config(tmp_path, "site_url: !ENV {a: b}\n"))
     assert "!ENV expects a name or a list of names" in message
+
+
+def test_a_configuration_not_in_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_bytes(b"site_name: caf\xe9\n")  # Latin-1: a traceback (exit 3) before
+    assert usage_message(path) == (
+        "mkdocs.yml:1:1: error: the configuration is not UTF-8 text (invalid continuation byte) "
+        "(hint: save it with the UTF-8 encoding)"
+    ).replace("mkdocs.yml", str(path))
+
+
+@pytest.mark.parametrize("plugins", ["7", "search", "[{}]"])
+def test_plugins_of_any_shape_are_judged_by_name(tmp_path: Path, plugins: str) -> None:
+    path = config(tmp_path, f"site_name: x\nplugins: {plugins}\n")
+    if plugins == "search":
+        read_base_config(path)  # one plugin written alone: search is allowed
+        return
+    assert "error: unsupported plugin(s)" in usage_message(path)  # 'plugins: 7': a TypeError
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "expected"),
+    [
+        ("option", "javascript:alert(1)", "--site-url:1:1: error: the site's address: URLs "
+         "starting with 'javascript:' are not allowed"),
+        ("option", "http://x y/", "--site-url:1:1: error: the site's address: the URL "
+         "'http://x y/' contains a space"),
+        ("environment", 'https://a.org/"><b>', "$DL4MIC_SITE_URL:1:1: error: the site's "
+         "address: the URL 'https://a.org/\"><b>' contains the character '\"'"),
+        ("configuration", "example.org", "mkdocs.yml:2:1: error: the site's address: the URL "
+         "'example.org' is incomplete"),
+        ("configuration", "5", "mkdocs.yml:2:1: error: the site's address: it must be an "
+         "address, not 5"),
+    ],
+    ids=["javascript", "space", "quote", "no-scheme", "number"],
+)
+def test_a_site_address_that_is_no_web_address_is_a_usage_error_where_it_is_written(
+    where: str, value: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pages, feeds and sitemaps print it: before, the generator refused some (exit 1, as if
+    # the catalogue were wrong) and the site was built with others
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DL4MIC_SITE_URL", raising=False)
+    if where == "environment":
+        monkeypatch.setenv("DL4MIC_SITE_URL", value)
+    site_url = f"site_url: {value}\n" if where == "configuration" else ""
+    base = read_base_config(config(tmp_path, f"site_name: x\n{site_url}"))
+    with pytest.raises(UsageError) as raised:
+        resolve_base_url(base, value if where == "option" else None)
+    (found,) = [d.format_text() for d in raised.value.diagnostics]
+    assert found.startswith(expected), found

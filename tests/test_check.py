@@ -207,6 +207,21 @@ def test_cache_reuses_ok_results_and_rechecks_failures(
     assert web.stats.count("/ok") == 3
 
 
+@pytest.mark.parametrize("checked_at", [float("nan"), float("inf"), 1e300, "yesterday"])
+def test_a_cached_time_that_is_no_past_time_is_never_fresh(
+    checked_at: object, tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # before, NaN or a time to come made the entry fresh for ever: the link never checked again
+    url = web.url("status/404")
+    cache = tmp_path / "cache.json"
+    entry = {"checked_at": checked_at, "status": 200, "reason": "ok"}
+    cache.write_text(json.dumps({"version": 1, "entries": {url: entry}}), encoding="utf-8")
+    code, _, err = run(capsys, "--urls", str(url_list(tmp_path, url)), "--cache", str(cache))
+    assert "cache" not in err  # the file was read
+    assert code == 1  # asked again: 404
+    assert web.stats.count("/status/404") >= 1
+
+
 def test_invalid_catalogue_exits_1_with_its_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -227,6 +242,49 @@ def test_missing_catalogue_folder_exits_2(
 ) -> None:
     code, _, err = run(capsys, "--no-cache", "--catalogue", str(tmp_path / "nope"))
     assert code == 2 and "the catalogue folder does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--timeout", "nan"], "--timeout:1:1: error: --timeout must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not nan (hint: the default is 15)"),
+        (["--timeout", "1e300"], "--timeout:1:1: error: --timeout must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not 1e+300 (hint: the default is 15)"),
+        (["--deadline", "inf"], "--deadline:1:1: error: --deadline must be a number of seconds, "
+         "more than 0 and at most 86400 (a day), not inf (hint: leave it out: twice --timeout)"),
+        (["--retry-after-cap", "nan"], "--retry-after-cap:1:1: error: --retry-after-cap must be "
+         "a number of seconds, at least 0 and at most 86400 (a day), not nan (hint: the default "
+         "is 60)"),
+        (["--connect-timeout", "-1"], "--connect-timeout:1:1: error: --connect-timeout must be a "
+         "number of seconds, more than 0 and at most 86400 (a day), not -1.0 (hint: the default "
+         "is 5)"),
+    ],
+    ids=["nan", "huge", "infinite", "cap-nan", "negative"],
+)
+def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
+    options: list[str], message: str, tmp_path: Path, web: FakeHost,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "nan" made every URL a warning at once; with a cap of nan any Retry-After was waited
+    # for, a day as well as these 2 s; 1e300 made every request an internal error
+    urls = url_list(tmp_path, web.url("ratelimit/2"))
+    code, _, err = run(capsys, "--no-cache", "--urls", str(urls), *options)
+    assert (code, err.splitlines()) == (2, [message])
+    assert web.stats.hits == []
+
+
+def test_url_list_from_a_windows_editor_is_read_as_written(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a byte order mark made the first URL "not an http(s) URL"; a form feed inside a line made
+    # every later line number one too high
+    urls = tmp_path / "urls.txt"
+    urls.write_bytes(b"\xef\xbb\xbf" + f"{web.url('ok')}\r\n# a\x0cnote\r\nwww.x.org\r\n".encode())
+    code, _, err = run(capsys, "--no-cache", "--urls", str(urls))
+    assert (code, err.splitlines()) == (2, [
+        f"{urls}:3:1: error: not an http(s) URL: 'www.x.org' (hint: write the full address, "
+        "starting with https://)"])
 
 
 def test_url_list_with_a_non_url_exits_2(
@@ -258,6 +316,12 @@ def test_url_list_with_a_non_url_exits_2(
         (
             "rules:\n  - host: doi.org\n    status: {404: fine}\n    reason: an unknown verdict\n",
             r"rules\.yml:3:\d+: error: .*fine",
+        ),
+        (  # a pattern is text anywhere in the URL: http://127.0.0.7/?intranet.example
+            "rules:\n  - pattern: intranet\\.example\n    allow_private: true\n"
+            "    reason: the wiki of our intranet\n",
+            r"rules\.yml:3:5: error: allow_private needs a host rule: a pattern matches any URL "
+            r"containing its text, whatever the host",
         ),
         (
             "rules:\n  - host: doi.org\n    status: {not-found: ok}\n    reason: a status name\n",

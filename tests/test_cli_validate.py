@@ -6,6 +6,7 @@ Each scenario folder in tests/fixtures/catalogues/ holds one kind of mistake, la
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -383,6 +384,101 @@ def test_a_missing_catalogue_is_a_usage_error_for_every_command(
     assert not Path("out").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["build", "--site-dir", "mkdocs.yml/site"], "mkdocs.yml/site:1:1: error: --site-dir "
+         "mkdocs.yml/site: refusing to replace this folder: mkdocs.yml is a file, not a folder"),
+        (["build", "--keep-docs", "mkdocs.yml/docs"], "mkdocs.yml/docs:1:1: error: --keep-docs "
+         "mkdocs.yml/docs: refusing to replace this folder: mkdocs.yml is a file, not a folder"),
+        (["build", "--link-report", "urls.txt", "--link-history", "urls.txt"],
+         "urls.txt:1:1: error: --link-history urls.txt: cannot write here: it is also urls.txt, "
+         "which this command reads"),
+        (["import-markdown", "urls.txt", "--out", "mkdocs.yml/drafts"], "mkdocs.yml/drafts:1:1: "
+         "error: --out mkdocs.yml/drafts: cannot write here: mkdocs.yml is a file, not a folder"),
+        (["check-links", "--urls", "urls.txt", "--output", "mkdocs.yml/report.md"],
+         "mkdocs.yml/report.md:1:1: error: --output mkdocs.yml/report.md: cannot write here: "
+         "mkdocs.yml is a file, not a folder"),
+        (["check-links", "--urls", "urls.txt", "--output", "catalogue"], "catalogue:1:1: error: "
+         "--output catalogue: cannot write here: it is a folder, not a file"),
+        (["check-links", "--urls", "urls.txt", "--output", "urls.txt"], "urls.txt:1:1: error: "
+         "--output urls.txt: cannot write here: it is also urls.txt, which this command reads"),
+        (["check-links", "--urls", "urls.txt", "--cache", "catalogue/linkcheck.yml"],
+         "catalogue/linkcheck.yml:1:1: error: --cache catalogue/linkcheck.yml: cannot write "
+         "here: it is also catalogue/linkcheck.yml, which this command reads"),
+        # the next build deletes what is in a site folder: drafts or a report written there
+        (["import-markdown", "urls.txt", "--out", "site/drafts"], "site/drafts:1:1: error: "
+         "--out site/drafts: cannot write here: it is inside site, which the next build replaces "
+         "whole (it holds the build's marker file)"),
+        (["check-links", "--urls", "urls.txt", "--output", "site/en/report.md"],
+         "site/en/report.md:1:1: error: --output site/en/report.md: cannot write here: it is "
+         "inside site, which the next build replaces whole (it holds the build's marker file)"),
+    ],
+    ids=["site-dir", "keep-docs", "link-history", "out", "output-under-a-file",
+         "output-a-folder", "output-the-input", "cache-the-rules", "out-in-a-site",
+         "output-in-a-site"],
+)
+def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
+    command: list[str], message: str, make_catalogue: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # these ended in a traceback (exit 3), after the whole run, or overwrote what was read
+    catalogue = make_catalogue("minimal")
+    (catalogue / "linkcheck.yml").write_text("rules: []\n", encoding="utf-8")
+    shutil.copyfile(PROJECT / "mkdocs.yml", "mkdocs.yml")
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
+    Path("site/en").mkdir(parents=True)
+    Path("site/.dl4mic-hub-build").write_text("", encoding="utf-8")  # a site a build wrote
+    before = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()}
+    code = main(command)
+    err = capsys.readouterr().err
+    assert (code, err.splitlines()[0].split(" (hint:")[0]) == (2, message), err
+    assert {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()} == before
+
+
+def test_a_refusal_of_the_system_is_a_usage_error_with_its_path(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_catalogue("minimal")
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")
+    name = "r" * 300 + ".md"  # longer than any file system takes: refused however one runs
+    code = main(["check-links", "--urls", "urls.txt", "--no-cache", "--output", name])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert re.search(r"^\S+:1:1: error: the system refused to read or write here: File name too "
+                     r"long \(hint: check the path, its permissions and the free disk space\)$",
+                     err, re.M), err
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_the_report_is_kept(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_catalogue("minimal")
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")
+    cache = "c" * 245 + ".json"  # its temporary file's name is longer than file systems take
+    code = main(["check-links", "--urls", "urls.txt", "--cache", cache, "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 1  # the loopback URL is refused: broken
+    assert json.loads(captured.out)["results"][0]["url"] == "http://127.0.0.1:9/"
+    assert (f"{cache}:1:1: warning: the cache was not written (File name too long) (hint: the "
+            "next run checks every link again; give --cache a writable path)") in captured.err
+
+
+@pytest.mark.parametrize("folder", ["resources", "glossary", "vocab"])
+def test_a_file_where_a_catalogue_folder_goes_is_an_error(
+    folder: str, make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # its entries were silently missing: only references to them were reported, if any
+    catalogue = make_catalogue("minimal")
+    shutil.rmtree(catalogue / folder)
+    (catalogue / folder).write_text("id: cellpose\n", encoding="utf-8")
+    code, lines, _ = validate(capsys, "--catalogue", "catalogue")
+    assert code == 1
+    assert (f"catalogue/{folder}:1:1: error: this is a file: the catalogue keeps these files in "
+            f"a folder '{folder}/' (hint: move the file away and make {folder}/ a folder)"
+            ) in lines
+
+
 def test_non_yaml_file_in_an_entry_folder_is_a_warning(
     make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -593,12 +689,13 @@ def test_a_value_with_line_breaks_cannot_forge_a_message(
 ) -> None:
     forged = "catalogue/vocab/tasks.yml:1:1: error: forged"
     _replace_in_cellpose(make_catalogue("minimal"), "tasks: [segmentation]",
-                         f'tasks: ["x\\n{forged}\\r{forged}\\u2028{forged}\\u202e"]')
+                         f'tasks: ["x\\n{forged}\\t{forged}\\u200b{forged}\\u202e"]')
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
     assert code == 1
     assert len(lines) == 2  # one error line and the summary
     assert lines[0].startswith(f"{STARDIST}:20:9: error: 'tasks' has an unknown value 'x\\n")
-    assert "\\u2028" in lines[0] and "\\u202e" in lines[0]
+    # (a carriage return or U+2028 written as an escape is refused when the file is read)
+    assert "\\t" in lines[0] and "\\u200b" in lines[0] and "\\u202e" in lines[0]
     assert all(line.isprintable() for line in lines)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dl4mic_hub.files import write_atomically, write_if_changed
+from dl4mic_hub.files import unwritable_reason, write_atomically, write_if_changed
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
@@ -33,3 +33,30 @@ def test_an_unchanged_page_is_not_rewritten(tmp_path: Path) -> None:
     assert path.stat().st_mtime == 1  # a watching generator sees no change
     assert write_if_changed(path, "other") is True
     assert path.read_text(encoding="utf-8") == "other"
+
+
+@pytest.mark.parametrize(
+    ("path", "folder", "reason"),
+    [
+        ("new/report.json", False, None),
+        ("notes.txt", False, None),  # an existing file is replaced: that is what was asked
+        ("notes.txt/report.json", False, "notes.txt is a file, not a folder"),
+        ("notes.txt/a/b/report.json", False, "notes.txt is a file, not a folder"),
+        ("folder", False, "it is a folder, not a file"),
+        ("folder", True, None),
+        ("notes.txt", True, "it is a file, not a folder"),
+        ("notes.txt/site", True, "notes.txt is a file, not a folder"),
+        ("list.txt", False, "it is also list.txt, which this command reads"),
+        ("./folder/../list.txt", False, "it is also list.txt, which this command reads"),
+    ],
+)
+def test_a_path_that_cannot_take_the_output_is_found_before_any_work(
+    path: str, folder: bool, reason: str | None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("notes.txt").write_text("mine", encoding="utf-8")
+    Path("list.txt").write_text("https://example.org/", encoding="utf-8")
+    Path("folder").mkdir()
+    assert unwritable_reason(Path(path), folder=folder, inputs=[None, Path("list.txt")]) == reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "list.txt", "notes.txt"]

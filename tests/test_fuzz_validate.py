@@ -73,6 +73,9 @@ HOSTILE_VALUES = [
     "9" * 5000, "0x_", "0b_", "1:30", "2026-02-30", "!!float x", "!!binary aGk=", "&a x", "*a",
     "[" * 300 + "]" * 300, "{a: " * 100 + "1" + "}" * 100, "=", "<<", "'" + "x" * 50_000 + "'",
     "https://example.org:8O80/", "https://[::1/", "https://exa mple.org", "javascript:alert(1)",
+    # escapes for what a file may not hold as it is; the last one made PyYAML raise ValueError
+    '"\\uDCFF"', '"a\\x01"', '"\\u2028"', '"\\e[31m"', '"\\U00110000"', '"x\\0"',
+    '"\\uD83D\\uDE00"',
     '"https://e.org/x)<svg/onload=alert(1)>"', '"10.1038/x<b>"', '"a\\nb:1:1: error: forged"',
     # texts that made the Markdown scans quadratic (minutes for 200 KB)
     '"' + "```x\\n" * 30_000 + '"', '"' + "[a](" * 40_000 + '"', '"' + "<b>" * 40_000 + '"',

@@ -308,6 +308,8 @@ def test_command_never_overwrites_without_force(tmp_path: Path,
     (["missing.md"], "missing.md:1:1: error: the file does not exist (hint: check the path)"),
     (["{source}", "--date", "23/11/2026"],
      "--date:1:1: error: '23/11/2026' is not a date (hint: write it as YYYY-MM-DD)"),
+    (["{source}", "--date", "2026-02-30"],  # the right shape, a day that does not exist
+     "--date:1:1: error: '2026-02-30' is not a date (hint: write it as YYYY-MM-DD)"),
 ])
 def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch, args: list[str],
@@ -318,6 +320,40 @@ def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["import-markdown", *argv, "--out", "drafts"]) == 2
     assert capsys.readouterr().err.strip() == message
     assert not (tmp_path / "drafts").exists()
+
+
+@pytest.mark.parametrize(("char", "what"), [
+    ("\x00", "an invisible control character (U+0000)"),
+    ("\x1b", "an invisible control character (U+001B)"),
+    ("\u2028", "a line break that editors do not all show as one (U+2028)"),
+])
+def test_a_character_no_draft_could_hold_is_found_before_any_draft_is_written(
+    char: str, what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # drafts were written with it, and could not be read back (a YAML error in every one)
+    monkeypatch.chdir(tmp_path)
+    Path("list.md").write_text(f"# Tools\n\n* [Fiji](https://fiji.sc/) image{char} analysis\n",
+                               encoding="utf-8")
+    assert main(["import-markdown", "list.md", "--out", "drafts"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"list.md:3:33: error: the file holds {what}, which catalogue text cannot hold (hint: "
+        "delete it; it often comes with text pasted from a PDF or a word processor)")
+    assert not Path("drafts").exists()
+
+
+def test_a_list_saved_by_a_windows_editor_gives_the_same_drafts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the byte order mark hid the first heading: its '#' and the mark went into the drafts
+    monkeypatch.chdir(tmp_path)
+    text = "# Outils\r\n\r\n* [Fiji](https://fiji.sc/) analyse d'images\r\n"
+    Path("a.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    Path("b.md").write_text(text.replace("\r\n", "\n"), encoding="utf-8")
+    assert main(["import-markdown", "a.md", "--out", "a", "--date", "2026-01-01"]) == 0
+    assert main(["import-markdown", "b.md", "--out", "b", "--date", "2026-01-01"]) == 0
+    drafts = [Path(name, "resources", "fiji.yml").read_text(encoding="utf-8") for name in "ab"]
+    assert drafts[0] == drafts[1].replace("b.md", "a.md")
 
 
 def test_lang_option_sets_the_language_of_the_text(tmp_path: Path) -> None:

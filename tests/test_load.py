@@ -353,6 +353,59 @@ def test_line_breaks_editors_do_not_all_show_are_refused_where_they_are(
     ]
 
 
+ESCAPE_HINT = "(hint: delete it; write a line break as \\n, or break the line itself)"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('a: 1\nb: "mini\\uDCFFlot"\n',
+         "f.yml:2:9: error: the escape '\\uDCFF' stands for half of a character (a lone "
+         "surrogate) (U+DCFF), which catalogue text cannot hold"),
+        ('a: "x\\x01y"\n', "f.yml:1:6: error: the escape '\\x01' stands for an invisible control "
+         "character (U+0001), which catalogue text cannot hold"),
+        ('a: "x\\0"\n', "f.yml:1:6: error: the escape '\\0' stands for an invisible control "
+         "character (U+0000), which catalogue text cannot hold"),
+        ('a: "\\e[31m"\n', "f.yml:1:5: error: the escape '\\e' stands for an invisible control "
+         "character (U+001B), which catalogue text cannot hold"),
+        ('a: ["ok", "x\\u2028y"]\n', "f.yml:1:13: error: the escape '\\u2028' stands for a line "
+         "break that editors do not all show as one (U+2028), which catalogue text cannot hold"),
+        ('a: "x\\r\\ny"\n', "f.yml:1:6: error: the escape '\\r' stands for a line break that "
+         "editors do not all show as one (U+000D), which catalogue text cannot hold"),
+        ('"k\\x7f": 1\n', "f.yml:1:3: error: the escape '\\x7f' stands for an invisible control "
+         "character (U+007F), which catalogue text cannot hold"),
+        ('a: "x\\uFFFE"\n', "f.yml:1:6: error: the escape '\\uFFFE' stands for a non-character "
+         "(U+FFFE), which catalogue text cannot hold"),
+    ],
+    ids=["surrogate", "control", "nul", "terminal-escape", "line-separator", "carriage-return",
+         "key", "non-character"],
+)
+def test_escapes_for_what_a_file_may_not_hold_are_refused_where_they_are(
+    text: str, line: str
+) -> None:
+    # Written as they are, these characters are refused; written as escapes in double quotes
+    # they passed, and a lone surrogate then crashed the build as it wrote the pages.
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [f"{line} {ESCAPE_HINT}"]
+
+
+def test_escapes_for_ordinary_characters_are_text() -> None:
+    assert parse('a: "tab\\there\\nnext \\u00e9\\x41 \\\\x01 \\U0001F600 \\_"\n') == {
+        "a": "tab\there\nnext éA \\x01 \U0001F600 \xa0"
+    }
+
+
+def test_an_escape_past_the_last_character_is_a_located_error() -> None:
+    # PyYAML raises a bare ValueError on it (exit 3 before)
+    data, diagnostics = parse_yaml('a: 1\nb: "x\\U00110000"\n', "f.yml")
+    assert data is None
+    assert [d.format_text() for d in diagnostics] == [
+        "f.yml:2:6: error: YAML syntax error: the escape '\\U00110000' stands for no character "
+        "(the last one is \\U0010FFFF) (hint: write the character itself instead of an escape)"
+    ]
+
+
 def test_an_alias_bomb_is_refused_at_its_first_anchor() -> None:
     # 9 levels of 9 aliases: 9**10 strings if expanded; refused before any expansion
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']

@@ -320,6 +320,23 @@ def test_navigation_is_translated_and_offers_the_explorer(rendered: RenderedSite
     assert {"Outils et logiciels": "sections/tools.md"} in sections_fr
 
 
+def test_navigation_titles_from_the_catalogue_are_text(tmp_path: Path) -> None:
+    """Generators print navigation titles as they are: a section label holding a tag left
+    open (which the raw-HTML check does not see: no closing '>') must not become one."""
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    sections = catalogue / "vocab" / "sections.yml"
+    label = "Tools <details open ontoggle=alert(1) & more"
+    sections.write_text(sections.read_text("utf-8").replace(
+        "en: Tools and software}", f'en: "{label}"}}'), "utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    nav = render_site(result.catalogue).nav["en"]
+    titles = [title for item in nav[2]["Sections"] for title in item]
+    assert html.unescape(titles[1]) == label
+    assert not any(char in title for title in titles for char in "<>")
+
+
 def test_sort_key_ignores_accents_and_case() -> None:
     assert sorted(["Zèbre", "écran", "Alpha"], key=sort_key) == ["Alpha", "écran", "Zèbre"]
 

@@ -155,6 +155,11 @@ def test_an_id_used_by_another_type_is_refused(catalogue: Path) -> None:
          "'https://example.org:8O80/' has an invalid port '8O80'"),
         (["--summary-en", "A <b>bold</b> tool."], "--summary-en:1:1: error: the HTML tag <b> "
          "is not allowed in the text"),
+        # what the file could only hold as an escape, which validate refuses
+        (["--summary-en", "A\x1b[31m tool."], "--summary-en:1:1: error: the value holds an "
+         "invisible control character (U+001B), which catalogue text cannot hold"),
+        (["--author", "Ana\udcff"], "--authors:1:1: error: the value holds half of a "  # not UTF-8
+         "character (a lone surrogate) (U+DCFF), which catalogue text cannot hold"),
     ],
 )
 def test_a_bad_value_without_a_terminal_is_located_at_its_option_and_exits_1(
@@ -316,6 +321,19 @@ def test_the_id_made_from_a_title_is_cut_at_a_word_boundary(catalogue: Path) -> 
     (created,) = [p for p in (catalogue / "glossary").glob("*.yml") if p.name != "batch.yml"]
     # 60 characters at most, and never half a word ("tres-l")
     assert created.stem == "un-glossaire-" + "-".join(["tres-long"] * 4) + "-tres"
+
+
+def test_a_file_where_the_entry_folder_goes_is_a_usage_error(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(catalogue / "glossary")
+    (catalogue / "glossary").write_text("mine\n", encoding="utf-8")
+    assert _new("glossary", "--no-input", "--id", "epoch", *VALID_OPTIONS["glossary"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("catalogue/glossary/epoch.yml:1:1: error: new "
+                          "catalogue/glossary/epoch.yml: cannot write here: catalogue/glossary is "
+                          "a file, not a folder (hint: move that file away"), err  # was exit 3
+    assert (catalogue / "glossary").read_text(encoding="utf-8") == "mine\n"
 
 
 def test_new_never_writes_through_a_symbolic_link(

@@ -124,6 +124,69 @@ def test_not_and_exclusive_bounds_are_said_in_a_contributors_words(
     assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("resources/cellpose.yml", "doi: 10.1038/s41592-020-01018-x",
+         'doi: "10.1038/s41592-020-01018-x\\n"',
+         "catalogue/resources/cellpose.yml:18:6: error: 'doi' has an invalid value "
+         "'10.1038/s41592-020-01018-x\\n'"),
+        ("vocab/dims.yml", "  3d: {label:", '  "3d\\n": {label:',
+         "catalogue/vocab/dims.yml:7:3: error: 'values' has an invalid key '3d\\n'"),
+        ("vocab/sections.yml", "icon: material/tools", 'icon: "material/tools\\n"',
+         "catalogue/vocab/sections.yml:7:11: error: 'values.tools.icon' has an invalid value "
+         "'material/tools\\n'"),
+        ("linkcheck.yml", "", 'rules:\n  - host: "example.org\\n"\n    reason: An intranet.\n',
+         "catalogue/linkcheck.yml:2:11: error: 'rules.host' has an invalid value "
+         "'example.org\\n'"),
+    ],
+    ids=["doi", "vocabulary-key", "icon", "host-rule"],
+)
+def test_a_pattern_ends_with_the_text_not_before_a_final_line_break(
+    catalogue: Callable[..., Path], file: str, old: str, new: str, expected: str,
+) -> None:
+    # Schemas are ECMA-262 regular expressions ('$' ends the text, as in editors); Python's
+    # '$' also matches before a final '\n', which let such values through.
+    root = catalogue("minimal")
+    path = root / file
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(text.replace(old, new) if old else new, encoding="utf-8")
+    found = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert [line.split(" (hint:")[0] for line in found] == [expected]
+
+
+def test_an_id_with_a_final_line_break_is_refused_with_its_file(
+    catalogue: Callable[..., Path],
+) -> None:
+    # a file named "cellpose\n.yml" has that id: validate passed it, the build then failed
+    # with messages about pages and links
+    root = catalogue("minimal")
+    source = root / "resources" / "cellpose.yml"
+    (root / "resources" / "cellpose\n.yml").write_text(
+        source.read_text(encoding="utf-8").replace("id: cellpose", 'id: "cellpose\\n"'),
+        encoding="utf-8")
+    source.unlink()
+    found = [d for d in validate_catalogue(root).diagnostics if "'id'" in d.message]
+    assert [d.format_text().split(" (hint:")[0] for d in found] == [
+        "catalogue/resources/cellpose\\n.yml:2:5: error: 'id' has an invalid value 'cellpose\\n'"
+    ]
+
+
+def test_an_icon_the_theme_does_not_have_is_refused_where_it_is_written(
+    catalogue: Callable[..., Path],
+) -> None:
+    # the build failed on it, with a message about a template of the theme at mkdocs.yml:1:1
+    root = catalogue("minimal")
+    sections = root / "vocab" / "sections.yml"
+    sections.write_text(sections.read_text(encoding="utf-8").replace(
+        "icon: material/tools", "icon: material/no-such-icon"), encoding="utf-8")
+    assert [d.format_text() for d in validate_catalogue(root).diagnostics] == [
+        "catalogue/vocab/sections.yml:7:11: error: the theme has no icon 'material/no-such-icon' "
+        "(hint: choose a Material Design icon, written material/<name> (see "
+        "https://pictogrammers.com/library/mdi/), e.g. material/microscope)"
+    ]
+
+
 def test_the_link_checkers_rules_file_is_checked_with_the_catalogue(
     catalogue: Callable[..., Path],
 ) -> None:

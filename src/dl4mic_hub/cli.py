@@ -9,6 +9,7 @@ pointing at a file that holds the traceback, to attach to a bug report.
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import sys
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from .diagnostics import (
     Severity,
     UserError,
 )
-from .files import write_atomically
+from .files import refuse_unwritable, write_atomically
 
 DEFAULT_CATALOGUE = Path("catalogue")
 
@@ -252,6 +253,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     from .check import CheckSettings, check_links
     from .check.engine import Options
     from .check.report import render
+    from .check.rules import RULES_FILE
 
     settings = CheckSettings(
         catalogue=args.catalogue, urls_file=args.urls, since=args.since,
@@ -267,6 +269,12 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     )
     if args.archive_api:
         settings.archive_api = args.archive_api
+    # Written after the run: a path that cannot take them is said before it, not after it.
+    read = [args.urls, args.rules, args.catalogue / RULES_FILE]
+    if settings.cache_file is not None:
+        refuse_unwritable(settings.cache_file, "--cache", inputs=read)
+    if args.output is not None:
+        refuse_unwritable(args.output, "--output", inputs=[*read, settings.cache_file])
     outcome = check_links(settings)  # a UserError (or UsageError) is main()'s to report
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)
@@ -307,19 +315,19 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
     display = display_path(args.file)
     date = args.date or datetime.date.today().isoformat()
     problem = None
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date) or not _is_date(date):
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
-    elif args.out.exists() and not args.out.is_dir():
-        problem = error(Origin(display_path(args.out)), "--out must be a folder, not a file",
-                        "choose another --out")
     if problem is None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
+        refuse_unwritable(args.out, "--out", folder=True)
+        try:  # "utf-8-sig": a byte order mark (Windows editors) is no part of the first line
+            text = args.file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
                             "save it as UTF-8")
+        else:  # drafts holding it could not be read back
+            problem = _unwritable_text(text, display)
     if problem is not None:
         print_diagnostics([problem])
         return EXIT_USAGE
@@ -337,6 +345,30 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
           f"{len(result.findings)} item(s) to look at (listed above)")
     print(DRAFT_NOTICE)
     return EXIT_OK
+
+
+def _unwritable_text(text: str, display: str) -> Diagnostic | None:
+    from .diagnostics import Origin, error
+    from .load import unwritable_character
+    from .text import line_col
+
+    found = unwritable_character(text)
+    if found is None:
+        return None
+    offset, what = found
+    return error(Origin(display, *line_col(text, offset)),
+                 f"the file holds {what}, which catalogue text cannot hold",
+                 "delete it; it often comes with text pasted from a PDF or a word processor")
+
+
+def _is_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:  # e.g. 2026-02-30
+        return False
+    return True
 
 
 # --- new -----------------------------------------------------------------------------------------
@@ -393,6 +425,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     for folder in (root, path.parent):  # never write through a link, wherever it points
         if folder.is_symlink():
             raise UserError([symlink_error(display_path(folder))])
+    refuse_unwritable(path, "new", hint="move that file away: the entries go into a folder")
     text = scaffold.render_entry(entry_type, values, catalogue,
                                  scaffold.schema_modeline_path(entry_type, path))
     shown = display_path(path)
@@ -434,12 +467,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         _silence_stdout()
         return 128 + signal.SIGPIPE  # as shell tools: not a problem in the input (exit 1)
+    except OSError as exc:
+        if exc.errno not in REFUSED_BY_THE_SYSTEM:
+            return _internal_error(exc, argv)
+        print_diagnostics([_file_system_error(exc)])
+        return EXIT_USAGE
     except Exception as exc:  # a bug: say so in one line, keep the details for a report
-        print(_internal_error_line(exc, _save_traceback(exc, argv)), file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(exc, argv)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+# What the system refuses whatever the program does: no permission, a read-only or full disk,
+# a name too long. A setup problem (exit 2) for the user to solve, said with the path.
+REFUSED_BY_THE_SYSTEM = frozenset(
+    getattr(errno, name) for name in ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT",
+                                      "ENAMETOOLONG", "ELOOP") if hasattr(errno, name)
+)
+
+
+def _file_system_error(exc: OSError) -> Diagnostic:
+    from .diagnostics import Origin, display_path, error
+
+    where = display_path(Path(str(exc.filename))) if exc.filename else "dl4mic-hub"
+    return error(Origin(where), f"the system refused to read or write here: {exc.strerror}",
+                 "check the path, its permissions and the free disk space")
+
+
+def _internal_error(exc: BaseException, argv: Sequence[str] | None) -> int:
+    """A bug: said in one line, the details kept in a file for a report."""
+    print(_internal_error_line(exc, _save_traceback(exc, argv)), file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _internal_error_line(exc: BaseException, report: Path | None) -> str:

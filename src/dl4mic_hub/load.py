@@ -173,6 +173,39 @@ _BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0
                 "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 
 
+# What a file may not hold as it is (YAML's non-printable characters, the line breaks of
+# _ODD_BREAK, a carriage return on its own) is refused when a double-quoted escape writes it.
+_NOT_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _escaped_char(code: str) -> str:
+    """The character a double-quoted escape (``\\x01`` without its backslash) stands for."""
+    if code[0] in "xuU" and len(code) > 1:
+        return chr(int(code[1:], 16)) if int(code[1:], 16) <= 0x10FFFF else ""
+    replaced: str = yaml.scanner.Scanner.ESCAPE_REPLACEMENTS.get(code, "")
+    return replaced
+
+
+def unwritable_character(text: str) -> tuple[int, str] | None:
+    """Where the first character of ``text`` that a catalogue file may not hold is, and what
+    it is (e.g. "an invisible control character (U+0001)"); None when there is none."""
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return None
+    return found.start(), f"{_character_kind(found.group())} (U+{ord(found.group()):04X})"
+
+
+def _character_kind(char: str) -> str:
+    if char in "\r\x85\u2028\u2029":
+        return "a line break that editors do not all show as one"
+    if "\ud800" <= char <= "\udfff":
+        return "half of a character (a lone surrogate)"
+    if char in "\ufffe\uffff":
+        return "a non-character"
+    return "an invisible control character"
+
+
 class _CatalogueResolver(yaml.resolver.Resolver):
     """YAML 1.1 implicit types, except timestamps: dates stay strings, so that JSON Schema
     (format: date) checks them and output never depends on the type PyYAML guesses."""
@@ -305,6 +338,8 @@ class _Builder:
         style = event.style or None  # libyaml says '' for plain scalars, PyYAML None
         if style is not None:  # quoted or block text, without a tag: always a string
             source = self.text[event.start_mark.index : event.end_mark.index]
+            if style == '"' and _NOT_TEXT.search(event.value):
+                self._refuse_escape(event, source)
             content_line = origin.line + 1 if style in ("|", ">") else origin.line
             return LocatedStr(event.value, origin, content_line, style in ("'", '"'), source, style)
         tag = self.parser.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -327,6 +362,24 @@ class _Builder:
                 event.start_mark, f"'{event.value}' looks like a number but is not one",
                 "write the number in digits, or put the text in quotes",
             ) from None
+
+    def _refuse_escape(self, event: Any, source: str) -> None:
+        """A double-quoted text whose escapes stand for what the file itself may not hold
+        (``"\x01"``, ``"\uDCFF"``, ``"\u2028"``): refused at the first such escape, like the
+        character itself (a lone surrogate then made the build crash when writing pages)."""
+        for escape in _ESCAPE.finditer(source):
+            found = unwritable_character(_escaped_char(escape.group(1)))
+            if found:
+                what = found[1]
+                start = event.start_mark.index + escape.start()
+                line, col = line_col(self.text, start)
+                raise _Refused(
+                    yaml.Mark(self.display, start, line - 1, col - 1, None, 0),
+                    f"the escape '{escape.group(0)}' stands for {what}, which catalogue text "
+                    "cannot hold", "delete it; write a line break as \\n, or break the line itself",
+                )
+        raise _Refused(event.start_mark, "this text holds a character that catalogue text "
+                       "cannot hold", "write the text again without escapes")
 
     def sequence(self, origin: Origin, depth: int) -> LocatedList:
         result = LocatedList()
@@ -455,6 +508,8 @@ def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
         return None, [_syntax_error(exc, display)]
     except yaml.reader.ReaderError as exc:
         return None, [_reader_error(exc, text, display)]
+    except ValueError:  # PyYAML's scanner on an escape past the last character: "\U00110000"
+        return None, [_escape_past_unicode(text, display)]
 
 
 def parse_with(parser_name: str, text: str, display: str) -> tuple[Any, list[Diagnostic]]:
@@ -485,6 +540,15 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diag
         f"the file contains an invisible control character (code {exc.character:#04x})",
         "delete it and type the text again; it often comes with text pasted from a PDF",
     )
+
+
+def _escape_past_unicode(text: str, display: str) -> Diagnostic:
+    found = next((m for m in re.finditer(r"\\U([0-9A-Fa-f]{8})", text)
+                  if int(m.group(1), 16) > 0x10FFFF), None)
+    where = Origin(display, *line_col(text, found.start())) if found else Origin(display)
+    written = f" '{found.group(0)}'" if found else ""
+    return error(where, f"YAML syntax error: the escape{written} stands for no character (the "
+                 "last one is \\U0010FFFF)", "write the character itself instead of an escape")
 
 
 @contextmanager

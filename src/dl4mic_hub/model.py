@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import LANGUAGES
-from .diagnostics import Origin, display_path
+from .diagnostics import Origin, display_path, error
 from .load import (
     LoadedFile,
     LocatedDict,
@@ -234,6 +234,11 @@ def _load_folder(folder: Path, loaded: list[LoadedFile]) -> list[LoadedFile]:
     if folder.is_symlink():
         shown = display_path(folder)
         found = [LoadedFile(folder, shown, None, [symlink_error(shown)])]
+    elif folder.exists() and not folder.is_dir():  # its entries would be silently missing
+        shown = display_path(folder)
+        found = [LoadedFile(folder, shown, None, [error(
+            Origin(shown), f"this is a file: the catalogue keeps these files in a folder "
+            f"'{folder.name}/'", f"move the file away and make {folder.name}/ a folder")])]
     else:
         shown = display_path(folder)  # once: resolving each file's path costs system calls
         found = [
@@ -259,7 +264,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 key=str(key),
                 label={k: str(v) for k, v in label.items()},
                 description={k: str(v) for k, v in desc.items()},
-                icon=str(term["icon"]) if isinstance(term.get("icon"), str) else None,
+                icon=term["icon"] if isinstance(term.get("icon"), str) else None,  # located
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
                 edam=str(term["edam"]) if isinstance(term.get("edam"), str) else None,
                 schema_org=tuple(string_list(term.get("schema_org"))),

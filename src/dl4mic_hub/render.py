@@ -668,14 +668,19 @@ def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 
 def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
-    """The generator's navigation: the same pages in every language, translated titles."""
-    ui = ui_for(lang)
+    """The generator's navigation: the same pages in every language, translated titles.
+
+    Every generator prints a navigation title into the page as it is, HTML included (no
+    escaping), and section titles are catalogue text (vocab/sections.yml): each title is
+    escaped here, like every other value a page prints."""
+    ui = {key: str(markup.escape(text)) for key, text in ui_for(lang).items()}
     sections = site.catalogue.vocabularies["sections"]
     return [
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {sections.label_of(key, lang): f"sections/{key}.md"} for key in sections.terms
+            {str(markup.escape(sections.label_of(key, lang))): f"sections/{key}.md"}
+            for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},
         {ui["cheatsheets"]: "cheatsheets.md"},

@@ -88,9 +88,7 @@ class Preview:
         return Path(str(files("dl4mic_hub") / "templates"))
 
     def overrides(self) -> Path | None:
-        theme = (self.base.data.get("theme") if self.base else None) or {}
-        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-        return (self.base.folder / str(custom)) if custom and self.base else None
+        return self.base.theme_dir() if self.base else None
 
     def watched(self) -> list[Path]:
         found = [self.catalogue_dir.resolve(), self.templates()]
@@ -304,7 +302,7 @@ def serve(
                                 f"--dev-addr {host}:{port + 1}")]) from None
     try:
         check_replaceable(folder, "the preview folder",
-                          protected_folders(base.folder, catalogue_dir))
+                          protected_folders(base.folder, catalogue_dir, base.theme_dir()))
         folder.mkdir(parents=True, exist_ok=True)
         mark(folder)
         preview.start()

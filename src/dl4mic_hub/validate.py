@@ -15,6 +15,9 @@ Two more describe the data for the other stages and check nothing: ``x-implied``
 keys an entry type carries without writing them) and ``x-shown-to-readers: false`` (a field no
 page shows; see :mod:`dl4mic_hub.schema`).
 
+Standard keywords mean what JSON Schema says, ``pattern`` included: an ECMA-262 regular
+expression, whose ``$`` is the end of the text (:func:`ecma_regex`).
+
 Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live here in Python.
 :class:`SchemaChecker` is the one judge of a value: ``validate`` runs it on whole files and
 ``new`` on each value before it writes anything.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -211,8 +215,48 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
         "x-successor": x_successor,
-        "uniqueItems": unique_items,
     }
+
+
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` compiled with its own meaning of ``$``: the end of the text.
+
+    Schemas use ECMA-262 regular expressions (editors check catalogue files with them), where
+    ``$`` ends the text; in Python it also matches before a final line break, so that
+    ``^[a-z0-9-]+$`` took an id or a vocabulary key ending with one ("tools\n")."""
+    return _ecma_regex(pattern)
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    in_class, i = False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":  # an escape: the next character is not a special one
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            first = i + 1 + pattern.startswith("^", i + 1)
+            if pattern.startswith("]", first):  # a ']' first in a class is itself
+                out.append(pattern[i : first + 1])
+                i = first + 1
+                continue
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        i += 1
+    return re.compile("".join(out))
+
+
+def pattern(_v: Any, expected: str, instance: Any, _s: Any) -> Iterator[ValidationError]:
+    """JSON Schema's ``pattern``, read as the schemas mean it (see :func:`ecma_regex`)."""
+    if isinstance(instance, str) and not ecma_regex(expected).search(instance):
+        yield ValidationError(f"{instance!r} does not match {expected!r}")
 
 
 def unique_items(_v: Any, unique: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
@@ -243,6 +287,13 @@ def _equality_key(value: Any) -> Any:
     if isinstance(value, dict):
         return ("map", frozenset((str(k), _equality_key(v)) for k, v in value.items()))
     return ("other", repr(value))
+
+
+#: JSON Schema (2020-12) as the catalogue's schemas mean it: patterns as in ECMA-262, and
+#: uniqueItems in linear time. Every catalogue file is judged by it, ``linkcheck.yml`` too.
+CatalogueValidator: Any = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
+    Draft202012Validator, {"pattern": pattern, "uniqueItems": unique_items}
+)
 
 
 # Past this many problems in one text, the rest are counted, not listed: finding each one's
@@ -307,7 +358,7 @@ class SchemaChecker:
             vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
         )
         self._class = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
-            Draft202012Validator, _keywords(ctx)
+            CatalogueValidator, _keywords(ctx)
         )
         self._validators: dict[str, Any] = {}
         self._format_checker = FormatChecker()
@@ -681,6 +732,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _resources_without_url(catalogue)
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
+    diagnostics += _unknown_icons(catalogue)
     diagnostics += _ignored_files(root)
     diagnostics += _link_rules_problems(root)
     return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
@@ -794,6 +846,31 @@ def identity_owners(
         for link in identity_links(entry.data):
             origin = entry.origin(*link.path)
             yield entry, link, origin, first_with_key.setdefault(link.key, (entry, origin))
+
+
+def _unknown_icons(catalogue: Catalogue) -> list[Diagnostic]:
+    """A value's icon is drawn by the theme, from its own set: the build failed on any other,
+    with a message about a template of the theme instead of this line."""
+    icons = _theme_icons()
+    return [
+        error(getattr(term.icon, "origin", term.origin),
+              f"the theme has no icon '{term.icon}'",
+              "choose a Material Design icon, written material/<name> (see "
+              "https://pictogrammers.com/library/mdi/), e.g. material/microscope")
+        for vocabulary in catalogue.vocabularies.values()
+        for term in vocabulary.terms.values()
+        # a malformed name is the schema's to report
+        if term.icon and re.fullmatch(r"[a-z0-9-]+/[a-z0-9-]+", term.icon)
+        and not (icons / f"{term.icon}.svg").is_file()
+    ]
+
+
+@cache
+def _theme_icons() -> Path:
+    """The icons of the theme every generator draws with (Material's set)."""
+    from importlib.resources import files
+
+    return Path(str(files("material") / "templates" / ".icons"))
 
 
 def _link_rules_problems(root: Path) -> list[Diagnostic]:

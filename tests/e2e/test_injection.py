@@ -1,10 +1,12 @@
 """Catalogue text is data: a corpus of injection vectors in every field type never runs script.
 
 Each vector is written into every text-bearing field of a resource, a FAQ entry, a glossary
-term, a cheat sheet and a vocabulary label of a fixture catalogue. `validate` either refuses a
-field, with a message located in that file, or the field is kept. The catalogue is then built
-and every page (and the explorer searching for each vector) is loaded in Chromium: no dialog,
-no script from the vectors, no `on*` attribute, no `javascript:` URL, no request to another host.
+term, a cheat sheet, and into the labels and descriptions of vocabulary values (dims; sections,
+whose labels are the site's navigation; tasks, the group headings of section pages) of a fixture
+catalogue. `validate` either refuses a field, with a message located in that file, or the field
+is kept. The catalogue is then built and every page (and the explorer searching for each vector)
+is loaded in Chromium: no dialog, no script from the vectors, no `on*` attribute, no
+`javascript:` URL, no request to another host.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ VECTORS = [
     f'"><img src=x onerror={MARK}>',
     f"'><svg onload={MARK}>",
     f"x <img src=x onerror={MARK} <",
+    # a tag left open: no '>' for a raw-HTML check to see; the page's next '>' would close it
+    f"<details open ontoggle={MARK} ",
     f"[click](javascript:{MARK})",
     f"[click](JaVaScRiPt:{MARK})",
     f'<a href="javascript:{MARK}">x</a>',
@@ -72,7 +76,7 @@ def resource(i: int, v: str) -> dict[str, Any]:
     return {
         "id": f"xss-{i}", "kind": "tool", "title": text, "summary": text, "description": text,
         "url": v, "links": [{"type": "docs", "url": f"https://example.org/{i}", "label": text}],
-        "doi": v, "sections": ["tools"], "tasks": ["segmentation"], "dims": [f"xss-{i}"],
+        "doi": v, "sections": ["tools", f"xss-{i}"], "tasks": [f"xss-{i}"], "dims": [f"xss-{i}"],
         "io": text, "keywords": {"fr": [v], "en": [v]}, "authors": [v],
         "content_language": ["en"], "added": "2026-01-01",
     }
@@ -118,25 +122,30 @@ def make_corpus(root: Path) -> tuple[Path, list[tuple[str, str]]]:
     (file, field) pairs validate refused."""
     catalogue = root / "catalogue"
     shutil.copytree(MINIMAL, catalogue)
-    dims = catalogue / "vocab" / "dims.yml"
-    extra = "".join(
-        f"  xss-{i}: {{label: {{fr: {json.dumps(v)}, en: {json.dumps(v)}}}}}\n"
-        for i, v in enumerate(VECTORS)
-    )
-    dims.write_text(dims.read_text("utf-8") + extra, "utf-8")
+    for name in ("dims", "sections", "tasks"):
+        vocabulary = catalogue / "vocab" / f"{name}.yml"
+        extra = "".join(
+            f"  xss-{i}: {{label: {{fr: {json.dumps(v)}, en: {json.dumps(v)}}}, "
+            f"description: {{fr: {json.dumps(v)}, en: {json.dumps(v)}}}}}\n"
+            for i, v in enumerate(VECTORS)
+        )
+        vocabulary.write_text(vocabulary.read_text("utf-8") + extra, "utf-8")
     for i, v in enumerate(VECTORS):
         write_entry(catalogue / "resources" / f"xss-{i}.yml", resource(i, v))
         write_entry(catalogue / "faq" / f"xss-faq-{i}.yml", faq(i, v))
         write_entry(catalogue / "glossary" / f"xss-term-{i}.yml", glossary(i, v))
         write_entry(catalogue / "cheatsheets" / f"xss-sheet-{i}.yml", cheatsheet(i, v))
     refused: list[tuple[str, str]] = []
-    for _ in range(10):
+    for _ in range(40):  # a file refused whole (a NUL escape) gives one error a round
         errors = [d for d in validate_catalogue(catalogue).diagnostics
                   if d.severity.value == "error"]
         if not errors:
             return catalogue, refused
         by_file: dict[Path, set[str]] = {}
-        for d in errors:
+        # A vocabulary refused whole (a NUL escape in a label) makes errors in the entries that
+        # use it, and in its folder ("missing"): vocabularies are made valid first.
+        in_vocab = [d for d in errors if Path(d.origin.path).parent.name == "vocab"]
+        for d in in_vocab or errors:
             path = Path(d.origin.path)
             path = path if path.is_absolute() else Path.cwd() / path
             assert path.is_file(), f"unlocated error: {d.format_text()}"
@@ -176,7 +185,11 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     catalogue, refused = make_corpus(root)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     url = f"http://127.0.0.1:{server.server_address[1]}/site/"
-    build_site(catalogue, root / "site", config_file=ROOT / "mkdocs.yml", site_url=url)
+    try:  # the site's address is known before the build; a failed build closes the server
+        build_site(catalogue, root / "site", config_file=ROOT / "mkdocs.yml", site_url=url)
+    except BaseException:
+        server.server_close()
+        raise
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield url, root / "site", refused
     server.shutdown()
@@ -235,6 +248,9 @@ def test_the_corpus_is_refused_or_harmless(browser: Browser, corpus_site: Any) -
     # every page of both languages (the site root only redirects to /fr/)
     pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*/**/index.html"))
     assert len(pages) > 2 * len(VECTORS)  # every resource page in both languages
+    # Every page's menu lists every section label, and the home page their descriptions: one
+    # language of the sections' own pages (their title) is enough, and halves their time.
+    pages = [rel for rel in pages if not rel.startswith("en/sections/xss-")]
     for rel in pages:
         page.goto(url + rel.removesuffix("index.html"))
         for finding in page.evaluate(DOM_CHECK):

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from .. import LANGUAGES
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
 from ..export import HARVEST_SITEMAP
-from ..files import write_if_changed
+from ..files import BUILD_MARKER, refuse_unwritable, write_if_changed
 from ..linkhealth import load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
 from ..validate import ValidationResult, validate_or_stop
@@ -39,7 +39,6 @@ from .config import (
     write_config,
 )
 from .folders import (
-    BUILD_MARKER,
     check_replaceable,
     mark,
     move_folder,
@@ -250,8 +249,9 @@ def build_site(
     ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
     base = read_base_config(config_file)
+    base_url = resolve_base_url(base, site_url)
     chosen = choose_generator(generator, base.extra(), base.origin("extra"))
-    protected = protected_folders(base.folder, catalogue_dir)
+    protected = protected_folders(base.folder, catalogue_dir, base.theme_dir())
     check_replaceable(site_dir, "--site-dir", protected)
     if docs_dir is not None:
         check_replaceable(docs_dir, "--keep-docs", protected)
@@ -265,10 +265,11 @@ def build_site(
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
                                 "pass --link-report FILE too (a 'check-links --format json' "
                                 "report), or leave out --link-history")])
+    if link_history is not None:  # written once the site is built: refused before any work
+        refuse_unwritable(link_history, "--link-history", inputs=[link_report])
     health = load_link_health(link_report, link_history) if link_report else None
 
     validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
-    base_url = resolve_base_url(base, site_url)
     rendered = render_site(validation.catalogue, repo_url=repository_url(base),
                            site_url=base_url, link_health=health,
                            links_from_source=chosen.links_from_source)

@@ -23,6 +23,7 @@ from ..diagnostics import Origin, UsageError, display_path, error
 from ..export import Addresses
 from ..files import write_if_changed
 from ..render import ui_for, ui_strings
+from ..urls import url_problem
 
 SITE_URL_ENV = "DL4MIC_SITE_URL"
 #: Plugins every generator provides; others (and MkDocs hooks) would make the sites differ
@@ -96,6 +97,12 @@ class BaseConfig:
     def origin(self, key: str | None = None) -> Origin:
         return Origin(display_path(self.path), self.lines.get(key or "", 1))
 
+    def theme_dir(self) -> Path | None:
+        """The theme's folder of overrides (``theme.custom_dir``), if any."""
+        theme = self.data.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return self.folder / str(custom) if custom else None
+
     def extra(self) -> dict[str, Any]:
         extra = self.data.get("extra")
         return extra if isinstance(extra, dict) else {}
@@ -105,9 +112,15 @@ def read_base_config(config_file: Path) -> BaseConfig:
     """Read and check the shared configuration; problems are usage errors (exit 2)."""
     shown = display_path(config_file)
     if not config_file.is_file():
-        raise UsageError([error(Origin(shown), "the site configuration file does not exist",
+        what = "is a folder, not a file" if config_file.is_dir() else "does not exist"
+        raise UsageError([error(Origin(shown), f"the site configuration file {what}",
                                 "run the command from the project folder or pass --config FILE")])
-    loader = _ConfigLoader(config_file.read_text(encoding="utf-8"))
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError([error(Origin(shown), "the configuration is not UTF-8 text "
+                                f"({exc.reason})", "save it with the UTF-8 encoding")]) from None
+    loader = _ConfigLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
@@ -141,8 +154,10 @@ def _refuse_unsupported_settings(config: BaseConfig) -> None:
             "the site is built by several generators (mkdocs, properdocs, zensical) and Zensical "
             "ignores hooks; do the work in dl4mic-hub's render or build stage instead"))
     plugins = config.data.get("plugins") or {}
+    if not isinstance(plugins, list | dict):
+        plugins = [plugins]  # named below as an unsupported plugin, like any other
     names = plugins if isinstance(plugins, dict) else [
-        next(iter(p)) if isinstance(p, dict) else p for p in plugins
+        next(iter(p), "") if isinstance(p, dict) else p for p in plugins
     ]
     unknown = sorted(str(n) for n in names if str(n) not in ALLOWED_PLUGINS)
     if unknown:
@@ -160,12 +175,18 @@ def repository_url(config: BaseConfig) -> str:
 
 
 def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
-    url = (
-        site_url
-        or os.environ.get(SITE_URL_ENV)
-        or config.data.get("site_url")
-        or LOCAL_SITE_URL
-    )
+    """The site's public address: ``--site-url``, else ``$DL4MIC_SITE_URL``, else ``site_url``
+    of the configuration, else the local preview's. Pages, feeds and sitemaps print it: it must
+    be a plain http(s) address (a usage error otherwise, said where it was written)."""
+    written = [(Origin("--site-url"), site_url),
+               (Origin(f"${SITE_URL_ENV}"), os.environ.get(SITE_URL_ENV)),
+               (config.origin("site_url"), config.data.get("site_url"))]
+    origin, url = next(((o, u) for o, u in written if u), (Origin(""), LOCAL_SITE_URL))
+    problem = url_problem(url) if isinstance(url, str) else (
+        f"it must be an address, not {url!r}", "write it like https://example.org/hub/")
+    if problem is not None:
+        message, hint = problem
+        raise UsageError([error(origin, f"the site's address: {message}", hint)])
     return str(url).rstrip("/") + "/"
 
 

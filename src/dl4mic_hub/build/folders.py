@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Origin, UsageError, display_path, error
+from ..files import BUILD_MARKER, unwritable_reason
 
-BUILD_MARKER = ".dl4mic-hub-build"
 _MARKER_TEXT = ("Written by dl4mic-hub (build or serve). The next build replaces this folder "
                 "whole: keep nothing of yours in it.\n")
 
@@ -39,15 +39,23 @@ def is_marked(folder: Path) -> bool:
     return (folder / BUILD_MARKER).is_file()
 
 
-def protected_folders(project: Path, catalogue_dir: Path) -> list[Protected]:
+def protected_folders(project: Path, catalogue_dir: Path,
+                      theme_dir: Path | None = None) -> list[Protected]:
+    """What an output folder must not be. Nor may it be inside a folder the build reads: the
+    theme's (the generator copies its files into the site, so a site written there came back
+    inside the next one, twice as large each time), the catalogue, docs/."""
     project = project.resolve()
-    return [
+    protected = [
         Protected(Path.cwd().resolve(), "the current folder", inside_too=False),
         Protected(project, "the project folder", inside_too=False),
         Protected(catalogue_dir.resolve(), "the catalogue folder", inside_too=True),
         Protected(project / "docs", "the project's documentation folder (docs/)",
                   inside_too=True),
     ]
+    if theme_dir is not None:
+        protected.append(Protected(theme_dir.resolve(), "the theme's folder (custom_dir)",
+                                   inside_too=True))
+    return protected
 
 
 def check_replaceable(target: Path, option: str, protected: list[Protected]) -> None:
@@ -66,10 +74,11 @@ def check_replaceable(target: Path, option: str, protected: list[Protected]) -> 
             refuse(f"it contains {folder.what}")
         if folder.inside_too and resolved.is_relative_to(folder.path):
             refuse(f"it is inside {folder.what}")
+    reason = unwritable_reason(target, folder=True)  # a file there, or in its path
+    if reason is not None:
+        refuse(reason)
     if not resolved.exists():
         return
-    if not resolved.is_dir():
-        refuse("it is a file, not a folder")
     if not is_marked(resolved) and any(resolved.iterdir()):
         refuse(f"it is not empty and was not written by dl4mic-hub (no {BUILD_MARKER} file in "
                "it)", "choose a new or empty folder; if it is an old site of ours, delete it "

@@ -33,6 +33,7 @@ class Cache:
         self.max_age = max_age
         self.entries: dict[str, dict[str, object]] = {}
         self.problem: str | None = None  # why an existing file could not be used
+        self.save_problem: str | None = None  # why the results could not be kept
         if path is not None and path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -49,7 +50,9 @@ class Cache:
         if not isinstance(entry, dict):
             return None
         checked = entry.get("checked_at")
-        if not isinstance(checked, int | float) or now - checked > self.max_age:
+        # the file is read as it is: NaN, or a time to come (a wrong clock), is never fresh,
+        # or it would stay fresh for ever
+        if not isinstance(checked, int | float) or not 0 <= now - checked <= self.max_age:
             return None
         status = entry.get("status")
         final_url = entry.get("final_url")
@@ -89,7 +92,10 @@ class Cache:
             checked = entry.get("checked_at")
             if isinstance(checked, int | float) and now - checked <= self.max_age:
                 keep[url] = entry
-        write_atomically(
-            self.path,
-            json.dumps({"version": CACHE_VERSION, "entries": keep}, indent=1, sort_keys=True),
-        )
+        try:  # the run's report matters more than the cache: a failure here is a warning
+            write_atomically(
+                self.path,
+                json.dumps({"version": CACHE_VERSION, "entries": keep}, indent=1, sort_keys=True),
+            )
+        except OSError as exc:
+            self.save_problem = f"the cache was not written ({exc.strerror or exc})"

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..diagnostics import Diagnostic, Origin, error, warning
 from ..load import LocatedDict, load_yaml_file, origin_at
 from ..schema import load_schemas
-from ..validate import schema_diagnostics
+from ..validate import CatalogueValidator, schema_diagnostics
 from .urls import host_of
 
 RULES_FILE = "linkcheck.yml"
@@ -111,7 +109,7 @@ def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[
         return HostRules(path=display), file.diagnostics
     data = file.data
     schema = load_schemas()[RULES_SCHEMA]
-    validator = Draft202012Validator(schema)
+    validator = CatalogueValidator(schema)
     problems: list[Diagnostic] = []
     for err in validator.iter_errors(data):
         if err.validator == "oneOf":  # host XOR pattern: say it plainly
@@ -151,6 +149,15 @@ def _rule(
                     "escape dots and other special characters with a backslash, e.g. github\\.com",
                 )
             ]
+    if pattern is not None and item.get("allow_private"):
+        # a pattern is searched in the whole URL: any address that contains its text (a
+        # stranger's http://10.0.0.5/?intranet.example) would be granted private addresses
+        return None, [error(
+            origin_at(data, ("rules", index, "allow_private"), key=True) or where,
+            "allow_private needs a host rule: a pattern matches any URL containing its text, "
+            "whatever the host",
+            "write the rule for the intranet's host: 'host: wiki.intranet.example'",
+        )]
     host = str(item["host"]).lower() if "host" in item else None
     return Rule(
         reason=str(item["reason"]),

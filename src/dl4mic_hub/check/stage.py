@@ -9,6 +9,7 @@ files and revisions, :class:`UserError` (exit 1) for an invalid catalogue.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -88,11 +89,21 @@ def check_links(settings: CheckSettings) -> CheckOutcome:
         archive_api=settings.archive_api if settings.suggest_archive else None,
         progress=progress_bar(settings.progress),
     )
+    if cache.save_problem and settings.cache_file is not None:
+        diagnostics.append(warning(Origin(display_path(settings.cache_file)), cache.save_problem,
+                                   "the next run checks every link again; give --cache a "
+                                   "writable path"))
     return CheckOutcome(report, diagnostics)
 
 
-def _usage(message: str, hint: str = "") -> UsageError:
-    return UsageError([error(Origin("check-links"), message, hint)])
+def _usage(message: str, hint: str = "", where: str = "check-links") -> UsageError:
+    return UsageError([error(Origin(where), message, hint)])
+
+
+# The longest wait any option may ask for: a day. Beyond, a value is a slip (a "nan" or an
+# "inf" from a script made every URL a warning in no time, or waited for ever on a server
+# asking to wait; 1e300 made every request an internal error).
+LONGEST_WAIT = 86400.0
 
 
 def _check_options(options: Options) -> None:
@@ -100,10 +111,17 @@ def _check_options(options: Options) -> None:
         value = getattr(options, name)
         if value < (0 if name in ("retries", "max_redirects") else 1):
             raise _usage(f"--{name.replace('_', '-')} is too small: {value}")
-    if min(options.timeout, options.connect_timeout, options.backoff) <= 0:
-        raise _usage("timeouts and --backoff must be positive")
-    if options.deadline is not None and options.deadline <= 0:
-        raise _usage("--deadline must be positive")
+    for name in ("timeout", "connect_timeout", "deadline", "backoff", "retry_after_cap"):
+        value = getattr(options, name)
+        least = 0.0 if name == "retry_after_cap" else math.ulp(0.0)  # a cap of 0: never wait
+        if value is not None and not least <= value <= LONGEST_WAIT:  # NaN fails both
+            option = f"--{name.replace('_', '-')}"
+            lower = "at least 0" if least == 0 else "more than 0"
+            default = getattr(Options(), name)
+            raise _usage(f"{option} must be a number of seconds, {lower} and at most "
+                         f"{LONGEST_WAIT:.0f} (a day), not {value}",
+                         f"the default is {default:g}" if default is not None
+                         else "leave it out: twice --timeout", where=option)
 
 
 def _max_age(text: str) -> float:

@@ -84,7 +84,9 @@ def file_targets(path: Path) -> Targets:
         ) from None
     targets = Targets()
     problems: list[Diagnostic] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # A byte order mark (Windows editors) is no part of the first URL; and lines end at '\n'
+    # only, as editors number them (splitlines also breaks at form feeds, U+2028...).
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
