@@ -413,3 +413,9 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
             found[index["docs"][doc]["id"]] = score
     assert set(found) == {"alpha-tool", "answered-question"}
     assert found["alpha-tool"] > found["answered-question"]
+
+
+def test_name_order_ignores_leading_quotes() -> None:
+    names = ["« Which GPU? »", "zebra", "Écrire", "ecrire", "apple", '"Quoted"']
+    assert sorted(names, key=sort_key) == [
+        "apple", "Écrire", "ecrire", '"Quoted"', "« Which GPU? »", "zebra"]

@@ -122,8 +122,13 @@ def _environment() -> Environment:
 
 
 def sort_key(text: str) -> str:
-    """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale."""
-    return fold(text)
+    """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale;
+    leading quotes and signs do not count ('« Which GPU… »' sorts under W). The explorer's
+    name order is this one: its index comes in it."""
+    return _LEADING_SIGNS.sub("", fold(text))
+
+
+_LEADING_SIGNS = re.compile(r"^[\W_]+")
 
 
 def name_field(entry: Entry) -> str:

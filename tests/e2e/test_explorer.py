@@ -123,16 +123,18 @@ def test_facets_combine_count_and_survive_back_and_forward(page: Page, site_url:
     expect(page).to_have_url(f"{site_url}en/explore/")
 
 
-def test_sorting_by_name_and_recently_added(page: Page, site_url: str) -> None:
-    open_explorer(page, f"{site_url}en/explore/?sort=name")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sorting_by_name_and_recently_added(page: Page, site_url: str, lang: str) -> None:
+    open_explorer(page, f"{site_url}{lang}/explore/?sort=name")
+    shown = result_ids(page)
+    # the site's one name order: the same as the plain list (and every list of the site), where
+    # accents, case and leading quotes do not count ("« Which GPU… »" under W, not first)
+    site_order = page.locator(".dl-all li[data-entry-id]").evaluate_all(
+        "items => items.map(item => item.dataset.entryId)")
+    assert len(shown) > 10 and shown == site_order[: len(shown)], (shown[:10], site_order[:10])
     names = page.locator("ol.dl-results .dl-result__head > a").all_inner_texts()
-    assert len(names) > 10
-    # in the reader's own collation (accents and case do not split the order)
-    in_order = page.evaluate(
-        "names => { const c = new Intl.Collator('en', {sensitivity: 'base'});"
-        " return names.every((n, i) => i === 0 || c.compare(names[i - 1], n) <= 0); }", names)
-    assert in_order, names[:20]
-    open_explorer(page, f"{site_url}en/explore/?sort=recent")
+    assert not names[0].startswith(("«", '"', "“")), names[:3]
+    open_explorer(page, f"{site_url}{lang}/explore/?sort=recent")
     expect(page.locator("#dl-sort")).to_have_value("recent")
     added = result_field(page, "added")
     assert len(added) > 10 and added == sorted(added, reverse=True), added[:20]

@@ -34,8 +34,6 @@
     var shown = PAGE;
     var engine = null;
     var everything = null; // every document number, in the index's order
-    var collator = new Intl.Collator(); // what String.prototype.localeCompare uses
-    var nameRanks = null; // each document's place in name order (equal names share it)
     // result addresses are relative to the language root, where the index's folder sits
     var indexUrl = new URL(root.dataset.index, window.location.href);
     var siteRoot = new URL("../", indexUrl);
@@ -126,22 +124,6 @@
       return false;
     }
 
-    function ranksByName() {
-      if (nameRanks) return nameRanks;
-      var docs = engine.docs;
-      // the index comes sorted by folded name, so this sort has little to do
-      var order = everything.slice().sort(function (a, b) {
-        return collator.compare(docs[a].name, docs[b].name) || a - b;
-      });
-      nameRanks = new Int32Array(docs.length);
-      order.forEach(function (doc, place) {
-        var previous = order[place - 1];
-        nameRanks[doc] = place && collator.compare(docs[previous].name, docs[doc].name) === 0
-          ? nameRanks[previous] : place;
-      });
-      return nameRanks;
-    }
-
     function update() {
       if (!engine) return;
       var docs = engine.docs;
@@ -200,13 +182,13 @@
       var active = checkboxes.filter(function (box) { return box.checked; }).length;
       activeCount.textContent = active ? "(" + active + ")" : "";
       var order = sort.value || (lastMatches ? "" : "name");
+      // the index lists documents in the site's name order (render.sort_key, the order of
+      // every list on the site): a document's number is its place in it
       if (order === "name") {
-        var ranks = ranksByName();
-        results.sort(function (a, b) { return ranks[a] - ranks[b] || a - b; });
+        results.sort(function (a, b) { return a - b; });
       } else if (order === "recent") {
-        var byName = ranksByName();
         results.sort(function (a, b) {
-          return docs[b].added.localeCompare(docs[a].added) || byName[a] - byName[b];
+          return docs[b].added.localeCompare(docs[a].added) || a - b;
         });
       }
       render(results);
