@@ -60,3 +60,21 @@ def test_a_path_that_cannot_take_the_output_is_found_before_any_work(
     Path("folder").mkdir()
     assert unwritable_reason(Path(path), folder=folder, inputs=[None, Path("list.txt")]) == reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "list.txt", "notes.txt"]
+
+
+def test_a_long_name_the_file_system_takes_can_be_written(tmp_path: Path) -> None:
+    path = tmp_path / ("r" * 250 + ".md")  # its temporary file's name once exceeded the limit
+    write_atomically(path, "report")
+    assert path.read_text(encoding="utf-8") == "report"
+
+
+def test_a_probe_finds_what_the_system_refuses_before_any_work(tmp_path: Path) -> None:
+    from dl4mic_hub.files import unwritable_reason
+
+    proc = Path("/proc")  # a file system that creates no file, whoever runs the tests
+    if not proc.is_dir():
+        pytest.skip("no /proc here")
+    reason = unwritable_reason(proc / "report.md")
+    assert reason is not None and reason.startswith("the system refuses to create a file in")
+    assert unwritable_reason(tmp_path / "new" / "report.md") is None
+    assert list(tmp_path.iterdir()) == []  # the probe left nothing

@@ -253,7 +253,6 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     from .check import CheckSettings, check_links
     from .check.engine import Options
     from .check.report import render
-    from .check.rules import RULES_FILE
 
     settings = CheckSettings(
         catalogue=args.catalogue, urls_file=args.urls, since=args.since,
@@ -270,11 +269,13 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     if args.archive_api:
         settings.archive_api = args.archive_api
     # Written after the run: a path that cannot take them is said before it, not after it.
-    read = [args.urls, args.rules, args.catalogue / RULES_FILE]
+    read = [args.urls, args.rules]
     if settings.cache_file is not None:
-        refuse_unwritable(settings.cache_file, "--cache", inputs=read)
+        refuse_unwritable(settings.cache_file, "--cache", inputs=read,
+                          read_folders=[args.catalogue])
     if args.output is not None:
-        refuse_unwritable(args.output, "--output", inputs=[*read, settings.cache_file])
+        refuse_unwritable(args.output, "--output", inputs=[*read, settings.cache_file],
+                          read_folders=[args.catalogue])
     outcome = check_links(settings)  # a UserError (or UsageError) is main()'s to report
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)

@@ -22,13 +22,22 @@ BUILD_MARKER = ".dl4mic-hub-build"
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one step: written to a
-    temporary file beside it, then renamed over it. Creates the parent folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary file beside it, then renamed over it. Creates the parent folders. An error of
+    the system names ``path``, never the temporary file (which the user never asked for)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # the temporary name is kept short: any name the file system takes can be written
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp",
+                                             dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         Path(temporary).replace(path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -45,36 +54,60 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def unwritable_reason(path: Path, *, folder: bool = False,
-                      inputs: Iterable[Path | None] = ()) -> str | None:
+                      inputs: Iterable[Path | None] = (),
+                      read_folders: Iterable[Path | None] = ()) -> str | None:
     """Why a command must not write a file (or, with ``folder``, a folder) at ``path``, in
     words for a message ("it is a folder, not a file"); None when it may. Checked before any
-    work, so that a run never ends on a crash, or by overwriting ``inputs`` (the files the
-    same command reads). Nothing is created."""
+    work, so that a run never ends on a crash, or by overwriting what the same command reads:
+    ``inputs`` (files) and ``read_folders`` (the catalogue, the theme, the site being
+    replaced...: nothing is written into them). Nothing is left behind (the probe of the
+    system's refusal is removed)."""
     if path.is_dir() and not folder:
         return "it is a folder, not a file"
     if path.exists() and folder and not path.is_dir():
         return "it is a file, not a folder"
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return f"{parent.as_posix()} is a file, not a folder"
-            break
+    existing = next((parent for parent in path.parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return f"{existing.as_posix()} is a file, not a folder"
     target = path.resolve()
     read = next((p for p in inputs if p is not None and p.resolve() == target), None)
     if read is not None:
         return f"it is also {read.as_posix()}, which this command reads"
+    inside = next((f for f in read_folders
+                   if f is not None and target.is_relative_to(f.resolve())), None)
+    if inside is not None:
+        return f"it is inside {display_path(inside)}, which this command reads or replaces"
+    probe_in = path if folder and path.is_dir() else existing
+    if probe_in is None:
+        return None
+    return _refused_by_the_system(probe_in)
+
+
+
+def _refused_by_the_system(folder: Path) -> str | None:
+    """Whether the system lets us create a file in ``folder`` (permissions, read-only disk,
+    special file systems such as /proc), asked by creating and removing one."""
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".dl4mic-hub-probe-", dir=folder)
+    except OSError as exc:
+        return f"the system refuses to create a file in {display_path(folder)} ({exc.strerror})"
+    os.close(handle)
+    Path(probe).unlink(missing_ok=True)
     return None
 
 
 def refuse_unwritable(path: Path, option: str, *, folder: bool = False,
-                      inputs: Iterable[Path | None] = (), hint: str = "") -> None:
+                      inputs: Iterable[Path | None] = (),
+                      read_folders: Iterable[Path | None] = (), hint: str = "") -> None:
     """Raise :class:`UsageError` (exit 2) when :func:`unwritable_reason` finds one, or when
-    ``path`` is inside a folder a build wrote: the next build would delete it."""
-    reason = unwritable_reason(path, folder=folder, inputs=inputs)
-    owner = next((p for p in path.resolve().parents if (p / BUILD_MARKER).is_file()), None)
+    ``path`` is (or is inside) a folder a build wrote: the next build would delete it."""
+    reason = unwritable_reason(path, folder=folder, inputs=inputs, read_folders=read_folders)
+    resolved = path.resolve()
+    owner = next((p for p in (resolved, *resolved.parents) if (p / BUILD_MARKER).is_file()),
+                 None)
     if reason is None and owner is not None:
-        reason = (f"it is inside {display_path(owner)}, which the next build replaces whole "
-                  "(it holds the build's marker file)")
+        reason = (f"it is {'' if owner == resolved else 'inside '}{display_path(owner)}, which "
+                  "the next build replaces whole (it holds the build's marker file)")
     if reason is not None:
         shown = display_path(path)
         raise UsageError([error(Origin(shown), f"{option} {shown}: cannot write here: {reason}",

@@ -266,7 +266,9 @@ def build_site(
                                 "pass --link-report FILE too (a 'check-links --format json' "
                                 "report), or leave out --link-history")])
     if link_history is not None:  # written once the site is built: refused before any work
-        refuse_unwritable(link_history, "--link-history", inputs=[link_report])
+        refuse_unwritable(link_history, "--link-history", inputs=[link_report, config_file],
+                          read_folders=[*(p.path for p in protected if p.inside_too),
+                                        site_dir, docs_dir])
     health = load_link_health(link_report, link_history) if link_report else None
 
     validation = validate_or_stop(catalogue_dir)  # the one "validate, or stop" path
