@@ -259,8 +259,11 @@ def test_missing_catalogue_folder_exits_2(
         (["--connect-timeout", "-1"], "--connect-timeout:1:1: error: --connect-timeout must be a "
          "number of seconds, more than 0 and at most 86400 (a day), not -1.0 (hint: the default "
          "is 5)"),
+        # each retry doubles its pause: 30 retries could wait 2**30 s on one URL
+        (["--retries", "30"], "--retries:1:1: error: --retries must be at most 10, not 30 "
+         "(hint: the default is 2; each retry waits twice as long as the one before)"),
     ],
-    ids=["nan", "huge", "infinite", "cap-nan", "negative"],
+    ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries"],
 )
 def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
     options: list[str], message: str, tmp_path: Path, web: FakeHost,

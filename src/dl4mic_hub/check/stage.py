@@ -104,6 +104,9 @@ def _usage(message: str, hint: str = "", where: str = "check-links") -> UsageErr
 # "inf" from a script made every URL a warning in no time, or waited for ever on a server
 # asking to wait; 1e300 made every request an internal error).
 LONGEST_WAIT = 86400.0
+# Each retry doubles its pause (--backoff), and pauses do not count against --deadline: 10
+# retries already wait about 17 minutes (backoff 1 s); beyond, a URL could hold a run for days.
+MOST_RETRIES = 10
 
 
 def _check_options(options: Options) -> None:
@@ -111,6 +114,10 @@ def _check_options(options: Options) -> None:
         value = getattr(options, name)
         if value < (0 if name in ("retries", "max_redirects") else 1):
             raise _usage(f"--{name.replace('_', '-')} is too small: {value}")
+    if options.retries > MOST_RETRIES:
+        raise _usage(f"--retries must be at most {MOST_RETRIES}, not {options.retries}",
+                     f"the default is {Options().retries}; each retry waits twice as long as "
+                     "the one before", where="--retries")
     for name in ("timeout", "connect_timeout", "deadline", "backoff", "retry_after_cap"):
         value = getattr(options, name)
         least = 0.0 if name == "retry_after_cap" else math.ulp(0.0)  # a cap of 0: never wait
