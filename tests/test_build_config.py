@@ -92,8 +92,18 @@ def test_plugins_of_any_shape_are_judged_by_name(tmp_path: Path, plugins: str) -
          "'example.org' is incomplete"),
         ("configuration", "5", "mkdocs.yml:2:1: error: the site's address: it must be an "
          "address, not 5"),
+        # page addresses follow it: before, 'hub?a=1/fr/...' made ~170 links lead nowhere
+        # and the build blamed the catalogue (exit 1)
+        ("option", "https://x.org/hub?a=1", "--site-url:1:1: error: the site's address: the "
+         "URL 'https://x.org/hub?a=1' has a query ('?') or a fragment ('#') (hint: write the "
+         "folder's address alone, like https://x.org/hub)"),
+        ("environment", "https://x.org/hub/#top", "$DL4MIC_SITE_URL:1:1: error: the site's "
+         "address: the URL 'https://x.org/hub/#top' has a query"),
+        ("configuration", "https://x.org/hub?", "mkdocs.yml:2:1: error: the site's address: "
+         "the URL 'https://x.org/hub?' has a query"),
     ],
-    ids=["javascript", "space", "quote", "no-scheme", "number"],
+    ids=["javascript", "space", "quote", "no-scheme", "number", "query", "fragment",
+         "empty-query"],
 )
 def test_a_site_address_that_is_no_web_address_is_a_usage_error_where_it_is_written(
     where: str, value: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -184,6 +184,11 @@ def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
     origin, url = next(((o, u) for o, u in written if u), (Origin(""), LOCAL_SITE_URL))
     problem = url_problem(url) if isinstance(url, str) else (
         f"it must be an address, not {url!r}", "write it like https://example.org/hub/")
+    if problem is None and ("?" in url or "#" in url):
+        # Page addresses are written after it: 'https://x.org/hub?a=1' would give
+        # 'https://x.org/hub?a=1/fr/...', every link leading to no page.
+        problem = (f"the URL '{url}' has a query ('?') or a fragment ('#')",
+                   f"write the folder's address alone, like {url.split('?')[0].split('#')[0]}")
     if problem is not None:
         message, hint = problem
         raise UsageError([error(origin, f"the site's address: {message}", hint)])
