@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dl4mic_hub.build.config import read_base_config, resolve_base_url
+from dl4mic_hub.build.config import language_config, read_base_config, resolve_base_url
 from dl4mic_hub.diagnostics import EXIT_USAGE, UsageError
 
 
@@ -120,3 +120,35 @@ def test_a_site_address_that_is_no_web_address_is_a_usage_error_where_it_is_writ
         resolve_base_url(base, value if where == "option" else None)
     (found,) = [d.format_text() for d in raised.value.diagnostics]
     assert found.startswith(expected), found
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    ["  toc:\n    permalink: true\n  tables: {}\n",  # a mapping, like our mkdocs.yml
+     "  - tables\n  - toc:\n      permalink: true\n"],  # a list, MkDocs' usual form
+    ids=["mapping", "list"],
+)
+def test_heading_links_are_titled_in_each_sites_language(tmp_path: Path, extensions: str) -> None:
+    # the toc extension titles the ¶ "Permanent link"; with the list form it stayed English
+    # on the French site
+    base = read_base_config(config(tmp_path, f"site_name: x\nmarkdown_extensions:\n{extensions}"))
+    titles = {}
+    for lang in ("fr", "en"):
+        written = language_config(base, lang, "https://example.org/", [], tmp_path / lang,
+                                  tmp_path / lang / "docs", tmp_path / lang / "site")
+        extensions_of = written["markdown_extensions"]
+        items = extensions_of.items() if isinstance(extensions_of, dict) else [
+            next(iter(e.items())) for e in extensions_of if isinstance(e, dict)]
+        titles[lang] = dict(items)["toc"]["permalink_title"]
+        assert "tables" in str(extensions_of)  # the other extensions are kept
+    assert titles == {"fr": "Lien vers cette section", "en": "Link to this section"}
+
+
+def test_a_permalink_title_written_in_the_configuration_is_kept(tmp_path: Path) -> None:
+    base = read_base_config(config(tmp_path, (
+        "site_name: x\nmarkdown_extensions:\n"
+        "  - toc:\n      permalink: true\n      permalink_title: Ancre\n")))
+    written = language_config(base, "en", "https://example.org/", [], tmp_path,
+                              tmp_path / "docs", tmp_path / "site")
+    assert written["markdown_extensions"] == [{"toc": {"permalink": True,
+                                                       "permalink_title": "Ancre"}}]

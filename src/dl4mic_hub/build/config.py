@@ -236,7 +236,7 @@ def language_config(
     ]
     # Interface strings the theme overrides print (header search box...).
     extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
-    if isinstance(config.get("markdown_extensions"), dict):
+    if "markdown_extensions" in config:
         config["markdown_extensions"] = _with_permalink_title(config["markdown_extensions"], lang)
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
@@ -269,9 +269,19 @@ def _palette_option(option: Any, lang: str) -> Any:
     return {**option, "toggle": {**option["toggle"], "name": ui_for(lang)[key]}}
 
 
-def _with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
+def _with_permalink_title(extensions: Any, lang: str) -> Any:
     """The Markdown extensions, with the headings' permanent links titled in ``lang`` (the
-    toc extension's default title is English on both sites), unless mkdocs.yml sets one."""
+    toc extension's default title is English on both sites), unless mkdocs.yml sets one.
+    MkDocs accepts a mapping (``toc: {...}``) or a list (``- toc: {...}``); both are read."""
+    if isinstance(extensions, dict):
+        return _toc_with_permalink_title(extensions, lang)
+    if isinstance(extensions, list):
+        return [_toc_with_permalink_title(item, lang) if isinstance(item, dict) else item
+                for item in extensions]
+    return extensions
+
+
+def _toc_with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
     toc = extensions.get("toc")
     if not isinstance(toc, dict) or not toc.get("permalink") or "permalink_title" in toc:
         return extensions
