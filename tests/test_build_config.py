@@ -70,13 +70,19 @@ def test_a_configuration_not_in_utf8_is_a_usage_error(tmp_path: Path) -> None:
     ).replace("mkdocs.yml", str(path))
 
 
-@pytest.mark.parametrize("plugins", ["7", "search", "[{}]"])
-def test_plugins_of_any_shape_are_judged_by_name(tmp_path: Path, plugins: str) -> None:
+@pytest.mark.parametrize(("plugins", "named"), [
+    ("7", "7"), ("search", ""),
+    ("[{}]", "(an entry with no name)"), ("[search, null]", "(an entry with no name)"),
+])
+def test_plugins_of_any_shape_are_judged_by_name(
+    tmp_path: Path, plugins: str, named: str,
+) -> None:
     path = config(tmp_path, f"site_name: x\nplugins: {plugins}\n")
     if plugins == "search":
         read_base_config(path)  # one plugin written alone: search is allowed
         return
-    assert "error: unsupported plugin(s)" in usage_message(path)  # 'plugins: 7': a TypeError
+    # 'plugins: 7': a TypeError before; '[{}]' named an empty plugin ("plugin(s):  ")
+    assert f"error: unsupported plugin(s): {named} (hint:" in usage_message(path)
 
 
 @pytest.mark.parametrize(

@@ -157,9 +157,11 @@ def _refuse_unsupported_settings(config: BaseConfig) -> None:
     if not isinstance(plugins, list | dict):
         plugins = [plugins]  # named below as an unsupported plugin, like any other
     names = plugins if isinstance(plugins, dict) else [
-        next(iter(p), "") if isinstance(p, dict) else p for p in plugins
+        next(iter(p), None) if isinstance(p, dict) else p for p in plugins
     ]
-    unknown = sorted(str(n) for n in names if str(n) not in ALLOWED_PLUGINS)
+    # An empty entry ('- {}', '- ') has no name to show: say so rather than print nothing.
+    unknown = sorted("(an entry with no name)" if n in (None, "") else str(n)
+                     for n in names if str(n) not in ALLOWED_PLUGINS)
     if unknown:
         problems.append(error(
             config.origin("plugins"), f"unsupported plugin(s): {', '.join(unknown)}",
