@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +20,8 @@ import pytest
 from markdown_it import MarkdownIt
 from support.fakeweb import FakeHost
 
+from dl4mic_hub.check.cache import Cache
+from dl4mic_hub.check.engine import Result
 from dl4mic_hub.cli import main
 
 MINIMAL = Path(__file__).parent / "fixtures" / "catalogues" / "minimal"
@@ -220,6 +223,38 @@ def test_a_cached_time_that_is_no_past_time_is_never_fresh(
     assert "cache" not in err  # the file was read
     assert code == 1  # asked again: 404
     assert web.stats.count("/status/404") >= 1
+
+
+@pytest.mark.parametrize("stale", [{"checked_at": 86400 * 365, "status": 200},
+                                   {"checked_at": -86400 * 365, "status": 200}, 5],
+                         ids=["to-come", "expired", "not-an-entry"])
+def test_the_saved_cache_keeps_only_what_a_later_run_would_trust(
+    stale: object, tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a time to come was never fresh, but saving kept it for ever; an entry that was no
+    # mapping crashed the save (exit 3)
+    cache = tmp_path / "cache.json"
+    now = time.time()
+    if isinstance(stale, dict):
+        stale = {**stale, "checked_at": now + stale["checked_at"]}
+    entries = {"https://fresh.example/": {"checked_at": now - 60, "status": 200},
+               "https://stale.example/": stale}
+    cache.write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
+    urls = url_list(tmp_path, web.url("ok"))
+    assert run(capsys, "--urls", str(urls), "--cache", str(cache))[0] == 0
+    kept = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert sorted(kept) == sorted(["https://fresh.example/", web.url("ok")])
+
+
+def test_a_result_saved_at_once_is_kept_though_its_time_is_rounded_up(tmp_path: Path) -> None:
+    # times are stored to the millisecond: refusing every time ahead of the clock dropped a
+    # result saved within half a millisecond of its check
+    cache = Cache(tmp_path / "cache.json")
+    checked = time.time() + 0.4  # as far ahead as rounding (and more) can put it
+    cache.update({"https://a.example/": Result("https://a.example/", "ok", "ok", 200,
+                                               checked_at=checked)})
+    cache.save()
+    assert list(Cache(tmp_path / "cache.json").entries) == ["https://a.example/"]
 
 
 def test_invalid_catalogue_exits_1_with_its_errors(
