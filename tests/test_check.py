@@ -358,6 +358,14 @@ def test_url_list_with_a_non_url_exits_2(
             r"rules\.yml:3:5: error: allow_private needs a host rule: a pattern matches any URL "
             r"containing its text, whatever the host",
         ),
+        (  # the rule covers sub-domains: any stranger's name under .org could be fetched at
+            # a private address
+            "rules:\n  - host: doi.org\n    reason: a fine rule\n  - host: ORG.\n"
+            "    reason: a whole top-level domain\n    allow_private: true\n",
+            r"rules\.yml:6:5: error: allow_private needs a host of two labels or more: 'org\.' "
+            r"covers every site under it, whoever owns them \(hint: write the rule for the "
+            r"intranet's host: 'host: wiki\.intranet\.example'\)",
+        ),
         (
             "rules:\n  - host: doi.org\n    status: {not-found: ok}\n    reason: a status name\n",
             r"rules\.yml:3:14: error: 'rules\.status' has an invalid key 'not-found' \(hint: "
@@ -375,6 +383,18 @@ def test_host_rule_mistakes_exit_2_with_a_location(
     )
     assert code == 2
     assert re.search(message, err), err
+
+
+def test_allow_private_is_accepted_for_one_site_or_one_address(tmp_path: Path) -> None:
+    from dl4mic_hub.check.rules import load_rules
+
+    rules_file = tmp_path / "rules.yml"
+    rules_file.write_text("rules:\n" + "".join(
+        f"  - host: '{host}'\n    allow_private: true\n    reason: our intranet\n"
+        for host in ("wiki.intranet.example", "10.0.0.5")), encoding="utf-8")
+    rules, problems = load_rules(rules_file)
+    assert problems == []
+    assert [rule.allow_private for rule in rules.rules] == [True] * 2
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:
