@@ -398,7 +398,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not (root / VOCAB_FOLDER).is_dir():
         raise UsageError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
                                 "run the command from the project folder or pass --catalogue DIR")])
-    catalogue, _ = read_catalogue(root)
+    catalogue, loaded = read_catalogue(root)
+    # a file (or a link) where the entry's folder goes: the catalogue's problem, said as
+    # validate says it, before any question
+    unusable = [d for f in loaded if f.path == root / entry_type.folder for d in f.diagnostics]
+    if unusable:
+        raise UserError(unusable)
     interactive = not args.no_input and sys.stdin.isatty()
     try:
         values = scaffold.collect_values(
