@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dl4mic_hub.build.config import read_base_config, resolve_base_url
+from dl4mic_hub.build.config import language_config, read_base_config, resolve_base_url
 from dl4mic_hub.diagnostics import EXIT_USAGE, UsageError
 
 
@@ -70,13 +70,19 @@ def test_a_configuration_not_in_utf8_is_a_usage_error(tmp_path: Path) -> None:
     ).replace("mkdocs.yml", str(path))
 
 
-@pytest.mark.parametrize("plugins", ["7", "search", "[{}]"])
-def test_plugins_of_any_shape_are_judged_by_name(tmp_path: Path, plugins: str) -> None:
+@pytest.mark.parametrize(("plugins", "named"), [
+    ("7", "7"), ("search", ""),
+    ("[{}]", "(an entry with no name)"), ("[search, null]", "(an entry with no name)"),
+])
+def test_plugins_of_any_shape_are_judged_by_name(
+    tmp_path: Path, plugins: str, named: str,
+) -> None:
     path = config(tmp_path, f"site_name: x\nplugins: {plugins}\n")
     if plugins == "search":
         read_base_config(path)  # one plugin written alone: search is allowed
         return
-    assert "error: unsupported plugin(s)" in usage_message(path)  # 'plugins: 7': a TypeError
+    # 'plugins: 7': a TypeError before; '[{}]' named an empty plugin ("plugin(s):  ")
+    assert f"error: unsupported plugin(s): {named} (hint:" in usage_message(path)
 
 
 @pytest.mark.parametrize(
@@ -92,8 +98,18 @@ def test_plugins_of_any_shape_are_judged_by_name(tmp_path: Path, plugins: str) -
          "'example.org' is incomplete"),
         ("configuration", "5", "mkdocs.yml:2:1: error: the site's address: it must be an "
          "address, not 5"),
+        # page addresses follow it: before, 'hub?a=1/fr/...' made ~170 links lead nowhere
+        # and the build blamed the catalogue (exit 1)
+        ("option", "https://x.org/hub?a=1", "--site-url:1:1: error: the site's address: the "
+         "URL 'https://x.org/hub?a=1' has a query ('?') or a fragment ('#') (hint: write the "
+         "folder's address alone, like https://x.org/hub)"),
+        ("environment", "https://x.org/hub/#top", "$DL4MIC_SITE_URL:1:1: error: the site's "
+         "address: the URL 'https://x.org/hub/#top' has a query"),
+        ("configuration", "https://x.org/hub?", "mkdocs.yml:2:1: error: the site's address: "
+         "the URL 'https://x.org/hub?' has a query"),
     ],
-    ids=["javascript", "space", "quote", "no-scheme", "number"],
+    ids=["javascript", "space", "quote", "no-scheme", "number", "query", "fragment",
+         "empty-query"],
 )
 def test_a_site_address_that_is_no_web_address_is_a_usage_error_where_it_is_written(
     where: str, value: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -110,3 +126,35 @@ def test_a_site_address_that_is_no_web_address_is_a_usage_error_where_it_is_writ
         resolve_base_url(base, value if where == "option" else None)
     (found,) = [d.format_text() for d in raised.value.diagnostics]
     assert found.startswith(expected), found
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    ["  toc:\n    permalink: true\n  tables: {}\n",  # a mapping, like our mkdocs.yml
+     "  - tables\n  - toc:\n      permalink: true\n"],  # a list, MkDocs' usual form
+    ids=["mapping", "list"],
+)
+def test_heading_links_are_titled_in_each_sites_language(tmp_path: Path, extensions: str) -> None:
+    # the toc extension titles the ¶ "Permanent link"; with the list form it stayed English
+    # on the French site
+    base = read_base_config(config(tmp_path, f"site_name: x\nmarkdown_extensions:\n{extensions}"))
+    titles = {}
+    for lang in ("fr", "en"):
+        written = language_config(base, lang, "https://example.org/", [], tmp_path / lang,
+                                  tmp_path / lang / "docs", tmp_path / lang / "site")
+        extensions_of = written["markdown_extensions"]
+        items = extensions_of.items() if isinstance(extensions_of, dict) else [
+            next(iter(e.items())) for e in extensions_of if isinstance(e, dict)]
+        titles[lang] = dict(items)["toc"]["permalink_title"]
+        assert "tables" in str(extensions_of)  # the other extensions are kept
+    assert titles == {"fr": "Lien vers cette section", "en": "Link to this section"}
+
+
+def test_a_permalink_title_written_in_the_configuration_is_kept(tmp_path: Path) -> None:
+    base = read_base_config(config(tmp_path, (
+        "site_name: x\nmarkdown_extensions:\n"
+        "  - toc:\n      permalink: true\n      permalink_title: Ancre\n")))
+    written = language_config(base, "en", "https://example.org/", [], tmp_path,
+                              tmp_path / "docs", tmp_path / "site")
+    assert written["markdown_extensions"] == [{"toc": {"permalink": True,
+                                                       "permalink_title": "Ancre"}}]

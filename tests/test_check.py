@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +20,8 @@ import pytest
 from markdown_it import MarkdownIt
 from support.fakeweb import FakeHost
 
+from dl4mic_hub.check.cache import Cache
+from dl4mic_hub.check.engine import Result
 from dl4mic_hub.cli import main
 
 MINIMAL = Path(__file__).parent / "fixtures" / "catalogues" / "minimal"
@@ -222,6 +225,38 @@ def test_a_cached_time_that_is_no_past_time_is_never_fresh(
     assert web.stats.count("/status/404") >= 1
 
 
+@pytest.mark.parametrize("stale", [{"checked_at": 86400 * 365, "status": 200},
+                                   {"checked_at": -86400 * 365, "status": 200}, 5],
+                         ids=["to-come", "expired", "not-an-entry"])
+def test_the_saved_cache_keeps_only_what_a_later_run_would_trust(
+    stale: object, tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a time to come was never fresh, but saving kept it for ever; an entry that was no
+    # mapping crashed the save (exit 3)
+    cache = tmp_path / "cache.json"
+    now = time.time()
+    if isinstance(stale, dict):
+        stale = {**stale, "checked_at": now + stale["checked_at"]}
+    entries = {"https://fresh.example/": {"checked_at": now - 60, "status": 200},
+               "https://stale.example/": stale}
+    cache.write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
+    urls = url_list(tmp_path, web.url("ok"))
+    assert run(capsys, "--urls", str(urls), "--cache", str(cache))[0] == 0
+    kept = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+    assert sorted(kept) == sorted(["https://fresh.example/", web.url("ok")])
+
+
+def test_a_result_saved_at_once_is_kept_though_its_time_is_rounded_up(tmp_path: Path) -> None:
+    # times are stored to the millisecond: refusing every time ahead of the clock dropped a
+    # result saved within half a millisecond of its check
+    cache = Cache(tmp_path / "cache.json")
+    checked = time.time() + 0.4  # as far ahead as rounding (and more) can put it
+    cache.update({"https://a.example/": Result("https://a.example/", "ok", "ok", 200,
+                                               checked_at=checked)})
+    cache.save()
+    assert list(Cache(tmp_path / "cache.json").entries) == ["https://a.example/"]
+
+
 def test_invalid_catalogue_exits_1_with_its_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -326,6 +361,14 @@ def test_url_list_with_a_non_url_exits_2(
             r"rules\.yml:3:5: error: allow_private needs a host rule: a pattern matches any URL "
             r"containing its text, whatever the host",
         ),
+        (  # the rule covers sub-domains: any stranger's name under .org could be fetched at
+            # a private address
+            "rules:\n  - host: doi.org\n    reason: a fine rule\n  - host: ORG.\n"
+            "    reason: a whole top-level domain\n    allow_private: true\n",
+            r"rules\.yml:6:5: error: allow_private needs a host of two labels or more: 'org\.' "
+            r"covers every site under it, whoever owns them \(hint: write the rule for the "
+            r"intranet's host: 'host: wiki\.intranet\.example'\)",
+        ),
         (
             "rules:\n  - host: doi.org\n    status: {not-found: ok}\n    reason: a status name\n",
             r"rules\.yml:3:14: error: 'rules\.status' has an invalid key 'not-found' \(hint: "
@@ -343,6 +386,18 @@ def test_host_rule_mistakes_exit_2_with_a_location(
     )
     assert code == 2
     assert re.search(message, err), err
+
+
+def test_allow_private_is_accepted_for_one_site_or_one_address(tmp_path: Path) -> None:
+    from dl4mic_hub.check.rules import load_rules
+
+    rules_file = tmp_path / "rules.yml"
+    rules_file.write_text("rules:\n" + "".join(
+        f"  - host: '{host}'\n    allow_private: true\n    reason: our intranet\n"
+        for host in ("wiki.intranet.example", "10.0.0.5")), encoding="utf-8")
+    rules, problems = load_rules(rules_file)
+    assert problems == []
+    assert [rule.allow_private for rule in rules.rules] == [True] * 2
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:

@@ -310,6 +310,8 @@ def test_command_never_overwrites_without_force(tmp_path: Path,
      "--date:1:1: error: '23/11/2026' is not a date (hint: write it as YYYY-MM-DD)"),
     (["{source}", "--date", "2026-02-30"],  # the right shape, a day that does not exist
      "--date:1:1: error: '2026-02-30' is not a date (hint: write it as YYYY-MM-DD)"),
+    (["{source}", "--date", "20261123"],  # a date to Python, not the form 'added:' takes
+     "--date:1:1: error: '20261123' is not a date (hint: write it as YYYY-MM-DD)"),
 ])
 def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch, args: list[str],

@@ -396,14 +396,39 @@ def test_escapes_for_ordinary_characters_are_text() -> None:
     }
 
 
-def test_an_escape_past_the_last_character_is_a_located_error() -> None:
+@pytest.mark.parametrize(
+    ("text", "where", "escape"),
+    [
+        ('a: 1\nb: "x\\U00110000"\n', "2:6", "\\U00110000"),
+        # the same letters in single quotes, a comment or after an escaped backslash are text,
+        # not an escape: the error was placed at the first of them (1:5)
+        ("x: '\\U00110000'  # \\U00110000\ny: \"\\\\U00110000\"\nz: \"ab\\U0011FFFF\"\n",
+         "3:7", "\\U0011FFFF"),
+    ],
+    ids=["alone", "after-lookalikes"],
+)
+def test_an_escape_past_the_last_character_is_a_located_error(
+    text: str, where: str, escape: str,
+) -> None:
     # PyYAML raises a bare ValueError on it (exit 3 before)
-    data, diagnostics = parse_yaml('a: 1\nb: "x\\U00110000"\n', "f.yml")
+    data, diagnostics = parse_yaml(text, "f.yml")
     assert data is None
     assert [d.format_text() for d in diagnostics] == [
-        "f.yml:2:6: error: YAML syntax error: the escape '\\U00110000' stands for no character "
+        f"f.yml:{where}: error: YAML syntax error: the escape '{escape}' stands for no character "
         "(the last one is \\U0010FFFF) (hint: write the character itself instead of an escape)"
     ]
+
+
+def test_a_value_error_of_another_cause_is_not_called_an_escape_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the whole parse was wrapped in 'except ValueError', which named any bug this escape
+    def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(load._Builder, "document", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        parse_yaml("a: 1\n", "f.yml")
 
 
 def test_an_alias_bomb_is_refused_at_its_first_anchor() -> None:

@@ -323,16 +323,19 @@ def test_the_id_made_from_a_title_is_cut_at_a_word_boundary(catalogue: Path) -> 
     assert created.stem == "un-glossaire-" + "-".join(["tres-long"] * 4) + "-tres"
 
 
-def test_a_file_where_the_entry_folder_goes_is_a_usage_error(
+def test_a_file_where_the_entry_folder_goes_is_reported_as_validate_does(
     catalogue: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # a problem in the catalogue, at the folder's path: 'new' said exit 2 at
+    # catalogue/glossary/epoch.yml:1:1, a path that cannot exist (exit 3 before that)
     shutil.rmtree(catalogue / "glossary")
     (catalogue / "glossary").write_text("mine\n", encoding="utf-8")
-    assert _new("glossary", "--no-input", "--id", "epoch", *VALID_OPTIONS["glossary"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("catalogue/glossary/epoch.yml:1:1: error: new "
-                          "catalogue/glossary/epoch.yml: cannot write here: catalogue/glossary is "
-                          "a file, not a folder (hint: move that file away"), err  # was exit 3
+    expected = ("catalogue/glossary:1:1: error: this is a file: the catalogue keeps these files "
+                "in a folder 'glossary/' (hint: move the file away and make glossary/ a folder)")
+    assert main(["validate", "--catalogue", "catalogue"]) == 1
+    assert expected in capsys.readouterr().err.splitlines()
+    assert _new("glossary", "--no-input", "--id", "epoch", *VALID_OPTIONS["glossary"]) == 1
+    assert capsys.readouterr().err.splitlines() == [expected]
     assert (catalogue / "glossary").read_text(encoding="utf-8") == "mine\n"
 
 

@@ -308,15 +308,15 @@ def _register_import_markdown(sub: SubParsers) -> None:
 
 def cmd_import_markdown(args: argparse.Namespace) -> int:
     import datetime  # local imports: cli.py's header is shared by several command families
-    import re
 
     from .diagnostics import Origin, display_path, error
     from .importer import DRAFT_NOTICE, import_markdown, write_drafts
+    from .text import iso_date
 
     display = display_path(args.file)
     date = args.date or datetime.date.today().isoformat()
     problem = None
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date) or not _is_date(date):
+    if iso_date(date) is None:
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
@@ -362,16 +362,6 @@ def _unwritable_text(text: str, display: str) -> Diagnostic | None:
                  "delete it; it often comes with text pasted from a PDF or a word processor")
 
 
-def _is_date(text: str) -> bool:
-    import datetime
-
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:  # e.g. 2026-02-30
-        return False
-    return True
-
-
 # --- new -----------------------------------------------------------------------------------------
 def _register_new(sub: SubParsers) -> None:
     from .model import ENTRY_TYPES
@@ -409,7 +399,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not (root / VOCAB_FOLDER).is_dir():
         raise UsageError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
                                 "run the command from the project folder or pass --catalogue DIR")])
-    catalogue, _ = read_catalogue(root)
+    catalogue, loaded = read_catalogue(root)
+    # a file (or a link) where the entry's folder goes: the catalogue's problem, said as
+    # validate says it, before any question
+    unusable = [d for f in loaded if f.path == root / entry_type.folder for d in f.diagnostics]
+    if unusable:
+        raise UserError(unusable)
     interactive = not args.no_input and sys.stdin.isatty()
     try:
         values = scaffold.collect_values(

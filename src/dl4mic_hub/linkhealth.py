@@ -25,6 +25,7 @@ from typing import Any
 
 from .diagnostics import Origin, UsageError, display_path, error
 from .files import write_atomically
+from .text import iso_date
 
 BROKEN_AFTER_RUNS = 3
 BROKEN_AFTER_DAYS = 2
@@ -132,16 +133,6 @@ def _days(start: str, end: str) -> int:
     return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
 
 
-def _iso_date(value: object) -> str | None:
-    """``value`` when it is a date written YYYY-MM-DD, as the history stores dates."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return value if dt.date.fromisoformat(value).isoformat() == value else None
-    except ValueError:
-        return None
-
-
 def _archive_url(value: object) -> str | None:
     """An archived copy's address, when it is one readers may be sent to (https only)."""
     return value if isinstance(value, str) and value.startswith("https://") else None
@@ -209,12 +200,12 @@ def _state_from_json(url: str, data: Any) -> LinkState | None:
     writes (dates as YYYY-MM-DD text, a count, an https archive): that link starts afresh."""
     if not isinstance(data, dict):
         return None
-    checked = _iso_date(data.get("checked"))
+    checked = iso_date(data.get("checked"))
     last_ok, since = data.get("last_ok"), data.get("broken_since")
     verdict, reason = data.get("verdict"), data.get("reason", "")
     runs, archive = data.get("broken_runs", 0), data.get("archive")
     if checked is None or not (
-        all(date is None or _iso_date(date) is not None for date in (last_ok, since))
+        all(date is None or iso_date(date) is not None for date in (last_ok, since))
         and verdict in VERDICTS
         and isinstance(reason, str)
         and isinstance(runs, int) and not isinstance(runs, bool) and runs >= 0

@@ -231,6 +231,20 @@ class _PythonParser(
         yaml.constructor.SafeConstructor.__init__(self)
         _CatalogueResolver.__init__(self)
 
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: Any) -> list[str]:
+        try:
+            return super().scan_flow_scalar_non_spaces(double, start_mark)
+        except ValueError:
+            # chr() of an escape past U+10FFFF ("\U00110000"), raised bare by PyYAML with the
+            # reader on its hex digits: the escape starts two characters before.
+            here = self.get_mark()
+            mark = yaml.error.Mark(here.name, here.index - 2, here.line, here.column - 2,
+                                   here.buffer, here.pointer - 2)
+            raise _Refused(
+                mark, f"YAML syntax error: the escape '\\U{self.prefix(8)}' stands for no "
+                "character (the last one is \\U0010FFFF)",
+                "write the character itself instead of an escape") from None
+
 
 _CParser: Any
 try:
@@ -508,8 +522,6 @@ def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
         return None, [_syntax_error(exc, display)]
     except yaml.reader.ReaderError as exc:
         return None, [_reader_error(exc, text, display)]
-    except ValueError:  # PyYAML's scanner on an escape past the last character: "\U00110000"
-        return None, [_escape_past_unicode(text, display)]
 
 
 def parse_with(parser_name: str, text: str, display: str) -> tuple[Any, list[Diagnostic]]:
@@ -540,15 +552,6 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diag
         f"the file contains an invisible control character (code {exc.character:#04x})",
         "delete it and type the text again; it often comes with text pasted from a PDF",
     )
-
-
-def _escape_past_unicode(text: str, display: str) -> Diagnostic:
-    found = next((m for m in re.finditer(r"\\U([0-9A-Fa-f]{8})", text)
-                  if int(m.group(1), 16) > 0x10FFFF), None)
-    where = Origin(display, *line_col(text, found.start())) if found else Origin(display)
-    written = f" '{found.group(0)}'" if found else ""
-    return error(where, f"YAML syntax error: the escape{written} stands for no character (the "
-                 "last one is \\U0010FFFF)", "write the character itself instead of an escape")
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """Small text helpers shared by every stage, one definition each: ids from titles, "did you
-mean" suggestions, texts shortened at a word, and positions (line, column) inside a text."""
+mean" suggestions, texts shortened at a word, positions (line, column) inside a text, and
+dates written YYYY-MM-DD."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -85,3 +87,14 @@ class LinePositions:
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of one offset in ``text``."""
     return LinePositions(text).at(offset)
+
+
+def iso_date(value: object) -> str | None:
+    """``value`` when it is a real date written YYYY-MM-DD (not 2026-02-30, nor the other
+    forms ``date.fromisoformat`` accepts, such as 20260102), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return value if dt.date.fromisoformat(value).isoformat() == value else None
+    except ValueError:
+        return None

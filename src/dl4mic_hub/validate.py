@@ -66,7 +66,7 @@ from .model import (
     Entry,
     read_catalogue,
 )
-from .schema import field_specs, implied_values, inlined_schema
+from .schema import field_specs, implied_values, inlined_schema, load_schemas
 from .text import closest, did_you_mean
 from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
@@ -860,9 +860,15 @@ def _unknown_icons(catalogue: Catalogue) -> list[Diagnostic]:
         for vocabulary in catalogue.vocabularies.values()
         for term in vocabulary.terms.values()
         # a malformed name is the schema's to report
-        if term.icon and re.fullmatch(r"[a-z0-9-]+/[a-z0-9-]+", term.icon)
+        if term.icon and ecma_regex(_icon_pattern()).search(term.icon)
         and not (icons / f"{term.icon}.svg").is_file()
     ]
+
+
+def _icon_pattern() -> str:
+    """What the vocabulary schema accepts as an icon name: its own pattern, not a copy."""
+    terms = load_schemas()["vocabulary.schema.json"]["properties"]["values"]
+    return str(terms["additionalProperties"]["properties"]["icon"]["pattern"])
 
 
 @cache

@@ -157,9 +157,11 @@ def _refuse_unsupported_settings(config: BaseConfig) -> None:
     if not isinstance(plugins, list | dict):
         plugins = [plugins]  # named below as an unsupported plugin, like any other
     names = plugins if isinstance(plugins, dict) else [
-        next(iter(p), "") if isinstance(p, dict) else p for p in plugins
+        next(iter(p), None) if isinstance(p, dict) else p for p in plugins
     ]
-    unknown = sorted(str(n) for n in names if str(n) not in ALLOWED_PLUGINS)
+    # An empty entry ('- {}', '- ') has no name to show: say so rather than print nothing.
+    unknown = sorted("(an entry with no name)" if n in (None, "") else str(n)
+                     for n in names if str(n) not in ALLOWED_PLUGINS)
     if unknown:
         problems.append(error(
             config.origin("plugins"), f"unsupported plugin(s): {', '.join(unknown)}",
@@ -184,6 +186,11 @@ def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
     origin, url = next(((o, u) for o, u in written if u), (Origin(""), LOCAL_SITE_URL))
     problem = url_problem(url) if isinstance(url, str) else (
         f"it must be an address, not {url!r}", "write it like https://example.org/hub/")
+    if problem is None and ("?" in url or "#" in url):
+        # Page addresses are written after it: 'https://x.org/hub?a=1' would give
+        # 'https://x.org/hub?a=1/fr/...', every link leading to no page.
+        problem = (f"the URL '{url}' has a query ('?') or a fragment ('#')",
+                   f"write the folder's address alone, like {url.split('?')[0].split('#')[0]}")
     if problem is not None:
         message, hint = problem
         raise UsageError([error(origin, f"the site's address: {message}", hint)])
@@ -231,7 +238,7 @@ def language_config(
     ]
     # Interface strings the theme overrides print (header search box...).
     extra["ui"] = dict(ui_for(lang))  # a copy: ui_for's dict is shared
-    if isinstance(config.get("markdown_extensions"), dict):
+    if "markdown_extensions" in config:
         config["markdown_extensions"] = _with_permalink_title(config["markdown_extensions"], lang)
     config.update({
         "docs_dir": os.path.relpath(docs_dir, config_dir),
@@ -264,9 +271,19 @@ def _palette_option(option: Any, lang: str) -> Any:
     return {**option, "toggle": {**option["toggle"], "name": ui_for(lang)[key]}}
 
 
-def _with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
+def _with_permalink_title(extensions: Any, lang: str) -> Any:
     """The Markdown extensions, with the headings' permanent links titled in ``lang`` (the
-    toc extension's default title is English on both sites), unless mkdocs.yml sets one."""
+    toc extension's default title is English on both sites), unless mkdocs.yml sets one.
+    MkDocs accepts a mapping (``toc: {...}``) or a list (``- toc: {...}``); both are read."""
+    if isinstance(extensions, dict):
+        return _toc_with_permalink_title(extensions, lang)
+    if isinstance(extensions, list):
+        return [_toc_with_permalink_title(item, lang) if isinstance(item, dict) else item
+                for item in extensions]
+    return extensions
+
+
+def _toc_with_permalink_title(extensions: dict[str, Any], lang: str) -> dict[str, Any]:
     toc = extensions.get("toc")
     if not isinstance(toc, dict) or not toc.get("permalink") or "permalink_title" in toc:
         return extensions

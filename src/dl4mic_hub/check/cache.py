@@ -47,12 +47,8 @@ class Cache:
     def get(self, url: str, now: float | None = None) -> Result | None:
         entry = self.entries.get(url)
         now = time.time() if now is None else now
-        if not isinstance(entry, dict):
-            return None
-        checked = entry.get("checked_at")
-        # the file is read as it is: NaN, or a time to come (a wrong clock), is never fresh,
-        # or it would stay fresh for ever
-        if not isinstance(checked, int | float) or not 0 <= now - checked <= self.max_age:
+        checked = self._fresh_since(entry, now)
+        if not isinstance(entry, dict) or checked is None:
             return None
         status = entry.get("status")
         final_url = entry.get("final_url")
@@ -64,8 +60,18 @@ class Cache:
             final_url=final_url if isinstance(final_url, str) else None,
             note=str(entry.get("note") or ""),
             cached=True,
-            checked_at=float(checked),
+            checked_at=checked,
         )
+
+    def _fresh_since(self, entry: object, now: float) -> float | None:
+        """When ``entry`` was checked, if that is recent enough to trust; None otherwise.
+        The file is read as it is: NaN, or a time to come (a wrong clock), is never fresh,
+        or it would stay fresh (and kept) for ever. Times are stored rounded to the
+        millisecond, so a result saved at once may seem a little ahead: a second is allowed."""
+        checked = entry.get("checked_at") if isinstance(entry, dict) else None
+        if not isinstance(checked, int | float) or not -1 <= now - checked <= self.max_age:
+            return None
+        return float(checked)
 
     def update(self, results: dict[str, Result]) -> None:
         for url, result in results.items():
@@ -87,11 +93,8 @@ class Cache:
         if self.path is None:
             return
         now = time.time()
-        keep = {}
-        for url, entry in self.entries.items():
-            checked = entry.get("checked_at")
-            if isinstance(checked, int | float) and now - checked <= self.max_age:
-                keep[url] = entry
+        keep = {url: entry for url, entry in self.entries.items()
+                if self._fresh_since(entry, now) is not None}
         try:  # the run's report matters more than the cache: a failure here is a warning
             write_atomically(
                 self.path,

@@ -159,6 +159,15 @@ def _rule(
             "write the rule for the intranet's host: 'host: wiki.intranet.example'",
         )]
     host = str(item["host"]).lower() if "host" in item else None
+    if host is not None and item.get("allow_private") and _covers_strangers(host):
+        # a rule covers its host's sub-domains: 'host: org' would let any stranger's
+        # something.org, resolving to a private address, be fetched
+        return None, [error(
+            origin_at(data, ("rules", index, "allow_private"), key=True) or where,
+            f"allow_private needs a host of two labels or more: '{host}' covers every site "
+            "under it, whoever owns them",
+            "write the rule for the intranet's host: 'host: wiki.intranet.example'",
+        )]
     return Rule(
         reason=str(item["reason"]),
         host=host,
@@ -172,3 +181,10 @@ def _rule(
         allow_private=bool(item.get("allow_private", False)),
         origin=where,
     ), []
+
+
+def _covers_strangers(host: str) -> bool:
+    """Whether a host rule for ``host`` covers sites of many owners: a single label ('org',
+    'wiki') is a top-level domain, or may become one. (The schema allows no IPv6 host; an
+    IPv4 address has four labels and covers itself only.)"""
+    return len([label for label in host.split(".") if label]) < 2
