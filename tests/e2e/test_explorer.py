@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from .conftest import with_search_index
 
@@ -236,6 +236,36 @@ def test_nothing_found_says_why_and_offers_a_next_step(page: Page, site_url: str
     expect(suggest).to_be_visible()
     suggest.click()
     expect(page).to_have_url(f"{site_url}en/contribute/")
+
+
+def test_what_the_reader_typed_is_shown_as_typed(page: Page, site_url: str) -> None:
+    # "$&", "$`" and "$'" mean something to String.prototype.replace: not in this message
+    typed = "zzqxw$`$&$'"
+    open_explorer(page, f"{site_url}fr/explore/")
+    page.locator("#dl-q").fill(typed)
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        f"Aucune fiche ne correspond à « {typed} » : "
+        "essayez un autre mot, plus court ou plus général.")
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("fr", "Le catalogue ne contient encore aucune fiche."),
+    ("en", "The catalogue has no entry yet."),
+])
+def test_an_empty_catalogue_says_so_rather_than_blame_the_words(
+    browser: Browser, site_url: str, lang: str, message: str
+) -> None:
+    # a new catalogue, before its first entry: nothing was typed, so no word is at fault
+    def no_entries(route: Route) -> None:
+        index = route.fetch().json()
+        route.fulfill(json={**index, "docs": [], "words": {}, "postings": {}})
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/search-index.json", no_entries)
+    open_explorer(page, f"{site_url}{lang}/explore/")
+    expect(page.locator(".dl-explorer__status")).to_have_text(message)
+    context.close()
 
 
 def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> None:
