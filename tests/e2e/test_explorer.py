@@ -280,6 +280,37 @@ def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> 
     expect(page.locator("ol.dl-results > li.dl-result a").first).to_be_focused()
 
 
+@pytest.mark.parametrize("viewport", [
+    {"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_the_count_shows_the_keyboard_focus_when_there_is_no_result(
+    browser: Browser, site_url: str, viewport: dict[str, int]
+) -> None:
+    # no result to go to: "Skip to the results" (and, on a phone, "Show the results") focus the
+    # count, which must show where the focus went (WCAG 2.4.7), as every control does
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    open_explorer(page, f"{site_url}en/explore/?q=zzqxw")
+    status = page.locator(".dl-explorer__status")
+    if viewport["width"] > 600:
+        page.locator("#dl-q").focus()
+        page.keyboard.press("Tab")  # to "Skip to the results"
+    else:
+        page.locator("details.dl-explorer__filters > summary").click()
+        page.locator(".dl-explorer__show").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_be_focused()
+    ring = status.evaluate("e => { const s = getComputedStyle(e);"
+                           " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
+    accent = page.evaluate("() => { const probe = document.createElement('i');"
+                           " probe.style.color = 'var(--md-accent-fg-color)';"
+                           " document.body.append(probe);"
+                           " const color = getComputedStyle(probe).color; probe.remove();"
+                           " return color; }")
+    assert ring[0] == "solid" and ring[1] != "0px", ring
+    assert ring[2] == accent, "the site's focus ring, in its accent colour"
+    context.close()
+
+
 def test_when_the_catalogue_cannot_load_the_whole_list_shows(
     browser: Browser, site_url: str
 ) -> None:
