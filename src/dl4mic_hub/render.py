@@ -677,14 +677,17 @@ def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
 
     Every generator prints a navigation title into the page as it is, HTML included (no
     escaping), and section titles are catalogue text (vocab/sections.yml): each title is
-    escaped here, like every other value a page prints."""
-    ui = {key: str(markup.escape(text)) for key, text in ui_for(lang).items()}
+    HTML-escaped here, once (``& < > "``, inert in text and in a quoted attribute). Not with
+    ``markup.escape``: titles never pass through Markdown, and its numeric references for
+    ``: # + =``... would be read aloud where a template escapes again (overrides/partials/
+    footer.html prints them unescaped for that reason)."""
+    ui = {key: str(markup.escape_attribute(text)) for key, text in ui_for(lang).items()}
     sections = site.catalogue.vocabularies["sections"]
     return [
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {str(markup.escape(sections.label_of(key, lang))): f"sections/{key}.md"}
+            {str(markup.escape_attribute(sections.label_of(key, lang))): f"sections/{key}.md"}
             for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},
