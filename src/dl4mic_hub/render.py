@@ -31,7 +31,7 @@ from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
-from .model import Catalogue, Entry, in_language, shown_language
+from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import fold, shorten
 
 RECENT_LIMIT = 30
@@ -325,6 +325,12 @@ class PageContext:
             return None
         return keys[0], self.label("status", keys[0]), self.vocab_description("status", keys[0])
 
+    def former_address(self, entry: Entry) -> bool:
+        """Whether the entry's address no longer leads to it (its status says so in
+        status.yml: ``former_address``)."""
+        term = self.site.status_term(entry)
+        return term is not None and term.former_address
+
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
         """``data-*`` attributes read by the filter script: the entry's id, its keys of the
         ``facets`` the page filters on, and its keywords (folded), the words it is found by that
@@ -470,6 +476,12 @@ class _SiteRenderer:
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
+
+    def status_term(self, entry: Entry) -> VocabTerm | None:
+        """The entry's value in status.yml, whose flags say what it means for the entry's
+        address and its exports; None without a status (an active resource)."""
+        keys = self.facet("status").keys(entry)
+        return self.catalogue.vocabularies["status"].terms.get(keys[0]) if keys else None
 
     def render_page(
         self, lang: str, path: str, template: str, **values: Any
