@@ -277,7 +277,7 @@ class PageContext:
         whole = markup.plain(text)
         short = short_name(whole)
         if short == whole:
-            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
+            return self.name(entry), ""
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
