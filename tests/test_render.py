@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 import shutil
@@ -221,26 +223,38 @@ def test_status_other_than_active_is_a_visible_badge_with_the_successor(
     assert "dl-badge" not in rendered.pages["en"]["resources/alpha-tool.md"]
 
 
-@pytest.mark.parametrize(("status", "label"), [
-    ("discontinued", "Open the website"),  # still there, only no longer developed
-    ("offline", "Former address"), ("closed", "Former address"), ("moved", "Former address"),
+# "retired" is not in the fixture's status.yml: the test adds it, with both flags, and no code
+# names it (what a status means for the address and the exports is vocabulary data)
+@pytest.mark.parametrize(("status", "label", "tess"), [
+    ("discontinued", "Open the website", "archived"),  # still there, only no longer developed
+    ("unmaintained", "Open the website", "active"),
+    ("offline", "Former address", "archived"), ("closed", "Former address", "archived"),
+    ("moved", "Former address", "active"), ("retired", "Former address", "archived"),
 ])
 def test_the_link_to_a_site_gone_says_former_address(
-    tmp_path: Path, status: str, label: str
+    tmp_path: Path, status: str, label: str, tess: str
 ) -> None:
     catalogue = tmp_path / "small"
     shutil.copytree(SMALL, catalogue)
+    with (catalogue / "vocab" / "status.yml").open("a", encoding="utf-8") as vocabulary:
+        vocabulary.write("  retired:\n    label: {fr: Retiré, en: Retired}\n"
+                         "    former_address: true\n    ended: true\n")
     legacy = catalogue / "resources" / "delta-legacy.yml"
     changed = legacy.read_text("utf-8").replace("status: discontinued", f"status: {status}")
     legacy.write_text(changed, encoding="utf-8")
     result = validate_catalogue(catalogue)
     assert result.ok, [d.format_text() for d in result.diagnostics]
-    page = render_site(result.catalogue).pages["en"]["resources/delta-legacy.md"]
+    site = render_site(result.catalogue)
+    page = site.pages["en"]["resources/delta-legacy.md"]
     button = re.search(r'<a class="(md-button[^"]*)" href="https://delta\.example\.org/">([^<]*)',
                        page)
     assert button is not None and button.group(2).strip() == label
     # only a live site gets the primary button
     assert ("md-button--primary" in button.group(1)) == (label == "Open the website")
+    # the TeSS column of the open-data table: archived when the resource is no longer active
+    rows = csv.DictReader(io.StringIO(site.root_files["data/catalogue.csv"], newline=""))
+    legacy_row = next(row for row in rows if row["id"] == "delta-legacy")
+    assert (legacy_row["Status"], legacy_row["status"]) == (tess, status)
 
 
 def test_open_question_invites_an_answer(rendered: RenderedSite) -> None:

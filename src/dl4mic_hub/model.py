@@ -137,6 +137,8 @@ class VocabTerm:
     schema_org: tuple[str, ...] = ()  # kinds: schema.org type(s) of their entries
     bioschemas: str | None = None  # kinds: profile id under https://bioschemas.org/profiles/
     search_weight: float = 1.0  # multiplies the search score of entries with this value
+    former_address: bool = False  # status: the entry's address no longer leads to it
+    ended: bool = False  # status: the resource is no longer active (archived in exports)
 
 
 @dataclass
@@ -271,6 +273,8 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 bioschemas=str(term["bioschemas"]) if isinstance(term.get("bioschemas"), str)
                 else None,
                 search_weight=_number(term.get("search_weight"), 1.0),
+                former_address=term.get("former_address") is True,
+                ended=term.get("ended") is True,
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
     order = data.get("order")

@@ -31,7 +31,7 @@ from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
-from .model import Catalogue, Entry, in_language, shown_language
+from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import fold, shorten
 
 RECENT_LIMIT = 30
@@ -277,7 +277,7 @@ class PageContext:
         whole = markup.plain(text)
         short = short_name(whole)
         if short == whole:
-            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
+            return self.name(entry), ""
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
@@ -324,6 +324,12 @@ class PageContext:
         if not keys or keys[0] == "active":
             return None
         return keys[0], self.label("status", keys[0]), self.vocab_description("status", keys[0])
+
+    def former_address(self, entry: Entry) -> bool:
+        """Whether the entry's address no longer leads to it (its status says so in
+        status.yml: ``former_address``)."""
+        term = self.site.status_term(entry)
+        return term is not None and term.former_address
 
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
         """``data-*`` attributes read by the filter script: the entry's id, its keys of the
@@ -470,6 +476,12 @@ class _SiteRenderer:
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
+
+    def status_term(self, entry: Entry) -> VocabTerm | None:
+        """The entry's value in status.yml, whose flags say what it means for the entry's
+        address and its exports; None without a status (an active resource)."""
+        keys = self.facet("status").keys(entry)
+        return self.catalogue.vocabularies["status"].terms.get(keys[0]) if keys else None
 
     def render_page(
         self, lang: str, path: str, template: str, **values: Any
@@ -677,14 +689,17 @@ def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
 
     Every generator prints a navigation title into the page as it is, HTML included (no
     escaping), and section titles are catalogue text (vocab/sections.yml): each title is
-    escaped here, like every other value a page prints."""
-    ui = {key: str(markup.escape(text)) for key, text in ui_for(lang).items()}
+    HTML-escaped here, once (``& < > "``, inert in text and in a quoted attribute). Not with
+    ``markup.escape``: titles never pass through Markdown, and its numeric references for
+    ``: # + =``... would be read aloud where a template escapes again (overrides/partials/
+    footer.html prints them unescaped for that reason)."""
+    ui = {key: str(markup.escape_attribute(text)) for key, text in ui_for(lang).items()}
     sections = site.catalogue.vocabularies["sections"]
     return [
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {str(markup.escape(sections.label_of(key, lang))): f"sections/{key}.md"}
+            {str(markup.escape_attribute(sections.label_of(key, lang))): f"sections/{key}.md"}
             for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from .conftest import with_search_index
 
@@ -238,6 +238,36 @@ def test_nothing_found_says_why_and_offers_a_next_step(page: Page, site_url: str
     expect(page).to_have_url(f"{site_url}en/contribute/")
 
 
+def test_what_the_reader_typed_is_shown_as_typed(page: Page, site_url: str) -> None:
+    # "$&", "$`" and "$'" mean something to String.prototype.replace: not in this message
+    typed = "zzqxw$`$&$'"
+    open_explorer(page, f"{site_url}fr/explore/")
+    page.locator("#dl-q").fill(typed)
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        f"Aucune fiche ne correspond à « {typed} » : "
+        "essayez un autre mot, plus court ou plus général.")
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("fr", "Le catalogue ne contient encore aucune fiche."),
+    ("en", "The catalogue has no entry yet."),
+])
+def test_an_empty_catalogue_says_so_rather_than_blame_the_words(
+    browser: Browser, site_url: str, lang: str, message: str
+) -> None:
+    # a new catalogue, before its first entry: nothing was typed, so no word is at fault
+    def no_entries(route: Route) -> None:
+        index = route.fetch().json()
+        route.fulfill(json={**index, "docs": [], "words": {}, "postings": {}})
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/search-index.json", no_entries)
+    open_explorer(page, f"{site_url}{lang}/explore/")
+    expect(page.locator(".dl-explorer__status")).to_have_text(message)
+    context.close()
+
+
 def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> None:
     open_explorer(page, f"{site_url}en/explore/?q=napari")
     skip = page.locator(".dl-explorer__skip")
@@ -248,6 +278,37 @@ def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> 
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("ol.dl-results > li.dl-result a").first).to_be_focused()
+
+
+@pytest.mark.parametrize("viewport", [
+    {"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_the_count_shows_the_keyboard_focus_when_there_is_no_result(
+    browser: Browser, site_url: str, viewport: dict[str, int]
+) -> None:
+    # no result to go to: "Skip to the results" (and, on a phone, "Show the results") focus the
+    # count, which must show where the focus went (WCAG 2.4.7), as every control does
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    open_explorer(page, f"{site_url}en/explore/?q=zzqxw")
+    status = page.locator(".dl-explorer__status")
+    if viewport["width"] > 600:
+        page.locator("#dl-q").focus()
+        page.keyboard.press("Tab")  # to "Skip to the results"
+    else:
+        page.locator("details.dl-explorer__filters > summary").click()
+        page.locator(".dl-explorer__show").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_be_focused()
+    ring = status.evaluate("e => { const s = getComputedStyle(e);"
+                           " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }")
+    accent = page.evaluate("() => { const probe = document.createElement('i');"
+                           " probe.style.color = 'var(--md-accent-fg-color)';"
+                           " document.body.append(probe);"
+                           " const color = getComputedStyle(probe).color; probe.remove();"
+                           " return color; }")
+    assert ring[0] == "solid" and ring[1] != "0px", ring
+    assert ring[2] == accent, "the site's focus ring, in its accent colour"
+    context.close()
 
 
 def test_when_the_catalogue_cannot_load_the_whole_list_shows(

@@ -67,6 +67,8 @@ VECTORS = [
     "line one\nfake.yml:1:1: error: forged line",
     "\u202egnp.exe bidi \u0000 nul",
     "<https://evil.example/auto>",
+    # harmless, and common in a French label: escaped more than once, it would read "&amp;"
+    "Tools & software : tutorials",
 ]
 SAFE = "safe text"
 
@@ -273,4 +275,29 @@ def test_vector_text_reaches_the_reader_as_text(browser: Browser, corpus_site: A
     body = page.locator(".md-content").inner_text()
     assert ":smile: :material-alert: :octicons-alert-16:" in body
     assert "{{ config }} {% raw %} {# #}" in body
+    page.close()
+
+
+def test_section_labels_read_as_written_in_the_menu_and_the_footer(
+    browser: Browser, corpus_site: Any
+) -> None:
+    # Section labels are the navigation's titles: the menu prints them, and the footer of the
+    # pages around a section names it in its link's text and (for screen readers) aria-label.
+    url, _site, refused = corpus_site
+    kept = [(i, " ".join(v.split())) for i, v in enumerate(VECTORS)
+            if ("sections.yml", f"xss-{i}") not in refused]
+    assert (len(VECTORS) - 1, "Tools & software : tutorials") in kept
+    assert (VECTORS.index(f"<details open ontoggle={MARK} "), f"<details open ontoggle={MARK}"
+            ) in kept  # a tag left open stays text
+    page = browser.new_page()
+    page.goto(f"{url}en/")
+    for i, label in kept:
+        link = page.locator(f".md-sidebar--primary a.md-nav__link[href='sections/xss-{i}/']")
+        assert link.inner_text().strip() == label
+    for i, label in kept:
+        page.goto(f"{url}en/sections/xss-{i}/")
+        page.goto(page.locator(".md-footer__link--prev").evaluate("a => a.href"))
+        after = page.locator(".md-footer__link--next")
+        assert after.get_attribute("aria-label") == f"Next: {label}"
+        assert after.locator(".md-ellipsis").inner_text().strip() == label
     page.close()

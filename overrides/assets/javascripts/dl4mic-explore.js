@@ -14,6 +14,12 @@
 
   var PAGE = 50; // results shown at first, and added by "show more"
 
+  // A UI message with its {name} filled by a function: given as a plain string, what the reader
+  // typed would have its "$&", "$`" or "$'" expanded by String.prototype.replace.
+  function fill(template, name, value) {
+    return template.replace("{" + name + "}", function () { return String(value); });
+  }
+
   function start() {
     var root = document.querySelector(".dl-explorer");
     if (!root || root.dataset.ready) return;
@@ -61,7 +67,7 @@
       })
       .catch(function (error) {
         // the plain list of every entry (the page without scripts) stays a way in
-        status.textContent = root.dataset.failed.replace("{error}", String(error));
+        status.textContent = fill(root.dataset.failed, "error", error);
         root.classList.add("dl-explorer--failed");
       });
 
@@ -265,14 +271,17 @@
         list.appendChild(more);
       }
       var count = results.length;
-      // no filter chosen: the words alone found nothing, and the message says so
+      // no filter chosen: the words alone found nothing, and the message says so; with neither
+      // words nor filters, the catalogue itself is empty
+      var query = input.value.trim();
       var none = checkboxes.some(function (box) { return box.checked; }) ? root.dataset.statusNone
-        : root.dataset.statusNoneWord.replace("{query}", input.value.trim());
+        : query ? fill(root.dataset.statusNoneWord, "query", query)
+        : root.dataset.statusEmpty;
       status.textContent = count === 0 ? none
         : count === 1 ? root.dataset.statusOne
-        : root.dataset.statusMany.replace("{count}", count);
+        : fill(root.dataset.statusMany, "count", count);
       empty.hidden = count !== 0;
-      showResults.textContent = showResults.dataset.label.replace("{count}", count);
+      showResults.textContent = fill(showResults.dataset.label, "count", count);
     }
 
     var pending = false;

@@ -24,8 +24,6 @@ TESS_COLUMNS = (
     "Published", "Modified", "Competency", "Authors", "Contributors", "Fields", "Audiences",
     "Types", "Other Types", "Objectives", "Prerequisites", "Syllabus",
 )
-# TeSS's material statuses are active, development and archived.
-TESS_ARCHIVED = {"discontinued", "offline", "closed"}
 LANGUAGE = "en"  # of the TeSS columns
 SEPARATOR = "; "
 # A cell starting with one of these is a formula for spreadsheet programs (CSV injection):
@@ -47,7 +45,7 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
     titles = plain_texts(entry, "title")
     summaries = plain_texts(entry, "summary")
     descriptions = plain_texts(entry, "description")
-    status = (site.facet("status").keys(entry) or ["active"])[0]
+    status = site.status_term(entry)
     level = entry.string("level")
     year = entry.number("year")
 
@@ -63,7 +61,8 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
         "Keywords": _list(keywords),
         "Contact": "",
         "Licence": entry.string("license") or "notspecified",
-        "Status": "archived" if status in TESS_ARCHIVED else "active",
+        # TeSS's material statuses are active, development and archived
+        "Status": "archived" if status is not None and status.ended else "active",
         "DOI": entry.string("doi") or "",
         "Version": "",
         "Published": str(year) if year else "",
@@ -84,7 +83,7 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
         **{f"summary_{lang}": summaries.get(lang, "") for lang in LANGUAGES},
         "added": entry.string("added") or "",
         "reviewed": entry.string("reviewed") or "",
-        "status": status,
+        "status": status.key if status is not None else "active",
     }
     for facet in site.facets:
         if "resource" in facet.fields and facet.name != "status":
