@@ -297,8 +297,11 @@ def test_missing_catalogue_folder_exits_2(
         # each retry doubles its pause: 30 retries could wait 2**30 s on one URL
         (["--retries", "30"], "--retries:1:1: error: --retries must be at most 10, not 30 "
          "(hint: the default is 2; each retry waits twice as long as the one before)"),
+        (["--retries", "10", "--backoff", "86400"], "--backoff:1:1: error: --backoff 86400 with "
+         "--retries 10 could pause one URL for 88387200 s, more than 86400 (a day) (hint: lower "
+         "--backoff or --retries (defaults: 1 s and 2))"),
     ],
-    ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries"],
+    ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries", "pauses"],
 )
 def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
     options: list[str], message: str, tmp_path: Path, web: FakeHost,
@@ -394,10 +397,11 @@ def test_allow_private_is_accepted_for_one_site_or_one_address(tmp_path: Path) -
     rules_file = tmp_path / "rules.yml"
     rules_file.write_text("rules:\n" + "".join(
         f"  - host: '{host}'\n    allow_private: true\n    reason: our intranet\n"
-        for host in ("wiki.intranet.example", "10.0.0.5")), encoding="utf-8")
+        # localhost: every name under it is this machine (RFC 6761), no stranger's site
+        for host in ("wiki.intranet.example", "10.0.0.5", "localhost")), encoding="utf-8")
     rules, problems = load_rules(rules_file)
     assert problems == []
-    assert [rule.allow_private for rule in rules.rules] == [True] * 2
+    assert [rule.allow_private for rule in rules.rules] == [True] * 3
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:

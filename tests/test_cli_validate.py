@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -406,11 +407,16 @@ def test_a_missing_catalogue_is_a_usage_error_for_every_command(
          "--output urls.txt: cannot write here: it is also urls.txt, which this command reads"),
         (["check-links", "--urls", "urls.txt", "--cache", "catalogue/linkcheck.yml"],
          "catalogue/linkcheck.yml:1:1: error: --cache catalogue/linkcheck.yml: cannot write "
-         "here: it is inside catalogue, which this command reads or replaces"),
+         "here: it is also catalogue/linkcheck.yml, which this command reads"),
         # whatever the command reads, not only the files named on its command line
         (["check-links", "--urls", "urls.txt", "--output", "catalogue/resources/cellpose.yml"],
          "catalogue/resources/cellpose.yml:1:1: error: --output catalogue/resources/cellpose.yml: "
-         "cannot write here: it is inside catalogue, which this command reads or replaces"),
+         "cannot write here: it is inside catalogue/resources, which this command reads or "
+         "replaces"),
+        # a device or a link would be replaced by a file (as root, /dev/null itself)
+        (["check-links", "--urls", "urls.txt", "--output", "null-device"],
+         "null-device:1:1: error: --output null-device: cannot write here: it is a link, a "
+         "device or a pipe, not a file (the file would replace it)"),
         (["build", "--link-report", "urls.txt", "--link-history", "mkdocs.yml"],
          "mkdocs.yml:1:1: error: --link-history mkdocs.yml: cannot write here: it is also "
          "mkdocs.yml, which this command reads"),
@@ -431,6 +437,7 @@ def test_a_missing_catalogue_is_a_usage_error_for_every_command(
     ],
     ids=["site-dir", "keep-docs", "link-history", "out", "output-under-a-file",
          "output-a-folder", "output-the-input", "cache-the-rules", "output-in-the-catalogue",
+         "output-a-link",
          "history-the-config", "history-in-the-new-site", "out-in-a-site", "out-a-site",
          "output-in-a-site"],
 )
@@ -445,11 +452,28 @@ def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
     Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
     Path("site/en").mkdir(parents=True)
     Path("site/.dl4mic-hub-build").write_text("", encoding="utf-8")  # a site a build wrote
-    before = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()}
+    Path("null-device").symlink_to(os.devnull)
+    before = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file() and not p.is_symlink()}
     code = main(command)
     err = capsys.readouterr().err
     assert (code, err.splitlines()[0].split(" (hint:")[0]) == (2, message), err
-    assert {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in Path().rglob("*")
+            if p.is_file() and not p.is_symlink()} == before
+    assert Path("null-device").is_symlink()
+
+
+def test_a_cache_folder_beside_the_entries_is_fine(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # run from inside the catalogue, the default cache (.cache/) sits in it: the loader never
+    # reads it, so it takes nothing from the catalogue
+    catalogue = make_catalogue("minimal")
+    monkeypatch.chdir(catalogue)
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
+    code = main(["check-links", "--catalogue", ".", "--urls", "urls.txt", "--output", "r.md"])
+    assert code == 1, capsys.readouterr().err  # the loopback URL is refused: broken
+    assert Path(".cache/linkcheck.json").is_file() and Path("r.md").is_file()
 
 
 def test_a_refusal_of_the_system_is_a_usage_error_with_its_path(

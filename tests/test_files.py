@@ -78,3 +78,9 @@ def test_a_probe_finds_what_the_system_refuses_before_any_work(tmp_path: Path) -
     assert reason is not None and reason.startswith("the system refuses to create a file in")
     assert unwritable_reason(tmp_path / "new" / "report.md") is None
     assert list(tmp_path.iterdir()) == []  # the probe left nothing
+
+
+def test_a_long_name_in_letters_of_four_bytes_can_be_written(tmp_path: Path) -> None:
+    path = tmp_path / ("\N{GRINNING FACE}" * 62 + ".md")  # 251 bytes: the file system takes it
+    write_atomically(path, "report")
+    assert path.read_text(encoding="utf-8") == "report"

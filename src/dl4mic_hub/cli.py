@@ -233,8 +233,8 @@ def _register_check_links(sub: SubParsers) -> None:
                       "--timeout)")
     opts.add_argument("--retries", type=int, default=2, metavar="N",
                       help="retries on dropped connections, 408, 429, 5xx and timeouts (a "
-                      "timeout only if the host answered nothing else meanwhile) "
-                      "(default: %(default)s)")
+                      "timeout only if the host answered nothing else meanwhile; at most "
+                      "10) (default: %(default)s)")
     opts.add_argument("--backoff", type=float, default=1.0, metavar="S",
                       help="first retry delay, doubled each time (default: %(default)s)")
     opts.add_argument("--retry-after-cap", type=float, default=60.0, metavar="S",
@@ -253,6 +253,8 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     from .check import CheckSettings, check_links
     from .check.engine import Options
     from .check.report import render
+    from .check.rules import RULES_FILE
+    from .model import CATALOGUE_FOLDERS
 
     settings = CheckSettings(
         catalogue=args.catalogue, urls_file=args.urls, since=args.since,
@@ -269,13 +271,13 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     if args.archive_api:
         settings.archive_api = args.archive_api
     # Written after the run: a path that cannot take them is said before it, not after it.
-    read = [args.urls, args.rules]
+    read = [args.urls, args.rules, args.catalogue / RULES_FILE]
+    entries = [args.catalogue / folder for folder in CATALOGUE_FOLDERS]  # what the loader reads
     if settings.cache_file is not None:
-        refuse_unwritable(settings.cache_file, "--cache", inputs=read,
-                          read_folders=[args.catalogue])
+        refuse_unwritable(settings.cache_file, "--cache", inputs=read, read_folders=entries)
     if args.output is not None:
         refuse_unwritable(args.output, "--output", inputs=[*read, settings.cache_file],
-                          read_folders=[args.catalogue])
+                          read_folders=entries)
     outcome = check_links(settings)  # a UserError (or UsageError) is main()'s to report
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)

@@ -27,7 +27,8 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # the temporary name is kept short: any name the file system takes can be written
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp",
+        short = os.fsencode(path.name)[:64].decode("utf-8", "ignore")  # bytes count, not letters
+        handle, temporary = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp",
                                              dir=path.parent)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
@@ -64,6 +65,9 @@ def unwritable_reason(path: Path, *, folder: bool = False,
     system's refusal is removed)."""
     if path.is_dir() and not folder:
         return "it is a folder, not a file"
+    if not folder and (path.is_symlink() or (path.exists() and not path.is_file())):
+        # the new file would take the place of the link, device (/dev/null) or pipe
+        return "it is a link, a device or a pipe, not a file (the file would replace it)"
     if path.exists() and folder and not path.is_dir():
         return "it is a file, not a folder"
     existing = next((parent for parent in path.parents if parent.exists()), None)

@@ -58,6 +58,8 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
 ENTRY_TYPES_BY_NAME = {t.name: t for t in ENTRY_TYPES}
 VOCAB_FOLDER = "vocab"
 VOCAB_SCHEMA = "vocabulary.schema.json"
+#: The folders of a catalogue whose files are read: one per entry type, and the vocabularies.
+CATALOGUE_FOLDERS: tuple[str, ...] = (*(t.folder for t in ENTRY_TYPES), VOCAB_FOLDER)
 
 
 def string_list(value: Any) -> list[str]:

@@ -59,6 +59,7 @@ from .load import (
 )
 from .markdown import SAFE_SCHEMES, find_images, find_raw_html, iter_links, scheme_of
 from .model import (
+    CATALOGUE_FOLDERS,
     ENTRY_TYPES,
     VOCAB_FOLDER,
     VOCAB_SCHEMA,
@@ -750,7 +751,7 @@ def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = N
 
 
 def _require_catalogue_folder(root: Path, shown: str) -> None:
-    expected = [t.folder for t in ENTRY_TYPES] + [VOCAB_FOLDER]
+    expected = CATALOGUE_FOLDERS
     if not root.is_dir():
         what = "is a file, not a folder" if root.exists() else "does not exist"
         raise UsageError([error(

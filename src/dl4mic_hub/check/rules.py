@@ -185,6 +185,9 @@ def _rule(
 
 def _covers_strangers(host: str) -> bool:
     """Whether a host rule for ``host`` covers sites of many owners: a single label ('org',
-    'wiki') is a top-level domain, or may become one. (The schema allows no IPv6 host; an
-    IPv4 address has four labels and covers itself only.)"""
-    return len([label for label in host.split(".") if label]) < 2
+    'wiki') is a top-level domain, or may become one; 'localhost' is not (every name under it
+    is this machine, RFC 6761). (The schema allows no IPv6 host; an IPv4 address has four
+    labels and covers itself only.) Public suffixes of two labels (co.uk, github.io) are not
+    recognised: docs/link-checking.md says so."""
+    labels = [label for label in host.split(".") if label]
+    return len(labels) < 2 and labels != ["localhost"]
