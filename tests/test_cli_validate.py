@@ -548,13 +548,16 @@ def test_non_yaml_file_in_an_entry_folder_is_a_warning(
 ) -> None:
     catalogue = make_catalogue("minimal")
     (catalogue / "resources" / "stardist.txt").write_text("id: stardist\n", encoding="utf-8")
-    (catalogue / "resources" / "odd.yml").mkdir()  # a folder named like an entry: skipped
+    (catalogue / "resources" / "odd.yml").mkdir()  # a folder named like an entry: was silent
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
     assert code == 0
     assert lines == [
+        "catalogue/resources/odd.yml:1:1: warning: this folder is ignored: entries are files "
+        "directly in resources/ (hint: move the entry files it holds up into resources/, then "
+        "delete it)",
         "catalogue/resources/stardist.txt:1:1: warning: this file is ignored: entries must be "
         ".yml files (hint: rename it to stardist.yml if it is an entry)",
-        "catalogue: 4 entries checked, 0 error(s), 1 warning(s) in 1 file(s)",
+        "catalogue: 4 entries checked, 0 error(s), 2 warning(s) in 2 file(s)",
     ]
 
 

@@ -899,11 +899,18 @@ def _ignored_files(root: Path) -> list[Diagnostic]:
         if not folder.is_dir() or folder.is_symlink():  # a link is reported by the reading
             continue
         for path in sorted(folder.iterdir()):
-            ignored = path.suffix not in (".yml", ".yaml") and not path.name.startswith(".")
-            if path.is_file() and not path.is_symlink() and ignored:
+            if path.name.startswith(".") or path.is_symlink():  # a link is reported by reading
+                continue
+            if path.is_file() and path.suffix not in (".yml", ".yaml"):
                 found.append(warning(
                     Origin(display_path(path)),
                     "this file is ignored: entries must be .yml files",
                     f"rename it to {path.stem}.yml if it is an entry",
+                ))
+            elif path.is_dir():  # 'odd.yml/' made by mistake, or entries sorted into folders
+                found.append(warning(
+                    Origin(display_path(path)),
+                    f"this folder is ignored: entries are files directly in {entry_type.folder}/",
+                    f"move the entry files it holds up into {entry_type.folder}/, then delete it",
                 ))
     return found
