@@ -337,7 +337,7 @@ def test_a_character_no_draft_could_hold_is_found_before_any_draft_is_written(
     monkeypatch.chdir(tmp_path)
     Path("list.md").write_text(f"# Tools\n\n* [Fiji](https://fiji.sc/) image{char} analysis\n",
                                encoding="utf-8")
-    assert main(["import-markdown", "list.md", "--out", "drafts"]) == 2
+    assert main(["import-markdown", "list.md", "--out", "drafts"]) == 1  # a problem in the input
     assert capsys.readouterr().err.strip() == (
         f"list.md:3:33: error: the file holds {what}, which catalogue text cannot hold (hint: "
         "delete it; it often comes with text pasted from a PDF or a word processor)")
@@ -383,3 +383,15 @@ def test_seed_drafts_only_fail_validation_on_their_todo_fields(tmp_path: Path) -
         "'sections' must not be empty",  # headings such as "Antisèches" match no section
         "'topics' must not be empty",  # TODO in every FAQ draft
     }
+
+
+def test_a_list_that_is_not_utf8_is_a_problem_in_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the list is what the command reads: like a catalogue file, a problem in it exits 1
+    monkeypatch.chdir(tmp_path)
+    Path("list.md").write_bytes("# Outils\n\n* [Fiji](https://fiji.sc/) analyse d'images\n"
+                                .encode("latin-1") + b"\xe9")
+    assert main(["import-markdown", "list.md", "--out", "drafts"]) == 1
+    assert capsys.readouterr().err.startswith("list.md:1:1: error: the file is not valid UTF-8")
+    assert not Path("drafts").exists()

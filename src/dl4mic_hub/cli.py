@@ -322,18 +322,20 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
-    if problem is None:
-        refuse_unwritable(args.out, "--out", folder=True)
-        try:  # "utf-8-sig": a byte order mark (Windows editors) is no part of the first line
-            text = args.file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
-                            "save it as UTF-8")
-        else:  # drafts holding it could not be read back
-            problem = _unwritable_text(text, display)
     if problem is not None:
         print_diagnostics([problem])
         return EXIT_USAGE
+    refuse_unwritable(args.out, "--out", folder=True)
+    try:  # "utf-8-sig": a byte order mark (Windows editors) is no part of the first line
+        text = args.file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:  # the list's text is the input: a problem in it (exit 1)
+        problem = error(Origin(display), f"the file is not valid UTF-8 ({exc.reason})",
+                        "save it as UTF-8")
+    else:  # drafts holding it could not be read back
+        problem = _unwritable_text(text, display)
+    if problem is not None:
+        print_diagnostics([problem])
+        return EXIT_FINDINGS
     result = import_markdown(text, display=display, lang=args.lang, date=date)
     print_diagnostics(result.findings)
     report = write_drafts(result.drafts, args.out, force=args.force)
