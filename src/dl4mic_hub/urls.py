@@ -197,7 +197,7 @@ def split_url(url: str) -> SplitResult | None:
     host_port = parts.netloc.rpartition("@")[2]
     if "[" in host_port or "]" in host_port:
         literal = _IP_LITERAL.fullmatch(host_port)
-        if literal is None or not _is_ipv6(literal.group(1)):
+        if literal is None or not is_ip_address(literal.group(1), version=6):
             return None
     return parts
 
@@ -206,12 +206,13 @@ def split_url(url: str) -> SplitResult | None:
 _IP_LITERAL = re.compile(r"\[([^\[\]]*)\](?::[^\[\]]*)?", re.DOTALL)
 
 
-def _is_ipv6(text: str) -> bool:
+def is_ip_address(text: str, version: int | None = None) -> bool:
+    """Whether ``text`` is an IP address (of ``version`` 4 or 6 when given), not a name."""
     try:
-        ipaddress.IPv6Address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
         return False
-    return True
+    return version is None or address.version == version
 
 
 def port_text(parts: SplitResult) -> str | None:

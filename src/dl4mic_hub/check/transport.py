@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
+from ..urls import is_ip_address
 from .addresses import refusal
 from .urls import RequestTarget, refused_url, request_target
 
@@ -224,14 +225,6 @@ def _decode_location(value: str | None) -> str | None:
         return value
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 class _Lookup:
     """One DNS look-up, in a daemon thread: a hung name server must hold neither a worker
     longer than its time limit nor the program's exit."""
@@ -373,7 +366,7 @@ class Transport:
                 continue
             said = (
                 f"{address} is {why}"
-                if _is_ip(target.host)
+                if is_ip_address(target.host)
                 else f"{target.host} resolves to {address}, {why}"
             )
             advice = "it is never checked" if "metadata" in why else ALLOW_PRIVATE_HINT
