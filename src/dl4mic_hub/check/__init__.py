@@ -13,6 +13,19 @@
 
 from __future__ import annotations
 
-from .stage import CheckOutcome, CheckSettings, check_links
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .stage import CheckOutcome, CheckSettings, check_links
 
 __all__ = ["CheckOutcome", "CheckSettings", "check_links"]
+
+
+def __getattr__(name: str) -> Any:
+    # The stage (and requests under it) loads on first use: validate reads the host rules
+    # (check.rules) for every run and must not pay for the network code it never uses.
+    if name in __all__:
+        from . import stage
+
+        return getattr(stage, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from requests.utils import requote_uri
-
 from ..urls import PORT_RANGE, has_credentials, port_number, port_text, split_url
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -110,4 +108,7 @@ def request_target(url: str) -> RequestTarget:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # imported here: validate reads host rules (host_of) and must not load requests for it
+    from requests.utils import requote_uri
+
     return RequestTarget(scheme, ascii_host, port, requote_uri(path))
