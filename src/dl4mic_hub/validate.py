@@ -219,17 +219,13 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
     }
 
 
+@cache
 def ecma_regex(pattern: str) -> re.Pattern[str]:
     """A JSON Schema ``pattern`` compiled with its own meaning of ``$``: the end of the text.
 
     Schemas use ECMA-262 regular expressions (editors check catalogue files with them), where
     ``$`` ends the text; in Python it also matches before a final line break, so that
     ``^[a-z0-9-]+$`` took an id or a vocabulary key ending with one ("tools\n")."""
-    return _ecma_regex(pattern)
-
-
-@cache
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
     out: list[str] = []
     in_class, i = False, 0
     while i < len(pattern):
