@@ -65,6 +65,50 @@ def test_rendering_is_deterministic() -> None:
     assert first.files == second.files
 
 
+def test_a_language_rendered_in_a_forked_process_gives_the_same_site() -> None:
+    # build renders the second language in a forked process for large catalogues (jobs=2):
+    # same pages, files, navigation and fallbacks, and its errors still reach the caller.
+    catalogue = validate_catalogue(SMALL).catalogue  # it has texts in one language only
+    here = render_site(catalogue, jobs=1)
+    assert here.fallback_counts()["en"] > 0
+    forked = render_site(catalogue, jobs=2)
+    assert forked.pages == here.pages
+    assert forked.files == here.files
+    assert forked.root_files == here.root_files
+    assert forked.nav == here.nav
+    assert forked.fallbacks == here.fallbacks
+
+
+def test_the_second_process_is_for_large_catalogues_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue = validate_catalogue(SMALL).catalogue
+    assert render._jobs(None, catalogue) == 1  # a few entries: not worth a process
+    assert render._jobs(3, catalogue) == 3 and render._jobs(0, catalogue) == 1
+    monkeypatch.setattr(render, "PARALLEL_FROM_ENTRIES", 1)
+    monkeypatch.setattr(render.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert render._jobs(None, catalogue) == 2
+    monkeypatch.setattr(render.os, "sched_getaffinity", lambda pid: {0})
+    assert render._jobs(None, catalogue) == 1  # one CPU: nothing runs meanwhile
+
+
+def test_an_error_in_the_forked_language_reaches_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue = validate_catalogue(SMALL).catalogue
+
+    def broken(site: object, lang: str, emit: object) -> None:
+        raise RuntimeError(f"glossary of {lang} failed")
+
+    monkeypatch.setattr(render, "_glossary", broken)
+    with pytest.raises(RuntimeError, match="glossary of fr failed"):
+        render_site(catalogue, jobs=2)  # fr here fails first; en is cancelled or discarded
+    monkeypatch.setattr(render, "_glossary", lambda site, lang, emit: (
+        broken(site, lang, emit) if lang == "en" else None))
+    with pytest.raises(RuntimeError, match="glossary of en failed"):
+        render_site(catalogue, jobs=2)  # raised in the fork, re-raised here
+
+
 def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
     rendered: RenderedSite,
 ) -> None:

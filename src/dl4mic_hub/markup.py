@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
+import markupsafe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -31,6 +32,8 @@ from .markdown import SAFE_SCHEMES
 _ACTIVE = re.compile(r"""[\\`*_{}\[\]<>#+!|:~^=&"]""")
 # Stricter than markdown.scheme_of: nothing, not even a space, may come before the scheme.
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Control characters, spaces and DEL: never in an address a reader may follow.
+_UNFOLLOWABLE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def escape(text: object) -> Markup:
@@ -45,10 +48,17 @@ def escape_attribute(text: object) -> Markup:
     return Markup(html.escape(" ".join(str(text).split()), quote=False).replace('"', "&quot;"))
 
 
+def html_format(template: str, *values: object) -> Markup:
+    """``template``'s ``{}`` fields filled with ``values``, each HTML-escaped unless it is safe
+    HTML already: what ``Markup(template).format(*values)`` does, without the cost of
+    ``string.Formatter`` (pages call it tens of thousands of times)."""
+    return Markup(template.format(*map(markupsafe.escape, values)))
+
+
 def safe_link(url: str) -> str | None:
     """``url`` when a reader may follow it (http, https, mailto, or a same-page ``#anchor``),
     else None. Control characters and spaces never reach an attribute."""
-    if any(ord(char) < 33 or ord(char) == 127 for char in url):
+    if _UNFOLLOWABLE.search(url):
         return None
     if url.startswith("#"):
         return url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ class Entry:
     display: str  # the path as shown to the user
     data: LocatedDict
 
-    @property
+    @cached_property  # asked for on every link, card and index record
     def id(self) -> str:
         """The entry's id, which the validator guarantees equals the file stem."""
         return self.path.stem

@@ -14,9 +14,13 @@ entries are raw HTML blocks, which the site generator copies as they are.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -31,6 +35,7 @@ from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
+from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import fold, shorten
 
@@ -226,17 +231,16 @@ class PageContext:
 
     def _in_language(self, html: Markup, shown: str, entry: Entry, name: str) -> Markup:
         if shown != self.lang:
-            return Markup(
-                '<span lang="{}">{}</span> <small class="dl-fallback" title="{}">({})</small>'
-            ).format(
-                shown, html, self.ui["fallback_inline_title"], self.ui["fallback_marker"]
+            return markup.html_format(
+                '<span lang="{}">{}</span> <small class="dl-fallback" title="{}">({})</small>',
+                shown, html, self.ui["fallback_inline_title"], self.ui["fallback_marker"],
             )
         other = entry.strings("content_language")
         texts = entry.text(name)
         # A name kept as it is in both languages (a course title in English) is in the language
         # of the resource: screen readers must read it so.
         if name == "title" and other and self.lang not in other and len(set(texts.values())) == 1:
-            return Markup('<span lang="{}">{}</span>').format(other[0], html)
+            return markup.html_format('<span lang="{}">{}</span>', other[0], html)
         return html
 
     def text(self, entry: Entry, name: str, *, value: Any = None, links: bool = True) -> Markup:
@@ -255,11 +259,12 @@ class PageContext:
         text, shown = picked
         body = markup.block(text)
         if shown == self.lang:
-            return Markup('<div class="dl-text">\n{}\n</div>').format(body)
-        return Markup(
+            return markup.html_format('<div class="dl-text">\n{}\n</div>', body)
+        return markup.html_format(
             '<div class="dl-text">\n<p class="dl-fallback">{}</p>\n'
-            '<div lang="{}">\n{}\n</div>\n</div>'
-        ).format(self.ui["fallback_inline_title"], shown, body)
+            '<div lang="{}">\n{}\n</div>\n</div>',
+            self.ui["fallback_inline_title"], shown, body,
+        )
 
     def name(self, entry: Entry) -> Markup:
         """The entry's name for link labels: a link cannot contain links, so any link inside
@@ -336,17 +341,18 @@ class PageContext:
         ``facets`` the page filters on, and its keywords (folded), the words it is found by that
         the card does not show. The script reads the rest (name, summary, chips) from the card
         itself: repeating them here made a third of a section page's bytes."""
-        parts = [Markup(' data-entry-id="{}"').format(entry.id)]
+        parts = [markup.html_format(' data-entry-id="{}"', entry.id)]
         for facet in facets:
             keys = facet.keys(entry)
             if keys:
                 parts.append(
-                    Markup(' data-f-{}="{}"').format(facet.name, markup.escape(" ".join(keys)))
+                    markup.html_format(
+                        ' data-f-{}="{}"', facet.name, markup.escape(" ".join(keys)))
                 )
         keywords = " ".join(self.keywords(entry))
         if keywords:
             parts.append(
-                Markup(' data-keywords="{}"').format(markup.escape_attribute(fold(keywords))))
+                markup.html_format(' data-keywords="{}"', markup.escape_attribute(fold(keywords))))
         return Markup("").join(parts)
 
     def filters(self, entries: Iterable[Entry]) -> list[tuple[Facet, str, list[tuple[str, str]]]]:
@@ -417,16 +423,18 @@ class PageContext:
             return None
         other = self.site.by_id.get(target)
         if other is not None:
-            return Markup('<a href="{}">{}</a>').format(self.entry_href(other), self.name(other))
+            return markup.html_format(
+                '<a href="{}">{}</a>', self.entry_href(other), self.name(other))
         href = self.external(target)
         if href is None:
             return None
-        return Markup('<a href="{}">{}</a>').format(href, markup.escape(target))
+        return markup.html_format('<a href="{}">{}</a>', href, markup.escape(target))
 
     def icon(self, name: str) -> Markup:
         if name not in _ICONS:
             raise KeyError(f"no icon '{name}' in dl4mic.css")
-        return Markup('<span class="dl-icon dl-icon--{}" aria-hidden="true"></span>').format(name)
+        return markup.html_format(
+            '<span class="dl-icon dl-icon--{}" aria-hidden="true"></span>', name)
 
     # --- open data (export/) and link health (linkhealth.py) -------------------------------------
     def entry_links(self, entry: Entry) -> EntryLinks | None:
@@ -556,34 +564,120 @@ def render_site(
     site_url: str = LOCAL_SITE_URL,
     link_health: LinkHealth | None = None,
     links_from_source: bool = False,
+    jobs: int | None = None,
 ) -> RenderedSite:
     """Render every page of the site in every language. ``site_url`` is the public address
     (exports and structured data hold absolute links); ``link_health``, from the last link
     checks, adds what they found to entry pages; ``links_from_source`` writes links for a
-    generator that rewrites them (see :class:`PageContext`)."""
+    generator that rewrites them (see :class:`PageContext`). ``jobs``: 1 renders in this
+    process; 2 renders the second language in a forked process meanwhile (same output);
+    None chooses 2 for large catalogues where ``fork`` exists and two CPUs are free."""
     from .export import build_exports  # exports read addresses and texts from here
     from .export.pages import emit_open_data_pages
+
+    with gc_paused():  # pages and the index make many objects and no cycles worth collecting
+        site = _SiteRenderer(catalogue, repo_url, site_url, link_health)
+        site.links_from_source = links_from_source
+        first, *others = LANGUAGES
+        with _LanguagesElsewhere(site, others, _jobs(jobs, catalogue)) as elsewhere:
+            exports = build_exports(site)
+            languages = {first: _render_language(site, first), **elsewhere.results()}
+        result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
+        for lang in LANGUAGES:
+            rendered = languages[lang]
+            # the open-data pages list the exports' sizes: made here, after both
+            emit_open_data_pages(
+                site, _emitter(site, lang, rendered.pages, rendered.fallbacks), ui_for(lang),
+                exports,
+            )
+            result.pages[lang] = dict(sorted(rendered.pages.items()))
+            result.fallbacks[lang] = rendered.fallbacks
+            result.files[lang] = {
+                "assets/search-index.json": rendered.search_index, **exports.files[lang]
+            }
+            result.nav[lang] = rendered.nav
+    return result
+
+
+@dataclass
+class _Language:
+    """One language's pages (but the open-data ones), what they show in another language,
+    its search index and navigation."""
+
+    pages: dict[str, str]
+    fallbacks: list[Fallback]
+    search_index: str
+    nav: list[Any]
+
+
+def _render_language(site: _SiteRenderer, lang: str) -> _Language:
     from .search import build_search_index  # the index is a page asset; search imports render
 
-    site = _SiteRenderer(catalogue, repo_url, site_url, link_health)
-    site.links_from_source = links_from_source
-    exports = build_exports(site)
-    result = RenderedSite(pages={}, nav={}, root_files=exports.root_files)
-    for lang in LANGUAGES:
-        pages: dict[str, str] = {}
-        fallbacks: list[Fallback] = []
-        emit = _emitter(site, lang, pages, fallbacks)
-        for step in (_home, _sections, _resources, _faq, _cheatsheets, _glossary, _recent,
-                     _explore, _contribute):
-            step(site, lang, emit)
-        emit_open_data_pages(site, emit, ui_for(lang), exports)
-        result.pages[lang] = dict(sorted(pages.items()))
-        result.fallbacks[lang] = fallbacks
-        result.files[lang] = {
-            "assets/search-index.json": build_search_index(site, lang), **exports.files[lang]
-        }
-        result.nav[lang] = _nav(site, lang)
-    return result
+    pages: dict[str, str] = {}
+    fallbacks: list[Fallback] = []
+    emit = _emitter(site, lang, pages, fallbacks)
+    for step in (_home, _sections, _resources, _faq, _cheatsheets, _glossary, _recent,
+                 _explore, _contribute):
+        step(site, lang, emit)
+    return _Language(pages, fallbacks, build_search_index(site, lang), _nav(site, lang))
+
+
+# Below this many entries a second process costs more than it saves (the real catalogue's
+# 200 entries render in about 0.4 s).
+PARALLEL_FROM_ENTRIES = 1000
+
+
+def _jobs(jobs: int | None, catalogue: Catalogue) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # Windows; and no fork where the platform advises against it (macOS)
+    if sys.platform == "darwin" or len(os.sched_getaffinity(0)) < 2:
+        return 1
+    return 2 if sum(1 for _ in catalogue.all_entries()) >= PARALLEL_FROM_ENTRIES else 1
+
+
+_FORKED_SITE: _SiteRenderer | None = None  # what a forked renderer inherits
+
+
+def _render_forked(lang: str) -> _Language:
+    assert _FORKED_SITE is not None, "only called in a process forked by _LanguagesElsewhere"
+    return _render_language(_FORKED_SITE, lang)
+
+
+class _LanguagesElsewhere:
+    """Renders ``langs`` in one forked process while this one works on, when ``jobs`` > 1;
+    else here, when their results are asked for. A fork inherits the loaded catalogue and the
+    renderer: only language names go to it, and only the rendered pages come back."""
+
+    def __init__(self, site: _SiteRenderer, langs: list[str], jobs: int) -> None:
+        self.site, self.langs, self.jobs = site, langs, jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[str, Future[_Language]] = {}
+
+    def __enter__(self) -> _LanguagesElsewhere:
+        global _FORKED_SITE
+        if self.jobs > 1 and self.langs:
+            _FORKED_SITE = self.site
+            try:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("fork"))
+                # the worker is forked by the first submit, with the site in place
+                self.futures = {lang: self.pool.submit(_render_forked, lang)
+                                for lang in self.langs}
+            finally:
+                _FORKED_SITE = None
+        return self
+
+    def results(self) -> dict[str, _Language]:
+        if self.pool is None:
+            return {lang: _render_language(self.site, lang) for lang in self.langs}
+        return {lang: future.result() for lang, future in self.futures.items()}
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            # on an error or an interruption here, the fork's work is of no use
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 Emit = Callable[..., None]
@@ -745,7 +839,7 @@ def _fallback_banner(site: _SiteRenderer, ctx: PageContext) -> str:
         return ctx.ui["fallback_banner"].format(edit_url=ctx.edit_url(entries[0]))
     namer = PageContext(site, ctx.lang, ctx.path)  # names in the notice are not the page's text
     links = ", ".join(
-        Markup('<a href="{}">{}</a>').format(namer.edit_url(entry), namer.name(entry))
+        markup.html_format('<a href="{}">{}</a>', namer.edit_url(entry), namer.name(entry))
         for entry in entries
     )
     return ctx.ui["fallback_banner_entries"].format(entries=links)

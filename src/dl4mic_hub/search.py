@@ -143,6 +143,19 @@ def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
     return tuple((w, stem(w, lang)) for w in words(text) if w not in stop)
 
 
+@lru_cache(maxsize=1 << 16)
+def _counted(
+    text: str, text_lang: str
+) -> tuple[dict[str, int], frozenset[tuple[str, str]]]:
+    """How often each stem occurs in a text (in order of first occurrence), and its distinct
+    (word, stem) pairs: labels and cloned texts recur across entries and languages."""
+    tokens = _tokens(text, text_lang)
+    counts: dict[str, int] = {}
+    for _word, word_stem in tokens:
+        counts[word_stem] = counts.get(word_stem, 0) + 1
+    return counts, frozenset(tokens)
+
+
 def build_search_index(site: _SiteRenderer, lang: str) -> str:
     """The JSON search index of the ``lang`` site (deterministic, compact)."""
     entries = site.sorted_entries(lang, site.catalogue.all_entries())
@@ -157,8 +170,11 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         per_field: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for kind, text_lang, text in _entry_fields(site, entry, lang):
             weight = 1.0 if text_lang == lang else OTHER_LANGUAGE
-            for word, word_stem in _tokens(text, text_lang):
-                per_field[kind][word_stem] += weight
+            stem_counts, pairs = _counted(text, text_lang)
+            counter = per_field[kind]
+            for word_stem, count in stem_counts.items():
+                counter[word_stem] += weight * count  # halves and units: exact sums
+            for word, word_stem in pairs:
                 word_stems[word].add(word_stem)
         for kind, counter in per_field.items():
             field_lengths[kind].append(sum(counter.values()))

@@ -145,7 +145,8 @@ class Preview:
             return validation.diagnostics, []
         self.rendered = render_site(validation.catalogue, repo_url=repository_url(self.base),
                                     site_url=self.base_url,  # as the generator's canonical links
-                                    links_from_source=self.generator.links_from_source)
+                                    links_from_source=self.generator.links_from_source,
+                                    jobs=1)  # no fork beside the watcher's threads
         _, changed = write_sources(self.rendered, self.base, self.folder, self.base_url,
                                    (self.lang,))
         return [], changed
