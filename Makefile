@@ -30,10 +30,12 @@ site: $(VENV)/.installed
 	$(BIN)/dl4mic-hub build
 
 ## test: install test dependencies, lint, type-check, and run the whole test suite
+# (on every core; worksteal: an idle worker takes tests queued for a busy one, so a few long
+# browser tests no longer leave one core idle at the end)
 test: $(VENV)/.installed-test $(E2E_NODE)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto --dist worksteal --cov --cov-report=term
 
 ## serve: preview the French site at http://127.0.0.1:8000/fr/ (SITE_LANG=en for English)
 serve: $(VENV)/.installed
