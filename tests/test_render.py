@@ -6,8 +6,10 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -105,8 +107,40 @@ def test_an_error_in_the_forked_language_reaches_the_caller(
         render_site(catalogue, jobs=2)  # fr here fails first; en is cancelled or discarded
     monkeypatch.setattr(render, "_glossary", lambda site, lang, emit: (
         broken(site, lang, emit) if lang == "en" else None))
-    with pytest.raises(RuntimeError, match="glossary of en failed"):
+    with pytest.raises(RuntimeError, match="glossary of en failed") as raised:
         render_site(catalogue, jobs=2)  # raised in the fork, re-raised here
+    # with the fork's own traceback as its cause, for the internal-error report
+    assert isinstance(raised.value.__cause__, render.ForkedRenderError)
+    assert "in broken" in str(raised.value.__cause__)
+
+
+def test_a_forked_renderer_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = validate_catalogue(SMALL).catalogue
+    monkeypatch.setattr(render, "_glossary", lambda site, lang, emit: (
+        os._exit(9) if lang == "en" else None))  # as if killed by the system
+    with pytest.raises(render.ForkedRenderError, match=r"stopped without an answer.*code 9"):
+        render_site(catalogue, jobs=2)
+
+
+def test_an_interruption_here_stops_the_forked_renderer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    catalogue = validate_catalogue(SMALL).catalogue
+    pid_file = tmp_path / "fork.pid"
+
+    def glossary(site: object, lang: str, emit: object) -> None:
+        if lang == "en":  # the fork: would render for a long while
+            pid_file.write_text(str(os.getpid()), encoding="utf-8")
+            time.sleep(600)
+        while not pid_file.exists():  # here: interrupted once the fork is at work
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "_glossary", glossary)
+    with pytest.raises(KeyboardInterrupt):
+        render_site(catalogue, jobs=2)
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running
+        os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
 
 
 def test_missing_translation_is_shown_in_the_other_language_with_a_notice(

@@ -18,12 +18,14 @@ import multiprocessing
 import os
 import re
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 from urllib.parse import quote
 
@@ -637,47 +639,73 @@ def _jobs(jobs: int | None, catalogue: Catalogue) -> int:
     return 2 if sum(1 for _ in catalogue.all_entries()) >= PARALLEL_FROM_ENTRIES else 1
 
 
-_FORKED_SITE: _SiteRenderer | None = None  # what a forked renderer inherits
+class ForkedRenderError(Exception):
+    """The traceback of an error raised in the forked renderer (the cause of the error re-raised
+    here), or why that process stopped without an answer."""
 
 
-def _render_forked(lang: str) -> _Language:
-    assert _FORKED_SITE is not None, "only called in a process forked by _LanguagesElsewhere"
-    return _render_language(_FORKED_SITE, lang)
+def _render_forked(site: _SiteRenderer, langs: list[str], sender: Connection) -> None:
+    """The forked process: renders ``langs`` and sends them back, or the error it met."""
+    try:
+        message: tuple[Any, ...] = ("ok", {lang: _render_language(site, lang) for lang in langs})
+    except BaseException as exc:  # Ctrl-C and SIGTERM included: the parent decides
+        message = ("error", exc, "".join(traceback.format_exception(exc)))
+    try:
+        sender.send(message)
+    except Exception:  # an exception that cannot be pickled: its text still goes
+        sender.send(("error", ForkedRenderError(repr(message[1])), message[-1]))
+    finally:
+        sender.close()
 
 
 class _LanguagesElsewhere:
     """Renders ``langs`` in one forked process while this one works on, when ``jobs`` > 1;
     else here, when their results are asked for. A fork inherits the loaded catalogue and the
-    renderer: only language names go to it, and only the rendered pages come back."""
+    renderer (nothing is copied to it); only the rendered pages come back."""
 
     def __init__(self, site: _SiteRenderer, langs: list[str], jobs: int) -> None:
         self.site, self.langs, self.jobs = site, langs, jobs
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[str, Future[_Language]] = {}
+        self.process: BaseProcess | None = None
+        self.receiver: Connection | None = None
 
     def __enter__(self) -> _LanguagesElsewhere:
-        global _FORKED_SITE
         if self.jobs > 1 and self.langs:
-            _FORKED_SITE = self.site
-            try:
-                self.pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("fork"))
-                # the worker is forked by the first submit, with the site in place
-                self.futures = {lang: self.pool.submit(_render_forked, lang)
-                                for lang in self.langs}
-            finally:
-                _FORKED_SITE = None
+            context = multiprocessing.get_context("fork")
+            self.receiver, sender = context.Pipe(duplex=False)
+            self.process = context.Process(target=_render_forked, daemon=True,
+                                           args=(self.site, self.langs, sender))
+            self.process.start()
+            sender.close()  # the child's copy is the one that writes
         return self
 
     def results(self) -> dict[str, _Language]:
-        if self.pool is None:
+        if self.process is None or self.receiver is None:
             return {lang: _render_language(self.site, lang) for lang in self.langs}
-        return {lang: future.result() for lang, future in self.futures.items()}
+        try:
+            message = self.receiver.recv()
+        except EOFError:  # killed, or out of memory: no answer
+            self.process.join()
+            raise ForkedRenderError(
+                f"the process rendering {', '.join(self.langs)} stopped without an answer "
+                f"(exit code {self.process.exitcode})") from None
+        if message[0] == "ok":
+            return dict(message[1])
+        error: BaseException = message[1]
+        raise error from ForkedRenderError(message[2])
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            # on an error or an interruption here, the fork's work is of no use
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.process is None:
+            return
+        if self.receiver is not None:
+            self.receiver.close()
+        if exc[0] is None:
+            self.process.join()  # it has answered: it ends now
+        if self.process.is_alive():  # after an error or an interruption here: of no use
+            self.process.terminate()
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
 
 
 Emit = Callable[..., None]
