@@ -159,19 +159,30 @@ def baseline_checkout(commit: str, workdir: Path) -> Path:
     history, nothing fetched)."""
     target = workdir / f"baseline-{commit}"
     if not (target / "src").is_dir():
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target),
-                        commit], check=True, capture_output=True)
+        made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach",
+                               str(target), commit], capture_output=True, text=True)
+        if made.returncode != 0:  # a shallow clone lacks the commit, for one
+            sys.exit(f"validate_speed.py: cannot check out {commit} for the baseline "
+                     f"(a full clone has it; or give --baseline PATH): {made.stderr.strip()}")
     return target
 
 
-def synthetic_of(project: Path, target: Path, resources: int) -> Path:
+def synthetic_of(project: Path, workdir: Path, resources: int, fresh: bool) -> Path:
     """A synthetic catalogue made by ``project``'s own bench/synthetic.py from its catalogue
-    (a baseline commit's catalogue fits its own schemas)."""
+    (a baseline commit's catalogue fits its own schemas); named after the commit, written
+    aside and renamed, so an interrupted run never leaves half a catalogue to reuse."""
+    commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short=12", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or project.name
+    target = workdir / f"baseline-synthetic-{commit}-{resources}"
+    if fresh and target.exists():
+        shutil.rmtree(target)
     if not target.exists():
+        partial = target.with_name(target.name + ".partial")
         env = {**os.environ, "PYTHONPATH": str(project / "src")}
         subprocess.run([sys.executable, str(project / "bench" / "synthetic.py"), str(resources),
-                        str(target), "--source", str(project / "catalogue")],
+                        str(partial), "--source", str(project / "catalogue")],
                        check=True, capture_output=True, env=env)
+        partial.rename(target)
     return target
 
 
@@ -234,8 +245,7 @@ def main() -> None:
         print_table("validate", validate_stage(catalogue, args.repeat))
     if "render" in args.stages:
         baseline = args.baseline or baseline_checkout(BASELINE_COMMIT, args.workdir)
-        old = synthetic_of(baseline, args.workdir / f"baseline-synthetic-{args.resources}",
-                           args.resources)
+        old = synthetic_of(baseline, args.workdir, args.resources, args.fresh)
         print_table("render", render_stage(catalogue, baseline, old, args.repeat))
 
 

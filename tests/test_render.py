@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,6 +124,30 @@ def test_a_forked_renderer_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch
         render_site(catalogue, jobs=2)
 
 
+def _fork_started(pid_file: Path) -> None:
+    """In the fork: say its pid (written whole, then renamed, so never read half-written)."""
+    partial = pid_file.with_suffix(".partial")
+    partial.write_text(str(os.getpid()), encoding="utf-8")
+    partial.rename(pid_file)
+
+
+def _wait_for(pid_file: Path) -> int:
+    deadline = time.monotonic() + 60
+    while not pid_file.exists():
+        assert time.monotonic() < deadline, "the forked renderer never started its language"
+        time.sleep(0.01)
+    return int(pid_file.read_text(encoding="utf-8"))
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` is gone or a zombie (ended, not yet reaped by its new parent)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return True
+    return state[0] in ("Z", "X")
+
+
 def test_an_interruption_here_stops_the_forked_renderer(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -130,17 +156,70 @@ def test_an_interruption_here_stops_the_forked_renderer(
 
     def glossary(site: object, lang: str, emit: object) -> None:
         if lang == "en":  # the fork: would render for a long while
-            pid_file.write_text(str(os.getpid()), encoding="utf-8")
-            time.sleep(600)
-        while not pid_file.exists():  # here: interrupted once the fork is at work
-            time.sleep(0.01)
+            _fork_started(pid_file)
+            time.sleep(120)
+        _wait_for(pid_file)  # here: interrupted once the fork is at work
         raise KeyboardInterrupt
 
     monkeypatch.setattr(render, "_glossary", glossary)
     with pytest.raises(KeyboardInterrupt):
         render_site(catalogue, jobs=2)
-    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running
+    assert _ended(int(pid_file.read_text(encoding="utf-8")))  # stopped and reaped at once
+    with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
+
+
+def test_an_error_the_parent_cannot_rebuild_keeps_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Unrebuildable(Exception):
+        def __init__(self, problems: list[str]) -> None:
+            super().__init__(f"{len(problems)} problem(s)")  # pickled args are not the init's
+
+    def glossary(site: object, lang: str, emit: object) -> None:
+        if lang == "en":
+            raise Unrebuildable(["a", "b"])
+
+    monkeypatch.setattr(render, "_glossary", glossary)
+    with pytest.raises(render.ForkedRenderError, match="Unrebuildable: 2 problem") as raised:
+        render_site(validate_catalogue(SMALL).catalogue, jobs=2)
+    assert "in glossary" in str(raised.value.__cause__)  # the fork's traceback
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_forked_renderer_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    # The parent dies (kill -9, the out-of-memory killer) while the fork has pages to send:
+    # the fork must end rather than wait forever on a pipe nobody reads.
+    pid_file = tmp_path / "fork.pid"
+    script = f"""
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_render import _fork_started
+from dl4mic_hub import render
+from dl4mic_hub.validate import validate_catalogue
+pid_file = Path({str(pid_file)!r})
+def glossary(site, lang, emit):
+    if lang == "en":
+        _fork_started(pid_file)
+    else:
+        time.sleep(120)  # the parent never reads
+nav = render._nav
+def big_nav(site, lang):  # far more than a pipe holds, whatever the fixture's size
+    return nav(site, lang) + ([{{"x" * 1_000_000: "big.md"}}] if lang == "en" else [])
+render._glossary, render._nav = glossary, big_nav
+render.render_site(validate_catalogue(Path({str(SMALL)!r})).catalogue, jobs=2)
+"""
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        fork = _wait_for(pid_file)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 60
+    while not _ended(fork):
+        assert time.monotonic() < deadline, "the forked renderer outlived its parent"
+        time.sleep(0.05)
 
 
 def test_missing_translation_is_shown_in_the_other_language_with_a_notice(
@@ -511,3 +590,4 @@ def test_name_order_ignores_leading_quotes() -> None:
     names = ["« Which GPU? »", "zebra", "Écrire", "ecrire", "apple", '"Quoted"']
     assert sorted(names, key=sort_key) == [
         "apple", "Écrire", "ecrire", '"Quoted"', "« Which GPU? »", "zebra"]
+

@@ -13,10 +13,13 @@ entries are raw HTML blocks, which the site generator copies as they are.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
+import signal
 import sys
 import traceback
 from collections import Counter
@@ -644,18 +647,38 @@ class ForkedRenderError(Exception):
     here), or why that process stopped without an answer."""
 
 
-def _render_forked(site: _SiteRenderer, langs: list[str], sender: Connection) -> None:
+def _render_forked(
+    site: _SiteRenderer, langs: list[str], receiver: Connection, sender: Connection
+) -> None:
     """The forked process: renders ``langs`` and sends them back, or the error it met."""
+    # Interruptions are the parent's to handle: Ctrl-C (sent to the whole process group) is
+    # ignored here, and SIGTERM (from the parent, once the work is of no use) ends it quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Without the reading end, a send to a parent that died fails instead of waiting forever.
+    receiver.close()
     try:
         message: tuple[Any, ...] = ("ok", {lang: _render_language(site, lang) for lang in langs})
-    except BaseException as exc:  # Ctrl-C and SIGTERM included: the parent decides
-        message = ("error", exc, "".join(traceback.format_exception(exc)))
+    except Exception as exc:
+        message = ("error", _sendable(exc), "".join(traceback.format_exception(exc)))
     try:
         sender.send(message)
-    except Exception:  # an exception that cannot be pickled: its text still goes
-        sender.send(("error", ForkedRenderError(repr(message[1])), message[-1]))
+    except Exception:  # the parent is gone (or the pages cannot be pickled: a bug, told)
+        with contextlib.suppress(Exception):
+            sender.send(("error", ForkedRenderError("the rendered pages could not be sent"),
+                         traceback.format_exc()))
     finally:
         sender.close()
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if it comes out of a pickle as it went in, else a ForkedRenderError naming it
+    (an exception whose arguments do not rebuild it would fail in the parent instead)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return ForkedRenderError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 class _LanguagesElsewhere:
@@ -673,7 +696,7 @@ class _LanguagesElsewhere:
             context = multiprocessing.get_context("fork")
             self.receiver, sender = context.Pipe(duplex=False)
             self.process = context.Process(target=_render_forked, daemon=True,
-                                           args=(self.site, self.langs, sender))
+                                           args=(self.site, self.langs, self.receiver, sender))
             self.process.start()
             sender.close()  # the child's copy is the one that writes
         return self
@@ -688,6 +711,10 @@ class _LanguagesElsewhere:
             raise ForkedRenderError(
                 f"the process rendering {', '.join(self.langs)} stopped without an answer "
                 f"(exit code {self.process.exitcode})") from None
+        except Exception as exc:  # an answer that does not unpickle
+            raise ForkedRenderError(
+                f"the answer of the process rendering {', '.join(self.langs)} could not be "
+                f"read") from exc
         if message[0] == "ok":
             return dict(message[1])
         error: BaseException = message[1]
