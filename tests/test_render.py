@@ -591,3 +591,22 @@ def test_name_order_ignores_leading_quotes() -> None:
     assert sorted(names, key=sort_key) == [
         "apple", "Écrire", "ecrire", '"Quoted"', "« Which GPU? »", "zebra"]
 
+
+def test_a_label_written_on_several_lines_is_one_heading(tmp_path: Path) -> None:
+    # A YAML literal block or a quoted "\n" in a vocabulary label would end the group's
+    # Markdown heading early: its anchor would be lost (Zensical's strict build then fails on
+    # the jump links) and the rest would read as a paragraph. Labels are one line.
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    tasks = catalogue / "vocab" / "tasks.yml"
+    tasks.write_text(tasks.read_text("utf-8").replace(
+        'en: "Dense annotation (pixels, masks)"',
+        'en: "Dense annotation\\n(pixels,\\u00a0masks)\\n"'), "utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    site = render_site(result.catalogue)
+    page = site.pages["en"]["sections/tools.md"]
+    assert "\n## Dense annotation (pixels,\u00a0masks) { #annotation-dense }\n" in page
+    index = json.loads(site.files["en"]["assets/search-index.json"])
+    tasks_facet = next(f for f in index["facets"] if f["name"] == "tasks")
+    assert tasks_facet["labels"]["annotation-dense"] == "Dense annotation (pixels,\u00a0masks)"

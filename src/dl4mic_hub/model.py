@@ -256,6 +256,16 @@ def _load_folder(folder: Path, loaded: list[LoadedFile]) -> list[LoadedFile]:
     return found
 
 
+def _one_line(texts: dict[Any, Any]) -> I18nText:
+    """A label in each language on one line: labels are headings, menu titles and chips, where
+    a line break (a YAML literal block, a quoted ``\\n``) would end a Markdown heading early.
+    Only line breaks go: a no-break space (French typography) stays."""
+    return {
+        str(lang): " ".join(line.strip() for line in str(text).splitlines() if line.strip())
+        for lang, text in texts.items()
+    }
+
+
 def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
     data = file.data
     terms: dict[str, VocabTerm] = {}
@@ -267,7 +277,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
             desc = term["description"] if isinstance(term.get("description"), dict) else {}
             terms[str(key)] = VocabTerm(
                 key=str(key),
-                label={k: str(v) for k, v in label.items()},
+                label=_one_line(label),
                 description={k: str(v) for k, v in desc.items()},
                 icon=term["icon"] if isinstance(term.get("icon"), str) else None,  # located
                 origin=origin_at(data, ("values", key), key=True) or Origin(file.display),
@@ -283,7 +293,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
     order = data.get("order")
     return Vocabulary(
         name,
-        {k: str(v) for k, v in label.items()},
+        _one_line(label),
         terms,
         file.display,
         order=order if isinstance(order, int) and not isinstance(order, bool) else 100,
