@@ -261,6 +261,24 @@ def test_failed_generator_build_is_reported_and_the_previous_site_kept(
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_failed_build_keeps_the_markdown_its_message_points_at(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The generator's error says "`dl4mic-hub build --keep-docs DIR` keeps its Markdown for a
+    # look": with --keep-docs the pages are kept even though the build fails, the site not.
+    before = previous_site(project)
+    (project / "overrides" / "main.html").write_text(BROKEN_TEMPLATE, encoding="utf-8")
+    assert main(["build", "--keep-docs", "kept"]) == 1
+    err = capsys.readouterr().err
+    assert "--keep-docs DIR` keeps its Markdown" in err
+    assert (project / "kept" / "fr" / "resources" / "alpha-tool.md").is_file()
+    assert (project / "kept" / "en" / "index.md").is_file()
+    assert tree_digest(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+    # and the next --keep-docs run may replace that folder, like any earlier --keep-docs one
+    (project / "overrides" / "main.html").unlink()
+    assert main(["build", "--keep-docs", "kept"]) == 0, capsys.readouterr().err
+
+
 def test_generator_setting_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     """--generator beats $DL4MIC_GENERATOR, which beats extra.site_generator."""
     extra, origin = {"site_generator": "zensical"}, Origin("mkdocs.yml", 3)

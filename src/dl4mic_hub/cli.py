@@ -150,8 +150,9 @@ def _register_site_commands(sub: SubParsers) -> None:
                    help="public base URL, e.g. http://127.0.0.1:8000/ for a local server "
                    "(default: $DL4MIC_SITE_URL or site_url of mkdocs.yml)")
     p.add_argument("--keep-docs", type=Path, metavar="DIR",
-                   help="also keep the generated Markdown in DIR (for inspection; only a new, "
-                   "empty or earlier --keep-docs folder is replaced)")
+                   help="also keep the generated Markdown in DIR, even when the build fails "
+                   "(for inspection; only a new, empty or earlier --keep-docs folder is "
+                   "replaced)")
     p.add_argument("--no-strict", action="store_true",
                    help="do not fail on the generator's warnings (for quick local previews only)")
     _add_link_health_options(p)

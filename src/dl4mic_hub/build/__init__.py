@@ -243,8 +243,9 @@ def build_site(
     Raises :class:`UsageError` for a setup problem (a missing generator, a folder that must not
     be replaced, a link report that is not one) before any work, and :class:`UserError` when
     the catalogue, the generator or the link check fails; ``site_dir`` is then left exactly as
-    it was. ``docs_dir``, if given, receives the generated Markdown. With ``defer_cleanup``
-    the previous site and the temporary files stay until :meth:`BuildReport.cleanup`.
+    it was. ``docs_dir``, if given, receives the generated Markdown, also when the generator or
+    the link check fails (it is what their messages point at). With ``defer_cleanup`` the
+    previous site and the temporary files stay until :meth:`BuildReport.cleanup`.
     ``link_report`` (a ``check-links --format json`` report) shows link health on the pages;
     ``link_history`` counts broken runs across builds and is updated once the site is built.
     """
@@ -300,6 +301,16 @@ def build_site(
             aside = _replace(new, target)
             if aside is not None:
                 report.leftovers.append(aside)
+    except UserError:
+        # The site stays as it was; the Markdown the generator choked on is what the error's
+        # hint sends the reader to look at (--keep-docs), so it is kept all the same.
+        if docs_dir is not None and (work / "docs").is_dir():
+            check_replaceable(docs_dir.resolve(), "--keep-docs", protected)
+            aside = _replace(work / "docs", docs_dir.resolve())
+            if aside is not None:
+                report.leftovers.append(aside)
+        report.cleanup()
+        raise
     except BaseException:
         report.cleanup()
         raise
