@@ -91,9 +91,13 @@ def test_the_second_process_is_for_large_catalogues_only(
     assert render._jobs(3, catalogue) == 3 and render._jobs(0, catalogue) == 1
     monkeypatch.setattr(render, "PARALLEL_FROM_ENTRIES", 1)
     monkeypatch.setattr(render.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)  # (pytest-xdist has more)
     assert render._jobs(None, catalogue) == 2
     monkeypatch.setattr(render.os, "sched_getaffinity", lambda pid: {0})
     assert render._jobs(None, catalogue) == 1  # one CPU: nothing runs meanwhile
+    monkeypatch.setattr(render.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(render.threading, "active_count", lambda: 2)
+    assert render._jobs(None, catalogue) == 1  # another thread (serve's watcher): no fork
 
 
 def test_an_error_in_the_forked_language_reaches_the_caller(

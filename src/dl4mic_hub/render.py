@@ -21,6 +21,7 @@ import pickle
 import re
 import signal
 import sys
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -576,7 +577,8 @@ def render_site(
     checks, adds what they found to entry pages; ``links_from_source`` writes links for a
     generator that rewrites them (see :class:`PageContext`). ``jobs``: 1 renders in this
     process; 2 renders the second language in a forked process meanwhile (same output);
-    None chooses 2 for large catalogues where ``fork`` exists and two CPUs are free."""
+    None chooses 2 for large catalogues where ``fork`` exists, two CPUs are free and no other
+    thread runs."""
     from .export import build_exports  # exports read addresses and texts from here
     from .export.pages import emit_open_data_pages
 
@@ -639,6 +641,8 @@ def _jobs(jobs: int | None, catalogue: Catalogue) -> int:
         return 1  # Windows; and no fork where the platform advises against it (macOS)
     if sys.platform == "darwin" or len(os.sched_getaffinity(0)) < 2:
         return 1
+    if threading.active_count() > 1:
+        return 1  # a fork copies only this thread: a lock another one holds would never free
     return 2 if sum(1 for _ in catalogue.all_entries()) >= PARALLEL_FROM_ENTRIES else 1
 
 
