@@ -639,11 +639,18 @@ def _jobs(jobs: int | None, catalogue: Catalogue) -> int:
         return max(1, jobs)
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # Windows; and no fork where the platform advises against it (macOS)
-    if sys.platform == "darwin" or len(os.sched_getaffinity(0)) < 2:
+    if sys.platform == "darwin" or _usable_cpus() < 2:
         return 1
     if threading.active_count() > 1:
         return 1  # a fork copies only this thread: a lock another one holds would never free
     return 2 if sum(1 for _ in catalogue.all_entries()) >= PARALLEL_FROM_ENTRIES else 1
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or a job's share), else all of them."""
+    if hasattr(os, "sched_getaffinity"):  # Linux; not every Unix has it
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class ForkedRenderError(Exception):
