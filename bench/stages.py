@@ -33,15 +33,14 @@ from synthetic import make_synthetic_catalogue  # noqa: E402
 from dl4mic_hub import LANGUAGES  # noqa: E402
 from dl4mic_hub.build import (  # noqa: E402
     BaseConfig,
+    _finish_site,
     choose_generator,
     generate_sites,
     read_base_config,
     repository_url,
-    root_index,
 )
 from dl4mic_hub.build.generators import GeneratorRun  # noqa: E402
 from dl4mic_hub.build.links import check_site_links  # noqa: E402
-from dl4mic_hub.build.sitemap import write_sitemaps  # noqa: E402
 from dl4mic_hub.render import RenderedSite, render_site  # noqa: E402
 from dl4mic_hub.validate import ValidationResult, validate_catalogue  # noqa: E402
 
@@ -62,8 +61,11 @@ def stage_validate(catalogue: Path) -> tuple[float, ValidationResult]:
     return seconds, result
 
 
-def stage_render(validation: ValidationResult, base: BaseConfig) -> tuple[float, RenderedSite]:
-    return timed(lambda: render_site(validation.catalogue, repo_url=repository_url(base)))
+def stage_render(validation: ValidationResult, base: BaseConfig, links_from_source: bool
+                 ) -> tuple[float, RenderedSite]:
+    """As build renders: for the address built for, links written for the generator."""
+    return timed(lambda: render_site(validation.catalogue, repo_url=repository_url(base),
+                                     site_url=BASE_URL, links_from_source=links_from_source))
 
 
 def exclude_sections_from_search(rendered: RenderedSite) -> None:
@@ -94,10 +96,10 @@ def stage_generator(rendered: RenderedSite, base: BaseConfig, generator: str, wo
 
 
 def stage_finish(rendered: RenderedSite, site: Path) -> tuple[float, int]:
-    """Our sitemaps and the link check of every built page; returns the problems found."""
+    """What build does after the generator (sitemaps, exports, root pages: the same function)
+    and the link check of every built page; returns the problems found (none expected)."""
     def finish() -> int:
-        write_sitemaps(site, {lang: list(rendered.pages[lang]) for lang in LANGUAGES}, BASE_URL)
-        (site / "index.html").write_text(root_index(BASE_URL), encoding="utf-8")
+        _finish_site(site, rendered, BASE_URL)
         homes = ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)]
         return len(check_site_links(site, BASE_URL, homes))
     return timed(finish)
@@ -122,12 +124,18 @@ def bench_size(size: int, generators: list[str], out: Path, repeat: int,
     base = read_base_config(ROOT / "mkdocs.yml")
     validate_s, validation = min((stage_validate(catalogue) for _ in range(repeat)),
                                  key=lambda timing: timing[0])
-    render_s, rendered = min((stage_render(validation, base) for _ in range(repeat)),
-                             key=lambda timing: timing[0])
-    if not sections_searchable:
-        exclude_sections_from_search(rendered)
     rows = []
+    renders: dict[bool, tuple[float, RenderedSite]] = {}
     for generator in generators:
+        # Zensical rewrites relative links, so its pages are rendered for it (as build does)
+        links_from_source = choose_generator(generator, {}, base.origin()).links_from_source
+        if links_from_source not in renders:
+            renders[links_from_source] = min(
+                (stage_render(validation, base, links_from_source) for _ in range(repeat)),
+                key=lambda timing: timing[0])
+            if not sections_searchable:
+                exclude_sections_from_search(renders[links_from_source][1])
+        render_s, rendered = renders[links_from_source]
         best: dict[str, Any] = {}
         for _ in range(repeat):
             work = out / f"work-{size}-{generator}"
