@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import dl4mic_hub.build as build_module
 from dl4mic_hub.build import BUILD_MARKER, build_site, choose_generator
 from dl4mic_hub.build.links import check_site_links
 from dl4mic_hub.cli import main
@@ -270,6 +271,8 @@ def test_a_failed_build_keeps_the_markdown_its_message_points_at(
     assert main(["build", "--keep-docs", "kept"]) == 1
     err = capsys.readouterr().err
     assert "--keep-docs DIR` keeps its Markdown" in err
+    assert re.search(r"^kept\S*: warning: the generated Markdown of this failed build is kept "
+                     r"here", err, re.M), err
     assert (project / "kept" / "fr" / "resources" / "alpha-tool.md").is_file()
     assert (project / "kept" / "en" / "index.md").is_file()
     assert tree_digest(project / "site") == before
@@ -277,6 +280,31 @@ def test_a_failed_build_keeps_the_markdown_its_message_points_at(
     # and the next --keep-docs run may replace that folder, like any earlier --keep-docs one
     (project / "overrides" / "main.html").unlink()
     assert main(["build", "--keep-docs", "kept"]) == 0, capsys.readouterr().err
+
+
+def test_a_kept_folder_taken_meanwhile_never_hides_the_build_error(
+        project: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The generator fails, and meanwhile the user puts a file of theirs into the --keep-docs
+    # folder: that file stays, the generator's error is still the one reported (exit 1), the
+    # folder problem is said, and no scratch folder is left behind.
+    before = previous_site(project)
+    (project / "overrides" / "main.html").write_text(BROKEN_TEMPLATE, encoding="utf-8")
+    real_generate = build_module.generate_sites
+
+    def generate_while_the_user_writes(*args: Any, **kwargs: Any) -> Any:
+        (project / "kept").mkdir(exist_ok=True)
+        (project / "kept" / "notes.txt").write_text("mine", encoding="utf-8")
+        return real_generate(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "generate_sites", generate_while_the_user_writes)
+    assert main(["build", "--keep-docs", "kept"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"^\S+:\d+:\d+: error: (fr|en): mkdocs\b.*no_such_function", err, re.M), err
+    assert "could not be kept here" in err
+    assert sorted(p.name for p in (project / "kept").iterdir()) == ["notes.txt"]
+    assert tree_digest(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 
 def test_generator_setting_precedence(monkeypatch: pytest.MonkeyPatch) -> None:

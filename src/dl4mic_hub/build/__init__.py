@@ -22,7 +22,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import LANGUAGES
-from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
+from ..diagnostics import (
+    Diagnostic,
+    Origin,
+    UsageError,
+    UserError,
+    display_path,
+    error,
+    warning,
+)
 from ..export import HARVEST_SITEMAP
 from ..files import BUILD_MARKER, refuse_unwritable, write_if_changed
 from ..linkhealth import load_link_health, write_history
@@ -39,6 +47,7 @@ from .config import (
     write_config,
 )
 from .folders import (
+    Protected,
     check_replaceable,
     mark,
     move_folder,
@@ -225,6 +234,25 @@ def _replace(new: Path, target: Path) -> Path | None:
     return aside
 
 
+def _keep_failed_docs(docs: Path, docs_dir: Path, protected: list[Protected],
+                      report: BuildReport) -> Diagnostic:
+    """Move a failed build's Markdown to ``docs_dir`` (--keep-docs) and say so; a problem with
+    that folder is said too, never raised: the build's own errors are what matter."""
+    where = Origin(display_path(docs_dir))
+    try:
+        check_replaceable(docs_dir.resolve(), "--keep-docs", protected)
+        aside = _replace(docs, docs_dir.resolve())
+    except (UserError, OSError) as exc:
+        reason = (exc.diagnostics[0].message if isinstance(exc, UserError) and exc.diagnostics
+                  else str(exc))
+        return warning(where, f"the generated Markdown of this build could not be kept here: "
+                       f"{reason}")
+    if aside is not None:
+        report.leftovers.append(aside)
+    return warning(where, "the generated Markdown of this failed build is kept here, for a look "
+                   "at the pages named above (the site was not replaced)")
+
+
 def build_site(
     catalogue_dir: Path,
     site_dir: Path,
@@ -301,15 +329,15 @@ def build_site(
             aside = _replace(new, target)
             if aside is not None:
                 report.leftovers.append(aside)
-    except UserError:
-        # The site stays as it was; the Markdown the generator choked on is what the error's
-        # hint sends the reader to look at (--keep-docs), so it is kept all the same.
-        if docs_dir is not None and (work / "docs").is_dir():
-            check_replaceable(docs_dir.resolve(), "--keep-docs", protected)
-            aside = _replace(work / "docs", docs_dir.resolve())
-            if aside is not None:
-                report.leftovers.append(aside)
-        report.cleanup()
+    except UserError as failure:
+        # The site stays as it was. The Markdown the pages were built from is what a reader
+        # looks at next (a generator's message names its files): kept all the same, and said.
+        try:
+            if docs_dir is not None and (work / "docs").is_dir():
+                failure.diagnostics.append(_keep_failed_docs(work / "docs", docs_dir,
+                                                             protected, report))
+        finally:
+            report.cleanup()
         raise
     except BaseException:
         report.cleanup()
