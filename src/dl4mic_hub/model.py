@@ -7,6 +7,7 @@ file per controlled vocabulary. Nothing here judges the content: that is ``valid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -259,11 +260,18 @@ def _load_folder(folder: Path, loaded: list[LoadedFile]) -> list[LoadedFile]:
 def _one_line(texts: dict[Any, Any]) -> I18nText:
     """A label in each language on one line: labels are headings, menu titles and chips, where
     a line break (a YAML literal block, a quoted ``\\n``) would end a Markdown heading early.
-    Only line breaks go: a no-break space (French typography) stays."""
-    return {
-        str(lang): " ".join(line.strip() for line in str(text).splitlines() if line.strip())
-        for lang, text in texts.items()
-    }
+    A label without one is kept as written; only spaces and tabs around a break go, so a
+    no-break space (French typography) stays."""
+    return {str(lang): _joined_lines(str(text)) for lang, text in texts.items()}
+
+
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' set
+
+
+def _joined_lines(text: str) -> str:
+    if not _LINE_BREAK.search(text):
+        return text
+    return " ".join(part for line in text.splitlines() if (part := line.strip(" \t")))
 
 
 def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
