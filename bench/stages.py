@@ -3,9 +3,9 @@
 Not a test: run it by hand (see bench/README.md). For each size it writes a synthetic catalogue
 (bench/synthetic.py: real resources cloned with new ids), then times, one after another:
 validate, render, the generator build of both languages (in parallel, strict, as `build`
-runs it) for each generator asked for, and our own finishing stage (sitemaps and the link
-check of the built pages). Each stage is its own function, so that a stage can be timed alone.
-Prints a Markdown table and writes the figures as JSON.
+runs it) for each generator asked for, and build's own last step (sitemaps, exports, root
+pages) with the link check of the built pages. Each stage is its own function, so that a stage
+can be timed alone. Prints a Markdown table and writes the figures as JSON.
 
     .venv/bin/python bench/stages.py --sizes 1000 10000 --generators mkdocs zensical
 """
@@ -68,16 +68,6 @@ def stage_render(validation: ValidationResult, base: BaseConfig, links_from_sour
                                      site_url=BASE_URL, links_from_source=links_from_source))
 
 
-def exclude_sections_from_search(rendered: RenderedSite) -> None:
-    """Zensical 0.0.73 refuses a search field over 32,768 token positions, which the section
-    pages pass at about 10,000 resources: this keeps them out of the search index (front
-    matter `search: exclude: true`, understood by Material's search and Zensical's)."""
-    for pages in rendered.pages.values():
-        for path, text in pages.items():
-            if path.startswith("sections/") and text.startswith("---\n"):
-                pages[path] = "---\nsearch:\n  exclude: true\n" + text[4:]
-
-
 def stage_generator(rendered: RenderedSite, base: BaseConfig, generator: str, work: Path
                     ) -> tuple[float, float, list[GeneratorRun]]:
     """Write the pages and configurations, then build both languages with the generator.
@@ -117,8 +107,8 @@ def versions(generators: list[str]) -> dict[str, str]:
     return found
 
 
-def bench_size(size: int, generators: list[str], out: Path, repeat: int,
-               sections_searchable: bool = True) -> list[dict[str, Any]]:
+def bench_size(size: int, generators: list[str], out: Path, repeat: int
+               ) -> list[dict[str, Any]]:
     """Each stage ``repeat`` times; the fastest time counts (the machine is shared)."""
     catalogue = make_synthetic_catalogue(ROOT / "catalogue", out / f"catalogue-{size}", size)
     base = read_base_config(ROOT / "mkdocs.yml")
@@ -133,8 +123,6 @@ def bench_size(size: int, generators: list[str], out: Path, repeat: int,
             renders[links_from_source] = min(
                 (stage_render(validation, base, links_from_source) for _ in range(repeat)),
                 key=lambda timing: timing[0])
-            if not sections_searchable:
-                exclude_sections_from_search(renders[links_from_source][1])
         render_s, rendered = renders[links_from_source]
         best: dict[str, Any] = {}
         for _ in range(repeat):
@@ -145,7 +133,6 @@ def bench_size(size: int, generators: list[str], out: Path, repeat: int,
             finish_s, problems = stage_finish(rendered, work / "site")
             row = {
                 "resources": size, "generator": generator,
-                "section pages in search": sections_searchable,
                 "pages per language": len(rendered.pages[LANGUAGES[0]]),
                 "validate s": validate_s, "render s": render_s,
                 "generator s (both languages in parallel)": build_s,
@@ -174,7 +161,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         gen = r["generator s (both languages in parallel)"]
         total = r["validate s"] + r["render s"] + gen + r["sitemaps + link check s"]
-        generator = r["generator"] + ("" if r["section pages in search"] else " ¹")
+        generator = r["generator"]
         lines.append(f"| {r['resources']:,} | {generator} | {r['validate s']:.1f} | "
                      f"{r['render s']:.1f} | {gen:.1f} | "
                      f"{r['generator CPU s (both languages)']:.1f} | "
@@ -188,18 +175,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--generators", nargs="+", default=["mkdocs", "zensical"])
     parser.add_argument("--out", type=Path, default=BENCH / "results-stages")
-    parser.add_argument("--sections-out-of-search", action="store_true",
-                        help="keep the section pages out of the search index (Zensical needs it "
-                        "at about 10,000 resources)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each stage N times and keep the fastest (default: 1)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     rows = [row for size in args.sizes
-            for row in bench_size(size, args.generators, args.out, args.repeat,
-                                  not args.sections_out_of_search)]
-    name = "stages-" + "-".join(map(str, args.sizes)) + (
-        "-sections-out-of-search" if args.sections_out_of_search else "") + ".json"
+            for row in bench_size(size, args.generators, args.out, args.repeat)]
+    name = "stages-" + "-".join(map(str, args.sizes)) + ".json"
     (args.out / name).write_text(json.dumps(
         {"versions": versions(args.generators), "rows": rows}, indent=2), encoding="utf-8")
     print(json.dumps(versions(args.generators)))
