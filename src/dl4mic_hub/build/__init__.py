@@ -234,21 +234,28 @@ def _replace(new: Path, target: Path) -> Path | None:
     return aside
 
 
+def _swap_in(new: Path, target: Path, option: str, protected: list[Protected],
+             report: BuildReport) -> None:
+    """Put a built folder at ``target`` (checked again: something may have been put there
+    while the site was building); the previous one is deleted at cleanup."""
+    check_replaceable(target.resolve(), option, protected)
+    aside = _replace(new, target.resolve())
+    if aside is not None:
+        report.leftovers.append(aside)
+
+
 def _keep_failed_docs(docs: Path, docs_dir: Path, protected: list[Protected],
                       report: BuildReport) -> Diagnostic:
     """Move a failed build's Markdown to ``docs_dir`` (--keep-docs) and say so; a problem with
     that folder is said too, never raised: the build's own errors are what matter."""
     where = Origin(display_path(docs_dir))
     try:
-        check_replaceable(docs_dir.resolve(), "--keep-docs", protected)
-        aside = _replace(docs, docs_dir.resolve())
+        _swap_in(docs, docs_dir, "--keep-docs", protected, report)
     except (UserError, OSError) as exc:
         reason = (exc.diagnostics[0].message if isinstance(exc, UserError) and exc.diagnostics
                   else str(exc))
         return warning(where, f"the generated Markdown of this build could not be kept here: "
                        f"{reason}")
-    if aside is not None:
-        report.leftovers.append(aside)
     return warning(where, "the generated Markdown of this failed build is kept here, for a look "
                    "at the pages named above (the site was not replaced)")
 
@@ -321,14 +328,9 @@ def build_site(
                                     ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)])
         if problems:
             raise UserError(problems)
-        swaps = [(work / "docs", docs_dir.resolve())] if docs_dir is not None else []
-        for new, target in [*swaps, (new_site, site_dir)]:
-            # Again: something may have been put there while the site was building.
-            check_replaceable(target, "--keep-docs" if new.name == "docs" else "--site-dir",
-                              protected)
-            aside = _replace(new, target)
-            if aside is not None:
-                report.leftovers.append(aside)
+        if docs_dir is not None:
+            _swap_in(work / "docs", docs_dir, "--keep-docs", protected, report)
+        _swap_in(new_site, site_dir, "--site-dir", protected, report)
     except UserError as failure:
         # The site stays as it was. The Markdown the pages were built from is what a reader
         # looks at next (a generator's message names its files): kept all the same, and said.
