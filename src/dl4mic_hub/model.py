@@ -7,7 +7,6 @@ file per controlled vocabulary. Nothing here judges the content: that is ``valid
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -265,13 +264,11 @@ def _one_line(texts: dict[Any, Any]) -> I18nText:
     return {str(lang): _joined_lines(str(text)) for lang, text in texts.items()}
 
 
-_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' set
-
-
 def _joined_lines(text: str) -> str:
-    if not _LINE_BREAK.search(text):
+    lines = text.splitlines()
+    if lines == [text]:  # no line break
         return text
-    return " ".join(part for line in text.splitlines() if (part := line.strip(" \t")))
+    return " ".join(part for line in lines if (part := line.strip(" \t")))
 
 
 def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
