@@ -135,7 +135,6 @@ def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[st
     return out
 
 
-@lru_cache(maxsize=1 << 16)
 def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
     """(word, stem) pairs of a text, stop words of its language dropped."""
     stop = STOP_WORDS.get(text_lang, frozenset())
@@ -148,7 +147,7 @@ def _counted(
     text: str, text_lang: str
 ) -> tuple[dict[str, int], frozenset[tuple[str, str]]]:
     """How often each stem occurs in a text (in order of first occurrence), and its distinct
-    (word, stem) pairs: labels and cloned texts recur across entries and languages."""
+    (word, stem) pairs; kept, since labels and texts recur across entries and languages."""
     tokens = _tokens(text, text_lang)
     counts: dict[str, int] = {}
     for _word, word_stem in tokens:
