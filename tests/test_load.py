@@ -40,6 +40,13 @@ def parse(text: str) -> LocatedDict:
     return data
 
 
+def refused(text: str) -> list[str]:
+    """The messages of a text that is refused whole (no data comes out)."""
+    data, diagnostics = parse_yaml(text, "f.yml")
+    assert data is None
+    return [d.format_text() for d in diagnostics]
+
+
 # --- located values -----------------------------------------------------------------------------
 
 
@@ -232,9 +239,7 @@ def test_same_key_in_different_mappings_is_fine() -> None:
     ],
 )
 def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> None:
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [line]
+    assert refused(text) == [line]
 
 
 def test_other_syntax_errors_keep_pyyaml_words_with_a_position() -> None:
@@ -326,9 +331,7 @@ DEPTH = (
          "deep-lists", "deep-mappings", "long-number", "not-a-number"],
 )
 def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str) -> None:
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [line]
+    assert refused(text) == [line]
 
 
 @pytest.mark.parametrize(
@@ -344,9 +347,7 @@ def test_line_breaks_editors_do_not_all_show_are_refused_where_they_are(
     text: str, where: str, name: str
 ) -> None:
     # YAML counts them as new lines, git and GitHub do not: every later line number would lie
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [
+    assert refused(text) == [
         f"f.yml:{where}: error: the file contains an unusual line break: {name} (hint: replace "
         "it with a normal line break (or a space); it often comes with text pasted from a PDF "
         "or a word processor)"
@@ -385,9 +386,7 @@ def test_escapes_for_what_a_file_may_not_hold_are_refused_where_they_are(
 ) -> None:
     # Written as they are, these characters are refused; written as escapes in double quotes
     # they passed, and a lone surrogate then crashed the build as it wrote the pages.
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [f"{line} {ESCAPE_HINT}"]
+    assert refused(text) == [f"{line} {ESCAPE_HINT}"]
 
 
 def test_escapes_for_ordinary_characters_are_text() -> None:
@@ -411,9 +410,7 @@ def test_an_escape_past_the_last_character_is_a_located_error(
     text: str, where: str, escape: str,
 ) -> None:
     # PyYAML raises a bare ValueError on it (exit 3 before)
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [
+    assert refused(text) == [
         f"f.yml:{where}: error: YAML syntax error: the escape '{escape}' stands for no character "
         "(the last one is \\U0010FFFF) (hint: write the character itself instead of an escape)"
     ]
@@ -436,9 +433,7 @@ def test_an_alias_bomb_is_refused_at_its_first_anchor() -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     text = "\n".join(lines) + "\nsections: [" + ", ".join(["*a8"] * 9) + "]\n"
-    data, diagnostics = parse_yaml(text, "f.yml")
-    assert data is None
-    assert [d.format_text() for d in diagnostics] == [
+    assert refused(text) == [
         f"f.yml:1:5: error: an anchor ('&a0') is not allowed here {ANCHOR_HINT}"
     ]
 
