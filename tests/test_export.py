@@ -28,6 +28,7 @@ from dl4mic_hub.export import (
     ATTRIBUTION,
     CATALOGUE_TITLE,
     CONTENT_LICENCE,
+    web_address,
 )
 from dl4mic_hub.export.feeds import FEED_LIMIT
 from dl4mic_hub.export.tabular import TESS_COLUMNS
@@ -337,3 +338,22 @@ def test_citation_cff_is_valid_and_says_what_the_site_says() -> None:
     assert citation["version"] == __version__
     broken = {**citation, "license": "CC-BY-FOO"}
     assert list(validator.iter_errors(broken)), "the schema check can fail"
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://example.org/tool", True),
+    ("HTTPS://Example.org/tool", True),  # a scheme in capitals is the same address (RFC 3986)
+    ("  http://example.org/  ", True),
+    ("mailto:someone@example.org", False),
+    ("#section", False),
+    ("javascript:alert(1)", False),
+    ("https://example.org/a b", False),
+    ("", False),
+])
+def test_exports_and_pages_name_the_same_web_addresses(url: str, kept: bool) -> None:
+    # The page's button (PageContext.external) and every export read web_address: an address
+    # linked on the page was once written as null in catalogue.json because of its capitals.
+    assert (web_address(url) is not None) is kept
+    if kept:
+        assert web_address(url) == url.strip()
+

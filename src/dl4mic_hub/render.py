@@ -38,7 +38,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
-from .export import Addresses
+from .export import Addresses, web_address
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth
 from .load import gc_paused
@@ -410,13 +410,10 @@ class PageContext:
         return markup.escape_attribute(f"{base}?{pairs}")
 
     def external(self, url: str | None) -> Markup | None:
-        """An external address for an ``href`` (http and https only), or None."""
-        if not url:
-            return None
-        safe = markup.safe_link(url.strip())
-        if safe is None or safe.startswith(("#", "mailto:")):
-            return None
-        return markup.escape_attribute(safe)
+        """An external address for an ``href`` (the web addresses the exports name too), or
+        None."""
+        address = web_address(url)
+        return markup.escape_attribute(address) if address else None
 
     def edit_url(self, entry: Entry) -> Markup:
         """The entry's file in the repository's editor (a URL from our own configuration)."""

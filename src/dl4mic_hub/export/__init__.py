@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import LANGUAGES, REPOSITORY_URL, markup
+from ..markdown import scheme_of
 
 if TYPE_CHECKING:
     from ..model import Entry
@@ -60,7 +61,8 @@ def web_address(url: str | None) -> str | None:
     """``url`` (stripped) when it is a web address a reader may follow, else None: exports
     and structured data name nothing else (catalogue text is untrusted)."""
     url = (url or "").strip()
-    return url if url.startswith(("http://", "https://")) and markup.safe_link(url) else None
+    followable = markup.safe_link(url) is not None and scheme_of(url) in ("http", "https")
+    return url if followable else None
 
 
 @dataclass(frozen=True)
