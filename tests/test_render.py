@@ -614,3 +614,30 @@ def test_a_label_written_on_several_lines_is_one_heading(tmp_path: Path) -> None
     index = json.loads(site.files["en"]["assets/search-index.json"])
     tasks_facet = next(f for f in index["facets"] if f["name"] == "tasks")
     assert tasks_facet["labels"]["annotation-dense"] == "Dense annotation (pixels,\u00a0masks)"
+
+
+def test_a_name_shown_in_the_other_language_is_counted_once_per_link(tmp_path: Path) -> None:
+    # A link to an entry whose name has no English text counted two fallbacks (the name was
+    # picked twice), which inflated the page's and the build's "fallback(s)" figures.
+    catalogue = tmp_path / "small"
+    shutil.copytree(SMALL, catalogue)
+    entry = catalogue / "resources" / "alpha-tool.yml"
+    entry.write_text(entry.read_text("utf-8").replace(
+        "title: {fr: Écran Alpha, en: Alpha Screen}", "title: {fr: Écran Alpha}"), "utf-8")
+    result = validate_catalogue(catalogue)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    site = render._SiteRenderer(result.catalogue, "https://github.com/example/hub")
+    ctx = render.PageContext(site, "en", "explore.md")
+    name, title = ctx.link_name(site.by_id["alpha-tool"])
+    assert "Écran Alpha" in name and title == ""
+    assert [(f.entry_id, f.field) for f in ctx.fallbacks] == [("alpha-tool", "title")]
+
+
+@pytest.mark.parametrize(("page", "url"), [
+    ("index.md", ""),
+    ("resources/cell-index.md", "resources/cell-index/"),  # an id may end in "index"
+    ("sections/index.md", "sections/"),
+    ("faq.md#choosing-a-gpu", "faq/#choosing-a-gpu"),
+])
+def test_page_addresses(page: str, url: str) -> None:
+    assert render.page_url(page) == url

@@ -163,7 +163,8 @@ def entry_page(entry: Entry) -> str:
 def page_url(page: str) -> str:
     """The address of a generated page relative to the language root (``resources/x/``)."""
     path, _, anchor = page.partition("#")
-    url = "" if path == "index.md" else re.sub(r"(index)?\.md$", "", path).rstrip("/") + "/"
+    # a folder's index.md is the folder; any other page (an id may end in "index") its own
+    url = "" if path == "index.md" else re.sub(r"(?:(?<=/)index)?\.md$", "", path).rstrip("/") + "/"
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -287,8 +288,8 @@ class PageContext:
         text, shown = picked
         whole = markup.plain(text)
         short = short_name(whole)
-        if short == whole:
-            return self.name(entry), ""
+        if short == whole:  # (not self.name: it would pick, and count a fallback, again)
+            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
