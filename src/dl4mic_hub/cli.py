@@ -426,7 +426,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     for folder in (root, path.parent):  # never write through a link, wherever it points
         if folder.is_symlink():
             raise UserError([symlink_error(display_path(folder))])
-    refuse_unwritable(path, "new", hint="move that file away: the entries go into a folder")
+    refuse_unwritable(path, "the new entry", hint="entries go into the catalogue folder "
+                      "(--catalogue): check that it is yours, not a built site, and writable")
     text = scaffold.render_entry(entry_type, values, catalogue,
                                  scaffold.schema_modeline_path(entry_type, path))
     shown = display_path(path)
