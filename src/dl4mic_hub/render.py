@@ -24,7 +24,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -372,8 +372,7 @@ class PageContext:
             # offered only when some value is held by some entries and not by others
             if not any(0 < count < len(entries) for count in counts.values()):
                 continue
-            offered.append(
-                (facet, self.vocab_title(facet.name), self.facet_values(facet, entries)))
+            offered.append((facet, self.vocab_title(facet.name), self._in_order(facet, counts)))
         return offered
 
     # --- links ---------------------------------------------------------------------------------
@@ -462,7 +461,9 @@ class PageContext:
 
     def facet_values(self, facet: Facet, entries: Iterable[Entry]) -> list[tuple[str, str]]:
         """(key, label) of the facet's values some entry uses, in vocabulary order."""
-        used = used_keys(facet, entries)
+        return self._in_order(facet, used_keys(facet, entries))
+
+    def _in_order(self, facet: Facet, used: Container[str]) -> list[tuple[str, str]]:
         terms = self.site.catalogue.vocabularies[facet.name].terms
         return [(key, self.label(facet.name, key)) for key in terms if key in used]
 
