@@ -9,14 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
-from support.bioschemas import REQUIRED
+from support.bioschemas import COMPUTATIONAL_TOOL, REQUIRED, TRAINING_MATERIAL
 
 from dl4mic_hub import LANGUAGES
-from dl4mic_hub.export.jsonld import (
-    COMPUTATIONAL_TOOL,
-    TRAINING_MATERIAL,
-    script_json,
-)
+from dl4mic_hub.export.jsonld import script_json
 from dl4mic_hub.model import read_catalogue
 from dl4mic_hub.render import RenderedSite, render_site
 from dl4mic_hub.validate import validate_catalogue

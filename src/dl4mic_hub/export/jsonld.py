@@ -45,8 +45,6 @@ if TYPE_CHECKING:
 
 SCHEMA_ORG = "https://schema.org"
 BIOSCHEMAS_PROFILES = "https://bioschemas.org/profiles/"
-TRAINING_MATERIAL = BIOSCHEMAS_PROFILES + "TrainingMaterial/1.0-RELEASE"
-COMPUTATIONAL_TOOL = BIOSCHEMAS_PROFILES + "ComputationalTool/1.0-RELEASE"
 EDAM = "http://edamontology.org/"
 SPDX = "https://spdx.org/licenses/"
 DOI = "https://doi.org/"
