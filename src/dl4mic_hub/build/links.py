@@ -231,11 +231,14 @@ def _check_reachable(site: _Site, pages: list[str], homes: list[str]) -> None:
 def _diagnostics(site: _Site) -> list[Diagnostic]:
     result = []
     findings = sorted(site.findings.values(), key=lambda f: (f.page, f.offset, f.message))
+    texts: dict[str, str] = {}  # findings come sorted by page: each is read once
     for finding in findings[:MAX_REPORTED]:
         # Offsets come from the text without comments: close enough to find the link, and
         # exact in pages without comments (every generated page).
-        page = (site.root / finding.page).read_text(encoding="utf-8", errors="replace")
-        origin = Origin(finding.page, *line_col(page, finding.offset))
+        if finding.page not in texts:
+            texts[finding.page] = (site.root / finding.page).read_text(encoding="utf-8",
+                                                                       errors="replace")
+        origin = Origin(finding.page, *line_col(texts[finding.page], finding.offset))
         more = f" (and {finding.repeats} more like it)" if finding.repeats else ""
         result.append(error(origin, finding.message + more, finding.hint))
     if len(findings) > MAX_REPORTED:
