@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
+
+# pytest-playwright's `new_context` fixture: opens a browser context with the given options
+# and closes it when the test ends, failed or not.
+NewContext = Callable[..., BrowserContext]
 
 
 @pytest.fixture(scope="session")

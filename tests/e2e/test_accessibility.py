@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+
+from .conftest import NewContext
 
 pytestmark = pytest.mark.e2e
 
@@ -36,9 +37,9 @@ def axe_source() -> str:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_serious_or_critical_violation(
-    browser: Browser, site_url: str, axe_source: str, lang: str, scheme: str
+    new_context: NewContext, site_url: str, axe_source: str, lang: str, scheme: str
 ) -> None:
-    context = browser.new_context(color_scheme=scheme)  # type: ignore[arg-type]
+    context = new_context(color_scheme=scheme)
     page = context.new_page()
     found: list[str] = []
     for path in PAGES:
@@ -55,5 +56,4 @@ def test_no_serious_or_critical_violation(
             }"""
         )
         found += [f"{lang}/{path} ({scheme}) {violation}" for violation in result]
-    context.close()
     assert found == [], "\n".join(found)

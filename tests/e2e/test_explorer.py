@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
-from .conftest import with_search_index
+from .conftest import NewContext, with_search_index
 
 pytestmark = pytest.mark.e2e
 
@@ -149,19 +149,20 @@ def test_header_search_sends_the_query_to_the_explorer(page: Page, site_url: str
         "data-entry-id", "epoch")
 
 
-def test_a_glossary_hit_lands_on_its_term_on_a_phone(browser: Browser, site_url: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+def test_a_glossary_hit_lands_on_its_term_on_a_phone(
+    new_context: NewContext, site_url: str
+) -> None:
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     open_explorer(page, f"{site_url}en/explore/?q=overfitting")
     page.locator("ol.dl-results li[data-entry-id=overfitting] a").first.click()
     expect(page).to_have_url(f"{site_url}en/glossary/#overfitting")
     term = page.locator("#overfitting")
     expect(term).to_be_in_viewport()
-    context.close()
 
 
-def test_without_javascript_the_whole_list_shows(browser: Browser, site_url: str) -> None:
-    context = browser.new_context(java_script_enabled=False)
+def test_without_javascript_the_whole_list_shows(new_context: NewContext, site_url: str) -> None:
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site_url}fr/explore/")
     expect(page.locator(".dl-explorer")).to_be_hidden()
@@ -173,7 +174,6 @@ def test_without_javascript_the_whole_list_shows(browser: Browser, site_url: str
     expect(page.locator(".dl-all")).to_contain_text(
         "La recherche et les filtres ont besoin de JavaScript")
     expect(page.locator(".dl-all")).to_contain_text("Ctrl+F")
-    context.close()
 
 
 def test_keyboard_reaches_search_facets_and_results(page: Page, site_url: str) -> None:
@@ -253,19 +253,18 @@ def test_what_the_reader_typed_is_shown_as_typed(page: Page, site_url: str) -> N
     ("en", "The catalogue has no entry yet."),
 ])
 def test_an_empty_catalogue_says_so_rather_than_blame_the_words(
-    browser: Browser, site_url: str, lang: str, message: str
+    new_context: NewContext, site_url: str, lang: str, message: str
 ) -> None:
     # a new catalogue, before its first entry: nothing was typed, so no word is at fault
     def no_entries(route: Route) -> None:
         index = route.fetch().json()
         route.fulfill(json={**index, "docs": [], "words": {}, "postings": {}})
 
-    context = browser.new_context()
+    context = new_context()
     page = context.new_page()
     page.route("**/search-index.json", no_entries)
     open_explorer(page, f"{site_url}{lang}/explore/")
     expect(page.locator(".dl-explorer__status")).to_have_text(message)
-    context.close()
 
 
 def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> None:
@@ -283,11 +282,11 @@ def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> 
 @pytest.mark.parametrize("viewport", [
     {"width": 1280, "height": 800}, {"width": 390, "height": 844}])
 def test_the_count_shows_the_keyboard_focus_when_there_is_no_result(
-    browser: Browser, site_url: str, viewport: dict[str, int]
+    new_context: NewContext, site_url: str, viewport: dict[str, int]
 ) -> None:
     # no result to go to: "Skip to the results" (and, on a phone, "Show the results") focus the
     # count, which must show where the focus went (WCAG 2.4.7), as every control does
-    context = browser.new_context(viewport=viewport)
+    context = new_context(viewport=viewport)
     page = context.new_page()
     open_explorer(page, f"{site_url}en/explore/?q=zzqxw")
     status = page.locator(".dl-explorer__status")
@@ -308,20 +307,18 @@ def test_the_count_shows_the_keyboard_focus_when_there_is_no_result(
                            " return color; }")
     assert ring[0] == "solid" and ring[1] != "0px", ring
     assert ring[2] == accent, "the site's focus ring, in its accent colour"
-    context.close()
 
 
 def test_when_the_catalogue_cannot_load_the_whole_list_shows(
-    browser: Browser, site_url: str
+    new_context: NewContext, site_url: str
 ) -> None:
-    context = browser.new_context()
+    context = new_context()
     page = context.new_page()
     page.route("**/search-index.json", lambda route: route.abort())
     page.goto(f"{site_url}fr/explore/")
     expect(page.locator(".dl-explorer__status")).to_contain_text(
         "Le catalogue n'a pas pu être chargé")
     expect(page.locator(".dl-all li[data-entry-id]").first).to_be_visible()
-    context.close()
 
 
 def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url: str) -> None:
@@ -336,10 +333,10 @@ def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url
 
 
 def test_on_a_phone_the_filters_lead_back_to_their_results(
-    browser: Browser, site_url: str
+    new_context: NewContext, site_url: str
 ) -> None:
     # The open filters push the results two screens down: a button at their foot goes there.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     open_explorer(page, f"{site_url}fr/explore/")
     show = page.locator(".dl-explorer__show")
@@ -353,4 +350,3 @@ def test_on_a_phone_the_filters_lead_back_to_their_results(
     expect(page.locator("details.dl-explorer__filters")).not_to_have_attribute("open", "")
     expect(page.locator(".dl-explorer__status")).to_be_in_viewport()
     expect(page.locator("ol.dl-results > li.dl-result").first).to_be_in_viewport()
-    context.close()

@@ -26,6 +26,8 @@ from playwright.sync_api import Browser, Route
 from dl4mic_hub.build import build_site
 from dl4mic_hub.validate import validate_catalogue
 
+from .conftest import NewContext
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,13 +225,13 @@ DOM_CHECK = """() => {
 }"""
 
 
-def test_the_corpus_is_refused_or_harmless(browser: Browser, corpus_site: Any) -> None:
+def test_the_corpus_is_refused_or_harmless(new_context: NewContext, corpus_site: Any) -> None:
     url, site, refused = corpus_site
     # validate refuses at least the raw HTML and the bad addresses
     assert ("xss-0.yml", "summary") in refused
     javascript_url = VECTORS.index(f"javascript:{MARK}")
     assert (f"xss-{javascript_url}.yml", "url") in refused  # javascript: as an address
-    context = browser.new_context()
+    context = new_context()
     page = context.new_page()
     outside: list[str] = []
     problems: list[str] = []
@@ -262,7 +264,6 @@ def test_the_corpus_is_refused_or_harmless(browser: Browser, corpus_site: Any) -
         page.wait_for_selector(".dl-explorer__status:not(:empty)")
         for finding in page.evaluate(DOM_CHECK):
             problems.append(f"explore {vector!r}: {finding}")
-    context.close()
     assert problems == []
     assert outside == []
 

@@ -6,7 +6,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
+
+from .conftest import NewContext
 
 pytestmark = pytest.mark.e2e
 
@@ -136,16 +138,17 @@ def test_word_filter_ignores_accents_and_says_when_nothing_matches(
 
 @pytest.mark.parametrize(
     "path", ["fr/", "en/sections/tools/", "fr/explore/", "en/resources/cellpose/"])
-def test_no_page_pans_sideways_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
+def test_no_page_pans_sideways_on_a_phone(
+    new_context: NewContext, site_url: str, path: str
+) -> None:
     # The language menu, centred under its button at the screen's edge, and the section
     # filters' menus stuck out of a phone's screen: the page could be dragged sideways.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(f"{site_url}{path}")
     widths = page.evaluate(
         "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
     assert widths[1] <= widths[0], f"{path}: content {widths[1]} px wide on a {widths[0]} px screen"
-    context.close()
 
 
 def test_section_filters_show_the_common_ones_and_fold_the_others(
