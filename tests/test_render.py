@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from dl4mic_hub import render
+from dl4mic_hub.model import Catalogue
 from dl4mic_hub.render import RenderedSite, entry_points, front_matter, render_site, sort_key
 from dl4mic_hub.validate import validate_catalogue
 
@@ -32,6 +33,20 @@ def rendered() -> RenderedSite:
     result = validate_catalogue(SMALL)
     assert result.ok, [d.format_text() for d in result.diagnostics]
     return render_site(result.catalogue, repo_url="https://github.com/example/hub")
+
+
+def edited_small(tmp_path: Path, relative: str, old: str, new: str) -> Catalogue:
+    """The small catalogue, copied, with ``old`` replaced by ``new`` in one file (which must
+    hold it: an edit that misses would test the unedited fixture), validated."""
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    path = folder / relative
+    text = path.read_text("utf-8")
+    assert old in text, f"{relative} no longer holds {old!r}"
+    path.write_text(text.replace(old, new), "utf-8")
+    result = validate_catalogue(folder)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    return result.catalogue
 
 
 def text(rendered: RenderedSite, lang: str, path: str) -> str:
@@ -498,15 +513,10 @@ def test_navigation_is_translated_and_offers_the_explorer(rendered: RenderedSite
 def test_navigation_titles_from_the_catalogue_are_text(tmp_path: Path) -> None:
     """Generators print navigation titles as they are: a section label holding a tag left
     open (which the raw-HTML check does not see: no closing '>') must not become one."""
-    catalogue = tmp_path / "small"
-    shutil.copytree(SMALL, catalogue)
-    sections = catalogue / "vocab" / "sections.yml"
     label = "Tools <details open ontoggle=alert(1) & more"
-    sections.write_text(sections.read_text("utf-8").replace(
-        "en: Tools and software}", f'en: "{label}"}}'), "utf-8")
-    result = validate_catalogue(catalogue)
-    assert result.ok, [d.format_text() for d in result.diagnostics]
-    nav = render_site(result.catalogue).nav["en"]
+    catalogue = edited_small(tmp_path, "vocab/sections.yml",
+                             "en: Tools and software}", f'en: "{label}"}}')
+    nav = render_site(catalogue).nav["en"]
     titles = [title for item in nav[2]["Sections"] for title in item]
     assert html.unescape(titles[1]) == label
     assert not any(char in title for title in titles for char in "<>")
@@ -600,15 +610,10 @@ def test_a_label_written_on_several_lines_is_one_heading(tmp_path: Path) -> None
     # A YAML literal block or a quoted "\n" in a vocabulary label would end the group's
     # Markdown heading early: its anchor would be lost (Zensical's strict build then fails on
     # the jump links) and the rest would read as a paragraph. Labels are one line.
-    catalogue = tmp_path / "small"
-    shutil.copytree(SMALL, catalogue)
-    tasks = catalogue / "vocab" / "tasks.yml"
-    tasks.write_text(tasks.read_text("utf-8").replace(
-        'en: "Dense annotation (pixels, masks)"',
-        'en: "Dense annotation\\n(pixels,\\u00a0masks)\\n"'), "utf-8")
-    result = validate_catalogue(catalogue)
-    assert result.ok, [d.format_text() for d in result.diagnostics]
-    site = render_site(result.catalogue)
+    catalogue = edited_small(tmp_path, "vocab/tasks.yml",
+                             'en: "Dense annotation (pixels, masks)"',
+                             'en: "Dense annotation\\n(pixels,\\u00a0masks)\\n"')
+    site = render_site(catalogue)
     page = site.pages["en"]["sections/tools.md"]
     assert "\n## Dense annotation (pixels,\u00a0masks) { #annotation-dense }\n" in page
     index = json.loads(site.files["en"]["assets/search-index.json"])
@@ -619,14 +624,10 @@ def test_a_label_written_on_several_lines_is_one_heading(tmp_path: Path) -> None
 def test_a_name_shown_in_the_other_language_is_counted_once_per_link(tmp_path: Path) -> None:
     # A link to an entry whose name has no English text counted two fallbacks (the name was
     # picked twice), which inflated the page's and the build's "fallback(s)" figures.
-    catalogue = tmp_path / "small"
-    shutil.copytree(SMALL, catalogue)
-    entry = catalogue / "resources" / "alpha-tool.yml"
-    entry.write_text(entry.read_text("utf-8").replace(
-        "title: {fr: Écran Alpha, en: Alpha Screen}", "title: {fr: Écran Alpha}"), "utf-8")
-    result = validate_catalogue(catalogue)
-    assert result.ok, [d.format_text() for d in result.diagnostics]
-    site = render._SiteRenderer(result.catalogue, "https://github.com/example/hub")
+    catalogue = edited_small(tmp_path, "resources/alpha-tool.yml",
+                             "title: {fr: Écran Alpha, en: Alpha Screen}",
+                             "title: {fr: Écran Alpha}")
+    site = render._SiteRenderer(catalogue, "https://github.com/example/hub")
     ctx = render.PageContext(site, "en", "explore.md")
     name, title = ctx.link_name(site.by_id["alpha-tool"])
     assert "Écran Alpha" in name and title == ""
