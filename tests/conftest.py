@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from support.fakeweb import FakeHost
+from support.staticweb import FolderServer
 
 from dl4mic_hub.build import BuildReport, build_site
 
@@ -86,29 +82,12 @@ def export_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # === Built site (build, browser and seed-coverage tests) ========================================
 #
 # The real catalogue is built once per session and served on 127.0.0.1 under /hub/, the way a
-# GitHub Pages project site is published. The port is chosen before the build: Material's
+# GitHub Pages project site is published. The port is bound before the build: Material's
 # language selector compares page URLs with the sitemap's, so `site_url` must be the address
 # actually served, port included. $DL4MIC_GENERATOR chooses the generator, as for the command
 # line (the CI job that tries Zensical sets it); $DL4MIC_TEST_CATALOGUE another catalogue.
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def free_port() -> Callable[[], int]:
-    """A function returning a TCP port of 127.0.0.1 that nothing listens on."""
-
-    def pick() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return int(sock.getsockname()[1])
-
-    return pick
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -119,17 +98,15 @@ class ServedSite:
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory,
-              free_port: Callable[[], int]) -> Iterator[ServedSite]:
-    port = free_port()
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     served = tmp_path_factory.mktemp("served")
-    url = f"http://127.0.0.1:{port}/hub/"
+    server = FolderServer(served)  # bound now: the build needs its address
+    url = f"{server.origin}/hub/"
     catalogue = Path(os.environ.get("DL4MIC_TEST_CATALOGUE", ROOT / "catalogue"))
-    report = build_site(catalogue, served / "hub", config_file=ROOT / "mkdocs.yml", site_url=url)
-    server = ThreadingHTTPServer(("127.0.0.1", port),
-                                 functools.partial(_QuietHandler, directory=str(served)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield ServedSite(served / "hub", url, report)
-    server.shutdown()
-    server.server_close()
+    try:
+        report = build_site(catalogue, served / "hub", config_file=ROOT / "mkdocs.yml",
+                            site_url=url)
+        server.start()
+        yield ServedSite(served / "hub", url, report)
+    finally:
+        server.stop()

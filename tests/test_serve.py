@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.fakeweb import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Path(__file__).parent / "fixtures" / "render" / "small"
@@ -80,7 +81,7 @@ def builds(lines: list[str]) -> int:
 
 
 @pytest.fixture
-def serve(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[Callable[..., Preview]]:
+def serve(tmp_path: Path) -> Iterator[Callable[..., Preview]]:
     started: list[Preview] = []
 
     def start(*options: str) -> Preview:

@@ -11,17 +11,15 @@ is loaded in Chromium: no dialog, no script from the vectors, no `on*` attribute
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Route
+from support.staticweb import FolderServer
 
 from dl4mic_hub.build import build_site
 from dl4mic_hub.validate import validate_catalogue
@@ -178,26 +176,18 @@ def make_corpus(root: Path) -> tuple[Path, list[tuple[str, str]]]:
     pytest.fail("the corpus catalogue never became valid")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("injection")
     catalogue, refused = make_corpus(root)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    url = f"http://127.0.0.1:{server.server_address[1]}/site/"
-    try:  # the site's address is known before the build; a failed build closes the server
+    server = FolderServer(root)  # bound now: the build needs its address
+    url = f"{server.origin}/site/"
+    try:
         build_site(catalogue, root / "site", config_file=ROOT / "mkdocs.yml", site_url=url)
-    except BaseException:
-        server.server_close()
-        raise
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url, root / "site", refused
-    server.shutdown()
-    server.server_close()
+        server.start()
+        yield url, root / "site", refused
+    finally:
+        server.stop()
 
 
 DOM_CHECK = """() => {
