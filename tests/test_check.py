@@ -392,28 +392,42 @@ def test_host_rule_mistakes_exit_2_with_a_location(
 
 
 def test_allow_private_is_accepted_for_one_site_or_one_address(tmp_path: Path) -> None:
-    from dl4mic_hub.check.rules import load_rules
+    from dl4mic_hub.validate import load_host_rules
 
     rules_file = tmp_path / "rules.yml"
     rules_file.write_text("rules:\n" + "".join(
         f"  - host: '{host}'\n    allow_private: true\n    reason: our intranet\n"
         # localhost: every name under it is this machine (RFC 6761), no stranger's site
         for host in ("wiki.intranet.example", "10.0.0.5", "localhost")), encoding="utf-8")
-    rules, problems = load_rules(rules_file)
+    rules, problems = load_host_rules(rules_file)
     assert problems == []
     assert [rule.allow_private for rule in rules.rules] == [True] * 3
 
 
 def test_the_project_rules_file_is_valid_and_every_rule_is_used() -> None:
-    from dl4mic_hub.check.rules import load_rules
     from dl4mic_hub.model import read_catalogue
+    from dl4mic_hub.validate import load_host_rules
 
     root = Path(__file__).parent.parent / "catalogue"
-    rules, problems = load_rules(root / "linkcheck.yml")
+    rules, problems = load_host_rules(root / "linkcheck.yml")
     assert problems == [] and rules.rules
     assert all(len(rule.reason) > 20 for rule in rules.rules)
     catalogue, _ = read_catalogue(root)
     assert rules.unused([url for url, _, _ in catalogue.urls()]) == []
+
+
+def test_a_broken_rules_file_in_the_catalogue_stops_the_check_as_validate_does(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the catalogue's linkcheck.yml is a catalogue file: validate reads it once for both
+    root = local_catalogue(tmp_path, web)
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: example.org\n    reason: short\n", "utf-8")
+    code, _, err = run(capsys, "--no-cache", "--catalogue", str(root))
+    assert code == 1
+    assert re.search(r"linkcheck\.yml:3:13: error: 'rules\.reason' is too short", err), err
+    assert "links were not checked" in err
+    assert web.stats.hits == []
 
 
 def _git(cwd: Path, *args: str) -> None:

@@ -15,7 +15,7 @@ from support.fakeweb import FakeHost
 
 from dl4mic_hub.check.addresses import address_kind, refusal
 from dl4mic_hub.check.engine import Checker, Options
-from dl4mic_hub.check.rules import HostRules, Rule
+from dl4mic_hub.hostrules import HostRules, Rule
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from support.checking import FAST, check
 from support.fakeweb import FakeHost, free_port
 
 from dl4mic_hub.check.engine import Checker, Options, parse_retry_after
-from dl4mic_hub.check.rules import HostRules, Rule
+from dl4mic_hub.hostrules import HostRules, Rule
 
 
 def test_redirect_chain_is_followed_recorded_and_a_permanent_move_suggested(host: FakeHost) -> None:

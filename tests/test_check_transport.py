@@ -18,7 +18,7 @@ from support.checking import FAST, check
 from support.fakeweb import FakeHost
 
 from dl4mic_hub.check.engine import Checker, Options
-from dl4mic_hub.check.rules import HostRules, Rule
+from dl4mic_hub.hostrules import HostRules, Rule
 
 MARGIN = 3.0  # seconds of slack over a deadline (a slow machine), far below the fault's cost
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -425,3 +427,20 @@ def test_images_and_html_in_any_text_field_are_refused_where_they_are(
                             "allowed in catalogue text") for m in messages), messages
     assert any(m.startswith("catalogue/resources/cellpose.yml:22:12: error: the HTML tag <b> "
                             "is not allowed") for m in messages), messages
+
+
+def test_validating_the_rules_file_loads_no_network_code(
+    make_catalogue: Callable[..., Path]
+) -> None:
+    # linkcheck.yml is judged by validate on every run (and by build, serve, new): reading it
+    # must not import the checker's HTTP stack, which only check-links needs
+    root = make_catalogue()
+    (root / "linkcheck.yml").write_text("rules:\n  - host: example.org\n"
+                                        "    reason: a site that needs a rule\n", "utf-8")
+    script = ("import sys; from dl4mic_hub.validate import validate_catalogue; "
+              f"r = validate_catalogue({str(root)!r}); "
+              "print(r.host_rules is not None, sorted(m for m in sys.modules "
+              "if m.split('.')[0] in ('requests', 'urllib3') or m.startswith('dl4mic_hub.check')))")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert shown == "True []"

@@ -254,7 +254,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     from .check import CheckSettings, check_links
     from .check.engine import Options
     from .check.report import render
-    from .check.rules import RULES_FILE
+    from .hostrules import RULES_FILE
     from .model import CATALOGUE_FOLDERS
 
     settings = CheckSettings(

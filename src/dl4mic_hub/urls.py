@@ -206,6 +206,12 @@ def split_url(url: str) -> SplitResult | None:
 _IP_LITERAL = re.compile(r"\[([^\[\]]*)\](?::[^\[\]]*)?", re.DOTALL)
 
 
+def host_of(url: str) -> str:
+    """The lower-case host name of ``url``; empty if there is none (never raises)."""
+    parts = split_url(url)  # None for an unclosed IPv6 bracket: refused before any request
+    return (parts.hostname or "").lower() if parts else ""
+
+
 def is_ip_address(text: str, version: int | None = None) -> bool:
     """Whether ``text`` is an IP address (of ``version`` 4 or 6 when given), not a name."""
     try:

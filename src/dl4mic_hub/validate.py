@@ -48,11 +48,13 @@ from .diagnostics import (
     sort_key,
     warning,
 )
+from .hostrules import RULES_FILE, RULES_SCHEMA, HostRules, rules_from
 from .load import (
     LoadedFile,
     LocatedDict,
     LocatedStr,
     gc_paused,
+    load_yaml_file,
     origin_at,
     parse_yaml,
     symlink_error,
@@ -88,6 +90,7 @@ TYPE_NAMES = {
 class ValidationResult:
     catalogue: Catalogue
     diagnostics: list[Diagnostic]
+    host_rules: HostRules | None = None  # from linkcheck.yml, when the catalogue has one
 
     @property
     def ok(self) -> bool:
@@ -731,8 +734,9 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _missing_vocabularies(catalogue, shown)
     diagnostics += _unknown_icons(catalogue)
     diagnostics += _ignored_files(root)
-    diagnostics += _link_rules_problems(root)
-    return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key))
+    host_rules, problems = _catalogue_host_rules(root)
+    diagnostics += problems
+    return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key), host_rules)
 
 
 def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = None,
@@ -743,7 +747,7 @@ def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = N
     found = [d for d in result.diagnostics if only is None or d.origin.path == only]
     if has_errors(found):
         raise UserError(found)
-    return ValidationResult(result.catalogue, found)
+    return ValidationResult(result.catalogue, found, result.host_rules)
 
 
 def _require_catalogue_folder(root: Path, shown: str) -> None:
@@ -876,15 +880,43 @@ def _theme_icons() -> Path:
     return Path(str(files("material") / "templates" / ".icons"))
 
 
-def _link_rules_problems(root: Path) -> list[Diagnostic]:
-    """The link checker's host rules (``linkcheck.yml``) are a catalogue file too: a pull
-    request that breaks them hears it from ``validate``, not weeks later from ``check-links``."""
-    from .check.rules import RULES_FILE, load_rules  # the check stage reads them; it imports us
+def load_host_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[Diagnostic]]:
+    """Read and check a host rules file (the catalogue's ``linkcheck.yml``, or the file given
+    to ``check-links --rules``); the rules come back with every problem found in it."""
+    display = display or path.as_posix()
+    if not path.is_file():
+        return HostRules(path=display), [error(
+            Origin(display), "the host rules file does not exist",
+            "create it (see docs/link-checking.md) or pass --no-rules",
+        )]
+    file = load_yaml_file(path, display)
+    if file.diagnostics:
+        return HostRules(path=display), file.diagnostics
+    data = file.data
+    schema = load_schemas()[RULES_SCHEMA]
+    problems: list[Diagnostic] = []
+    for err in CatalogueValidator(schema).iter_errors(data):
+        if err.validator == "oneOf":  # host XOR pattern: say it plainly
+            problems.append(error(
+                origin_at(data, list(err.absolute_path)) or Origin(display),
+                "a rule needs exactly one of 'host' or 'pattern'",
+                "write 'host: example.org' for a site or 'pattern: <regex>' for some URLs",
+            ))
+            continue
+        problems.extend(schema_diagnostics(err, data, display, schema))
+    if problems:
+        return HostRules(path=display), sorted(set(problems), key=lambda d: (d.origin, d.message))
+    return rules_from(data, display)
 
+
+def _catalogue_host_rules(root: Path) -> tuple[HostRules | None, list[Diagnostic]]:
+    """The link checker's host rules (``linkcheck.yml``) are a catalogue file too: a pull
+    request that breaks them hears it from ``validate``, not weeks later from ``check-links``.
+    None when the catalogue has no such file (the checker then uses its defaults)."""
     path = root / RULES_FILE
-    if not path.is_file():  # optional: check-links then uses its defaults
-        return []
-    return load_rules(path, display_path(path))[1]
+    if not path.is_file():
+        return None, []
+    return load_host_rules(path, display_path(path))
 
 
 def _ignored_files(root: Path) -> list[Diagnostic]:

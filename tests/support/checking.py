@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dl4mic_hub.check.engine import Checker, Options, Result
-from dl4mic_hub.check.rules import HostRules
+from dl4mic_hub.hostrules import HostRules
 
 # Short timeouts and backoffs so that each file runs in seconds. The fake web lives on
 # loopback addresses, which the checker refuses unless they are allowed.

@@ -5,27 +5,14 @@
 - ``urls``: what a URL must look like to be requested; credentials masked;
 - ``addresses``: which network addresses may be contacted (private ones are refused);
 - ``transport``: one HTTP request to a checked address, within a wall-clock limit;
-- ``engine``: verdicts and politeness (per-host caps, pauses, retries);
-- ``rules``: host rules read from ``catalogue/linkcheck.yml``;
+- ``engine``: verdicts and politeness (per-host caps, pauses, retries), following the host
+  rules of ``catalogue/linkcheck.yml`` (read by ``validate``: ``dl4mic_hub.hostrules``);
 - ``cache``: ok results kept between runs;
 - ``report``: text, JSON, Markdown and GitHub annotation reports.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .stage import CheckOutcome, CheckSettings, check_links
+from .stage import CheckOutcome, CheckSettings, check_links
 
 __all__ = ["CheckOutcome", "CheckSettings", "check_links"]
-
-
-def __getattr__(name: str) -> Any:
-    # The stage (and requests under it) loads on first use: validate reads the host rules
-    # (check.rules) for every run and must not pay for the network code it never uses.
-    if name in __all__:
-        from . import stage
-
-        return getattr(stage, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

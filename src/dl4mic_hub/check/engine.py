@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from .. import REPOSITORY_URL, __version__
-from ..urls import mask_credentials
-from .rules import HostRules, Rule
+from ..hostrules import HostRules, Rule
+from ..urls import host_of, mask_credentials
 from .transport import Transport, TransportError
-from .urls import host_of, refused_url
+from .urls import refused_url
 
 USER_AGENT = f"dl4mic-hub-checker/{__version__} (+{REPOSITORY_URL})"
 RETRY_STATUSES = frozenset({408, 429})  # plus every 5xx (500-599)

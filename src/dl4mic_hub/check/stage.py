@@ -21,16 +21,18 @@ from urllib.parse import quote
 import requests
 
 from ..diagnostics import Diagnostic, Origin, UsageError, display_path, error, warning
+from ..hostrules import RULES_FILE, HostRules
+from ..validate import load_host_rules
 from .cache import Cache, parse_age
 from .engine import Checker, Options, Result
 from .report import Report, sort_results
-from .rules import RULES_FILE, HostRules, load_rules
 from .targets import (
     Targets,
     catalogue_at_revision,
     catalogue_targets,
     catalogue_urls,
     file_targets,
+    valid_catalogue,
 )
 
 WAYBACK_API = "https://archive.org/wayback/available"
@@ -66,12 +68,14 @@ def check_links(settings: CheckSettings) -> CheckOutcome:
     """Check the links ``settings`` name. Raises UsageError or UserError (see the module)."""
     _check_options(settings.options)
     max_age = _max_age(settings.max_age)
-    rules, rules_path = _host_rules(settings)
     diagnostics: list[Diagnostic] = []
     if settings.urls_file is not None:
         targets = file_targets(settings.urls_file)
+        rules, rules_path = _host_rules(settings)
     else:
-        targets = catalogue_targets(settings.catalogue)
+        validated = valid_catalogue(settings.catalogue)
+        targets = catalogue_targets(validated.catalogue)
+        rules, rules_path = _host_rules(settings, validated.host_rules)
     if settings.since:
         with catalogue_at_revision(settings.catalogue, settings.since) as old:
             targets = targets.without(catalogue_urls(old))
@@ -143,12 +147,17 @@ def _max_age(text: str) -> float:
         raise _usage(f"--max-age: {exc}") from None
 
 
-def _host_rules(settings: CheckSettings) -> tuple[HostRules, Path | None]:
-    """The host rules to apply and the file they come from (none without a file)."""
+def _host_rules(settings: CheckSettings,
+                read_by_validate: HostRules | None = None) -> tuple[HostRules, Path | None]:
+    """The host rules to apply and the file they come from (none without a file). The
+    catalogue's own file was already read and checked when the catalogue was validated
+    (``read_by_validate``); any other is read here."""
     path = settings.rules_file or settings.catalogue / RULES_FILE
     if not settings.use_rules or (settings.rules_file is None and not path.is_file()):
         return HostRules(), None
-    rules, problems = load_rules(path, display_path(path))
+    if settings.rules_file is None and read_by_validate is not None:
+        return read_by_validate, path
+    rules, problems = load_host_rules(path, display_path(path))
     if problems:
         raise UsageError(problems)
     return rules, path
@@ -168,7 +177,7 @@ def _withhold_new_private_grants(
     except ValueError:
         return []
     old_file = old_root / relative if old_root is not None else None
-    old_rules = load_rules(old_file)[0] if old_file is not None and old_file.is_file() else None
+    old_rules = load_host_rules(old_file)[0] if old_file and old_file.is_file() else None
     before = {rule.label for rule in (old_rules.rules if old_rules else []) if rule.allow_private}
     withheld: list[Diagnostic] = []
     for rule in granted:

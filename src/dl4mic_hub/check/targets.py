@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Origin, UsageError, UserError, display_path, error
+from ..model import Catalogue, read_catalogue
 from ..urls import mask_credentials
+from ..validate import ValidationResult, validate_catalogue
 from .urls import UnusableURL, request_target
 
 
@@ -41,11 +43,10 @@ class Targets:
         return Targets({u: o for u, o in self.origins.items() if u not in old})
 
 
-def catalogue_targets(root: Path) -> Targets:
-    """Every URL of a valid catalogue. A missing folder is a UsageError (exit 2); an invalid
-    catalogue a UserError (exit 1, like ``validate``): links are only checked in a valid one."""
-    from ..validate import validate_catalogue
-
+def valid_catalogue(root: Path) -> ValidationResult:
+    """The catalogue at ``root``, validated. A missing folder is a UsageError (exit 2); an
+    invalid catalogue a UserError (exit 1, like ``validate``): links are only checked in a
+    valid one."""
     result = validate_catalogue(root)  # raises the UsageError for a missing folder
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
@@ -59,8 +60,13 @@ def catalogue_targets(root: Path) -> Targets:
                 ),
             ]
         )
+    return result
+
+
+def catalogue_targets(catalogue: Catalogue) -> Targets:
+    """Every URL of ``catalogue``, with every place it is written."""
     targets = Targets()
-    for url, origin, _entry in result.catalogue.urls():
+    for url, origin, _entry in catalogue.urls():
         targets.add(url, origin)
     return targets
 
@@ -152,8 +158,6 @@ def catalogue_at_revision(root: Path, revision: str) -> Iterator[Path | None]:
 
 def catalogue_urls(root: Path | None) -> set[str]:
     """Every URL written in the catalogue at ``root`` (none if there is no catalogue)."""
-    from ..model import read_catalogue
-
     if root is None:
         return set()
     old, _loaded = read_catalogue(root)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from requests.utils import requote_uri
+
 from ..urls import PORT_RANGE, has_credentials, port_number, port_text, split_url
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -42,12 +44,6 @@ class RequestTarget:
     @property
     def default_port(self) -> int:
         return _DEFAULT_PORTS[self.scheme]
-
-
-def host_of(url: str) -> str:
-    """The lower-case host name of ``url``; empty if there is none (never raises)."""
-    parts = split_url(url)  # None for an unclosed IPv6 bracket: refused before any request
-    return (parts.hostname or "").lower() if parts else ""
 
 
 def refused_url(url: str) -> tuple[str, str] | None:
@@ -108,7 +104,4 @@ def request_target(url: str) -> RequestTarget:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    # imported here: validate reads host rules (host_of) and must not load requests for it
-    from requests.utils import requote_uri
-
     return RequestTarget(scheme, ascii_host, port, requote_uri(path))

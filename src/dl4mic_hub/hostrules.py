@@ -1,21 +1,20 @@
-"""Host rules: what the checker does differently for one host or URL pattern, and why.
+"""Host rules: what the link checker does differently for one host or URL pattern, and why.
 
-Rules live in a catalogue file (``catalogue/linkcheck.yml``) checked against
-``schemas/linkcheck.schema.json`` like every other catalogue file, so that a mistake is
-reported as ``path:line:col: error: ...`` and each exception to the defaults carries its reason.
+Rules live in a catalogue file (``catalogue/linkcheck.yml``). ``validate`` reads it and checks
+it against ``schemas/linkcheck.schema.json`` like every other catalogue file, so that a mistake
+is reported as ``path:line:col: error: ...``; this module turns the checked data into rules,
+each exception to the defaults carrying its reason. It needs no network code: the check stage
+(``check/``), which does, only receives the rules.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Origin, error, warning
-from ..load import LocatedDict, load_yaml_file, origin_at
-from ..schema import load_schemas
-from ..validate import CatalogueValidator, schema_diagnostics
+from .diagnostics import Diagnostic, Origin, error, warning
+from .load import LocatedDict, origin_at
 from .urls import host_of
 
 RULES_FILE = "linkcheck.yml"
@@ -93,38 +92,12 @@ class HostRules:
         ]
 
 
-def load_rules(path: Path, display: str | None = None) -> tuple[HostRules, list[Diagnostic]]:
-    """Read and check a rules file; rules are only returned when the file has no error."""
-    display = display or path.as_posix()
-    if not path.is_file():
-        return HostRules(path=display), [
-            error(
-                Origin(display),
-                "the host rules file does not exist",
-                "create it (see docs/link-checking.md) or pass --no-rules",
-            )
-        ]
-    file = load_yaml_file(path, display)
-    if file.diagnostics:
-        return HostRules(path=display), file.diagnostics
-    data = file.data
-    schema = load_schemas()[RULES_SCHEMA]
-    validator = CatalogueValidator(schema)
-    problems: list[Diagnostic] = []
-    for err in validator.iter_errors(data):
-        if err.validator == "oneOf":  # host XOR pattern: say it plainly
-            problems.append(
-                error(
-                    origin_at(data, list(err.absolute_path)) or Origin(display),
-                    "a rule needs exactly one of 'host' or 'pattern'",
-                    "write 'host: example.org' for a site or 'pattern: <regex>' for some URLs",
-                )
-            )
-            continue
-        problems.extend(schema_diagnostics(err, data, display, schema))
-    if problems:
-        return HostRules(path=display), sorted(set(problems), key=lambda d: (d.origin, d.message))
+def rules_from(data: Any, display: str) -> tuple[HostRules, list[Diagnostic]]:
+    """The rules of a file's data, already checked against its schema; a rule the schema
+    cannot judge (a broken regular expression, a private-address grant too wide) is an error
+    and left out."""
     rules: list[Rule] = []
+    problems: list[Diagnostic] = []
     for index, item in enumerate(data.get("rules") or []):
         rule, diags = _rule(item, data, index, display)
         problems.extend(diags)
