@@ -543,21 +543,36 @@ def test_a_file_where_a_catalogue_folder_goes_is_an_error(
             ) in lines
 
 
-def test_non_yaml_file_in_an_entry_folder_is_a_warning(
+def test_files_and_folders_that_are_not_read_are_errors(
     make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # an entry that is not read never reaches the site: a pull request adding one must fail
     catalogue = make_catalogue("minimal")
+    entry = (catalogue / "resources" / "cellpose.yml").read_text(encoding="utf-8")
     (catalogue / "resources" / "stardist.txt").write_text("id: stardist\n", encoding="utf-8")
-    (catalogue / "resources" / "odd.yml").mkdir()  # a folder named like an entry: was silent
+    (catalogue / "resources" / "napari.YML").write_text(entry, encoding="utf-8")
+    (catalogue / "resources" / "odd.yml").mkdir()  # a folder named like an entry
+    (catalogue / "ressources").mkdir()  # the French spelling
+    (catalogue / "ressources" / "ilastik.yml").write_text(entry, encoding="utf-8")
+    (catalogue / "fiji.yml").write_text(entry, encoding="utf-8")
+    (catalogue / "README.md").write_text("Notes for maintainers\n", encoding="utf-8")  # fine
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
-    assert code == 0
+    assert code == 1
     assert lines == [
-        "catalogue/resources/odd.yml:1:1: warning: this folder is ignored: entries are files "
+        "catalogue/fiji.yml:1:1: error: this file is not read: entry files go into the folder "
+        "of their kind (hint: move it into resources/, faq/, cheatsheets/ or glossary/)",
+        "catalogue/resources/napari.YML:1:1: error: this file is not read: entry files end in "
+        ".yml (hint: rename it to napari.yml if it is an entry, or move it out of resources/)",
+        "catalogue/resources/odd.yml:1:1: error: this folder is not read: entries are files "
         "directly in resources/ (hint: move the entry files it holds up into resources/, then "
         "delete it)",
-        "catalogue/resources/stardist.txt:1:1: warning: this file is ignored: entries must be "
-        ".yml files (hint: rename it to stardist.yml if it is an entry)",
-        "catalogue: 4 entries checked, 0 error(s), 2 warning(s) in 2 file(s)",
+        "catalogue/resources/stardist.txt:1:1: error: this file is not read: entry files end "
+        "in .yml (hint: rename it to stardist.yml if it is an entry, or move it out of "
+        "resources/)",
+        "catalogue/ressources:1:1: error: this folder is not part of the catalogue: nothing in "
+        "it is read (the folders are resources/, faq/, cheatsheets/, glossary/, vocab/) (hint: "
+        "rename it to resources/)",
+        "catalogue: 4 entries checked, 5 error(s), 0 warning(s) in 5 file(s)",
     ]
 
 

@@ -733,7 +733,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
     diagnostics += _unknown_icons(catalogue)
-    diagnostics += _ignored_files(root)
+    diagnostics += _unread_files(root)
     host_rules, problems = _catalogue_host_rules(root)
     diagnostics += problems
     return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key), host_rules)
@@ -919,26 +919,52 @@ def _catalogue_host_rules(root: Path) -> tuple[HostRules | None, list[Diagnostic
     return load_host_rules(path, display_path(path))
 
 
-def _ignored_files(root: Path) -> list[Diagnostic]:
-    """Files an entry folder holds that are not read (not .yml): most likely a wrong name."""
+def _unread_files(root: Path) -> list[Diagnostic]:
+    """Files and folders no stage reads, where a contributor expects them read: an entry
+    that is not read never reaches the site, silently, so each one is an error."""
     found: list[Diagnostic] = []
-    for entry_type in ENTRY_TYPES:
-        folder = root / entry_type.folder
-        if not folder.is_dir() or folder.is_symlink():  # a link is reported by the reading
+    entry_folders = [t.folder for t in ENTRY_TYPES]
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or path.is_symlink():  # a link is reported by reading
             continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_symlink():  # a link is reported by reading
+        if path.is_dir() and path.name not in CATALOGUE_FOLDERS:
+            near = closest(path.name.lower(), CATALOGUE_FOLDERS)
+            found.append(error(
+                Origin(display_path(path)),
+                f"this folder is not part of the catalogue: nothing in it is read (the "
+                f"folders are {', '.join(f'{name}/' for name in CATALOGUE_FOLDERS)})",
+                f"rename it to {near}/" if near else
+                "move its entry files into the folder of their kind, then delete it",
+            ))
+        elif path.is_file() and _is_yaml(path) and path.name != RULES_FILE:
+            found.append(error(
+                Origin(display_path(path)),
+                "this file is not read: entry files go into the folder of their kind",
+                f"move it into {', '.join(f'{name}/' for name in entry_folders[:-1])} or "
+                f"{entry_folders[-1]}/",
+            ))
+    for folder in entry_folders:
+        folder_path = root / folder
+        if not folder_path.is_dir() or folder_path.is_symlink():
+            continue
+        for path in sorted(folder_path.iterdir()):
+            if path.name.startswith(".") or path.is_symlink():
                 continue
             if path.is_file() and path.suffix not in (".yml", ".yaml"):
-                found.append(warning(
+                found.append(error(
                     Origin(display_path(path)),
-                    "this file is ignored: entries must be .yml files",
-                    f"rename it to {path.stem}.yml if it is an entry",
+                    "this file is not read: entry files end in .yml",
+                    f"rename it to {path.stem}.yml if it is an entry, or move it out of "
+                    f"{folder}/",
                 ))
             elif path.is_dir():  # 'odd.yml/' made by mistake, or entries sorted into folders
-                found.append(warning(
+                found.append(error(
                     Origin(display_path(path)),
-                    f"this folder is ignored: entries are files directly in {entry_type.folder}/",
-                    f"move the entry files it holds up into {entry_type.folder}/, then delete it",
+                    f"this folder is not read: entries are files directly in {folder}/",
+                    f"move the entry files it holds up into {folder}/, then delete it",
                 ))
     return found
+
+
+def _is_yaml(path: Path) -> bool:
+    return path.suffix.lower() in (".yml", ".yaml")
