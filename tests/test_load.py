@@ -335,6 +335,36 @@ def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("title:\n  en: A tool #1 for nuclei.\n",
+         "f.yml:2:14: error: YAML reads ' #' as the start of a comment: this value would stop "
+         "at 'A tool' and lose '#1 for nuclei.' (hint: put the whole value in double quotes "
+         "(\"...\"); a comment goes on a line of its own)"),
+        ("summary:\n  fr: Un outil\n    pour les noyaux # et les cellules\n",
+         "f.yml:3:21: error: YAML reads ' #' as the start of a comment: this value would stop "
+         "at 'Un outil pour les noyaux' and lose '# et les cellules' (hint: put the whole value "
+         "in double quotes (\"...\"); a comment goes on a line of its own)"),
+        ("keywords:\n  en: [napari, Cellpose #v2]\n",  # YAML would then miss the ']'
+         "f.yml:2:25: error: YAML reads ' #' as the start of a comment: this value would stop "
+         "at 'Cellpose' and lose '#v2]' (hint: put the whole value in double quotes "
+         "(\"...\"); a comment goes on a line of its own)"),
+        ("title: {en: Cellpose}  # the tool's own name\n", None),  # after a closing bracket
+        ("kind: tool  # a note\n", None),  # a one-word value and a comment that reads as one
+        ("en: C# and F# notebooks\n", None),  # '#' after a letter is text
+        ('en: "A tool #1"\n', None),
+    ],
+    ids=["word-after-hash", "folded-text", "in-brackets", "after-brackets", "note", "c-sharp",
+         "quoted"],
+)
+def test_text_a_comment_would_cut_is_refused_at_the_hash(text: str, line: str | None) -> None:
+    if line is None:
+        assert parse(text)
+    else:
+        assert refused(text) == [line]
+
+
+@pytest.mark.parametrize(
     ("text", "where", "name"),
     [
         ("a: 1\r\nb: x\u2028y\n", "2:5", "U+2028 (LINE SEPARATOR)"),

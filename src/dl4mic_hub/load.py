@@ -177,6 +177,9 @@ _BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0
 # _ODD_BREAK, a carriage return on its own) is refused when a double-quoted escape writes it.
 _NOT_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+# A comment right after an unquoted value, on its line: `en: A tool #1 for nuclei.` is the
+# text "A tool" for YAML, and the rest vanishes without a word.
+_COMMENT_AFTER = re.compile(r"[ \t]+#([^\n]*)")
 
 
 def _escaped_char(code: str) -> str:
@@ -360,6 +363,7 @@ class _Builder:
         if tag == _MERGE and is_key:
             raise _Refused(event.start_mark, "merge keys ('<<') are not allowed", _ANCHOR_HINT)
         if tag in (_STR, _VALUE, _MERGE):  # '=' and '<<' as values are plain text
+            self._refuse_cut_text(event)
             source = self.text[event.start_mark.index : event.end_mark.index]
             return LocatedStr(event.value, origin, origin.line, False, source, None)
         if tag in (_INT, _FLOAT) and len(event.value) > MAX_NUMBER_LENGTH:
@@ -376,6 +380,27 @@ class _Builder:
                 event.start_mark, f"'{event.value}' looks like a number but is not one",
                 "write the number in digits, or put the text in quotes",
             ) from None
+
+    def _refuse_cut_text(self, event: Any) -> None:
+        """Text cut short by a comment: an unquoted value of several words, or one whose
+        comment does not read like one ('#1', '#hashtag'), followed by ' #' on its line. A
+        comment after a single word (`kind: tool  # a note`) is left alone."""
+        comment = _COMMENT_AFTER.match(self.text, event.end_mark.index)
+        if comment is None:
+            return
+        after = comment.group(1)
+        if not (any(c.isspace() for c in event.value) or after[:1] not in ("", " ", "#")):
+            return
+        start = comment.start(0) + comment.group(0).index("#")
+        line, col = line_col(self.text, start)
+        kept = event.value if len(event.value) <= 40 else "…" + event.value[-39:]
+        raise _Refused(
+            yaml.Mark(self.display, start, line - 1, col - 1, None, 0),
+            f"YAML reads ' #' as the start of a comment: this value would stop at "
+            f"'{kept}' and lose '#{after.rstrip()}'",
+            "put the whole value in double quotes (\"...\"); a comment goes on a line of "
+            "its own",
+        )
 
     def _refuse_escape(self, event: Any, source: str) -> None:
         """A double-quoted text whose escapes stand for what the file itself may not hold
