@@ -112,10 +112,30 @@ EXPECTED: dict[str, Expected] = {
         1,
         [
             "catalogue/faq/optimising-gpu-use.yml:6:9: error: missing field 'answer', required "
-            "when status is 'answered' (hint: add 'answer:': The answer in Markdown; required "
-            'unless status is open.)',
+            "when status is 'answered' (hint: add 'answer:': An answered question needs its "
+            "answer: write it, or set status: open.)",
         ],
         '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    # the page would say "not answered yet" while its structured data published the answer
+    'faq-open-with-answer': Expected(
+        1,
+        [
+            "catalogue/faq/optimising-gpu-use.yml:6:1: error: 'answer' cannot be written when "
+            "status is 'open' (hint: An open question has no answer yet: with an answer, set "
+            "status: answered.)",
+        ],
+        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
+    # said at the status, with the rule's reason (it was "missing required field" at line 2)
+    'status-without-curation': Expected(
+        1,
+        [
+            "catalogue/resources/cellpose.yml:23:9: error: missing field 'curation', required "
+            "when status is 'discontinued' (hint: add 'curation:': A status other than active "
+            "must say in curation how it was established.)",
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
     ),
     'id-mismatch': Expected(
         1,

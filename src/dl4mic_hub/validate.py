@@ -489,25 +489,42 @@ def _add_hint(key: str, description: str) -> str:
     return f"add '{key}:'" + (f": {description}" if description else "")
 
 
-def _condition(err: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
-    """For an error raised by ``then``, the ``field: value`` pairs its ``if`` tests."""
+@dataclass(frozen=True)
+class _Rule:
+    """The ``if``/``then`` rule an error was raised by: the fields its ``if`` tests and what
+    the rule is for (its description)."""
+
+    tested: tuple[str, ...]
+    description: str
+
+    def when(self, instance: Any) -> str:
+        """" when status is 'discontinued'": the tested fields with the values they have."""
+        values = instance if isinstance(instance, dict) else {}
+        tests = [f"{key} is '{values[key]}'" for key in self.tested if key in values]
+        return f" when {' and '.join(tests)}" if tests else ""
+
+
+def _rule(err: ValidationError, root: dict[str, Any]) -> _Rule | None:
+    """For an error raised inside a ``then``, the rule it belongs to."""
     schema_path = list(err.absolute_schema_path)
-    if len(schema_path) < 2 or schema_path[-2] != "then":
-        return {}
+    if "then" not in schema_path:
+        return None
     parent: Any = root
-    for step in schema_path[:-2]:
+    for step in schema_path[: len(schema_path) - 1 - schema_path[::-1].index("then")]:
         if isinstance(parent, dict):
             parent = parent.get(step, {})
         elif isinstance(parent, list) and isinstance(step, int) and step < len(parent):
             parent = parent[step]
         else:
-            parent = {}
-    tests = parent.get("if", {}).get("properties", {}) if isinstance(parent, dict) else {}
-    return {key: test["const"] for key, test in tests.items() if "const" in test}
+            return None
+    if not isinstance(parent, dict):
+        return None
+    tests = parent.get("if", {}).get("properties", {})
+    return _Rule(tuple(tests), str(parent.get("description", "")))
 
 
 def _missing_fields(found: SchemaError) -> Iterator[Diagnostic]:
-    condition = _condition(found.err, found.root)
+    rule = _rule(found.err, found.root)
     allowed = list(found.schema.get("properties", {}))
     # a misspelt key already gets "unknown field 'sumary' (hint: did you mean 'summary'?)"
     suggested = {closest(k, allowed) for k in found.instance if allowed and k not in allowed}
@@ -515,15 +532,17 @@ def _missing_fields(found: SchemaError) -> Iterator[Diagnostic]:
     for key in found.expected:
         if key in found.instance or key in suggested:
             continue
-        hint = _add_hint(key, _describe(found.schema, key) or _describe(found.root, key))
-        if condition:
-            when = " and ".join(f"{k} is '{v}'" for k, v in condition.items())
-            at = origin_at(found.data, [*found.path, next(iter(condition))])
+        description = _describe(found.schema, key) or _describe(found.root, key)
+        if rule is not None and rule.when(found.instance):
+            # said at the field that makes it required, with the rule's own reason
+            at = origin_at(found.data, [*found.path, rule.tested[0]])
             yield from found.report(
-                f"missing field '{key}'{where}, required when {when}", hint, at
+                f"missing field '{key}'{where}, required{rule.when(found.instance)}",
+                _add_hint(key, rule.description or description), at,
             )
         else:
-            yield from found.report(f"missing required field '{key}'{where}", hint)
+            yield from found.report(f"missing required field '{key}'{where}",
+                                    _add_hint(key, description))
 
 
 def _unknown_fields(found: SchemaError) -> Iterator[Diagnostic]:
@@ -626,7 +645,17 @@ def _out_of_range(found: SchemaError) -> Iterator[Diagnostic]:
 
 
 def _excluded(found: SchemaError) -> Iterator[Diagnostic]:
-    """``not``: the schema's description says what the field takes instead."""
+    """``not``: the schema's description says what the field takes instead. A ``not``
+    of ``required`` in a rule's ``then`` forbids fields: said at the first one written."""
+    forbidden = found.expected.get("required") if isinstance(found.expected, dict) else None
+    rule = _rule(found.err, found.root)
+    if forbidden and isinstance(found.instance, dict) and rule is not None:
+        written = [key for key in forbidden if key in found.instance]
+        at = origin_at(found.data, [*found.path, written[0]], key=True) if written else None
+        names = ", ".join(f"'{key}'" for key in written)
+        yield from found.report(f"{names} cannot be written{rule.when(found.instance)}",
+                                rule.description, at)
+        return
     yield from found.report(f"'{found.field}' cannot be '{found.instance}'",
                             found.schema.get("description", ""))
 
