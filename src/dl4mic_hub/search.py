@@ -96,9 +96,16 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(SNOWBALL[lang])
 
 
+# Words Snowball gives the stem of another word a reader tells apart. French "formation" (a
+# training course, what a learner types) and "format" (a file format) both become "format":
+# "formation" found Bio-Formats and HDF5 before any course. Both stemmers, as the French site
+# indexes English texts too. Keys are folded words.
+STEM_EXCEPTIONS: dict[str, str] = {"formation": "formation", "formations": "formation"}
+
+
 @cache
 def stem(word: str, lang: str) -> str:
-    return str(_stemmer(lang).stemWord(word))
+    return STEM_EXCEPTIONS.get(word) or str(_stemmer(lang).stemWord(word))
 
 
 @dataclass

@@ -80,3 +80,12 @@ def test_a_named_tool_comes_first(page: Page, site_url: str, lang: str) -> None:
     cases = [(query, wanted) for case_lang, query, wanted in NAMED if case_lang == lang]
     results = top_results(page, site_url, lang, [query for query, _ in cases])
     assert [got[0] for got in results] == [wanted for _, wanted in cases], results
+
+
+def test_a_training_course_is_not_a_file_format(page: Page, site_url: str) -> None:
+    # Snowball stems French "formation" (training) and "format" alike: a learner typing
+    # "formation" got Bio-Formats and HDF5 first
+    formats = {"bio-formats", "hdf5", "ome-zarr", "omero"}
+    training, file_format = top_results(page, site_url, "fr", ["formation", "format de fichier"])
+    assert not set(training) & formats, training
+    assert "bio-formats" in file_format, file_format
