@@ -135,6 +135,20 @@ def test_language_selector_points_at_the_same_page_in_each_language(real_site: A
     assert re.search(r'<a href="/hub/en/sections/tools/" data-root="/hub/en/" hreflang="en"', html)
 
 
+def test_every_anchor_of_a_page_exists_in_the_other_language(real_site: Any) -> None:
+    # the language switch keeps the #anchor: a heading id made from the heading's words
+    # (#liens, #links) led to the top of the other language's page (a page's title, h1, is
+    # its top anyway)
+    heading_id = re.compile(r'<h[2-6][^>]*\sid="([^"]+)"')
+    lost: list[str] = []
+    for page in sorted(html_pages(real_site.root, "fr")):
+        ids = {lang: set(heading_id.findall(
+            (real_site.root / lang / page).read_text(encoding="utf-8"))) for lang in ("fr", "en")}
+        lost += [f"{page}: #{anchor} only in {lang}" for lang, other in (("fr", "en"), ("en", "fr"))
+                 for anchor in sorted(ids[lang] - ids[other])]
+    assert lost == []
+
+
 def test_pages_request_nothing_from_third_party_hosts(real_site: Any) -> None:
     for page in (real_site.root / "fr").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
