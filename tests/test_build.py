@@ -149,6 +149,16 @@ def test_every_anchor_of_a_page_exists_in_the_other_language(real_site: Any) -> 
     assert lost == []
 
 
+def test_the_footer_licence_line_speaks_the_page_language(real_site: Any) -> None:
+    # it read "contenu / content" in both sites
+    for lang, words, other in (("fr", "contenu sous licence", "content"),
+                               ("en", "content licensed", "contenu")):
+        html = (real_site.root / lang / "faq" / "index.html").read_text(encoding="utf-8")
+        footer = html[html.index('class="md-copyright"'):]
+        footer = footer[: footer.index("</div>")]
+        assert words in footer and other not in footer, footer
+
+
 def test_pages_request_nothing_from_third_party_hosts(real_site: Any) -> None:
     for page in (real_site.root / "fr").rglob("*.html"):
         html = page.read_text(encoding="utf-8")

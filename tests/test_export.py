@@ -316,9 +316,9 @@ def test_licence_files_and_package_metadata() -> None:
     assert CONTENT_LICENCE.url in content and ATTRIBUTION in content
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^license = "MIT"$', pyproject, re.M)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    footer = yaml.safe_load(re.sub(r"!!python/\S+", "", config))["copyright"]
-    assert CONTENT_LICENCE.url in footer and "MIT" in footer and ATTRIBUTION in footer
+    ui = yaml.safe_load((ROOT / "src" / "dl4mic_hub" / "i18n" / "ui.yml").read_text("utf-8"))
+    for footer in ui["copyright"].values():  # the footer of each language's pages
+        assert CONTENT_LICENCE.url in footer and "MIT" in footer and ATTRIBUTION in footer
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in readme and "LICENSE-content" in readme
 

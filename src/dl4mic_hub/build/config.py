@@ -246,6 +246,7 @@ def language_config(
         "site_url": language_site_url(base_url, lang),
         "site_name": ui["root_title"][lang],
         "site_description": ui["site_description"][lang],
+        "copyright": ui["copyright"][lang],
         "theme": theme,
         "extra": extra,
         "nav": nav,
