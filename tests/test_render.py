@@ -502,6 +502,24 @@ def test_recent_lists_newest_first_then_by_name(rendered: RenderedSite) -> None:
     assert page.index("Alpha Screen") < page.index("Eco annotator") < page.index("Epoch")
 
 
+def test_recent_shows_the_same_entries_in_both_languages_and_leads_to_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # cut after the name order of each language, a long list of same-day entries showed
+    # different entries in French and English, and the rest could not be reached
+    monkeypatch.setattr(render, "RECENT_LIMIT", 3)
+    result = validate_catalogue(SMALL)
+    pages = render_site(result.catalogue, jobs=1).pages
+    total = len(list(result.catalogue.all_entries()))
+    shown = {lang: re.findall(r'href="([^"]+)"', pages[lang]["recent.md"]
+                              .split('<ul class="dl-recent">')[1].split("</ul>")[0])
+             for lang in ("fr", "en")}
+    assert len(shown["fr"]) == 3 and set(shown["fr"]) == set(shown["en"]), shown
+    assert (f'<a href="../explore/?sort=recent">The {total - 3} other entries, newest first, in '
+            "the explorer</a>") in pages["en"]["recent.md"]
+    assert f"Les {total - 3} autres fiches" in pages["fr"]["recent.md"]
+
+
 def test_navigation_is_translated_and_offers_the_explorer(rendered: RenderedSite) -> None:
     assert rendered.nav["fr"][0] == {"Accueil": "index.md"}
     assert rendered.nav["en"][0] == {"Home": "index.md"}

@@ -819,13 +819,18 @@ def _glossary(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
-    recent = sorted(
-        site.sorted_entries(lang, site.catalogue.all_entries()),
-        key=lambda e: e.string("added") or "",
-        reverse=True,  # stable: same date keeps name order
-    )
+    everything = list(site.catalogue.all_entries())
+    # The same entries in both languages: chosen by date then id, shown by date then name.
+    chosen = sorted(everything, key=lambda e: (_inverted(e.string("added") or ""), e.id))
+    shown = sorted(site.sorted_entries(lang, chosen[:RECENT_LIMIT]),
+                   key=lambda e: e.string("added") or "", reverse=True)  # stable: name order
     emit("recent.md", "recent.md.j2", {"title": ui["recent"], "description": ui["recent_intro"]},
-         entries=recent[:RECENT_LIMIT])
+         entries=shown, more=len(everything) - len(shown))
+
+
+def _inverted(date: str) -> tuple[int, ...]:
+    """A key that sorts ISO dates newest first, inside an ascending sort."""
+    return tuple(-ord(char) for char in date)
 
 
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
