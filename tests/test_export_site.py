@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -114,6 +115,19 @@ def test_every_file_is_written_at_its_place(fixture_site: Path) -> None:
             assert (fixture_site / lang / name).is_file(), (lang, name)
     robots = (fixture_site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {SITE}en/sitemap-entries.xml" in robots
+
+
+def test_the_open_data_page_gives_every_size_as_its_language_writes_numbers(
+    fixture_site: Path,
+) -> None:
+    for lang, unit, mark in (("fr", "Ko", ","), ("en", "KB", ".")):
+        page = (fixture_site / lang / "open-data" / "index.html").read_text(encoding="utf-8")
+        rows = re.findall(r"<tr>(.*?)</tr>", page.split('class="dl-data-files"')[1]
+                          .split("</table>")[0], re.S)[1:]  # after the header row
+        sizes = [re.findall(r"<td>([^<]*)</td>", row)[-1] for row in rows]
+        # the files and both feeds, each with a size ("929.5 Ko" and empty feed sizes before)
+        assert sum("feed.xml" in row for row in rows) == 2
+        assert all(re.fullmatch(rf"\d+\{mark}\d {unit}", size) for size in sizes), sizes
 
 
 def test_every_page_head_has_json_ld_open_graph_feed_and_a_description(

@@ -223,3 +223,22 @@ def test_the_colour_switch_and_heading_links_speak_the_page_language(
     expect(page.locator("a.headerlink").first).to_have_attribute("title", permalink)
     switch.click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+
+
+PHONE_PAGES = ["", "explore/", "open-data/", "faq/", "glossary/", "cheatsheets/", "recent/",
+               "contribute/", "sections/tools/", "resources/cellpose/", "resources/fidle/"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_page_scrolls_sideways_on_a_phone(
+    new_context: NewContext, site_url: str, lang: str
+) -> None:
+    # the open-data files table made the whole page 478 px wide at 390
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    wide = []
+    for path in PHONE_PAGES:
+        page.goto(f"{site_url}{lang}/{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path or 'home'}: {width} px")
+    assert wide == []

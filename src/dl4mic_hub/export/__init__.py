@@ -112,8 +112,10 @@ class Exports:
     files: dict[str, dict[str, str]]  # lang → path under the language root → content
     data_files: list[DataFile]  # what the "Data and reuse" page lists
 
-    def size(self, path: str) -> int:
-        return len(self.root_files[path].encode("utf-8"))
+    def size(self, path: str, lang: str | None = None) -> int:
+        """Bytes of a file under the site root, or under a language root with ``lang``."""
+        files = self.root_files if lang is None else self.files[lang]
+        return len(files[path].encode("utf-8"))
 
 
 def build_exports(site: _SiteRenderer) -> Exports:

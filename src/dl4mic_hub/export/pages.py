@@ -40,6 +40,12 @@ def entries_by_url(site: _SiteRenderer) -> dict[str, list[Entry]]:
     return found
 
 
+def kilobytes(size: int, ui: dict[str, str]) -> str:
+    """A size in kilobytes, one decimal, written the way the page's language writes numbers
+    ("929,5 Ko", "929.5 KB")."""
+    return ui["open_data_kb"].format(kb=f"{size / 1024:.1f}".replace(".", ui["decimal_mark"]))
+
+
 def emit_open_data_pages(
     site: _SiteRenderer, emit: Callable[..., None], ui: dict[str, str], exports: Exports
 ) -> None:
@@ -50,9 +56,10 @@ def emit_open_data_pages(
         "open-data.md.j2",
         {"title": ui["open_data"], "description": ui["open_data_intro"]},
         data_files=exports.data_files,
-        sizes={f.path: exports.size(f.path) for f in exports.data_files},
+        sizes={f.path: kilobytes(exports.size(f.path), ui) for f in exports.data_files},
         schemas=[(path, addresses.file(path)) for path in schemas],
-        feeds=[(lang, addresses.root(lang) + FEED) for lang in LANGUAGES],
+        feeds=[(lang, addresses.root(lang) + FEED, kilobytes(exports.size(FEED, lang), ui))
+               for lang in LANGUAGES],
         harvest_sitemap=addresses.root(HARVEST_LANGUAGE) + HARVEST_SITEMAP,
         addresses=addresses,
         content_licence=CONTENT_LICENCE,
