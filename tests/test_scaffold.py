@@ -264,6 +264,22 @@ def test_a_bad_option_in_a_terminal_is_asked_again_and_the_other_answers_are_kep
     assert data["title"] == {"fr": "Mon outil", "en": "My tool"}  # given answers kept
 
 
+def test_a_bad_id_or_date_in_a_terminal_is_asked_again_not_replaced(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # they were reported, then silently replaced by the title's id and today's date
+    answers = {"  id: ": iter(["Mes Poids", "mes-poids"]), "  added: ": iter(["2025-06-01"])}
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: next(answers[prompt]) if prompt in answers else "")
+    assert _new("glossary", "--id", "Mes Poids", "--added", "2025/06/01",
+                "--term-fr", "Poids", "--term-en", "Weights",
+                "--definition-fr", "Les paramètres.", "--definition-en", "The parameters.") == 0
+    data = yaml.safe_load((catalogue / "glossary" / "mes-poids.yml").read_text(encoding="utf-8"))
+    assert data["id"] == "mes-poids" and str(data["added"]) == "2025-06-01"
+    assert not (catalogue / "glossary" / "weights.yml").exists()
+
+
 @pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])
 def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:

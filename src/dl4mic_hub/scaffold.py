@@ -216,10 +216,12 @@ def ask_missing(
     values = dict(values)
     catalogue_labels = catalogue_labels or {}  # vocabulary name → its own label, as a fallback
     for field in fields_of(entry_type):
-        if field.name in ("id", "added") or _has_value(values.get(field.name)):
-            continue  # the id comes from the title, the date is today
-        if not (field.prompted or field.name in again):
+        if _has_value(values.get(field.name)):
             continue
+        if field.name in again:
+            pass  # given wrong: asked again, whatever the field (a bad --id too)
+        elif field.name in ("id", "added") or not field.prompted:
+            continue  # the id comes from the title, the date is today
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
         say("")
