@@ -264,6 +264,28 @@ def test_a_bad_option_in_a_terminal_is_asked_again_and_the_other_answers_are_kep
     assert data["title"] == {"fr": "Mon outil", "en": "My tool"}  # given answers kept
 
 
+def test_kinds_a_resource_cannot_have_are_never_offered(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the kinds vocabulary holds faq, cheatsheet and glossary for those entries; a resource
+    # that took the offer was refused ("'kind' cannot be 'faq'")
+    options = VALID_OPTIONS["resource"]
+    without_kind = [v for i, v in enumerate(options)
+                    if "--kind" not in options[max(i - 1, 0): i + 1]]
+    answers = iter(["faq", "tool"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: next(answers) if prompt == "  kind: " else "")
+    assert _new("resource", *without_kind) == 0
+    out = capsys.readouterr().out
+    offered = next(line for line in out.splitlines() if line.startswith("  tool ("))
+    assert "faq" not in offered and "glossary" not in offered, offered
+    assert "'kind' cannot be 'faq'" in out  # the refused answer is explained, then asked again
+    text = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
+    keys = next(line for line in text.splitlines() if "Keys (vocab/kinds.yml)" in line)
+    assert "faq" not in keys and "tool" in keys
+
+
 def test_a_bad_id_or_date_in_a_terminal_is_asked_again_not_replaced(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

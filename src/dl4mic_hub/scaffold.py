@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 import textwrap
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -60,6 +60,11 @@ class Field:
     is_date: bool = False
     is_url: bool = False  # x-url: an absolute http(s) address
     has_default: bool = False  # the schema gives the value an absent field has
+    excluded: frozenset[str] = frozenset()  # vocabulary keys the field refuses
+
+    def keys(self, vocab_keys: Mapping[str, Iterable[str]]) -> list[str]:
+        """The vocabulary keys this field accepts."""
+        return [k for k in vocab_keys.get(self.vocabulary or "", ()) if k not in self.excluded]
 
     @property
     def option(self) -> str:
@@ -89,12 +94,13 @@ def fields_of(entry_type: EntryType) -> list[Field]:
             shape = "object-list" if items.get("type") == "object" else "list"
             fields.append(Field(spec.name, spec.description, spec.required, shape,
                                 value_type=items.get("type", "string"),
-                                vocabulary=spec.vocabulary,
+                                vocabulary=spec.vocabulary, excluded=spec.excluded,
                                 is_ref=bool(items.get("x-entry-ref"))))
         else:
             fields.append(Field(
                 spec.name, spec.description, spec.required, "scalar",
                 value_type=raw.get("type", "string"), vocabulary=spec.vocabulary,
+                excluded=spec.excluded,
                 choices=tuple(raw.get("enum", ())), is_date=raw.get("format") == "date",
                 is_url=bool(raw.get("x-url")), has_default="default" in raw,
             ))
@@ -232,7 +238,8 @@ def ask_missing(
             about = catalogue_labels[field.vocabulary]
         say(one_line(f"{field.name} ({need}): {about}".rstrip()))
         if field.vocabulary:
-            labels = vocab_labels.get(field.vocabulary, {})
+            labels = {k: v for k, v in vocab_labels.get(field.vocabulary, {}).items()
+                      if k not in field.excluded}
             say("  " + one_line(", ".join(f"{k} ({v})" for k, v in labels.items())))
         if field.choices:
             say("  " + ", ".join(field.choices))
@@ -320,7 +327,7 @@ def _comment(text: str) -> list[str]:
 
 def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
     """A commented-out example of the field, to uncomment and fill in."""
-    keys = list(vocab_keys.get(field.vocabulary or "", ()))[:2]
+    keys = field.keys(vocab_keys)[:2]
     if field.shape == "i18n":
         sample: Any = dict.fromkeys(LANGUAGES, "...")
     elif field.shape == "i18n-list":
@@ -367,9 +374,9 @@ def render_entry(
         description = re.sub(r"^Optional\s*", "", field.description)
         description = description[:1].upper() + description[1:]
         out.extend(_comment(f"{status} {description}".rstrip()))
-        if field.vocabulary and vocab_keys.get(field.vocabulary):
+        if field.vocabulary and field.keys(vocab_keys):
             out.extend(_comment(
-                f"Keys (vocab/{field.vocabulary}.yml): {', '.join(vocab_keys[field.vocabulary])}"
+                f"Keys (vocab/{field.vocabulary}.yml): {', '.join(field.keys(vocab_keys))}"
             ))
         if field.choices:
             out.extend(_comment(f"One of: {', '.join(field.choices)}"))

@@ -92,6 +92,20 @@ class FieldSpec:
     def description(self) -> str:
         return " ".join(str(self.spec.get("description", "")).split())
 
+    @property
+    def excluded(self) -> frozenset[str]:
+        """Vocabulary keys the field refuses (``not: {enum: [...]}``): a resource's kind is
+        never faq, which the kinds vocabulary holds for FAQ entries."""
+        return excluded_keys(self.spec.get("items", self.spec) if self.multiple else self.spec)
+
+
+def excluded_keys(spec: Any) -> frozenset[str]:
+    """The values a (sub)schema refuses with ``not: {enum: [...]}``."""
+    refused = spec.get("not") if isinstance(spec, dict) else None
+    if not isinstance(refused, dict):
+        return frozenset()
+    return frozenset(str(value) for value in refused.get("enum", ()))
+
 
 @cache
 def field_specs(schema_file: str) -> tuple[FieldSpec, ...]:

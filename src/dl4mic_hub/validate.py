@@ -69,7 +69,7 @@ from .model import (
     Entry,
     read_catalogue,
 )
-from .schema import field_specs, implied_values, inlined_schema, load_schemas
+from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
 from .text import closest, did_you_mean
 from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
@@ -139,7 +139,7 @@ Keyword = Callable[..., Iterator[ValidationError]]
 
 
 def _keywords(ctx: _Context) -> dict[str, Keyword]:
-    def x_vocabulary(_v: Any, name: str, instance: Any, _s: Any) -> Iterator[ValidationError]:
+    def x_vocabulary(_v: Any, name: str, instance: Any, spec: Any) -> Iterator[ValidationError]:
         if not isinstance(instance, str):
             return
         keys = ctx.vocab_keys.get(name)
@@ -149,6 +149,8 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
                 f"create {ctx.vocab_folder}/{name}.yml",
             )
         elif instance not in keys:
+            refused = excluded_keys(spec)  # said by 'not'; never suggested here
+            keys = [key for key in keys if key not in refused]
             shown = ", ".join(keys[:LISTED_KEYS])
             if len(keys) > LISTED_KEYS:
                 shown += f", ... ({len(keys) - LISTED_KEYS} more in {ctx.vocab_display[name]})"
