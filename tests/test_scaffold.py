@@ -264,6 +264,32 @@ def test_a_bad_option_in_a_terminal_is_asked_again_and_the_other_answers_are_kep
     assert data["title"] == {"fr": "Mon outil", "en": "My tool"}  # given answers kept
 
 
+def test_placeholders_uncommented_as_they_are_are_refused_where_they_are(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # uncommenting '# en: ...  (translation to write)', '# authors: [...]' or the example link
+    # published '...' and a link to https://...
+    assert _new("resource", "--no-input", "--title-fr", "Mon outil", "--summary-fr", "Un outil.",
+                "--kind", "tool", "--section", "tools", "--content-language", "en") == 0
+    path = catalogue / "resources" / "mon-outil.yml"
+    text = path.read_text(encoding="utf-8")
+    for commented in ("  # en: ...  (translation to write)", "# authors: ['...']", "# links:",
+                      "# - {type: docs, url: 'https://...'}"):
+        assert commented in text, commented
+        text = text.replace(commented, commented.replace("# ", "", 1), 1)
+    path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", "--catalogue", "catalogue"]) == 1
+    captured = capsys.readouterr()
+    errors = [line for line in (captured.out + captured.err).splitlines() if ": error: " in line]
+    lines = text.splitlines()
+    assert [int(e.split(":")[1]) for e in errors] == [
+        n for n, line in enumerate(lines, 1)
+        if line.startswith(("  en: ...", "authors: ['...']", "- {type: docs"))]
+    assert sum("is a placeholder: the value is still to be written" in e for e in errors) == 2
+    assert "the URL 'https://...' has a malformed host name" in errors[-2] + errors[-1]
+
+
 def test_kinds_a_resource_cannot_have_are_never_offered(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

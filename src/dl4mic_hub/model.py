@@ -58,6 +58,10 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
 )
 ENTRY_TYPES_BY_NAME = {t.name: t for t in ENTRY_TYPES}
 VOCAB_FOLDER = "vocab"
+#: What ``new`` writes where a value is still to be written (commented out); ``validate``
+#: refuses it when a contributor uncomments it as it is.
+PLACEHOLDER = "..."
+TRANSLATION_TO_WRITE = "(translation to write)"
 VOCAB_SCHEMA = "vocabulary.schema.json"
 #: The folders of a catalogue whose files are read: one per entry type, and the vocabularies.
 CATALOGUE_FOLDERS: tuple[str, ...] = (*(t.folder for t in ENTRY_TYPES), VOCAB_FOLDER)

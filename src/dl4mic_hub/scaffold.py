@@ -36,7 +36,7 @@ from .diagnostics import (
     one_line,
 )
 from .load import unwritable_character
-from .model import Catalogue, EntryType
+from .model import PLACEHOLDER, TRANSLATION_TO_WRITE, Catalogue, EntryType
 from .schema import field_specs
 from .text import slugify
 from .urls import identity_links
@@ -328,14 +328,15 @@ def _comment(text: str) -> list[str]:
 def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
     """A commented-out example of the field, to uncomment and fill in."""
     keys = field.keys(vocab_keys)[:2]
+    address = f"https://{PLACEHOLDER}"
     if field.shape == "i18n":
-        sample: Any = dict.fromkeys(LANGUAGES, "...")
+        sample: Any = dict.fromkeys(LANGUAGES, PLACEHOLDER)
     elif field.shape == "i18n-list":
-        sample = {lang: ["..."] for lang in LANGUAGES}
+        sample = {lang: [PLACEHOLDER] for lang in LANGUAGES}
     elif field.shape == "object-list":
-        sample = [{"type": "docs", "url": "https://..."}] if field.name == "links" else ["..."]
+        sample = [{"type": "docs", "url": address}] if field.name == "links" else [PLACEHOLDER]
     elif field.shape == "list":
-        sample = keys or ["..."]
+        sample = keys or [PLACEHOLDER]
     elif field.choices:
         sample = field.choices[0]
     elif field.is_date:
@@ -343,7 +344,7 @@ def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
     elif field.value_type == "integer":
         sample = 2020
     else:
-        sample = keys[0] if keys else ("https://..." if field.name == "url" else "...")
+        sample = keys[0] if keys else (address if field.name == "url" else PLACEHOLDER)
     lines = _dump(field.name, sample).splitlines()
     return "".join(f"# {line}\n" if line else "#\n" for line in lines)
 
@@ -385,7 +386,8 @@ def render_entry(
             present = {lang: value[lang] for lang in LANGUAGES if value.get(lang)}
             text = _dump(field.name, present)
             # The missing translation as a visible reminder, right where it belongs.
-            text += "".join(f"  # {lang}: ...  (translation to write)\n" for lang in missing)
+            text += "".join(f"  # {lang}: {PLACEHOLDER}  {TRANSLATION_TO_WRITE}\n"
+                            for lang in missing)
             out.append(text.rstrip("\n"))
         elif has:
             out.append(_dump(field.name, value).rstrip("\n"))

@@ -149,6 +149,11 @@ def _parts_problem(url: str) -> Problem | None:
         )
     if not parts.netloc or not parts.netloc.rpartition("@")[2]:
         return (f"the URL '{url}' has no host name", "write it like https://example.org/page")
+    host = parts.hostname or ""
+    if "" in host.removesuffix(".").split("."):
+        # 'https://...' (a placeholder left in), 'https://x..org': no site has such a name
+        return (f"the URL '{url}' has a malformed host name '{host}': a dot at its start or "
+                "two dots in a row", "write the site's address, like https://example.org/page")
     port = port_text(parts)
     if port is not None and port_number(port) is None:
         return (

@@ -63,6 +63,8 @@ from .markdown import SAFE_SCHEMES, find_images, find_raw_html, iter_links, sche
 from .model import (
     CATALOGUE_FOLDERS,
     ENTRY_TYPES,
+    PLACEHOLDER,
+    TRANSLATION_TO_WRITE,
     VOCAB_FOLDER,
     VOCAB_SCHEMA,
     Catalogue,
@@ -761,6 +763,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _schema_problems(loaded, checker)
     diagnostics += _id_problems(catalogue)
     diagnostics += _resources_without_url(catalogue)
+    diagnostics += _placeholders_left(loaded)
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
     diagnostics += _unknown_icons(catalogue)
@@ -818,6 +821,33 @@ def _schema_problems(loaded: list[LoadedFile], checker: SchemaChecker) -> list[D
             schema = file.entry_type.schema if file.entry_type else VOCAB_SCHEMA
             found += checker.check(schema, file.data, file.display)
     return found
+
+
+# The placeholders `new` writes, as they read once uncommented (spaces folded)
+_LEFT_AS_WRITTEN = frozenset({PLACEHOLDER, "…", f"{PLACEHOLDER} {TRANSLATION_TO_WRITE}"})
+
+
+def _placeholders_left(loaded: list[LoadedFile]) -> list[Diagnostic]:
+    """A value still reading '...': a field of the file `new` wrote, uncommented but not
+    filled in, would be published as '...'."""
+    return [
+        error(value.origin, f"'{value.strip()}' is a placeholder: the value is still to be "
+              "written", "write the real value, or comment the line out again with '# '")
+        for file in loaded if file.entry_type is not None and file.data is not None
+        for value in _texts(file.data)
+        if " ".join(value.split()) in _LEFT_AS_WRITTEN
+    ]
+
+
+def _texts(data: Any) -> Iterator[LocatedStr]:
+    if isinstance(data, LocatedStr):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
 
 
 def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
