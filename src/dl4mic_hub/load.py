@@ -130,6 +130,18 @@ def _non_blank(text: str) -> list[int]:
     return [i for i, char in enumerate(text) if not char.isspace()]
 
 
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a value (a text, a list, a mapping of them), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
 def origin_at(data: Any, path: tuple[Any, ...] | list[Any], *, key: bool = False) -> Origin | None:
     """Origin of the value reached by ``path`` from ``data`` (or of its key when ``key``)."""
     node = data

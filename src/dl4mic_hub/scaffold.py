@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -35,7 +35,7 @@ from .diagnostics import (
     error,
     one_line,
 )
-from .load import unwritable_character
+from .load import strings_in, unwritable_character
 from .model import PLACEHOLDER, TRANSLATION_TO_WRITE, Catalogue, EntryType
 from .schema import field_specs
 from .text import slugify
@@ -142,7 +142,7 @@ class ValueJudge:
         return converted, problems
 
     def _check(self, field: Field, value: Any, option: str) -> list[Diagnostic]:
-        for text in _texts(value):  # what the file could only hold as an escape
+        for text in strings_in(value):  # what the file could only hold as an escape
             unwritable = unwritable_character(text)
             if unwritable:
                 return [error(Origin(option), f"the value holds {unwritable[1]}, which "
@@ -151,18 +151,6 @@ class ValueJudge:
                                    whole=False)
         # a missing translation is a warning about the finished entry, not about this value
         return [d for d in found if d.severity is Severity.ERROR]
-
-
-def _texts(value: Any) -> Iterator[str]:
-    """Every string in a value (a text, a list, a mapping of them)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
 
 
 def _is_int(text: str) -> bool:

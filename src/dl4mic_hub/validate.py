@@ -57,6 +57,7 @@ from .load import (
     load_yaml_file,
     origin_at,
     parse_yaml,
+    strings_in,
     symlink_error,
 )
 from .markdown import SAFE_SCHEMES, find_images, find_raw_html, iter_links, scheme_of
@@ -834,20 +835,9 @@ def _placeholders_left(loaded: list[LoadedFile]) -> list[Diagnostic]:
         error(value.origin, f"'{value.strip()}' is a placeholder: the value is still to be "
               "written", "write the real value, or comment the line out again with '# '")
         for file in loaded if file.entry_type is not None and file.data is not None
-        for value in _texts(file.data)
-        if " ".join(value.split()) in _LEFT_AS_WRITTEN
+        for value in strings_in(file.data)
+        if isinstance(value, LocatedStr) and " ".join(value.split()) in _LEFT_AS_WRITTEN
     ]
-
-
-def _texts(data: Any) -> Iterator[LocatedStr]:
-    if isinstance(data, LocatedStr):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _texts(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _texts(value)
 
 
 def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
