@@ -444,3 +444,24 @@ def test_validating_the_rules_file_loads_no_network_code(
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True).stdout.strip()
     assert shown == "True []"
+
+
+@pytest.mark.parametrize(("file_name", "written", "hint"), [
+    ("Mistake.yml", "cellpose", "rename the file to cellpose.yml"),
+    ("mistake-tool.yml", "Mistake_Tool", "write 'id: mistake-tool'"),
+    ("my-tool.yml", "cellpose", "write 'id: my-tool' or rename the file to cellpose.yml"),
+    ("Mon Outil.yml", "Mon_Outil", "ids are lower-case words joined by hyphens: rename the "
+     "file to mon-outil.yml and write 'id: mon-outil'"),
+])
+def test_an_id_that_does_not_match_its_file_is_offered_only_valid_ids(
+    make_catalogue: Callable[..., Path], file_name: str, written: str, hint: str
+) -> None:
+    # 'Mistake.yml' was told "write 'id: Mistake'", an id the schema refuses
+    root = make_catalogue()
+    entry = (root / "resources" / "cellpose.yml").read_text(encoding="utf-8")
+    (root / "resources" / "cellpose.yml").unlink()
+    (root / "resources" / file_name).write_text(
+        entry.replace("id: cellpose", f"id: {written}"), encoding="utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert any("does not match the file name" in m and m.endswith(f"(hint: {hint})")
+               for m in messages), messages

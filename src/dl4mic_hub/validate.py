@@ -73,7 +73,7 @@ from .model import (
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
-from .text import closest, did_you_mean
+from .text import closest, did_you_mean, slugify
 from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
 WARNING_KEYWORDS = frozenset({"x-i18n"})
@@ -850,7 +850,7 @@ def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
             found.append(error(
                 entry.origin("id"),
                 f"id '{written}' does not match the file name '{entry.path.name}'",
-                f"write 'id: {entry.id}' or rename the file to {written}.yml",
+                _id_mismatch_hint(written, entry.id),
             ))
         previous = first_with_id.setdefault(entry.id, entry)
         if previous is not entry:
@@ -859,6 +859,21 @@ def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
                 "ids are unique across the whole catalogue: rename this file and its id",
             ))
     return found
+
+
+def _id_mismatch_hint(written: str, file_stem: str) -> str:
+    """Offer only ids the schema accepts: 'Mistake.yml' suggested 'id: Mistake'."""
+    pattern = ecma_regex(str(load_schemas()["common.schema.json"]["$defs"]["id"]["pattern"]))
+    offers = []
+    if pattern.search(file_stem):
+        offers.append(f"write 'id: {file_stem}'")
+    if pattern.search(written):
+        offers.append(f"rename the file to {written}.yml")
+    if offers:
+        return " or ".join(offers)
+    proposal = slugify(file_stem) or slugify(written) or "my-entry"
+    return (f"ids are lower-case words joined by hyphens: rename the file to {proposal}.yml "
+            f"and write 'id: {proposal}'")
 
 
 def _resources_without_url(catalogue: Catalogue) -> list[Diagnostic]:
