@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: site test serve validate lint clean
+.PHONY: site test serve validate lint issue-forms clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ serve: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(BIN)/dl4mic-hub validate
+
+## issue-forms: after a vocabulary change, rewrite the issue forms' dropdowns to match it
+issue-forms: $(VENV)/.installed
+	$(BIN)/python tests/support/issue_forms.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -2,24 +2,22 @@
 
 A dropdown whose ``id`` is the name of a vocabulary file (``tasks`` → catalogue/vocab/tasks.yml)
 must list exactly that vocabulary, in order, as ``Libellé / Label (key)``. When a vocabulary
-changes, print the blocks to paste with:  python tests/test_issue_forms.py
+changes, ``make issue-forms`` rewrites them (tests/support/issue_forms.py).
 """
 
 from __future__ import annotations
 
 import re
-import sys
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from support import issue_forms
+from support.issue_forms import COMMAND, FORMS, FORMS_DIR, VOCABULARIES, vocab_options
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
-VOCAB_DIR = ROOT / "catalogue" / "vocab"
-FORMS = sorted(p for p in FORMS_DIR.glob("*.yml") if p.name != "config.yml")
-VOCABULARIES = sorted(p.stem for p in VOCAB_DIR.glob("*.yml"))
 
 
 def resource_facets() -> tuple[set[str], set[str]]:
@@ -43,29 +41,6 @@ def resource_facets() -> tuple[set[str], set[str]]:
     return required, shown
 
 
-def implied_kinds() -> set[str]:
-    """Kinds that belong to the other entry types (FAQ, cheat sheets, glossary)."""
-    from dl4mic_hub.model import ENTRY_TYPES
-    from dl4mic_hub.schema import implied_values
-
-    return {implied_values(t.schema).get("kinds", "") for t in ENTRY_TYPES} - {""}
-
-
-def vocab_options(name: str) -> list[str]:
-    """Dropdown options for a vocabulary: French label first, then English, then the key a
-    maintainer copies into the YAML file."""
-    data = yaml.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
-    skipped = implied_kinds() if name == "kinds" else set()
-    options = []
-    for key, term in data["values"].items():
-        if key in skipped:
-            continue
-        fr, en = term["label"].get("fr"), term["label"].get("en")
-        label = fr if not en or fr == en else f"{fr} / {en}" if fr else en
-        options.append(f"{label} ({key})")
-    return options
-
-
 def _load(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -87,9 +62,28 @@ def test_vocabulary_dropdowns_match_the_vocabulary_files(path: Path) -> None:
             expected = vocab_options(dropdown_id)
             assert dropdown["attributes"]["options"] == expected, (
                 f"{path.name}: dropdown '{dropdown_id}' differs from catalogue/vocab/"
-                f"{dropdown_id}.yml; paste this (or run python tests/test_issue_forms.py):\n"
-                + _options_block(expected)
+                f"{dropdown_id}.yml: run '{COMMAND}' to rewrite it"
             )
+
+
+def test_the_rewrite_follows_a_new_key_and_leaves_the_rest_of_the_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a contributor adds a task: the forms must follow with one command, not a hand edit
+    vocab = tmp_path / "vocab"
+    shutil.copytree(issue_forms.VOCAB_DIR, vocab)
+    tasks = vocab / "tasks.yml"
+    tasks.write_text(tasks.read_text("utf-8") + "  counting:\n    label: {fr: Comptage, en: "
+                     "Counting}\n", "utf-8")
+    monkeypatch.setattr(issue_forms, "VOCAB_DIR", vocab)
+    path = FORMS_DIR / "suggest-resource.yml"
+    before = path.read_text(encoding="utf-8")
+    after = issue_forms.with_vocabulary_options(before)
+    assert _dropdowns(yaml.safe_load(after))["tasks"]["attributes"]["options"][-1] == (
+        "Comptage / Counting (counting)")
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert changed == ["        - Comptage / Counting (counting)"]
+    assert issue_forms.with_vocabulary_options(after) == after
 
 
 def test_resource_form_offers_the_main_facets_and_requires_the_essentials() -> None:
@@ -140,15 +134,3 @@ def test_pull_request_template_has_a_checklist() -> None:
     text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", text, flags=re.MULTILINE)) >= 3
     assert "dl4mic-hub validate" in text
-
-
-def _options_block(options: list[str]) -> str:
-    def scalar(text: str) -> str:
-        return yaml.safe_dump(text, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
-
-    return "      options:\n" + "".join(f"        - {scalar(o)}\n" for o in options)
-
-
-if __name__ == "__main__":
-    for name in sys.argv[1:] or VOCABULARIES:
-        print(f"# {name}\n{_options_block(vocab_options(name))}")
