@@ -64,3 +64,13 @@ def test_the_catalogue_is_complete_where_biologists_start() -> None:
                 "label-studio", "image-data-resource", "bioimage-archive", "biii",
                 "france-bioimaging", "introduction-to-bioimage-analysis"}
     assert expected <= ids, expected - ids
+
+
+def test_an_answer_starts_with_the_trainers_words_not_an_editors_note() -> None:
+    # the explorer's cards, the page description and the structured data show an answer's
+    # beginning: two answers opened with our note, so their cards showed only the note
+    catalogue = validate_catalogue(CATALOGUE).catalogue
+    notes = ("*Précision de la rédaction", "*Editor's note")
+    opening = [f"{entry.id} ({lang})" for entry in catalogue.of_type("faq")
+               for lang, text in entry.text("answer").items() if text.startswith(notes)]
+    assert opening == []
