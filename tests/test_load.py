@@ -183,6 +183,29 @@ def test_same_key_in_different_mappings_is_fine() -> None:
             "starts a new field) (hint: put text containing ': ' in quotes, e.g. fr: \"Noyaux : "
             "détection\", or check the indentation of this line)",
         ),
+        (  # the French apostrophe closes a single-quoted text: said at that quote
+            "id: x\nsummary:\n  fr: 'L'outil de segmentation.'\n",
+            "f.yml:3:9: error: YAML syntax error: the quoted text ends here, at a quote, and the "
+            "line goes on (hint: quote the whole text with double quotes: fr: \"L'outil de "
+            "segmentation\" (inside single quotes, an apostrophe is written twice: 'L''outil'))",
+        ),
+        (
+            "id: x\nsummary:\n  en: [draft] A tool.\n",
+            "f.yml:3:13: error: YAML syntax error: the list ends here, at ']', and the line goes "
+            "on (hint: put the whole text in quotes: en: \"[draft] A tool.\")",
+        ),
+        (  # it was reported on the next line, in the parser's words
+            "id: x\nkind:tool\nadded: 2026-11-23\n",
+            "f.yml:2:1: error: YAML syntax error: this line is not a field: a field is written "
+            "'name: value', with a space after ':' (hint: write e.g. 'kind: tool'; a text that "
+            "goes on from the line above is indented more)",
+        ),
+        (
+            "id: x\nsummary:\n  en: @napari plugin\n",
+            "f.yml:3:7: error: YAML syntax error: a value cannot start with this character "
+            "unless it is in quotes (hint: put the text in quotes, e.g. en: \"@napari: a "
+            "plugin\")",
+        ),
         (
             "id: x\n\tkind: tool\n",
             "f.yml:2:1: error: YAML syntax error: a tab character is used here (hint: indent "
@@ -234,8 +257,9 @@ def test_same_key_in_different_mappings_is_fine() -> None:
         ),
     ],
     ids=[
-        "colon", "tab", "indent", "quote", "list", "braces", "alias", "undefined-alias",
-        "documents", "control",
+        "colon", "apostrophe", "text-after-list", "no-space-after-colon", "reserved-first",
+        "tab", "indent", "quote", "list", "braces", "alias", "undefined-alias", "documents",
+        "control",
     ],
 )
 def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> None:
@@ -243,10 +267,10 @@ def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> Non
 
 
 def test_other_syntax_errors_keep_pyyaml_words_with_a_position() -> None:
-    _, diagnostics = parse_yaml("a: b\nc: @d\n", "f.yml")
+    _, diagnostics = parse_yaml("a: b\nc: |x\n", "f.yml")
     assert [d.format_text() for d in diagnostics] == [
-        "f.yml:2:4: error: YAML syntax error: while scanning for the next token, found "
-        "character '@' that cannot start any token (hint: check the indentation and put text "
+        "f.yml:2:5: error: YAML syntax error: while scanning a block scalar, expected chomping "
+        "or indentation indicators, but found 'x' (hint: check the indentation and put text "
         "containing ': ' or ' #' in quotes)"
     ]
 

@@ -516,11 +516,38 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
      "a second document starts here ('---'), but a file holds one entry",
      "remove the '---' line, or move what follows to a file of its own"),
     ("", "scanning an alias", True, _ALIAS_MESSAGE, _ALIAS_HINT),
+    ("could not find expected ':'", "scanning a simple key", True,
+     "this line is not a field: a field is written 'name: value', with a space after ':'",
+     "write e.g. 'kind: tool'; a text that goes on from the line above is indented more"),
+    ("cannot start any token", "", False,
+     "a value cannot start with this character unless it is in quotes",
+     'put the text in quotes, e.g. en: "@napari: a plugin"'),
 )
+# After a quoted text or a list, the rest of the line is not part of the value:
+# `fr: 'L'outil'` closes at the apostrophe, `en: [draft] A tool.` after ']'.
+_ENDED_BEFORE = {
+    "'": ("the quoted text ends here, at a quote, and the line goes on",
+          "quote the whole text with double quotes: fr: \"L'outil de segmentation\" (inside "
+          "single quotes, an apostrophe is written twice: 'L''outil')"),
+    '"': ("the quoted text ends here, at a quote, and the line goes on",
+          "quote the whole text with single quotes ('Le \"vrai\" outil'), or write a quote "
+          'inside double quotes as \\"'),
+    "]": ("the list ends here, at ']', and the line goes on",
+          'put the whole text in quotes: en: "[draft] A tool."'),
+    "}": ("the '{...}' ends here and the line goes on",
+          'put the whole text in quotes: en: "{x} A tool."'),
+}
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+def _syntax_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> Diagnostic:
     problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark
+    if "expected <block end>" in problem and mark is not None:
+        before = text[: mark.index].rstrip(" ")
+        if before and not before.endswith("\n") and before[-1] in _ENDED_BEFORE:
+            ended = _ENDED_BEFORE[before[-1]]
+            return error(Origin(display, *line_col(text, len(before) - 1)),
+                         f"YAML syntax error: {ended[0]}", ended[1])
     known = next((m for m in _SYNTAX_MESSAGES if m[0] in problem and m[1] in context), None)
     if known:
         _, _, at_context, message, hint = known
@@ -556,7 +583,7 @@ def parse_yaml(text: str, display: str) -> tuple[Any, list[Diagnostic]]:
     except _Refused as exc:
         return None, [error(_mark_origin(exc.problem_mark, display), exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, display)]
+        return None, [_syntax_error(exc, display, text)]
     except yaml.reader.ReaderError as exc:
         return None, [_reader_error(exc, text, display)]
 
