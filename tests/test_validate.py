@@ -465,3 +465,25 @@ def test_an_id_that_does_not_match_its_file_is_offered_only_valid_ids(
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
     assert any("does not match the file name" in m and m.endswith(f"(hint: {hint})")
                for m in messages), messages
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('  - {type: source, url: "https://github.com/MouseLand/cellpose"}',
+     "  - https://github.com/MouseLand/cellpose",
+     "an item of 'links' must be a mapping (key: value lines), not the text "
+     "'https://github.com/MouseLand/cellpose' (hint: write each item as {type: ..., url: ...})"),
+    ("added: 2026-11-23", "year: 2020a\nadded: 2026-11-23",
+     "'year' must be a whole number, not the text '2020a' (hint: write digits only, e.g. "
+     "year: 2020)"),
+])
+def test_a_value_of_the_wrong_type_gets_a_hint_in_its_own_terms(
+    make_catalogue: Callable[..., Path], old: str, new: str, message: str
+) -> None:
+    # both had no hint, and the list item was named as if it were the whole list
+    root = make_catalogue()
+    path = root / "resources" / "cellpose.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert any(m.endswith(f"error: {message}") for m in messages), messages

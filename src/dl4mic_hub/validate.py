@@ -575,15 +575,20 @@ def _wrong_type(found: SchemaError) -> Iterator[Diagnostic]:
         hint = "write it as a list: [a, b]"
         if isinstance(instance, str):
             hint = f"write it as a list, e.g. {field}: [{instance}]"
-    elif (
-        {"integer", "number"} & set(expected)
-        and isinstance(instance, str)
-        and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", instance.strip())
-    ):
-        hint = f"remove the quotes: {field}: {instance.strip()}"
+    elif "object" in expected and found.schema.get("required"):
+        # an item of a list of mappings (links): show the shape with the fields it needs
+        sample = ", ".join(f"{key}: ..." for key in found.schema["required"])
+        hint = f"write each item as {{{sample}}}"
+    elif {"integer", "number"} & set(expected) and isinstance(instance, str):
+        digits = instance.strip()
+        kept = "".join(re.findall(r"[0-9]", digits))
+        hint = (f"remove the quotes: {field}: {digits}"
+                if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", digits)
+                else "write digits only" + (f", e.g. {field}: {kept}" if kept else ""))
     if instance is None:  # `url:` with nothing after it
         hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
-    yield from found.report(f"'{field}' must be {wanted}, not {_type_of(instance)}", hint)
+    item = "an item of " if found.path and isinstance(found.path[-1], int) else ""
+    yield from found.report(f"{item}'{field}' must be {wanted}, not {_type_of(instance)}", hint)
 
 
 def _not_a_choice(found: SchemaError) -> Iterator[Diagnostic]:
