@@ -158,6 +158,9 @@ def test_refused_connection_and_dns_failure_are_broken_without_retry() -> None:
     assert results[refused].attempts == 1
     dns = results["http://no-such-host.invalid/"]
     assert dns.verdict == "broken" and "DNS" in dns.reason and dns.attempts == 1
+    # the cause travels as a code the pages put in words in each language
+    assert (results[refused].cause, dns.cause) == ("refused", "dns")
+    assert dns.to_json()["cause"] == "dns"
 
 
 def test_dropped_connection_is_retried_then_a_warning(host: FakeHost) -> None:

@@ -192,7 +192,13 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     broken, suspect = text.split("## Doubtful links", 1)
     assert BETA in broken and GAMMA in broken
     assert 'href="../resources/beta-course/"' in broken  # the entry that holds the link
-    assert "https://delta.example.org/" in suspect and "403 Forbidden" in suspect
+    assert "https://delta.example.org/" in suspect
+    # what went wrong, in the page's language (the checker's reasons are English)
+    assert "Not confirmed: HTTP 403 (access refused to robots)" in suspect
+    fr = page(rendered, "fr", "link-health.md")
+    assert "<td>HTTP 404 (page introuvable)</td>" in fr
+    assert "<td>le nom du site ne correspond plus à aucun serveur (DNS)</td>" in fr
+    assert "Non confirmé : HTTP 403 (accès refusé aux robots)" in fr
     assert "Latest check: 2026-03-03. 5 addresses checked, 2 broken, 1 doubtful." in text
     assert "at least 3 checks in a row, over at least 2 days" in text
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ class LinkState:
     broken_runs: int = 0  # consecutive checks that found it broken (a warn neither adds nor resets)
     broken_since: str | None = None  # date of the first of those checks
     archive: str | None = None  # an archived copy (Wayback Machine), when the checker found one
+    status: int | None = None  # of the latest check: the HTTP status, or
+    cause: str = ""  # why there was no answer (pages say it in words: PageContext.link_problem)
 
     @property
     def persistently_broken(self) -> bool:
@@ -121,6 +124,8 @@ class CheckResult:
     reason: str
     checked: str
     archive: str | None = None
+    status: int | None = None  # the HTTP status, when the server answered
+    cause: str = ""  # why there was no answer (the checker's code), when it did not
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,8 @@ def parse_report(text: str, display: str) -> LinkReport:
             reason=str(item.get("reason") or ""),
             checked=checked,
             archive=_archive_url(item.get("archive")),
+            status=_status(item.get("status")),
+            cause=_cause(item.get("cause")),
         ))
     return LinkReport(results, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
@@ -213,7 +220,19 @@ def _state_from_json(url: str, data: Any) -> LinkState | None:
     ):
         return None
     return LinkState(url=url, verdict=str(verdict), reason=reason, checked=checked,
-                     last_ok=last_ok, broken_runs=runs, broken_since=since, archive=archive)
+                     last_ok=last_ok, broken_runs=runs, broken_since=since, archive=archive,
+                     status=_status(data.get("status")), cause=_cause(data.get("cause")))
+
+
+def _status(value: Any) -> int | None:
+    """An HTTP status of a report or history (older ones have none): a number or None."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599
+    return value if ok else None
+
+
+def _cause(value: Any) -> str:
+    """The checker's code for a request without an answer: a short word, or ''."""
+    return value if isinstance(value, str) and re.fullmatch(r"[a-z]{1,20}", value) else ""
 
 
 def parse_history(text: str) -> LinkHealth | None:
@@ -268,6 +287,8 @@ def advance(previous: LinkHealth | None, report: LinkReport) -> LinkHealth:
             broken_runs=runs,
             broken_since=since,
             archive=result.archive or (before.archive if before else None),
+            status=result.status,
+            cause=result.cause,
         )
     runs_count = previous.runs + 1 if previous is not None else 1
     return LinkHealth(links, runs_count, report.digest)

@@ -40,7 +40,7 @@ from markupsafe import Markup
 from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import Addresses, web_address
 from .facets import Facet, derive_facets, used_keys
-from .linkhealth import EntryLinks, LinkHealth
+from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import fold, shorten
@@ -329,6 +329,18 @@ class PageContext:
             if facet.chips
             for key in facet.keys(entry)
         ]
+
+    def link_problem(self, state: LinkState) -> str:
+        """What went wrong with a link, in the page's language: the checker's cause or the
+        HTTP status in words. Anything else keeps the checker's own (English) words."""
+        ui = self.ui
+        if state.cause and f"link_cause_{state.cause}" in ui:
+            return ui[f"link_cause_{state.cause}"]
+        if state.status is not None:
+            meaning = ui.get(f"link_status_{state.status}") or (
+                ui["link_status_5xx"] if state.status >= 500 else "")
+            return f"HTTP {state.status}" + (f" ({meaning})" if meaning else "")
+        return state.reason
 
     def status(self, entry: Entry) -> tuple[str, str, str] | None:
         """(key, label, description) of a status other than active, else None."""

@@ -85,6 +85,10 @@ class Result:
     # so without a request) or "refusal" (no request allowed: invalid URL, credentials,
     # private address). Only "request" ok results are cached.
     basis: str = "request"
+    # Why a request got no HTTP answer, as a code pages can put in words in each language
+    # (a TransportError kind: dns, refused, timeout, tls, dropped, forbidden, invalid); ""
+    # when the server answered (then ``status`` says what).
+    cause: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -101,6 +105,7 @@ class Result:
             "checked_at": round(self.checked_at, 3),
             "archive": self.archive,
             "basis": self.basis,
+            "cause": self.cause,
         }
 
 
@@ -503,7 +508,8 @@ class Checker:
             verdict = "warn" if seen.error in ("timeout", "dropped", "tls") else "broken"
             basis = "refusal" if seen.error in ("forbidden", "invalid") else "request"
             reason = seen.detail + hops + after
-            return Result(task.url, verdict, reason, final_url=final_url, basis=basis)
+            return Result(task.url, verdict, reason, final_url=final_url, basis=basis,
+                          cause=seen.error)
         assert status is not None
         override = None
         for r in (task.rule, rule):
