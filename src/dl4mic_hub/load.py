@@ -77,15 +77,17 @@ class LocatedStr(str):
         raw = self.source
         if raw is None or not 0 <= index < len(self) or self[index].isspace():
             return None
-        if self.style == '"' and "\\" in raw:
-            return None  # escapes change the text's length: give up on the exact column
-        # the n-th non-blank character of the value is the n-th one of the source
+        # the n-th non-blank character of the value is the n-th one of the source (an escape,
+        # '\\"' or '\\u00e9', counts as the one character it stands for, found at its '\\')
         value_marks = self._table("value", lambda: _non_blank(self))
         source_marks = self._table("source", self._source_non_blank)
         rank = bisect_left(value_marks, index)
-        if rank >= len(source_marks) or raw[source_marks[rank]] != self[index]:
+        if rank >= len(source_marks):
             return None
         i = source_marks[rank]
+        escaped = self.style == '"' and raw[i] == "\\"
+        if raw[i] != self[index] and not escaped:
+            return None
         line, col = self._table("source lines", lambda: LinePositions(raw)).at(i)
         if line == 1:
             return Origin(self.origin.path, self.origin.line, self.origin.col + i)
@@ -98,6 +100,13 @@ class LocatedStr(str):
         found: list[int] = []
         i = start
         while i < len(raw):
+            if self.style == '"' and raw[i] == "\\":
+                escape = _ESCAPE.match(raw, i)
+                if escape is not None:
+                    if _escaped_char(escape.group(1)).strip():  # not a blank, nor a line join
+                        found.append(i)
+                    i = escape.end()
+                    continue
             if not raw[i].isspace():
                 found.append(i)
                 if self.style == "'" and raw.startswith("''", i):
