@@ -153,7 +153,8 @@ def test_overrides_rebuild_without_a_render_and_the_address_is_checked_first(
     lines = preview.until_idle()
     assert builds(lines) == 1, lines
     # A render ends with one of these two lines, whether pages changed or not.
-    rendered = [line for line in lines if "file(s) changed" in line or line == NO_PAGE_CHANGED]
+    rendered = [line for line in lines if "generated page(s) changed" in line
+                or line == NO_PAGE_CHANGED]
     assert rendered == [], "the catalogue was rendered"
     assert "dl4mic-test-marker" in preview.page("assets/stylesheets/dl4mic.css")
     # A file that changes nothing in the pages (an editor's backup, say) builds nothing.

@@ -122,7 +122,7 @@ class Preview:
                 if problems:
                     self._show(problems, "the catalogue has errors: showing the last good pages")
                     return
-                self.say(f"serve: {len(pages_changed)} file(s) changed" if pages_changed
+                self.say(f"serve: {len(pages_changed)} generated page(s) changed" if pages_changed
                          else "serve: no page changed")
                 must_build = must_build or bool(pages_changed)
             if must_build:
