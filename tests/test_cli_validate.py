@@ -900,3 +900,23 @@ def test_a_text_full_of_problems_lists_twenty_and_counts_the_rest(
         f"{STARDIST}:6:7: error: 19980 more problem(s) with HTML or links in this text are not "
         "listed (hint: fix the ones above and run the command again)"
     ) in lines
+
+
+def test_validate_can_report_only_the_files_a_contributor_names(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'dl4mic-hub validate catalogue/resources/x.yml' was refused as an unknown argument
+    catalogue = make_catalogue("minimal")
+    path = catalogue / "resources" / "cellpose.yml"
+    path.write_text(path.read_text("utf-8").replace("kind: tool", "kind: tol"), "utf-8")
+    code, lines, _ = validate(capsys, "catalogue/resources/cellpose.yml")
+    assert code == 1 and lines[0].startswith(
+        "catalogue/resources/cellpose.yml:3:7: error: 'kind' has an unknown value 'tol'")
+    code, lines, _ = validate(capsys, "catalogue/faq/fine-tuning-cellpose.yml")
+    assert code == 0  # the named file is fine; the other file's problem is counted, not shown
+    assert lines == ["catalogue: 4 entries checked; 1 file(s) named: no problems found; 1 "
+                     "problem(s) in other files (run 'dl4mic-hub validate' to see them)"]
+    code, lines, _ = validate(capsys, "catalogue/resources/nope.yml")
+    assert code == 2 and lines == [
+        "catalogue/resources/nope.yml:1:1: error: this file does not exist (hint: name "
+        "catalogue files, e.g. catalogue/resources/cellpose.yml)"]

@@ -48,14 +48,24 @@ def summarise(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_catalogue
+    from .diagnostics import has_errors
+    from .validate import about_files, validate_catalogue
 
     result = validate_catalogue(args.catalogue)
-    print_diagnostics(result.diagnostics, args.format)
+    shown = (about_files(result.diagnostics, args.catalogue, args.files) if args.files
+             else result.diagnostics)
+    print_diagnostics(shown, args.format)
     entries = sum(1 for _ in result.catalogue.all_entries())
-    summary = summarise(result.diagnostics)
-    print(f"{args.catalogue}: {entries} entries checked, {summary}", file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    summary = f"{args.catalogue}: {entries} entries checked, {summarise(shown)}"
+    if args.files:
+        summary = (f"{args.catalogue}: {entries} entries checked; {len(args.files)} file(s) "
+                   f"named: {summarise(shown)}")
+        others = len(result.diagnostics) - len(shown)
+        if others:
+            summary += (f"; {others} problem(s) in other files (run 'dl4mic-hub validate' "
+                        "to see them)")
+    print(summary, file=sys.stderr)
+    return EXIT_FINDINGS if has_errors(shown) else EXIT_OK
 
 
 def _add_catalogue_option(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check every catalogue file; print path:line:col: error: ... "
                        "for each problem; exit 1 if there is any error (warnings pass).")
     _add_catalogue_option(p)
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="report only the problems of these catalogue files (the whole "
+                   "catalogue is still read: ids and addresses are compared across files)")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text (default) or github workflow annotations")
     p.set_defaults(handler=cmd_validate)

@@ -26,7 +26,7 @@ Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -788,6 +788,27 @@ def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = N
     if has_errors(found):
         raise UserError(found)
     return ValidationResult(result.catalogue, found, result.host_rules)
+
+
+def about_files(diagnostics: list[Diagnostic], root: Path,
+                files: Sequence[Path]) -> list[Diagnostic]:
+    """The diagnostics about ``files`` (named on the command line: a contributor checks the
+    files of a pull request). The whole catalogue was validated, as ids and addresses are
+    compared across files. Raises :class:`UsageError` for a file not in the catalogue."""
+    problems = []
+    for file in files:
+        if not file.is_file():
+            problems.append(error(Origin(display_path(file)), "this file does not exist",
+                                  "name catalogue files, e.g. catalogue/resources/cellpose.yml"))
+        elif not file.resolve().is_relative_to(root.resolve()):
+            problems.append(error(
+                Origin(display_path(file)),
+                f"this file is not in the catalogue folder {display_path(root)}",
+                "name a file of the catalogue, or give its folder with --catalogue DIR"))
+    if problems:
+        raise UsageError(problems)
+    named = {display_path(file) for file in files}
+    return [d for d in diagnostics if d.origin.path in named]
 
 
 def _require_catalogue_folder(root: Path, shown: str) -> None:
