@@ -487,3 +487,18 @@ def test_a_value_of_the_wrong_type_gets_a_hint_in_its_own_terms(
     path.write_text(text.replace(old, new), encoding="utf-8")
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
     assert any(m.endswith(f"error: {message}") for m in messages), messages
+
+
+@pytest.mark.parametrize("written", ["https://doi.org/10.1038/s41592-020-01018-x",
+                                     "doi:10.1038/s41592-020-01018-x",
+                                     "https://dx.doi.org/10.1038/s41592-020-01018-x"])
+def test_a_doi_written_as_a_link_is_told_its_bare_form(
+    make_catalogue: Callable[..., Path], written: str
+) -> None:
+    root = make_catalogue()
+    path = root / "resources" / "cellpose.yml"
+    path.write_text(path.read_text("utf-8").replace(
+        "doi: 10.1038/s41592-020-01018-x", f"doi: {written}"), "utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert any(m.endswith("(hint: write it without the address part: doi: "
+                          "10.1038/s41592-020-01018-x)") for m in messages), messages

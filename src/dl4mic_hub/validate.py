@@ -609,10 +609,16 @@ def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
             or "write keys in lower case, with hyphens between words, e.g. deep-learning", at,
         )
         return
-    yield from found.report(
-        f"'{found.field}' has an invalid value '{found.instance}'",
-        found.schema.get("description") or f"it must match {found.expected}",
-    )
+    hint = found.schema.get("description") or f"it must match {found.expected}"
+    if isinstance(found.instance, str) and ecma_regex(str(found.expected)).search(
+            bare := _DOI_PREFIX.sub("", found.instance.strip())):
+        hint = f"write it without the address part: {found.field}: {bare}"  # a DOI as a link
+    yield from found.report(f"'{found.field}' has an invalid value '{found.instance}'",
+                            hint)
+
+
+# what people copy in front of a DOI: its address, or a "doi:" label
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
 def _bad_format(found: SchemaError) -> Iterator[Diagnostic]:
