@@ -502,3 +502,15 @@ def test_a_doi_written_as_a_link_is_told_its_bare_form(
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
     assert any(m.endswith("(hint: write it without the address part: doi: "
                           "10.1038/s41592-020-01018-x)") for m in messages), messages
+
+
+def test_an_entry_in_the_folder_of_another_type_is_told_where_it_belongs(
+    make_catalogue: Callable[..., Path]
+) -> None:
+    # a resource saved in glossary/ got a dozen "unknown field" errors and no word on why
+    root = make_catalogue()
+    (root / "resources" / "cellpose.yml").rename(root / "glossary" / "cellpose.yml")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert messages[0] == ("catalogue/glossary/cellpose.yml:1:1: error: this file reads like a "
+                           "resource entry, but it is in glossary/ (hint: move it to resources/)")
+    assert not any("reads like" in m for m in messages[1:])

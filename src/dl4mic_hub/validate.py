@@ -776,6 +776,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _id_problems(catalogue)
     diagnostics += _resources_without_url(catalogue)
     diagnostics += _placeholders_left(loaded)
+    diagnostics += _misplaced_entries(loaded)
     diagnostics += _duplicate_links(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown)
     diagnostics += _unknown_icons(catalogue)
@@ -853,6 +854,25 @@ def _schema_problems(loaded: list[LoadedFile], checker: SchemaChecker) -> list[D
         if file.data is not None:
             schema = file.entry_type.schema if file.entry_type else VOCAB_SCHEMA
             found += checker.check(schema, file.data, file.display)
+    return found
+
+
+def _misplaced_entries(loaded: list[LoadedFile]) -> list[Diagnostic]:
+    """An entry saved in the folder of another type (a resource in glossary/) gets one
+    error saying so, besides the fields its folder's schema does not know."""
+    fields = {t.name: {spec.name for spec in field_specs(t.schema)} for t in ENTRY_TYPES}
+    found = []
+    for file in loaded:
+        if file.entry_type is None or not isinstance(file.data, dict):
+            continue
+        keys = set(file.data)
+        if keys <= fields[file.entry_type.name]:
+            continue
+        fits = [t for t in ENTRY_TYPES if t is not file.entry_type and keys <= fields[t.name]]
+        if fits:
+            found.append(error(
+                Origin(file.display), f"this file reads like a {fits[0].name} entry, but it is "
+                f"in {file.entry_type.folder}/", f"move it to {fits[0].folder}/"))
     return found
 
 
