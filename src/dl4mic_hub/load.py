@@ -141,14 +141,15 @@ def _non_blank(text: str) -> list[int]:
 
 def strings_in(value: Any) -> Iterator[str]:
     """Every string in a value (a text, a list, a mapping of them), in order."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
+    pending = [value]  # a stack, not recursion: validate walks every value of every file
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            pending.extend(reversed(item))
 
 
 def origin_at(data: Any, path: tuple[Any, ...] | list[Any], *, key: bool = False) -> Origin | None:

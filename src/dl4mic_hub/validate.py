@@ -888,7 +888,8 @@ def _placeholders_left(loaded: list[LoadedFile]) -> list[Diagnostic]:
               "written", "write the real value, or comment the line out again with '# '")
         for file in loaded if file.entry_type is not None and file.data is not None
         for value in strings_in(file.data)
-        if isinstance(value, LocatedStr) and " ".join(value.split()) in _LEFT_AS_WRITTEN
+        if value[:1] in ".…" and isinstance(value, LocatedStr)
+        and " ".join(value.split()) in _LEFT_AS_WRITTEN
     ]
 
 
