@@ -399,6 +399,13 @@ def test_status_other_than_active_is_a_visible_badge_with_the_successor(
     assert "dl-badge" not in rendered.pages["en"]["resources/alpha-tool.md"]
 
 
+def test_a_successor_address_reads_without_its_scheme(tmp_path: Path) -> None:
+    catalogue = edited_small(tmp_path, "resources/delta-legacy.yml", "successor: alpha-tool",
+                             "successor: https://example.org/new-tool/")
+    entry = render_site(catalogue).pages["en"]["resources/delta-legacy.md"]
+    assert 'Instead&#58; <a href="https://example.org/new-tool/">example.org/new-tool</a>.' in entry
+
+
 # "retired" is not in the fixture's status.yml: the test adds it, with both flags, and no code
 # names it (what a status means for the address and the exports is vocabulary data)
 @pytest.mark.parametrize(("status", "label", "tess"), [

@@ -443,7 +443,9 @@ class PageContext:
         href = self.external(target)
         if href is None:
             return None
-        return markup.html_format('<a href="{}">{}</a>', href, markup.escape(target))
+        # the address as a reader reads it: no scheme, no final slash
+        shown = target.split("://", 1)[-1].rstrip("/")
+        return markup.html_format('<a href="{}">{}</a>', href, markup.escape(shown))
 
     def icon(self, name: str) -> Markup:
         if name not in _ICONS:
