@@ -140,6 +140,19 @@ def test_sorting_by_name_and_recently_added(page: Page, site_url: str, lang: str
     assert len(added) > 10 and added == sorted(added, reverse=True), added[:20]
 
 
+def test_the_default_order_says_name_until_something_is_searched(
+    page: Page, site_url: str
+) -> None:
+    # it said "Relevance" over a list in name order
+    open_explorer(page, f"{site_url}en/explore/")
+    default = page.locator("#dl-sort option[value='']")
+    expect(default).to_have_text("Name (nothing searched)")
+    page.locator("#dl-q").fill("cellpose")
+    expect(default).to_have_text("Relevance")
+    page.locator("#dl-q").fill("")
+    expect(default).to_have_text("Name (nothing searched)")
+
+
 def test_header_search_sends_the_query_to_the_explorer(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}fr/glossary/")
     page.locator("#dl-header-q").fill("epoque")

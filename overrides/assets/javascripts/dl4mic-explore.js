@@ -188,6 +188,10 @@
       var active = checkboxes.filter(function (box) { return box.checked; }).length;
       activeCount.textContent = active ? "(" + active + ")" : "";
       var order = sort.value || (lastMatches ? "" : "name");
+      // "Relevance" means nothing without a query: the default choice then says "Name"
+      var byDefault = sort.querySelector('option[value=""]');
+      var label = byDefault.dataset[lastMatches ? "withQuery" : "withoutQuery"];
+      if (label && byDefault.textContent !== label) byDefault.textContent = label;
       // the index lists documents in the site's name order (render.sort_key, the order of
       // every list on the site): a document's number is its place in it
       if (order === "name") {
