@@ -406,6 +406,18 @@ def test_a_successor_address_reads_without_its_scheme(tmp_path: Path) -> None:
     assert 'Instead&#58; <a href="https://example.org/new-tool/">example.org/new-tool</a>.' in entry
 
 
+def test_the_open_button_says_what_the_kind_opens(tmp_path: Path) -> None:
+    # every entry said "Open the website", videos and papers too
+    catalogue = edited_small(
+        tmp_path, "vocab/kinds.yml", "    label: {fr: Cours, en: Course}\n",
+        "    label: {fr: Cours, en: Course}\n"
+        "    open_label: {fr: Ouvrir le cours, en: Open the course}\n")
+    pages = render_site(catalogue).pages
+    assert ">Open the course <span" in pages["en"]["resources/beta-course.md"]
+    assert ">Ouvrir le cours <span" in pages["fr"]["resources/beta-course.md"]
+    assert ">Open the website <span" in pages["en"]["resources/alpha-tool.md"]  # no open_label
+
+
 # "retired" is not in the fixture's status.yml: the test adds it, with both flags, and no code
 # names it (what a status means for the address and the exports is vocabulary data)
 @pytest.mark.parametrize(("status", "label", "tess"), [

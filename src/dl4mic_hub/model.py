@@ -146,6 +146,7 @@ class VocabTerm:
     search_weight: float = 1.0  # multiplies the search score of entries with this value
     former_address: bool = False  # status: the entry's address no longer leads to it
     ended: bool = False  # status: the resource is no longer active (archived in exports)
+    open_label: I18nText = field(default_factory=dict)  # kinds: text of the open button
 
 
 @dataclass
@@ -297,6 +298,8 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 search_weight=_number(term.get("search_weight"), 1.0),
                 former_address=term.get("former_address") is True,
                 ended=term.get("ended") is True,
+                open_label=_one_line(term["open_label"]) if isinstance(
+                    term.get("open_label"), dict) else {},
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
     order = data.get("order")

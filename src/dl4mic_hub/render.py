@@ -355,6 +355,16 @@ class PageContext:
         term = self.site.status_term(entry)
         return term is not None and term.former_address
 
+    def open_label(self, entry: Entry) -> str:
+        """The text of the button that opens the entry's address: a former address says so;
+        otherwise what its kind opens (kinds.yml: ``open_label``), else the website."""
+        if self.former_address(entry):
+            return self.ui["open_former"]
+        keys = self.site.facet("kinds").keys(entry)
+        kinds = self.site.catalogue.vocabularies.get("kinds")
+        term = kinds.terms.get(keys[0]) if kinds and keys else None
+        return (term.open_label.get(self.lang) if term else None) or self.ui["open_link"]
+
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
         """``data-*`` attributes read by the filter script: the entry's id, its keys of the
         ``facets`` the page filters on, and its keywords (folded), the words it is found by that
