@@ -188,6 +188,7 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     rendered = render_site(catalogue, link_health=runs(0, 1, 2))
     for lang in LANGUAGES:
         assert any("link-health.md" in item.values() for item in rendered.nav[lang])
+        assert 'href="link-health/"' in page(rendered, lang, "index.md")  # among other pages
     text = page(rendered, "en", "link-health.md")
     broken, suspect = text.split("## Doubtful links", 1)
     assert BETA in broken and GAMMA in broken
