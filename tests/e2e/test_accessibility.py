@@ -27,6 +27,11 @@ PAGES = [
 ]
 
 
+# Moderate findings once fixed, kept from coming back: two search landmarks without a name
+# (the header's and the page's) read alike to a screen reader.
+MODERATE_KEPT = ["landmark-unique"]
+
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE.is_file():
@@ -48,12 +53,14 @@ def test_no_serious_or_critical_violation(
             page.wait_for_selector("ol.dl-results > li")
         page.evaluate(axe_source)
         result = page.evaluate(
-            """async () => {
+            """async (MODERATE_KEPT) => {
                 const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                return r.violations.filter(v => ['serious', 'critical'].includes(v.impact)
+                                               || MODERATE_KEPT.includes(v.id))
                   .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))
                                                  .join(' | '));
-            }"""
+            }""",
+            MODERATE_KEPT,
         )
         found += [f"{lang}/{path} ({scheme}) {violation}" for violation in result]
     assert found == [], "\n".join(found)
