@@ -920,3 +920,20 @@ def test_validate_can_report_only_the_files_a_contributor_names(
     assert code == 2 and lines == [
         "catalogue/resources/nope.yml:1:1: error: this file does not exist (hint: name "
         "catalogue files, e.g. catalogue/resources/cellpose.yml)"]
+
+
+def test_run_from_inside_the_catalogue_says_where_to_run_it(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue = make_catalogue("minimal")
+    monkeypatch.chdir(catalogue)
+    code, lines, _ = validate(capsys)
+    assert code == 2 and lines == [
+        "catalogue:1:1: error: the catalogue folder does not exist (hint: this folder "
+        "(catalogue/) looks like the catalogue itself: run the command from the folder above "
+        "it, or pass --catalogue .)"]
+    monkeypatch.chdir(catalogue / "resources")
+    code, lines, _ = validate(capsys)
+    assert code == 2 and "you are inside the catalogue: run the command from the project " \
+        "folder" in lines[0]

@@ -822,10 +822,19 @@ def _require_catalogue_folder(root: Path, shown: str) -> None:
     expected = CATALOGUE_FOLDERS
     if not root.is_dir():
         what = "is a file, not a folder" if root.exists() else "does not exist"
-        raise UsageError([error(
-            Origin(shown), f"the catalogue folder {what}",
-            "run the command from the project folder or pass --catalogue DIR",
-        )])
+        hint = "run the command from the project folder or pass --catalogue DIR"
+        here = Path.cwd()
+
+        def looks_like_a_catalogue(folder: Path) -> bool:  # two of its folders at least
+            return sum((folder / name).is_dir() for name in expected) >= 2
+
+        if looks_like_a_catalogue(here):  # run from inside the catalogue
+            hint = (f"this folder ({here.name}/) looks like the catalogue itself: run the "
+                    "command from the folder above it, or pass --catalogue .")
+        elif any(looks_like_a_catalogue(folder) for folder in here.parents):
+            hint = ("you are inside the catalogue: run the command from the project folder "
+                    "(the one holding catalogue/ and mkdocs.yml)")
+        raise UsageError([error(Origin(shown), f"the catalogue folder {what}", hint)])
     if not any((root / name).is_dir() for name in expected):
         # an empty result would pass silently: most likely the wrong folder was given
         raise UsageError([error(
