@@ -206,6 +206,11 @@ def test_same_key_in_different_mappings_is_fine() -> None:
             "unless it is in quotes (hint: put the text in quotes, e.g. en: \"@napari: a "
             "plugin\")",
         ),
+        (  # a tab between words: not an indentation problem
+            "id: x\nsummary:\n  fr: Un outil\tpour les noyaux\n",
+            "f.yml:3:15: error: YAML syntax error: a tab character is used inside the text "
+            "here (hint: replace the tab with a space)",
+        ),
         (
             "id: x\n\tkind: tool\n",
             "f.yml:2:1: error: YAML syntax error: a tab character is used here (hint: indent "
@@ -258,8 +263,8 @@ def test_same_key_in_different_mappings_is_fine() -> None:
     ],
     ids=[
         "colon", "apostrophe", "text-after-list", "no-space-after-colon", "reserved-first",
-        "tab", "indent", "quote", "list", "braces", "alias", "undefined-alias", "documents",
-        "control",
+        "tab-in-text", "tab", "indent", "quote", "list", "braces", "alias", "undefined-alias",
+        "documents", "control",
     ],
 )
 def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> None:

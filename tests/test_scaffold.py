@@ -119,8 +119,9 @@ def test_an_existing_id_is_refused(catalogue: Path, capsys: pytest.CaptureFixtur
     before = (catalogue / "glossary" / "batch.yml").read_text(encoding="utf-8")
     assert _new("glossary", "--no-input", "--id", "batch", *VALID_OPTIONS["glossary"]) == 1
     assert capsys.readouterr().err.startswith(
-        "catalogue/glossary/batch.yml:2:5: error: the id 'batch' is already used (hint: choose "
-        "another id with --id"
+        "catalogue/glossary/batch.yml:2:5: error: the id 'batch' is already used (hint: if "
+        "that entry is what you wanted to add, improve it instead; otherwise choose another id "
+        "with --id"
     )
     assert (catalogue / "glossary" / "batch.yml").read_text(encoding="utf-8") == before
 

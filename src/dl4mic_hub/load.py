@@ -558,6 +558,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> Diagnos
             ended = _ENDED_BEFORE[before[-1]]
             return error(Origin(display, *line_col(text, len(before) - 1)),
                          f"YAML syntax error: {ended[0]}", ended[1])
+    if "character '\\t'" in problem and mark is not None:
+        line_start = text.rfind("\n", 0, mark.index) + 1
+        if text[line_start:mark.index].strip():  # after text: not indentation
+            return error(_mark_origin(mark, display),
+                         "YAML syntax error: a tab character is used inside the text here",
+                         "replace the tab with a space")
     known = next((m for m in _SYNTAX_MESSAGES if m[0] in problem and m[1] in context), None)
     if known:
         _, _, at_context, message, hint = known

@@ -517,8 +517,10 @@ def conflicts(entry_type: EntryType, values: Mapping[str, Any],
     existing = catalogue.by_id().get(entry_id)
     if existing is not None or path.exists() or path.is_symlink():
         where = existing.origin("id") if existing else Origin(display_path(path))
-        problems.append(error(where, f"the id '{entry_id}' is already used",
-                              "choose another id with --id (ids are unique in the catalogue)"))
+        problems.append(error(
+            where, f"the id '{entry_id}' is already used",
+            "if that entry is what you wanted to add, improve it instead; otherwise choose "
+            "another id with --id (ids are unique in the catalogue)"))
     owners = {link.key: first for _entry, link, _origin, first in identity_owners(catalogue)}
     for link in identity_links(values):
         if link.key in owners:
