@@ -576,11 +576,22 @@ def test_files_and_folders_that_are_not_read_are_errors(
     (catalogue / "ressources" / "ilastik.yml").write_text(entry, encoding="utf-8")
     (catalogue / "fiji.yml").write_text(entry, encoding="utf-8")
     (catalogue / "README.md").write_text("Notes for maintainers\n", encoding="utf-8")  # fine
+    (catalogue / "faqs").mkdir()  # next to faq/: cannot be renamed to it
+    (catalogue / "linkcheck.yaml").write_text("rules: []\n", encoding="utf-8")
+    (catalogue / "resources" / "ilastik.yml.bak").write_text(entry, encoding="utf-8")
     code, lines, _ = validate(capsys, "--catalogue", "catalogue")
     assert code == 1
     assert lines == [
+        "catalogue/faqs:1:1: error: this folder is not part of the catalogue: nothing in it is "
+        "read (the folders are resources/, faq/, cheatsheets/, glossary/, vocab/) (hint: move "
+        "its files into faq/, then delete it)",
         "catalogue/fiji.yml:1:1: error: this file is not read: entry files go into the folder "
         "of their kind (hint: move it into resources/, faq/, cheatsheets/ or glossary/)",
+        "catalogue/linkcheck.yaml:1:1: error: this file is not read: the link checker's host "
+        "rules are read from linkcheck.yml (hint: rename it to linkcheck.yml)",
+        "catalogue/resources/ilastik.yml.bak:1:1: error: this file is not read: entry files "
+        "end in .yml (hint: rename it to ilastik.yml if it is an entry, or move it out of "
+        "resources/)",
         "catalogue/resources/napari.YML:1:1: error: this file is not read: entry files end in "
         ".yml (hint: rename it to napari.yml if it is an entry, or move it out of resources/)",
         "catalogue/resources/odd.yml:1:1: error: this folder is not read: entries are files "
@@ -591,8 +602,8 @@ def test_files_and_folders_that_are_not_read_are_errors(
         "resources/)",
         "catalogue/ressources:1:1: error: this folder is not part of the catalogue: nothing in "
         "it is read (the folders are resources/, faq/, cheatsheets/, glossary/, vocab/) (hint: "
-        "rename it to resources/)",
-        "catalogue: 4 entries checked, 5 error(s), 0 warning(s) in 5 file(s)",
+        "move its files into resources/, then delete it)",
+        "catalogue: 4 entries checked, 8 error(s), 0 warning(s) in 8 file(s)",
     ]
 
 
@@ -937,3 +948,35 @@ def test_run_from_inside_the_catalogue_says_where_to_run_it(
     code, lines, _ = validate(capsys)
     assert code == 2 and "you are inside the catalogue: run the command from the project " \
         "folder" in lines[0]
+
+
+def test_a_named_file_shows_the_problems_it_causes_elsewhere_and_where_it_lies(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue = make_catalogue("minimal")
+    entry = (catalogue / "resources" / "cellpose.yml").read_text("utf-8")
+    # a new file that sorts first: the repeated id and address are said at the other ends
+    (catalogue / "resources" / "batch.yml").write_text(
+        entry.replace("id: cellpose", "id: batch"), "utf-8")
+    code, lines, _ = validate(capsys, "catalogue/resources/batch.yml")
+    assert code == 1
+    assert lines[0].startswith("catalogue/glossary/batch.yml:2:5: error: the id 'batch' is "
+                               "already used by catalogue/resources/batch.yml")
+    assert any(line.startswith("catalogue/resources/cellpose.yml:15:6: error: the same URL")
+               for line in lines)
+    # a file in a folder nothing reads: the folder's error is the file's
+    (catalogue / "resources" / "batch.yml").unlink()
+    (catalogue / "tools").mkdir()
+    (catalogue / "tools" / "stardist.yml").write_text(entry, "utf-8")
+    code, lines, _ = validate(capsys, "catalogue/tools/stardist.yml")
+    assert code == 1 and lines[0].startswith(
+        "catalogue/tools:1:1: error: this folder is not part of the catalogue")
+    # named from another folder, the way the shell completes it: the same file
+    (catalogue / "tools" / "stardist.yml").unlink()
+    (catalogue / "tools").rmdir()
+    (catalogue / "resources" / "cellpose.yml").write_text(
+        entry.replace("kind: tool", "kind: toool"), "utf-8")
+    monkeypatch.chdir(catalogue / "resources")
+    code, lines, _ = validate(capsys, "--catalogue", "..", "cellpose.yml")
+    assert code == 1 and "'kind' has an unknown value 'toool'" in lines[0]

@@ -204,6 +204,17 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
+def test_a_reason_that_says_more_than_its_status_is_kept(catalogue: Any) -> None:
+    # a redirect loop also carries a status: "HTTP 301" alone would read as a plain redirect
+    data = json.loads(report_text())
+    beta = next(r for r in data["results"] if r["url"] == BETA)
+    beta.update(status=301, reason="redirect loop: https://beta.example.org/course again")
+    health = advance(None, parse_report(json.dumps(data), "r"))
+    text = page(render_site(catalogue, link_health=health), "fr", "link-health.md")
+    assert "En échec : redirect loop: https://beta.example.org/course again" in text
+    assert "HTTP 301" not in text
+
+
 def test_a_bad_report_is_said_before_the_catalogue_is_read(
     make_catalogue: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -202,14 +202,18 @@ def test_same_key_in_different_mappings_is_fine() -> None:
         ),
         (
             "id: x\nsummary:\n  en: @napari plugin\n",
-            "f.yml:3:7: error: YAML syntax error: a value cannot start with this character "
-            "unless it is in quotes (hint: put the text in quotes, e.g. en: \"@napari: a "
-            "plugin\")",
+            "f.yml:3:7: error: YAML syntax error: a value cannot start with '@' unless it is in "
+            "quotes (hint: put the text in quotes: \"@napari plugin\")",
         ),
         (  # a tab between words: not an indentation problem
             "id: x\nsummary:\n  fr: Un outil\tpour les noyaux\n",
             "f.yml:3:15: error: YAML syntax error: a tab character is used inside the text "
             "here (hint: replace the tab with a space)",
+        ),
+        (  # after a list's dash, a tab is indentation
+            "id: x\ntasks:\n  -\tsegmentation\n",
+            "f.yml:3:4: error: YAML syntax error: a tab character is used here (hint: indent "
+            "with spaces only: replace the tab with spaces)",
         ),
         (
             "id: x\n\tkind: tool\n",
@@ -263,8 +267,8 @@ def test_same_key_in_different_mappings_is_fine() -> None:
     ],
     ids=[
         "colon", "apostrophe", "text-after-list", "no-space-after-colon", "reserved-first",
-        "tab-in-text", "tab", "indent", "quote", "list", "braces", "alias", "undefined-alias",
-        "documents", "control",
+        "tab-in-text", "tab-after-dash", "tab", "indent", "quote", "list", "braces", "alias",
+        "undefined-alias", "documents", "control",
     ],
 )
 def test_syntax_errors_are_explained_in_plain_words(text: str, line: str) -> None:
@@ -380,11 +384,15 @@ def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str)
          "(\"...\"); a comment goes on a line of its own)"),
         ("title: {en: Cellpose}  # the tool's own name\n", None),  # after a closing bracket
         ("kind: tool  # a note\n", None),  # a one-word value and a comment that reads as one
+        ("kind: tool  #note\n",  # nothing lost, but '#note' may be meant as text: asked
+         "f.yml:1:13: error: YAML reads ' #' as the start of a comment: this value would stop "
+         "at 'tool' and lose '#note' (hint: if '#note' belongs to the value, put the whole "
+         "value in double quotes; if it is a note, write it '# note' on a line of its own)"),
         ("en: C# and F# notebooks\n", None),  # '#' after a letter is text
         ('en: "A tool #1"\n', None),
     ],
-    ids=["word-after-hash", "folded-text", "in-brackets", "after-brackets", "note", "c-sharp",
-         "quoted"],
+    ids=["word-after-hash", "folded-text", "in-brackets", "after-brackets", "note",
+         "note-without-space", "c-sharp", "quoted"],
 )
 def test_text_a_comment_would_cut_is_refused_at_the_hash(text: str, line: str | None) -> None:
     if line is None:

@@ -534,9 +534,9 @@ def test_recent_shows_the_same_entries_in_both_languages_and_leads_to_the_rest(
                               .split('<ul class="dl-recent">')[1].split("</ul>")[0])
              for lang in ("fr", "en")}
     assert len(shown["fr"]) == 3 and set(shown["fr"]) == set(shown["en"]), shown
-    assert (f'<a href="../explore/?sort=recent">The {total - 3} other entries, newest first, in '
-            "the explorer</a>") in pages["en"]["recent.md"]
-    assert f"Les {total - 3} autres fiches" in pages["fr"]["recent.md"]
+    assert (f'<a href="../explore/?sort=recent">All {total} entries, newest first, in the '
+            "explorer</a>") in pages["en"]["recent.md"]
+    assert f"Toutes les fiches ({total})" in pages["fr"]["recent.md"]
 
 
 def test_navigation_is_translated_and_offers_the_explorer(rendered: RenderedSite) -> None:

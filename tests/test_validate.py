@@ -475,6 +475,13 @@ def test_an_id_that_does_not_match_its_file_is_offered_only_valid_ids(
     ("added: 2026-11-23", "year: 2020a\nadded: 2026-11-23",
      "'year' must be a whole number, not the text '2020a' (hint: write digits only, e.g. "
      "year: 2020)"),
+    ("added: 2026-11-23", "year: 2020-21\nadded: 2026-11-23",  # no guess: 202021 was offered
+     "'year' must be a whole number, not the text '2020-21' (hint: write digits only)"),
+    ('  en: >-\n    Installs as a Python library; see the\n'
+     '    [documentation](https://cellpose.readthedocs.io/en/latest/).',
+     "  en: >-\n    ...",  # said at the placeholder, not at '>-' on the line above
+     "'...' is a placeholder: the value is still to be written (hint: write the real value, "
+     "or comment the line out again with '# ')"),
 ])
 def test_a_value_of_the_wrong_type_gets_a_hint_in_its_own_terms(
     make_catalogue: Callable[..., Path], old: str, new: str, message: str
@@ -502,6 +509,20 @@ def test_a_doi_written_as_a_link_is_told_its_bare_form(
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
     assert any(m.endswith("(hint: write it without the address part: doi: "
                           "10.1038/s41592-020-01018-x)") for m in messages), messages
+    assert len([m for m in messages if "doi" in m]) == 1, messages
+
+
+def test_a_doi_link_with_a_query_gets_one_message(make_catalogue: Callable[..., Path]) -> None:
+    # it was told both "write it without the address part" and "write it percent-encoded"
+    root = make_catalogue()
+    path = root / "resources" / "cellpose.yml"
+    path.write_text(path.read_text("utf-8").replace(
+        "doi: 10.1038/s41592-020-01018-x", "doi: https://doi.org/10.1038/abc?x=1"), "utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert [m for m in messages if "doi" in m] == [
+        "catalogue/resources/cellpose.yml:18:6: error: 'doi' has an invalid value "
+        "'https://doi.org/10.1038/abc?x=1' (hint: write it without the address part: doi: "
+        "10.1038/abc?x=1)"]
 
 
 def test_an_entry_in_the_folder_of_another_type_is_told_where_it_belongs(

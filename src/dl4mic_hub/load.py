@@ -416,12 +416,16 @@ class _Builder:
         start = comment.start(0) + comment.group(0).index("#")
         line, col = line_col(self.text, start)
         kept = event.value if len(event.value) <= 40 else "…" + event.value[-39:]
+        lost = f"#{after.rstrip()}"
         raise _Refused(
             yaml.Mark(self.display, start, line - 1, col - 1, None, 0),
             f"YAML reads ' #' as the start of a comment: this value would stop at "
-            f"'{kept}' and lose '#{after.rstrip()}'",
+            f"'{kept}' and lose '{lost}'",
             "put the whole value in double quotes (\"...\"); a comment goes on a line of "
-            "its own",
+            "its own" if any(c.isspace() for c in event.value) or re.search(r"[]},]", after)
+            else
+            f"if '{lost}' belongs to the value, put the whole value in double quotes; if it "
+            f"is a note, write it '# {after.strip()}' on a line of its own",
         )
 
     def _refuse_escape(self, event: Any, source: str) -> None:
@@ -529,9 +533,9 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
     ("could not find expected ':'", "scanning a simple key", True,
      "this line is not a field: a field is written 'name: value', with a space after ':'",
      "write e.g. 'kind: tool'; a text that goes on from the line above is indented more"),
-    ("cannot start any token", "", False,
+    ("cannot start any token", "", False,  # worded with the character in _syntax_error
      "a value cannot start with this character unless it is in quotes",
-     'put the text in quotes, e.g. en: "@napari: a plugin"'),
+     "put the text in quotes"),
 )
 # After a quoted text or a list, the rest of the line is not part of the value:
 # `fr: 'L'outil'` closes at the apostrophe, `en: [draft] A tool.` after ']'.
@@ -560,13 +564,21 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> Diagnos
                          f"YAML syntax error: {ended[0]}", ended[1])
     if "character '\\t'" in problem and mark is not None:
         line_start = text.rfind("\n", 0, mark.index) + 1
-        if text[line_start:mark.index].strip():  # after text: not indentation
+        before = text[line_start:mark.index].strip()
+        # after text, not after a list's '-' or a 'key:' (there it is indentation)
+        if before and not re.fullmatch(r"(?:-\s*)*(?:[^\s:#]+:)?", before):
             return error(_mark_origin(mark, display),
                          "YAML syntax error: a tab character is used inside the text here",
                          "replace the tab with a space")
     known = next((m for m in _SYNTAX_MESSAGES if m[0] in problem and m[1] in context), None)
     if known:
         _, _, at_context, message, hint = known
+        reserved = re.search(r"found character '(.)' that cannot start any token", problem)
+        if reserved and mark is not None:  # the example shows the value as written
+            line_end = text.find("\n", mark.index)
+            written = text[mark.index: line_end if line_end >= 0 else len(text)].rstrip()
+            hint = 'put the text in quotes: "{}"'.format(written.replace('"', '\\"'))
+            message = f"a value cannot start with '{reserved.group(1)}' unless it is in quotes"
         mark = (exc.context_mark if at_context else None) or exc.problem_mark
     else:
         mark = exc.problem_mark or exc.context_mark

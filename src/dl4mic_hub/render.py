@@ -336,10 +336,14 @@ class PageContext:
         ui = self.ui
         if state.cause and f"link_cause_{state.cause}" in ui:
             return ui[f"link_cause_{state.cause}"]
-        if state.status is not None:
+        code = f"HTTP {state.status}"
+        # only a plain status is put in words: a redirect loop or a host rule's verdict also
+        # carries a status, and its reason says more than the number
+        if state.status is not None and (state.reason == code
+                                         or state.reason.startswith(f"{code}: ")):
             meaning = ui.get(f"link_status_{state.status}") or (
                 ui["link_status_5xx"] if state.status >= 500 else "")
-            return f"HTTP {state.status}" + (f" ({meaning})" if meaning else "")
+            return code + (f" ({meaning})" if meaning else "")
         return state.reason
 
     def status(self, entry: Entry) -> tuple[str, str, str] | None:
@@ -849,7 +853,7 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     shown = sorted(site.sorted_entries(lang, chosen[:RECENT_LIMIT]),
                    key=lambda e: e.string("added") or "", reverse=True)  # stable: name order
     emit("recent.md", "recent.md.j2", {"title": ui["recent"], "description": ui["recent_intro"]},
-         entries=shown, more=len(everything) - len(shown))
+         entries=shown, total=len(everything))
 
 
 def _inverted(date: str) -> tuple[int, ...]:

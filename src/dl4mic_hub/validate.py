@@ -185,8 +185,10 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
                 yield _issue(*problem)
 
     def x_doi(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
-        # whitespace is reported by the schema's pattern; one message per mistake is enough
-        if isinstance(instance, str) and not re.search(r"\s", instance):
+        # whitespace is reported by the schema's pattern, a DOI written as a link by the
+        # pattern's hint: one message per mistake is enough
+        if (isinstance(instance, str) and not re.search(r"\s", instance)
+                and not _DOI_PREFIX.match(instance)):
             problem = doi_problem(instance)
             if problem:
                 yield _issue(*problem)
@@ -581,10 +583,12 @@ def _wrong_type(found: SchemaError) -> Iterator[Diagnostic]:
         hint = f"write each item as {{{sample}}}"
     elif {"integer", "number"} & set(expected) and isinstance(instance, str):
         digits = instance.strip()
-        kept = "".join(re.findall(r"[0-9]", digits))
+        kept = re.match(r"[0-9]{2,}", digits)  # '2020a': 2020; '2020-21' or '1e3': no guess
         hint = (f"remove the quotes: {field}: {digits}"
                 if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", digits)
-                else "write digits only" + (f", e.g. {field}: {kept}" if kept else ""))
+                else "write digits only" + (
+                    f", e.g. {field}: {kept.group()}"
+                    if kept and re.fullmatch(r"[a-zA-Z]*", digits[kept.end():]) else ""))
     if instance is None:  # `url:` with nothing after it
         hint = f"write the value after '{field.rsplit('.', 1)[-1]}:' or delete the line"
     item = "an item of " if found.path and isinstance(found.path[-1], int) else ""
@@ -800,11 +804,16 @@ def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = N
 def about_files(diagnostics: list[Diagnostic], root: Path,
                 files: Sequence[Path]) -> list[Diagnostic]:
     """The diagnostics about ``files`` (named on the command line: a contributor checks the
-    files of a pull request). The whole catalogue was validated, as ids and addresses are
-    compared across files. Raises :class:`UsageError` for a file not in the catalogue."""
+    files of a pull request): those located in them, in a folder holding them (a folder
+    nothing reads), or naming them (the other end of a repeated id or address). The whole
+    catalogue was validated, as ids and addresses are compared across files. Raises
+    :class:`UsageError` for a path that is not a file of the catalogue."""
     problems = []
     for file in files:
-        if not file.is_file():
+        if file.is_dir():
+            problems.append(error(Origin(display_path(file)), "this is a folder, not a file",
+                                  "name the files to check, e.g. catalogue/resources/*.yml"))
+        elif not file.is_file():
             problems.append(error(Origin(display_path(file)), "this file does not exist",
                                   "name catalogue files, e.g. catalogue/resources/cellpose.yml"))
         elif not file.resolve().is_relative_to(root.resolve()):
@@ -814,8 +823,15 @@ def about_files(diagnostics: list[Diagnostic], root: Path,
                 "name a file of the catalogue, or give its folder with --catalogue DIR"))
     if problems:
         raise UsageError(problems)
-    named = {display_path(file) for file in files}
-    return [d for d in diagnostics if d.origin.path in named]
+    named = [file.resolve() for file in files]
+    shown = {display_path(file) for file in files}
+
+    def concerns(diagnostic: Diagnostic) -> bool:
+        where = Path(diagnostic.origin.path).resolve()  # display paths are from here
+        return (any(where == file or where in file.parents for file in named)
+                or any(name in diagnostic.message for name in shown))
+
+    return [d for d in diagnostics if concerns(d)]
 
 
 def _require_catalogue_folder(root: Path, shown: str) -> None:
@@ -893,8 +909,9 @@ def _placeholders_left(loaded: list[LoadedFile]) -> list[Diagnostic]:
     """A value still reading '...': a field of the file `new` wrote, uncommented but not
     filled in, would be published as '...'."""
     return [
-        error(value.origin, f"'{value.strip()}' is a placeholder: the value is still to be "
-              "written", "write the real value, or comment the line out again with '# '")
+        error(value.origin_in_text(0, 1),  # the text's place, not its '>-' or quote
+              f"'{value.strip()}' is a placeholder: the value is still to be written",
+              "write the real value, or comment the line out again with '# '")
         for file in loaded if file.entry_type is not None and file.data is not None
         for value in strings_in(file.data)
         if value[:1] in ".…" and isinstance(value, LocatedStr)
@@ -1057,17 +1074,23 @@ def _unread_files(root: Path) -> list[Diagnostic]:
             continue
         if path.is_dir() and path.name not in CATALOGUE_FOLDERS:
             near = closest(path.name.lower(), CATALOGUE_FOLDERS)
+            hint = "move its entry files into the folder of their kind, then delete it"
+            if near:  # 'faqs/' next to 'faq/' cannot be renamed to it
+                hint = (f"move its files into {near}/, then delete it" if (root / near).exists()
+                        else f"rename it to {near}/")
             found.append(error(
                 Origin(display_path(path)),
                 f"this folder is not part of the catalogue: nothing in it is read (the "
-                f"folders are {', '.join(f'{name}/' for name in CATALOGUE_FOLDERS)})",
-                f"rename it to {near}/" if near else
-                "move its entry files into the folder of their kind, then delete it",
+                f"folders are {', '.join(f'{name}/' for name in CATALOGUE_FOLDERS)})", hint,
             ))
         elif path.is_file() and _is_yaml(path) and path.name != RULES_FILE:
+            rules = path.name.split(".")[0].lower() == RULES_FILE.split(".")[0]
             found.append(error(
                 Origin(display_path(path)),
-                "this file is not read: entry files go into the folder of their kind",
+                "this file is not read: " + ("the link checker's host rules are read from "
+                                            f"{RULES_FILE}" if rules else
+                                            "entry files go into the folder of their kind"),
+                f"rename it to {RULES_FILE}" if rules else
                 f"move it into {', '.join(f'{name}/' for name in entry_folders[:-1])} or "
                 f"{entry_folders[-1]}/",
             ))
@@ -1082,8 +1105,8 @@ def _unread_files(root: Path) -> list[Diagnostic]:
                 found.append(error(
                     Origin(display_path(path)),
                     "this file is not read: entry files end in .yml",
-                    f"rename it to {path.stem}.yml if it is an entry, or move it out of "
-                    f"{folder}/",
+                    f"rename it to {path.name.split('.')[0]}.yml if it is an entry, or move it "
+                    f"out of {folder}/",
                 ))
             elif path.is_dir():  # 'odd.yml/' made by mistake, or entries sorted into folders
                 found.append(error(

@@ -22,19 +22,21 @@ VOCABULARIES = sorted(p.stem for p in VOCAB_DIR.glob("*.yml"))
 COMMAND = "make issue-forms"
 
 
-def implied_kinds() -> set[str]:
-    """Kinds that belong to the other entry types (FAQ, cheat sheets, glossary)."""
-    from dl4mic_hub.model import ENTRY_TYPES
-    from dl4mic_hub.schema import implied_values
+def refused_keys(name: str) -> frozenset[str]:
+    """Keys of a vocabulary a resource's field refuses (kinds: faq, cheatsheet, glossary), as
+    `new` and `validate` read them from the schema."""
+    from dl4mic_hub.model import ENTRY_TYPES_BY_NAME
+    from dl4mic_hub.schema import field_specs
 
-    return {implied_values(t.schema).get("kinds", "") for t in ENTRY_TYPES} - {""}
+    specs = field_specs(ENTRY_TYPES_BY_NAME["resource"].schema)
+    return frozenset().union(*(spec.excluded for spec in specs if spec.vocabulary == name))
 
 
 def vocab_options(name: str) -> list[str]:
     """Dropdown options for a vocabulary: French label first, then English, then the key a
     maintainer copies into the YAML file."""
     data = yaml.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
-    skipped = implied_kinds() if name == "kinds" else set()
+    skipped = refused_keys(name)
     options = []
     for key, term in data["values"].items():
         if key in skipped:
@@ -55,12 +57,16 @@ def with_vocabulary_options(text: str) -> str:
     out: list[str] = []
     dropdown: str | None = None
     index = 0
+    kind = None
     while index < len(lines):
         line = lines[index]
         out.append(line)
         index += 1
+        element = re.match(r"\s*- type: (\S+)\s*$", line)
+        if element:  # a new element of the form: forget the one before
+            kind, dropdown = element.group(1), None
         found = re.match(r"\s+id: (\S+)\s*$", line)
-        if found:
+        if found and kind == "dropdown":
             dropdown = found.group(1) if found.group(1) in VOCABULARIES else None
         options = re.match(r"(\s+)options:\s*$", line)
         if options and dropdown is not None:
