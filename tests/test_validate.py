@@ -535,3 +535,17 @@ def test_an_entry_in_the_folder_of_another_type_is_told_where_it_belongs(
     assert messages[0] == ("catalogue/glossary/cellpose.yml:1:1: error: this file reads like a "
                            "resource entry, but it is in glossary/ (hint: move it to resources/)")
     assert not any("reads like" in m for m in messages[1:])
+
+
+def test_a_date_in_the_future_is_a_warning(make_catalogue: Callable[..., Path]) -> None:
+    # 2031 for 2021 would keep an entry at the top of "recently added" for years; a warning,
+    # as the build goes on (the date is only wrong by its value)
+    root = make_catalogue()
+    path = root / "resources" / "cellpose.yml"
+    path.write_text(path.read_text("utf-8").replace("added: 2026-11-23", "added: 2999-01-01"),
+                    "utf-8")
+    result = validate_catalogue(root)
+    assert result.ok
+    assert [d.format_text() for d in result.diagnostics] == [
+        "catalogue/resources/cellpose.yml:23:8: warning: 'added' is in the future (2999-01-01) "
+        "(hint: write the date it happened, YYYY-MM-DD: today at the latest)"]

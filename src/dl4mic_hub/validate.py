@@ -1,7 +1,7 @@
 """Stage 2, validate: check a loaded catalogue and collect every problem before failing.
 
 The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
-JSON Schema they use seven keywords of ours, so that the rules stay in the data:
+JSON Schema they use eight keywords of ours, so that the rules stay in the data:
 
 - ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
 - ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
@@ -9,7 +9,9 @@ JSON Schema they use seven keywords of ours, so that the rules stay in the data:
 - ``x-doi``: a DOI that can become the link https://doi.org/<doi> (RFC 3986 path characters);
 - ``x-successor``: an address (as ``x-url``) or else the id of an entry (as ``x-entry-ref``);
 - ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
-- ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back).
+- ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back);
+- ``x-past``: a date that is not in the future (a warning: 2031 for 2021 would keep an entry at
+  the top of the "recently added" page for years).
 
 Two more describe the data for the other stages and check nothing: ``x-implied`` (vocabulary
 keys an entry type carries without writing them) and ``x-shown-to-readers: false`` (a field no
@@ -25,6 +27,7 @@ Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,10 +76,10 @@ from .model import (
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
-from .text import closest, did_you_mean, slugify
+from .text import closest, did_you_mean, iso_date, slugify
 from .urls import IdentityLink, doi_problem, identity_links, url_problem
 
-WARNING_KEYWORDS = frozenset({"x-i18n"})
+WARNING_KEYWORDS = frozenset({"x-i18n", "x-past"})
 # Names of the site's languages in the messages (which are in English).
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 TYPE_NAMES = {
@@ -218,6 +221,13 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
                         f"add a line '{lang}: ...' next to '{other}:'",
                     )
 
+    def x_past(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        # a day of margin: it is already tomorrow somewhere when it is today in UTC
+        latest = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).date().isoformat()
+        if isinstance(instance, str) and iso_date(instance) and instance > latest:
+            yield _issue(f"is in the future ({instance})",
+                         "write the date it happened, YYYY-MM-DD: today at the latest")
+
     return {
         "x-vocabulary": x_vocabulary,
         "x-entry-ref": x_entry_ref,
@@ -226,6 +236,7 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-markdown": x_markdown,
         "x-i18n": x_i18n,
         "x-successor": x_successor,
+        "x-past": x_past,
     }
 
 
@@ -713,6 +724,7 @@ FORMATTERS: dict[str, Formatter] = {
     "not": _excluded,
     "x-vocabulary": _about_the_field,
     "x-i18n": _about_the_field,
+    "x-past": _about_the_field,
 }
 
 
