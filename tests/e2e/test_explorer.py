@@ -103,7 +103,7 @@ def test_facets_combine_count_and_survive_back_and_forward(page: Page, site_url:
     both = matches(page)
     assert 0 < both < either
     assert all("3d" in f.get("dims", []) for f in result_facets(page))
-    count_3d = page.locator("input[name=dims][value='3d'] ~ .dl-facet__count").inner_text()
+    count_3d = page.locator("label:has(input[name=dims][value='3d']) .dl-facet__count").inner_text()
     assert count_3d == f"({both})"
     assert page.locator(".dl-facet input:disabled").count() > 0
     # Back and Forward walk through the states
