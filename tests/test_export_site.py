@@ -27,6 +27,7 @@ from support.bioschemas import REQUIRED
 
 from dl4mic_hub import LANGUAGES
 from dl4mic_hub.cli import main
+from dl4mic_hub.export.jsonld import NOT_CREATIVE_WORKS
 from dl4mic_hub.export.references import is_reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,6 +258,12 @@ def test_real_exports_parse_and_hold_every_entry(real_site: Any) -> None:
         assert feed.bozo == 0 and len(feed.entries) == min(len(ids), 50)
 
 
+# schema.org properties whose domain is CreativeWork (and not Thing or Organization)
+CREATIVE_WORK_ONLY = {"author", "creator", "license", "inLanguage", "educationalLevel",
+                      "creativeWorkStatus", "sdLicense", "sdPublisher", "workTranslation",
+                      "translationOfWork", "isAccessibleForFree", "datePublished", "about"}
+
+
 def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: Any) -> None:
     site, catalogue, base = real_site.root, real_site.report.validation.catalogue, real_site.url
     seen: dict[str, int] = {}
@@ -270,10 +277,16 @@ def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: Any) -> None:
                 assert node.get(prop), (url, prop)
             other = url.replace(f"/{lang}/", "/en/" if lang == "fr" else "/fr/", 1)
             link = node.get("workTranslation") or node.get("translationOfWork")
-            assert link == {"@id": other}, url
+            types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
+            if NOT_CREATIVE_WORKS.issuperset(types):
+                # an organisation or a service has no author, licence, language or translation
+                assert not set(node) & CREATIVE_WORK_ONLY, (url, set(node) & CREATIVE_WORK_ONLY)
+            else:
+                assert link == {"@id": other}, url
             key = str(node["@type"])
             seen[key] = seen.get(key, 0) + 1
     assert seen["SoftwareApplication"] > 0 and seen["ScholarlyArticle"] > 0
+    assert seen["Organization"] > 0 and seen["Service"] > 0
     assert any("LearningResource" in key for key in seen)
     faq = json_ld(site / "en" / "faq" / "index.html", f"{base}en/faq/")[0]
     answered = [e for e in catalogue.of_type("faq") if e.text("answer")]

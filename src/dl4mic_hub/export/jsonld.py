@@ -50,6 +50,16 @@ SPDX = "https://spdx.org/licenses/"
 DOI = "https://doi.org/"
 #: The type of an entry whose kind names no schema.org type: the most general creative work.
 DEFAULT_TYPE = "CreativeWork"
+# The schema.org types a kind may give (kinds.yml) that are not creative works: Thing's other
+# direct subtypes, and Service (an Intangible). An entry of only these types carries none of
+# CreativeWork's properties (a validator flags an Organization with an author or a licence).
+NOT_CREATIVE_WORKS = frozenset({"Action", "BioChemEntity", "Event", "Intangible", "MedicalEntity",
+                                "Organization", "Person", "Place", "Product", "Service",
+                                "Taxon"})
+# What Organization and Service share with a creative work here (Thing's own properties, and
+# keywords, which schema.org gives organisations too)
+_THING_PROPERTIES = frozenset({"@type", "@id", "dct:conformsTo", "name", "description", "url",
+                               "identifier", "sameAs"})
 LIST_PAGE_TYPES = {"explore.md": "CollectionPage", "recent.md": "CollectionPage"}
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
@@ -211,6 +221,9 @@ class _Describer:
         node["sdLicense"] = CONTENT_LICENCE.url
         node["sdPublisher"] = self.publisher()
         node.update(self.translations(address_in))
+        if NOT_CREATIVE_WORKS.issuperset(type_list):
+            kept = _THING_PROPERTIES | ({"keywords"} if "Organization" in type_list else set())
+            node = {key: value for key, value in node.items() if key in kept}
         return node
 
     def question(self, entry: Entry) -> dict[str, Any]:
