@@ -166,6 +166,8 @@ def test_catalogue_csv_has_one_row_per_resource_with_tess_columns_first(
     assert gamma["DOI"] == "10.1234/gamma.5678"
     assert gamma["Competency"] == "advanced"
     assert gamma["Published"] == "2021"
+    # "et al." ends the list in the catalogue: a harvester would make it a person
+    assert gamma["Authors"] == "Caicedo JC; Carsen Stringer; Ludwig van Beethoven"
     assert gamma["page_fr"] == f"{SITE}fr/resources/paper-gamma/"
     book = next(r for r in rows if r["id"] == "book-epsilon")
     assert book["Licence"] == "CC-BY-4.0"
@@ -205,9 +207,24 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     )
     assert gamma["doi"] == "10.1234/gamma.5678"
     authors = [(" ".join(n.first), " ".join(n.von), " ".join(n.last)) for n in gamma["author"]]
-    assert authors[:3] == [("JC", "", "Caicedo"), ("Carsen", "", "Stringer"),
+    assert authors[:3] == [("J. C.", "", "Caicedo"), ("Carsen", "", "Stringer"),
                            ("Ludwig", "van", "Beethoven")]
     assert authors[-1] == ("", "", "others")  # "et al."
+
+
+def test_bibtex_dois_and_addresses_are_written_as_they_are() -> None:
+    # '10.1007/978-3-030-00934-2\\_30' is another DOI for biblatex and hyperref, which read
+    # these fields verbatim; hyphenated initials ('Phan M-S') stay initials
+    from dl4mic_hub.export.references import bibtex_entry
+
+    catalogue = validate_catalogue(ROOT / "catalogue").catalogue
+    by_id = catalogue.by_id()
+    stardist = bibtex_entry(by_id["paper-stardist"])
+    assert "doi = {10.1007/978-3-030-00934-2_30}" in stardist
+    statistics = bibtex_entry(by_id["paper-natural-image-statistics"])
+    assert "url = {https://www.princeton.edu/~wbialek/our_papers/ruderman+bialek_94.pdf}" \
+        in statistics
+    assert "Phan, M.-S." in bibtex_entry(by_id["paper-trackmate-7"])
 
 
 def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -> None:
@@ -216,7 +233,7 @@ def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -
     assert items["paper-gamma"]["type"] == "article-journal"
     assert items["paper-gamma"]["DOI"] == "10.1234/gamma.5678"
     assert items["paper-gamma"]["issued"] == {"date-parts": [[2021]]}
-    assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "JC"}
+    assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "J. C."}
     assert items["book-epsilon"]["type"] == "book"
     for item in items.values():
         assert item["custom"]["metadata_license"] == CONTENT_LICENCE.url

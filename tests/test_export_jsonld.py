@@ -112,6 +112,8 @@ def test_resource_pages_describe_the_resource_with_its_bioschemas_profile(
     assert paper["identifier"] == "https://doi.org/10.1234/gamma.5678"
     assert paper["sameAs"] == ["https://doi.org/10.1234/gamma.5678"]
     assert paper["datePublished"] == "2021"
+    # no "et al.": a harvester would make it a person
+    assert paper["author"] == ["Caicedo JC", "Carsen Stringer", "Ludwig van Beethoven"]
     assert "a < b > c" in paper["name"]  # escaped in the page, intact once parsed
     legacy = jsonld(rendered, "en", "resources/delta-legacy.md")
     assert legacy["creativeWorkStatus"] == "Discontinued"

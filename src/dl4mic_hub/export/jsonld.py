@@ -39,6 +39,7 @@ from . import (
     newest_date,
     web_address,
 )
+from .references import is_author
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
@@ -207,7 +208,7 @@ class _Describer:
         if doi:
             node["identifier"] = DOI + doi.strip()
             node["sameAs"] = [DOI + doi.strip()]
-        authors = entry.strings("authors")
+        authors = [a for a in entry.strings("authors") if is_author(a)]  # "et al." is no one
         if authors:
             node["creator" if "Dataset" in type_list else "author"] = authors
         year = entry.number("year")

@@ -22,7 +22,8 @@ REFERENCE_KINDS = {"paper": ("article", "article-journal"), "book": ("book", "bo
 # "et al." in an author list: BibTeX says "others"; CSL has no way to say it, so it is dropped.
 _ET_AL = re.compile(r"^et\.? al\.?$", re.IGNORECASE)
 # "Caicedo JC": a family name followed by initials (how many papers list their authors).
-_FAMILY_INITIALS = re.compile(r"^(?P<family>[^\s,]+(?: [^\s,]+)*) (?P<given>[A-Z]{1,3})$")
+_FAMILY_INITIALS = re.compile(
+    r"^(?P<family>[^\s,]+(?: [^\s,]+)*) (?P<given>[A-Z](?:-?[A-Z]){0,2})$")  # 'Phan M-S' too
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "des", "le", "la"}
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -54,7 +55,7 @@ def split_name(text: str) -> Name:
     text = " ".join(text.split())
     match = _FAMILY_INITIALS.match(text)
     if match:
-        return Name(text, match.group("family"), match.group("given"))
+        return Name(text, match.group("family"), _dotted(match.group("given")))
     words = text.split(" ")
     if len(words) < 2:
         return Name(text)
@@ -62,6 +63,17 @@ def split_name(text: str) -> Name:
     while start > 1 and words[start - 1].lower() in _PARTICLES:
         start -= 1
     return Name(text, " ".join(words[start:]), " ".join(words[:start]))
+
+
+def _dotted(initials: str) -> str:
+    """'JC' → 'J. C.', 'M-S' → 'M.-S.': written so, BibTeX and CSL styles read initials, not
+    one given name 'JC' (which they would abbreviate to 'J.')."""
+    return re.sub(r"([A-Z])(?=[A-Z])", r"\1. ", re.sub(r"([A-Z])(?=-|$)", r"\1.", initials))
+
+
+def is_author(text: str) -> bool:
+    """Not an 'et al.' written as the last author (exports say it their own way, or not)."""
+    return bool(text.strip()) and not _ET_AL.match(text.strip())
 
 
 def is_reference(entry: Entry) -> bool:
@@ -90,6 +102,13 @@ def bibtex_field(text: str) -> str:
     return _BIBTEX_RX.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
 
 
+def bibtex_verbatim(text: str) -> str:
+    """A DOI or an address for a field that BibTeX tools read as it is (biblatex, hyperref's
+    \\url): never LaTeX-escaped ('10.1007/x\\_30' is another DOI). Validated addresses hold no
+    brace or backslash; were one there, it is percent-encoded, which keeps the address."""
+    return "".join({"{": "%7B", "}": "%7D", "\\": "%5C"}.get(c, c) for c in text.strip())
+
+
 def _bibtex_author(name: Name) -> str:
     if name.family and name.given:
         return f"{bibtex_field(name.family)}, {bibtex_field(name.given)}"
@@ -100,10 +119,10 @@ def _authors(entry: Entry) -> tuple[list[Name], bool]:
     """The entry's authors, and whether the list ends with "et al."."""
     names, more = [], False
     for author in entry.strings("authors"):
-        if _ET_AL.match(author.strip()):
-            more = True
-        elif author.strip():
+        if is_author(author):
             names.append(split_name(author))
+        elif author.strip():
+            more = True
     return names, more
 
 
@@ -122,8 +141,8 @@ def bibtex_entry(entry: Entry) -> str:
         ("author", " and ".join(authors)),
         ("title", bibtex_field(reference_title(entry))),
         ("year", str(year) if year else ""),
-        ("doi", bibtex_field(_doi(entry) or "")),
-        ("url", bibtex_field(web_address(entry.string("url")) or "")),
+        ("doi", bibtex_verbatim(_doi(entry) or "")),
+        ("url", bibtex_verbatim(web_address(entry.string("url")) or "")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{entry.id},\n{body}\n}}\n"
