@@ -280,6 +280,19 @@ def test_atom_feed_parses_and_lists_recent_entries_newest_first(
     assert first.link == first.id
 
 
+def test_both_feeds_hold_the_same_entries_when_the_limit_cuts(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cut after each language's name order, the French and English feeds differed (37 of 50
+    # shared, on a day that added many entries)
+    monkeypatch.setattr("dl4mic_hub.export.feeds.FEED_LIMIT", 3)
+    monkeypatch.setattr("dl4mic_hub.export.feeds.changed_on", lambda entry: "2026-01-01")
+    files = render_site(catalogue, site_url=SITE, jobs=1).files
+    ids = {lang: {e.id.split(f"/{lang}/", 1)[1] for e in
+                  feedparser.parse(files[lang]["feed.xml"]).entries} for lang in LANGUAGES}
+    assert len(ids["fr"]) == 3 and ids["fr"] == ids["en"], ids
+
+
 def _entry_addresses(catalogue: Catalogue) -> set[str]:
     from dl4mic_hub.render import entry_page, page_url
 

@@ -546,6 +546,13 @@ class _SiteRenderer:
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
+    def newest(self, lang: str, entries: Iterable[Entry], date_of: Callable[[Entry], str],
+               limit: int) -> list[Entry]:
+        """The ``limit`` newest entries, newest first. The same ones in every language: chosen
+        by date then id (a name order differs between languages), shown by date then name."""
+        chosen = sorted(entries, key=lambda e: (_inverted(date_of(e)), e.id))[:limit]
+        return sorted(self.sorted_entries(lang, chosen), key=date_of, reverse=True)  # stable
+
 
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter written as JSON scalars (valid YAML, and one dump less per page).
@@ -848,10 +855,7 @@ def _glossary(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
     everything = list(site.catalogue.all_entries())
-    # The same entries in both languages: chosen by date then id, shown by date then name.
-    chosen = sorted(everything, key=lambda e: (_inverted(e.string("added") or ""), e.id))
-    shown = sorted(site.sorted_entries(lang, chosen[:RECENT_LIMIT]),
-                   key=lambda e: e.string("added") or "", reverse=True)  # stable: name order
+    shown = site.newest(lang, everything, lambda e: e.string("added") or "", RECENT_LIMIT)
     emit("recent.md", "recent.md.j2", {"title": ui["recent"], "description": ui["recent_intro"]},
          entries=shown, total=len(everything))
 

@@ -45,8 +45,7 @@ def atom_feed(site: _SiteRenderer, lang: str) -> str:
     ui = ui_for(lang)
     ctx = PageContext(site, lang, "recent.md")
     addresses = site.addresses
-    entries = site.sorted_entries(lang, site.catalogue.all_entries())
-    entries = sorted(entries, key=changed_on, reverse=True)[:FEED_LIMIT]  # stable: name order
+    entries = site.newest(lang, site.catalogue.all_entries(), changed_on, FEED_LIMIT)
 
     feed = ET.Element("feed", {"xml:lang": lang})
     feed.set("xmlns", ATOM)
