@@ -283,6 +283,8 @@ def test_real_entry_pages_carry_the_bioschemas_minimum(real_site: Any) -> None:
                 assert not set(node) & CREATIVE_WORK_ONLY, (url, set(node) & CREATIVE_WORK_ONLY)
             else:
                 assert link == {"@id": other}, url
+            keywords = node.get("keywords", [])  # "Pretrained models" once, not in two cases
+            assert len({k.casefold() for k in keywords}) == len(keywords), (url, keywords)
             key = str(node["@type"])
             seen[key] = seen.get(key, 0) + 1
     assert seen["SoftwareApplication"] > 0 and seen["ScholarlyArticle"] > 0

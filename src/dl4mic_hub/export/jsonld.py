@@ -138,8 +138,11 @@ class _Describer:
     def keywords(self, entry: Entry) -> list[str]:
         words = [*self.ctx.keywords(entry), *self.labels("tasks", entry.strings("tasks")),
                  *self.labels("learning-topics", entry.strings("learning_topics"))]
-        words = list(dict.fromkeys(w for w in words if w))
-        return words or [self.ctx.kind_label(entry)]
+        unique: dict[str, str] = {}  # the first of each, whatever its case ("pretrained
+        for word in words:  # models" as a keyword and "Pretrained models" as a topic label)
+            if word:
+                unique.setdefault(word.casefold(), word)
+        return list(unique.values()) or [self.ctx.kind_label(entry)]
 
     def description(self, entry: Entry) -> str:
         parts = [self.ctx.plain(entry, summary_field(entry))]
