@@ -221,6 +221,8 @@ def test_bibtex_dois_and_addresses_are_written_as_they_are() -> None:
     by_id = catalogue.by_id()
     stardist = bibtex_entry(by_id["paper-stardist"])
     assert "doi = {10.1007/978-3-030-00934-2_30}" in stardist
+    # the work's own title (reference_title), not the catalogue's "... (StarDist)"
+    assert "title = {Cell Detection with Star-convex Polygons}," in stardist
     statistics = bibtex_entry(by_id["paper-natural-image-statistics"])
     assert "url = {https://www.princeton.edu/~wbialek/our_papers/ruderman+bialek_94.pdf}" \
         in statistics

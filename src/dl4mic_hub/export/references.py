@@ -89,7 +89,11 @@ def references(catalogue: Catalogue) -> list[Entry]:
 
 
 def reference_title(entry: Entry) -> str:
-    """The title in the language of the work itself (papers keep their own title)."""
+    """The work's own title: ``reference_title`` when the entry's title adds to it (a tool's
+    name, an edition), else the title in the language of the work (papers keep theirs)."""
+    own = entry.string("reference_title")
+    if own:
+        return own
     texts = entry.text("title")
     for lang in [*entry.strings("content_language"), *LANGUAGES]:
         if lang in texts:
