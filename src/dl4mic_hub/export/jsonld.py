@@ -39,7 +39,7 @@ from . import (
     newest_date,
     web_address,
 )
-from .references import is_author
+from .references import authors
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
@@ -211,9 +211,9 @@ class _Describer:
         if doi:
             node["identifier"] = DOI + doi.strip()
             node["sameAs"] = [DOI + doi.strip()]
-        authors = [a for a in entry.strings("authors") if is_author(a)]  # "et al." is no one
-        if authors:
-            node["creator" if "Dataset" in type_list else "author"] = authors
+        written = authors(entry)
+        if written:
+            node["creator" if "Dataset" in type_list else "author"] = written
         year = entry.number("year")
         if year:
             node["datePublished"] = str(year)

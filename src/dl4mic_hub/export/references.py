@@ -71,9 +71,11 @@ def _dotted(initials: str) -> str:
     return re.sub(r"([A-Z])(?=[A-Z])", r"\1. ", re.sub(r"([A-Z])(?=-|$)", r"\1.", initials))
 
 
-def is_author(text: str) -> bool:
-    """Not an 'et al.' written as the last author (exports say it their own way, or not)."""
-    return bool(text.strip()) and not _ET_AL.match(text.strip())
+def authors(entry: Entry) -> list[str]:
+    """The entry's authors as written, without a final 'et al.' (exports say it their own
+    way, or not: a harvester would make it a person)."""
+    return [name for name in entry.strings("authors")
+            if name.strip() and not _ET_AL.match(name.strip())]
 
 
 def is_reference(entry: Entry) -> bool:
@@ -121,13 +123,9 @@ def _bibtex_author(name: Name) -> str:
 
 def _authors(entry: Entry) -> tuple[list[Name], bool]:
     """The entry's authors, and whether the list ends with "et al."."""
-    names, more = [], False
-    for author in entry.strings("authors"):
-        if is_author(author):
-            names.append(split_name(author))
-        elif author.strip():
-            more = True
-    return names, more
+    written = authors(entry)
+    more = len(written) < len([name for name in entry.strings("authors") if name.strip()])
+    return [split_name(name) for name in written], more
 
 
 def _doi(entry: Entry) -> str | None:

@@ -15,7 +15,7 @@ from .. import LANGUAGES
 from ..model import Entry, in_language
 from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 from .catalogue_json import plain_texts
-from .references import is_author
+from .references import authors
 
 if TYPE_CHECKING:
     from ..render import _SiteRenderer
@@ -69,7 +69,7 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
         "Published": str(year) if year else "",
         "Modified": entry.string("reviewed") or "",
         "Competency": level or "notspecified",
-        "Authors": _list([a for a in entry.strings("authors") if is_author(a)]),  # no "et al."
+        "Authors": _list(authors(entry)),
         "Contributors": "",
         "Fields": "",
         "Audiences": "",
