@@ -360,13 +360,12 @@ class PageContext:
         return term is not None and term.former_address
 
     def open_label(self, entry: Entry) -> str:
-        """The text of the button that opens the entry's address: a former address says so;
+        """The text of the button that opens the entry's address: a former address says so
+        (``former_address`` in status.yml: a reader must not take it for the way in);
         otherwise what its kind opens (kinds.yml: ``open_label``), else the website."""
         if self.former_address(entry):
             return self.ui["open_former"]
-        keys = self.site.facet("kinds").keys(entry)
-        kinds = self.site.catalogue.vocabularies.get("kinds")
-        term = kinds.terms.get(keys[0]) if kinds and keys else None
+        term = self.site.kind_term(entry)
         return (term.open_label.get(self.lang) if term else None) or self.ui["open_link"]
 
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
@@ -484,8 +483,8 @@ class PageContext:
         return bibtex_entry(entry) if is_reference(entry) else None
 
     def kind_label(self, entry: Entry) -> str:
-        keys = self.site.facet("kinds").keys(entry)
-        return self.label("kinds", keys[0]) if keys else ""
+        term = self.site.kind_term(entry)
+        return self.label("kinds", term.key) if term else ""
 
     def facet_values(self, facet: Facet, entries: Iterable[Entry]) -> list[tuple[str, str]]:
         """(key, label) of the facet's values some entry uses, in vocabulary order."""
@@ -517,6 +516,12 @@ class _SiteRenderer:
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]
+
+    def kind_term(self, entry: Entry) -> VocabTerm | None:
+        """The entry's value in kinds.yml (implied for FAQ, cheat sheets and glossary)."""
+        keys = self.facet("kinds").keys(entry)
+        kinds = self.catalogue.vocabularies.get("kinds")
+        return kinds.terms.get(keys[0]) if kinds and keys else None
 
     def status_term(self, entry: Entry) -> VocabTerm | None:
         """The entry's value in status.yml, whose flags say what it means for the entry's
@@ -550,8 +555,9 @@ class _SiteRenderer:
                limit: int) -> list[Entry]:
         """The ``limit`` newest entries, newest first. The same ones in every language: chosen
         by date then id (a name order differs between languages), shown by date then name."""
-        chosen = sorted(entries, key=lambda e: (_inverted(date_of(e)), e.id))[:limit]
-        return sorted(self.sorted_entries(lang, chosen), key=date_of, reverse=True)  # stable
+        by_id = sorted(entries, key=lambda entry: entry.id)
+        chosen = sorted(by_id, key=date_of, reverse=True)[:limit]  # stable: id order kept
+        return sorted(self.sorted_entries(lang, chosen), key=date_of, reverse=True)
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -859,10 +865,6 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     emit("recent.md", "recent.md.j2", {"title": ui["recent"], "description": ui["recent_intro"]},
          entries=shown, total=len(everything))
 
-
-def _inverted(date: str) -> tuple[int, ...]:
-    """A key that sorts ISO dates newest first, inside an ascending sort."""
-    return tuple(-ord(char) for char in date)
 
 
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
