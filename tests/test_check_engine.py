@@ -54,6 +54,8 @@ def test_persistent_500_is_retried_then_broken(host: FakeHost) -> None:
     result = check(host.url("status/500"), retries=2)
     assert result.verdict == "broken" and result.attempts == 3
     assert host.stats.count("/status/500", "GET") == 3
+    # "HTTP 500 after 3 attempts": the status still says it all, for pages to put in words
+    assert (result.status, result.cause) == (500, "status")
 
 
 def test_503_then_200_is_ok_after_a_retry(host: FakeHost) -> None:

@@ -204,11 +204,22 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
+def test_a_status_reached_after_retries_is_still_put_in_words(catalogue: Any) -> None:
+    # the checker adds "after 3 attempts" to a 5xx it retried: that stayed in English
+    data = json.loads(report_text())
+    beta = next(r for r in data["results"] if r["url"] == BETA)
+    beta.update(status=503, reason="HTTP 503 after 3 attempts", cause="status")
+    health = advance(None, parse_report(json.dumps(data), "r"))
+    text = page(render_site(catalogue, link_health=health), "fr", "link-health.md")
+    assert "En échec : HTTP 503 (erreur du serveur)" in text
+
+
 def test_a_reason_that_says_more_than_its_status_is_kept(catalogue: Any) -> None:
     # a redirect loop also carries a status: "HTTP 301" alone would read as a plain redirect
     data = json.loads(report_text())
     beta = next(r for r in data["results"] if r["url"] == BETA)
-    beta.update(status=301, reason="redirect loop: https://beta.example.org/course again")
+    beta.update(status=301, reason="redirect loop: https://beta.example.org/course again",
+                cause="")  # as the checker reports a loop
     health = advance(None, parse_report(json.dumps(data), "r"))
     text = page(render_site(catalogue, link_health=health), "fr", "link-health.md")
     assert "En échec : redirect loop: https://beta.example.org/course again" in text

@@ -336,14 +336,10 @@ class PageContext:
         ui = self.ui
         if state.cause and f"link_cause_{state.cause}" in ui:
             return ui[f"link_cause_{state.cause}"]
-        code = f"HTTP {state.status}"
-        # only a plain status is put in words: a redirect loop or a host rule's verdict also
-        # carries a status, and its reason says more than the number
-        if state.status is not None and (state.reason == code
-                                         or state.reason.startswith(f"{code}: ")):
+        if state.cause == "status" and state.status is not None:
             meaning = ui.get(f"link_status_{state.status}") or (
                 ui["link_status_5xx"] if state.status >= 500 else "")
-            return code + (f" ({meaning})" if meaning else "")
+            return f"HTTP {state.status}" + (f" ({meaning})" if meaning else "")
         return state.reason
 
     def status(self, entry: Entry) -> tuple[str, str, str] | None:

@@ -85,9 +85,10 @@ class Result:
     # so without a request) or "refusal" (no request allowed: invalid URL, credentials,
     # private address). Only "request" ok results are cached.
     basis: str = "request"
-    # Why a request got no HTTP answer, as a code pages can put in words in each language
-    # (a TransportError kind: dns, refused, timeout, tls, dropped, forbidden, invalid); ""
-    # when the server answered (then ``status`` says what).
+    # What went wrong, as a code pages can put in words in each language: a TransportError
+    # kind when no HTTP answer came (dns, refused, timeout, tls, dropped, forbidden, invalid),
+    # "status" when the answer's status says it all (404, 503, also after retries or
+    # redirects), "" otherwise (a redirect loop, a bot challenge: ``reason`` says it).
     cause: str = ""
 
     def to_json(self) -> dict[str, object]:
@@ -516,6 +517,7 @@ class Checker:
             if r is not None and status in r.status:
                 override = r.status[status]
                 break
+        plain = not (why or seen.challenge or 300 <= status < 400)  # the status says it all
         if why:
             reason, verdict = why, "warn"
         elif seen.challenge:
@@ -535,9 +537,8 @@ class Checker:
         if override is not None and override != verdict:
             reason += f" (counted as {override} by a host rule)"
             verdict = override
-        result = Result(
-            task.url, verdict, reason + hops + after, status=status, final_url=final_url
-        )
+        result = Result(task.url, verdict, reason + hops + after, status=status,
+                        final_url=final_url, cause="status" if plain else "")
         if verdict == "ok" and task.chain and task.chain[0][0] in PERMANENT:
             result.note = f"moved permanently: consider writing {task.current}"
         return result
