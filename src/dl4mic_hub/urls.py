@@ -217,6 +217,19 @@ def host_of(url: str) -> str:
     return (parts.hostname or "").lower() if parts else ""
 
 
+def doi_from_link(text: str) -> str | None:
+    """The DOI in a DOI written as a link or a label ('https://doi.org/10.1/x', 'doi:10.1/x'),
+    or None when it is not written so."""
+    text = text.strip()
+    if text[:4].lower() == "doi:":
+        return text[4:].strip()
+    parts = split_url(text)
+    host = (parts.hostname or "").lower().removeprefix("www.") if parts else ""
+    if parts is None or parts.scheme.lower() not in ("http", "https") or host not in DOI_HOSTS:
+        return None
+    return parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
 def is_ip_address(text: str, version: int | None = None) -> bool:
     """Whether ``text`` is an IP address (of ``version`` 4 or 6 when given), not a name."""
     try:

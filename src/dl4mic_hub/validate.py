@@ -77,7 +77,7 @@ from .model import (
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
 from .text import closest, did_you_mean, iso_date, slugify
-from .urls import IdentityLink, doi_problem, identity_links, url_problem
+from .urls import IdentityLink, doi_from_link, doi_problem, identity_links, url_problem
 
 WARNING_KEYWORDS = frozenset({"x-i18n", "x-past"})
 # Names of the site's languages in the messages (which are in English).
@@ -191,7 +191,7 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         # whitespace is reported by the schema's pattern, a DOI written as a link by the
         # pattern's hint: one message per mistake is enough
         if (isinstance(instance, str) and not re.search(r"\s", instance)
-                and not _DOI_PREFIX.match(instance)):
+                and doi_from_link(instance) is None):
             problem = doi_problem(instance)
             if problem:
                 yield _issue(*problem)
@@ -625,15 +625,13 @@ def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
         )
         return
     hint = found.schema.get("description") or f"it must match {found.expected}"
-    if isinstance(found.instance, str) and ecma_regex(str(found.expected)).search(
-            bare := _DOI_PREFIX.sub("", found.instance.strip())):
+    written = found.instance if isinstance(found.instance, str) else ""
+    bare = doi_from_link(written) if found.schema.get("x-doi") else None
+    if bare and ecma_regex(str(found.expected)).search(bare):
         hint = f"write it without the address part: {found.field}: {bare}"  # a DOI as a link
     yield from found.report(f"'{found.field}' has an invalid value '{found.instance}'",
                             hint)
 
-
-# what people copy in front of a DOI: its address, or a "doi:" label
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
 def _bad_format(found: SchemaError) -> Iterator[Diagnostic]:
