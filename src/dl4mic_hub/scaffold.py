@@ -226,9 +226,8 @@ def ask_missing(
             about = catalogue_labels[field.vocabulary]
         say(one_line(f"{field.name} ({need}): {about}".rstrip()))
         if field.vocabulary:
-            labels = {k: v for k, v in vocab_labels.get(field.vocabulary, {}).items()
-                      if k not in field.excluded}
-            say("  " + one_line(", ".join(f"{k} ({v})" for k, v in labels.items())))
+            labels = vocab_labels.get(field.vocabulary, {})
+            say("  " + one_line(", ".join(f"{k} ({labels[k]})" for k in field.keys(vocab_labels))))
         if field.choices:
             say("  " + ", ".join(field.choices))
         values[field.name] = _ask_one(field, ask, say, judge)
@@ -363,10 +362,9 @@ def render_entry(
         description = re.sub(r"^Optional\s*", "", field.description)
         description = description[:1].upper() + description[1:]
         out.extend(_comment(f"{status} {description}".rstrip()))
-        if field.vocabulary and field.keys(vocab_keys):
-            out.extend(_comment(
-                f"Keys (vocab/{field.vocabulary}.yml): {', '.join(field.keys(vocab_keys))}"
-            ))
+        keys = field.keys(vocab_keys)
+        if keys:
+            out.extend(_comment(f"Keys (vocab/{field.vocabulary}.yml): {', '.join(keys)}"))
         if field.choices:
             out.extend(_comment(f"One of: {', '.join(field.choices)}"))
         if has and field.shape == "i18n" and isinstance(value, dict):

@@ -221,10 +221,11 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
                         f"add a line '{lang}: ...' next to '{other}:'",
                     )
 
+    # a day of margin: it is already tomorrow somewhere when it is today in UTC
+    latest = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).date().isoformat()
+
     def x_past(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
-        # a day of margin: it is already tomorrow somewhere when it is today in UTC
-        latest = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).date().isoformat()
-        if isinstance(instance, str) and iso_date(instance) and instance > latest:
+        if isinstance(instance, str) and instance > latest and iso_date(instance):
             yield _issue(f"is in the future ({instance})",
                          "write the date it happened, YYYY-MM-DD: today at the latest")
 
