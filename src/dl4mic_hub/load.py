@@ -533,9 +533,6 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, bool, str, str], ...] = (
     ("could not find expected ':'", "scanning a simple key", True,
      "this line is not a field: a field is written 'name: value', with a space after ':'",
      "write e.g. 'kind: tool'; a text that goes on from the line above is indented more"),
-    ("cannot start any token", "", False,  # worded with the character in _syntax_error
-     "a value cannot start with this character unless it is in quotes",
-     "put the text in quotes"),
 )
 # After a quoted text or a list, the rest of the line is not part of the value:
 # `fr: 'L'outil'` closes at the apostrophe, `en: [draft] A tool.` after ']'.
@@ -570,15 +567,17 @@ def _syntax_error(exc: yaml.MarkedYAMLError, display: str, text: str) -> Diagnos
             return error(_mark_origin(mark, display),
                          "YAML syntax error: a tab character is used inside the text here",
                          "replace the tab with a space")
+    reserved = re.search(r"found character '(.)' that cannot start any token", problem)
+    if reserved and mark is not None:  # '@', '`', '%': the hint shows the value quoted
+        line_end = text.find("\n", mark.index)
+        written = text[mark.index: line_end if line_end >= 0 else len(text)].rstrip()
+        return error(_mark_origin(mark, display),
+                     f"YAML syntax error: a value cannot start with '{reserved.group(1)}' "
+                     "unless it is in quotes",
+                     'put the text in quotes: "{}"'.format(written.replace('"', '\\"')))
     known = next((m for m in _SYNTAX_MESSAGES if m[0] in problem and m[1] in context), None)
     if known:
         _, _, at_context, message, hint = known
-        reserved = re.search(r"found character '(.)' that cannot start any token", problem)
-        if reserved and mark is not None:  # the example shows the value as written
-            line_end = text.find("\n", mark.index)
-            written = text[mark.index: line_end if line_end >= 0 else len(text)].rstrip()
-            hint = 'put the text in quotes: "{}"'.format(written.replace('"', '\\"'))
-            message = f"a value cannot start with '{reserved.group(1)}' unless it is in quotes"
         mark = (exc.context_mark if at_context else None) or exc.problem_mark
     else:
         mark = exc.problem_mark or exc.context_mark
