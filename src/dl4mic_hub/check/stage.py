@@ -122,11 +122,6 @@ def _check_options(options: Options) -> None:
         raise _usage(f"--retries must be at most {MOST_RETRIES}, not {options.retries}",
                      f"the default is {Options().retries}; each retry waits twice as long as "
                      "the one before", where="--retries")
-    pauses = options.backoff * (2 ** options.retries - 1)  # the longest retries may wait
-    if pauses > LONGEST_WAIT:
-        raise _usage(f"--backoff {options.backoff:g} with --retries {options.retries} could "
-                     f"pause one URL for {pauses:.0f} s, more than {LONGEST_WAIT:.0f} (a day)",
-                     "lower --backoff or --retries (defaults: 1 s and 2)", where="--backoff")
     for name in ("timeout", "connect_timeout", "deadline", "backoff", "retry_after_cap"):
         value = getattr(options, name)
         least = 0.0 if name == "retry_after_cap" else math.ulp(0.0)  # a cap of 0: never wait
@@ -138,6 +133,14 @@ def _check_options(options: Options) -> None:
                          f"{LONGEST_WAIT:.0f} (a day), not {value}",
                          f"the default is {default:g}" if default is not None
                          else "leave it out: twice --timeout", where=option)
+    # after each value's own range (--backoff inf is out of range, not an "inf s" pause)
+    pauses = options.backoff * (2 ** options.retries - 1)  # the longest retries may wait
+    if pauses > LONGEST_WAIT:
+        defaults = Options()
+        raise _usage(f"--backoff {options.backoff:g} with --retries {options.retries} could "
+                     f"pause one URL for {pauses:.0f} s, more than {LONGEST_WAIT:.0f} (a day)",
+                     f"lower --backoff or --retries (defaults: {defaults.backoff:g} s and "
+                     f"{defaults.retries})", where="--backoff")
 
 
 def _max_age(text: str) -> float:
