@@ -28,6 +28,7 @@ Rules across files (ids equal to file names, duplicate ids, URLs and DOIs) live 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -1109,17 +1110,23 @@ def _unread_files(root: Path) -> list[Diagnostic]:
         folder_path = root / folder
         if not folder_path.is_dir() or folder_path.is_symlink():
             continue
-        for path in sorted(folder_path.iterdir()):
-            if path.name.startswith(".") or path.is_symlink():
+        # scandir: the names first, a stat only for what is not an entry file (10,000 of them)
+        with os.scandir(folder_path) as items:
+            odd = [item for item in items if not item.name.startswith(".")
+                   and not (item.name.endswith((".yml", ".yaml"))
+                            and item.is_file(follow_symlinks=False))]
+        for item in odd:
+            path = Path(item.path)
+            if item.is_symlink():  # a link is reported by the reading
                 continue
-            if path.is_file() and path.suffix not in (".yml", ".yaml"):
+            if item.is_file() and path.suffix not in (".yml", ".yaml"):
                 found.append(error(
                     Origin(display_path(path)),
                     "this file is not read: entry files end in .yml",
                     f"rename it to {path.name.split('.')[0]}.yml if it is an entry, or move it "
                     f"out of {folder}/",
                 ))
-            elif path.is_dir():  # 'odd.yml/' made by mistake, or entries sorted into folders
+            elif item.is_dir():  # 'odd.yml/' made by mistake, or entries sorted into folders
                 found.append(error(
                     Origin(display_path(path)),
                     f"this folder is not read: entries are files directly in {folder}/",
