@@ -443,14 +443,13 @@ def cmd_new(args: argparse.Namespace) -> int:
                       "(--catalogue): check that it is yours, not a built site, and writable")
     text = scaffold.render_entry(entry_type, values, catalogue,
                                  scaffold.schema_modeline_path(entry_type, path))
-    shown = display_path(path)
     # The validator is the judge, before anything is written: no half-made file is left.
-    result = validate_or_stop(root, pending={path: text}, only=shown)
+    result = validate_or_stop(root, pending={path: text}, only=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrite
         handle.write(text)
     print_diagnostics(result.diagnostics)  # warnings: e.g. a translation still to write
-    print(f"created {shown}")
+    print(f"created {display_path(path)}")
     return EXIT_OK
 
 

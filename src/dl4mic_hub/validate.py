@@ -803,11 +803,12 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
 
 
 def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = None,
-                     only: str | None = None) -> ValidationResult:
+                     only: Path | None = None) -> ValidationResult:
     """:func:`validate_catalogue`, raising :class:`UserError` with every diagnostic when there
-    is an error (in the file shown as ``only``, when given). Warnings come back in the result."""
+    is an error (about the file ``only``, when given: see :func:`diagnostics_about`). Warnings
+    come back in the result."""
     result = validate_catalogue(root, pending=pending)
-    found = [d for d in result.diagnostics if only is None or d.origin.path == only]
+    found = result.diagnostics if only is None else diagnostics_about(result.diagnostics, [only])
     if has_errors(found):
         raise UserError(found)
     return ValidationResult(result.catalogue, found, result.host_rules)
@@ -815,11 +816,10 @@ def validate_or_stop(root: Path | str, *, pending: Mapping[Path, str] | None = N
 
 def about_files(diagnostics: list[Diagnostic], root: Path,
                 files: Sequence[Path]) -> list[Diagnostic]:
-    """The diagnostics about ``files`` (named on the command line: a contributor checks the
-    files of a pull request): those located in them, in a folder holding them (a folder
-    nothing reads), or naming them (the other end of a repeated id or address). The whole
-    catalogue was validated, as ids and addresses are compared across files. Raises
-    :class:`UsageError` for a path that is not a file of the catalogue."""
+    """The diagnostics about ``files``, named on the command line (a contributor checks the
+    files of a pull request; see :func:`diagnostics_about`). The whole catalogue was validated,
+    as ids and addresses are compared across files. Raises :class:`UsageError` for a path that
+    is not a file of the catalogue."""
     problems = []
     for file in files:
         if file.is_dir():
@@ -835,6 +835,12 @@ def about_files(diagnostics: list[Diagnostic], root: Path,
                 "name a file of the catalogue, or give its folder with --catalogue DIR"))
     if problems:
         raise UsageError(problems)
+    return diagnostics_about(diagnostics, files)
+
+
+def diagnostics_about(diagnostics: list[Diagnostic], files: Sequence[Path]) -> list[Diagnostic]:
+    """Those located in ``files``, in a folder holding them (a folder nothing reads), or
+    naming them (the other end of a repeated id or address)."""
     named = [file.resolve() for file in files]
     shown = {display_path(file) for file in files}
 
