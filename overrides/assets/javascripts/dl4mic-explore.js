@@ -188,10 +188,12 @@
       var active = checkboxes.filter(function (box) { return box.checked; }).length;
       activeCount.textContent = active ? "(" + active + ")" : "";
       var order = sort.value || (lastMatches ? "" : "name");
-      // "Relevance" means nothing without a query: the default choice then says "Name"
+      // "Relevance" means nothing without a query: the default choice then says "Name", and
+      // the explicit "Name" would be the same choice twice
       var byDefault = sort.querySelector('option[value=""]');
       var label = byDefault.dataset[lastMatches ? "withQuery" : "withoutQuery"];
       if (label && byDefault.textContent !== label) byDefault.textContent = label;
+      sort.querySelector('option[value="name"]').hidden = !lastMatches && sort.value !== "name";
       // the index lists documents in the site's name order (render.sort_key, the order of
       // every list on the site): a document's number is its place in it
       if (order === "name") {
