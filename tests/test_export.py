@@ -24,6 +24,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors,
 from referencing import Registry, Resource
 
 from dl4mic_hub import LANGUAGES
+from dl4mic_hub.build.config import footer_licence
 from dl4mic_hub.export import (
     ATTRIBUTION,
     CATALOGUE_TITLE,
@@ -348,8 +349,8 @@ def test_licence_files_and_package_metadata() -> None:
     assert CONTENT_LICENCE.url in content and ATTRIBUTION in content
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^license = "MIT"$', pyproject, re.M)
-    ui = yaml.safe_load((ROOT / "src" / "dl4mic_hub" / "i18n" / "ui.yml").read_text("utf-8"))
-    for footer in ui["copyright"].values():  # the footer of each language's pages
+    for lang in LANGUAGES:  # the footer of each language's pages
+        footer = footer_licence(lang, "https://github.com/example/hub")
         assert CONTENT_LICENCE.url in footer and "MIT" in footer and ATTRIBUTION in footer
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in readme and "LICENSE-content" in readme

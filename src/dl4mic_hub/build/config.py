@@ -20,7 +20,7 @@ import yaml
 
 from .. import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL
 from ..diagnostics import Origin, UsageError, display_path, error
-from ..export import Addresses
+from ..export import ATTRIBUTION, CODE_LICENCE, CONTENT_LICENCE, Addresses
 from ..files import write_if_changed
 from ..render import ui_for, ui_strings
 from ..urls import url_problem
@@ -176,6 +176,14 @@ def repository_url(config: BaseConfig) -> str:
     return str(url).rstrip("/") if url else REPOSITORY_URL
 
 
+def footer_licence(lang: str, repo_url: str) -> str:
+    """The footer's licence line in ``lang`` (HTML from ui.yml), with the licences and the
+    attribution the exports state (export/__init__.py) and the project's repository."""
+    return ui_strings()["copyright"][lang].format(
+        attribution=ATTRIBUTION, licence=CONTENT_LICENCE.name, licence_url=CONTENT_LICENCE.url,
+        code_licence=CODE_LICENCE.name, repo_url=repo_url)
+
+
 def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
     """The site's public address: ``--site-url``, else ``$DL4MIC_SITE_URL``, else ``site_url``
     of the configuration, else the local preview's. Pages, feeds and sitemaps print it: it must
@@ -246,7 +254,7 @@ def language_config(
         "site_url": language_site_url(base_url, lang),
         "site_name": ui["root_title"][lang],
         "site_description": ui["site_description"][lang],
-        "copyright": ui["copyright"][lang],
+        "copyright": footer_licence(lang, repository_url(base)),
         "theme": theme,
         "extra": extra,
         "nav": nav,
