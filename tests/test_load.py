@@ -382,21 +382,24 @@ def test_yaml_features_a_catalogue_never_needs_are_refused(text: str, line: str)
          "f.yml:2:25: error: YAML reads ' #' as the start of a comment: this value would stop "
          "at 'Cellpose' and lose '#v2]' (hint: put the whole value in double quotes "
          "(\"...\"); a comment goes on a line of its own)"),
-        ("title: {en: Cellpose}  # the tool's own name\n", None),  # after a closing bracket
-        ("kind: tool  # a note\n", None),  # a one-word value and a comment that reads as one
+        ("title: {en: Cellpose}  # the tool's own name\n",  # after a closing bracket
+         {"title": {"en": "Cellpose"}}),
+        ("kind: tool  # a note\n", {"kind": "tool"}),  # one word, and a comment that reads as one
         ("kind: tool  #note\n",  # nothing lost, but '#note' may be meant as text: asked
          "f.yml:1:13: error: YAML reads ' #' as the start of a comment: this value would stop "
          "at 'tool' and lose '#note' (hint: if '#note' belongs to the value, put the whole "
          "value in double quotes; if it is a note, write it '# note' on a line of its own)"),
-        ("en: C# and F# notebooks\n", None),  # '#' after a letter is text
-        ('en: "A tool #1"\n', None),
+        ("en: C# and F# notebooks\n", {"en": "C# and F# notebooks"}),  # '#' after a letter
+        ('en: "A tool #1"\n', {"en": "A tool #1"}),
     ],
     ids=["word-after-hash", "folded-text", "in-brackets", "after-brackets", "note",
          "note-without-space", "c-sharp", "quoted"],
 )
-def test_text_a_comment_would_cut_is_refused_at_the_hash(text: str, line: str | None) -> None:
-    if line is None:
-        assert parse(text)
+def test_text_a_comment_would_cut_is_refused_at_the_hash(
+    text: str, line: str | dict[str, object]
+) -> None:
+    if isinstance(line, dict):  # accepted: the value as written, the comment left out
+        assert parse(text) == line
     else:
         assert refused(text) == [line]
 

@@ -284,11 +284,18 @@ def test_placeholders_uncommented_as_they_are_are_refused_where_they_are(
     captured = capsys.readouterr()
     errors = [line for line in (captured.out + captured.err).splitlines() if ": error: " in line]
     lines = text.splitlines()
-    assert [int(e.split(":")[1]) for e in errors] == [
-        n for n, line in enumerate(lines, 1)
-        if line.startswith(("  en: ...", "authors: ['...']", "- {type: docs"))]
-    assert sum("is a placeholder: the value is still to be written" in e for e in errors) == 2
-    assert "the URL 'https://...' has a malformed host name" in errors[-2] + errors[-1]
+    en, link, authors = (next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+                         for start in ("  en: ...", "- {type: docs", "authors: ['...']"))
+    where = "catalogue/resources/mon-outil.yml"
+    placeholder = ("is a placeholder: the value is still to be written (hint: write the real "
+                   "value, or comment the line out again with '# ')")
+    assert errors == [
+        f"{where}:{en}:7: error: '...  (translation to write)' {placeholder}",
+        f"{where}:{link}:21: error: the URL 'https://...' has a malformed host name '...': a "
+        "dot at its start or two dots in a row (hint: write the site's address, like "
+        "https://example.org/page)",
+        f"{where}:{authors}:12: error: '...' {placeholder}",
+    ]
 
 
 def test_kinds_a_resource_cannot_have_are_never_offered(
@@ -327,6 +334,10 @@ def test_a_bad_id_or_date_in_a_terminal_is_asked_again_not_replaced(
     data = yaml.safe_load((catalogue / "glossary" / "mes-poids.yml").read_text(encoding="utf-8"))
     assert data["id"] == "mes-poids" and str(data["added"]) == "2025-06-01"
     assert not (catalogue / "glossary" / "weights.yml").exists()
+    # both were asked, the id twice (its first answer refused too), every answer used
+    assert all(next(left, None) is None for left in answers.values())
+    out = capsys.readouterr().out
+    assert out.count("'id' has an invalid value 'Mes Poids'") == 2 and "'added'" in out
 
 
 @pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])

@@ -470,17 +470,20 @@ def test_an_id_that_does_not_match_its_file_is_offered_only_valid_ids(
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('  - {type: source, url: "https://github.com/MouseLand/cellpose"}',
      "  - https://github.com/MouseLand/cellpose",
-     "an item of 'links' must be a mapping (key: value lines), not the text "
+     "17:5: error: an item of 'links' must be a mapping (key: value lines), not the text "
      "'https://github.com/MouseLand/cellpose' (hint: write each item as {type: ..., url: ...})"),
     ("added: 2026-11-23", "year: 2020a\nadded: 2026-11-23",
-     "'year' must be a whole number, not the text '2020a' (hint: write digits only, e.g. "
+     "23:7: error: 'year' must be a whole number, not the text '2020a' (hint: write digits "
+     "only, e.g. "
      "year: 2020)"),
     ("added: 2026-11-23", "year: 2020-21\nadded: 2026-11-23",  # no guess: 202021 was offered
-     "'year' must be a whole number, not the text '2020-21' (hint: write digits only)"),
+     "23:7: error: 'year' must be a whole number, not the text '2020-21' (hint: write digits "
+     "only)"),
     ('  en: >-\n    Installs as a Python library; see the\n'
      '    [documentation](https://cellpose.readthedocs.io/en/latest/).',
      "  en: >-\n    ...",  # said at the placeholder, not at '>-' on the line above
-     "'...' is a placeholder: the value is still to be written (hint: write the real value, "
+     "13:5: error: '...' is a placeholder: the value is still to be written (hint: write the "
+     "real value, "
      "or comment the line out again with '# ')"),
 ])
 def test_a_value_of_the_wrong_type_gets_a_hint_in_its_own_terms(
@@ -493,36 +496,27 @@ def test_a_value_of_the_wrong_type_gets_a_hint_in_its_own_terms(
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
-    assert any(m.endswith(f"error: {message}") for m in messages), messages
+    assert messages == [f"catalogue/resources/cellpose.yml:{message}"]
 
 
-@pytest.mark.parametrize("written", ["https://doi.org/10.1038/s41592-020-01018-x",
-                                     "doi:10.1038/s41592-020-01018-x",
-                                     "https://dx.doi.org/10.1038/s41592-020-01018-x"])
+@pytest.mark.parametrize(("written", "bare"), [
+    ("https://doi.org/10.1038/s41592-020-01018-x", "10.1038/s41592-020-01018-x"),
+    ("doi:10.1038/s41592-020-01018-x", "10.1038/s41592-020-01018-x"),
+    ("https://dx.doi.org/10.1038/s41592-020-01018-x", "10.1038/s41592-020-01018-x"),
+    # it was told both "write it without the address part" and "write it percent-encoded"
+    ("https://doi.org/10.1038/abc?x=1", "10.1038/abc?x=1"),
+])
 def test_a_doi_written_as_a_link_is_told_its_bare_form(
-    make_catalogue: Callable[..., Path], written: str
+    make_catalogue: Callable[..., Path], written: str, bare: str
 ) -> None:
     root = make_catalogue()
     path = root / "resources" / "cellpose.yml"
     path.write_text(path.read_text("utf-8").replace(
         "doi: 10.1038/s41592-020-01018-x", f"doi: {written}"), "utf-8")
     messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
-    assert any(m.endswith("(hint: write it without the address part: doi: "
-                          "10.1038/s41592-020-01018-x)") for m in messages), messages
-    assert len([m for m in messages if "doi" in m]) == 1, messages
-
-
-def test_a_doi_link_with_a_query_gets_one_message(make_catalogue: Callable[..., Path]) -> None:
-    # it was told both "write it without the address part" and "write it percent-encoded"
-    root = make_catalogue()
-    path = root / "resources" / "cellpose.yml"
-    path.write_text(path.read_text("utf-8").replace(
-        "doi: 10.1038/s41592-020-01018-x", "doi: https://doi.org/10.1038/abc?x=1"), "utf-8")
-    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
-    assert [m for m in messages if "doi" in m] == [
-        "catalogue/resources/cellpose.yml:18:6: error: 'doi' has an invalid value "
-        "'https://doi.org/10.1038/abc?x=1' (hint: write it without the address part: doi: "
-        "10.1038/abc?x=1)"]
+    assert messages == [
+        f"catalogue/resources/cellpose.yml:18:6: error: 'doi' has an invalid value '{written}' "
+        f"(hint: write it without the address part: doi: {bare})"]
 
 
 def test_an_entry_in_the_folder_of_another_type_is_told_where_it_belongs(
