@@ -230,3 +230,44 @@ def test_no_page_pans_sideways_on_a_phone(
         if content > screen:
             wide.append(f"{path or 'home'}: content {content} px wide on a {screen} px screen")
     assert wide == []
+
+
+# What each stacked cell shows: its ::before text, its box's width against its table's and the
+# table's scrollable width (it scrolled sideways on a phone before), and the row's layout.
+STACKED_CELLS = """table => [...table.querySelectorAll('tbody td')].map(td => ({
+  label: getComputedStyle(td, '::before').content,
+  text: td.innerText.trim(),
+  display: getComputedStyle(td).display,
+  fits: td.getBoundingClientRect().width <= table.clientWidth + 0.5,
+  scrolls: table.scrollWidth > table.clientWidth,
+}))"""
+
+
+@pytest.mark.parametrize(("lang", "path", "first_column"), [
+    ("fr", "", "Rubrique"), ("en", "", "Section"),
+    ("fr", "open-data/", "Fichier"), ("en", "open-data/", "File"),
+])
+def test_small_tables_read_as_cards_on_a_phone(
+    new_context: NewContext, site_url: str, lang: str, path: str, first_column: str
+) -> None:
+    # The home page's sections and the open-data files were three cramped columns on a phone
+    # (the files table scrolled sideways): each row is now a card whose cells name their
+    # column, in the page's language; on a wide screen it is still a table.
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    page.goto(f"{site_url}{lang}/{path}")
+    table = page.locator("table.dl-stack")
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert headers[0] == first_column
+    cells = table.evaluate(STACKED_CELLS)
+    assert len(cells) >= 3 * 5
+    for number, cell in enumerate(cells):
+        assert cell["display"] == "block"
+        assert cell["fits"] and not cell["scrolls"]
+        assert cell["label"].startswith(f'"{headers[number % 3]}"'), cell  # then '/ ""'
+        assert cell["text"]
+    expect(table.locator("thead")).to_have_attribute("role", "rowgroup")
+    wide = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    wide.goto(f"{site_url}{lang}/{path}")
+    cells = wide.locator("table.dl-stack").evaluate(STACKED_CELLS)
+    assert {cell["display"] for cell in cells} == {"table-cell"}
+    assert {cell["label"] for cell in cells} == {"none"}
