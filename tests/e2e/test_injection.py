@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 from support.staticweb import FolderServer
 
+from dl4mic_hub import LANGUAGES
 from dl4mic_hub.build import build_site
 from dl4mic_hub.validate import validate_catalogue
 
@@ -215,7 +216,12 @@ DOM_CHECK = """() => {
 }"""
 
 
-def test_the_corpus_is_refused_or_harmless(new_context: NewContext, corpus_site: Any) -> None:
+# The longest test of the suite, in two halves (every other page; the explorer in one
+# language each) that two workers can share.
+@pytest.mark.parametrize("half", [0, 1], ids=["half-1", "half-2"])
+def test_the_corpus_is_refused_or_harmless(
+    new_context: NewContext, corpus_site: Any, half: int
+) -> None:
     url, site, refused = corpus_site
     # validate refuses at least the raw HTML and the bad addresses
     assert ("xss-0.yml", "summary") in refused
@@ -245,12 +251,13 @@ def test_the_corpus_is_refused_or_harmless(new_context: NewContext, corpus_site:
     # Every page's menu lists every section label, and the home page their descriptions: one
     # language of the sections' own pages (their title) is enough, and halves their time.
     pages = [rel for rel in pages if not rel.startswith("en/sections/xss-")]
-    for rel in pages:
+    lang = LANGUAGES[half]
+    for rel in pages[half::2]:
         page.goto(url + rel.removesuffix("index.html"))
         for finding in page.evaluate(DOM_CHECK):
             problems.append(f"{rel}: {finding}")
     for vector in VECTORS[:12]:
-        page.goto(f"{url}en/explore/?q={quote(vector)}")
+        page.goto(f"{url}{lang}/explore/?q={quote(vector)}")
         page.wait_for_selector(".dl-explorer__status:not(:empty)")
         for finding in page.evaluate(DOM_CHECK):
             problems.append(f"explore {vector!r}: {finding}")
