@@ -13,7 +13,7 @@ import yaml
 from dl4mic_hub import scaffold
 from dl4mic_hub.cli import main
 from dl4mic_hub.model import ENTRY_TYPES, ENTRY_TYPES_BY_NAME, read_catalogue
-from dl4mic_hub.schema import inlined_schema, load_schemas
+from dl4mic_hub.schema import field_specs, inlined_schema, load_schemas
 from dl4mic_hub.validate import validate_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +77,26 @@ def test_new_entry_passes_validation_and_documents_every_field(
             if not line.startswith("# ") or line.startswith(("# yaml-language-server",)):
                 break
             block.insert(0, line[2:])
-        comment = " ".join(block)
+        # French first, then English, each under its own "Obligatoire."/"Required."
+        required = (("Obligatoire. ", "Required. ") if field.required
+                    else ("Facultatif. ", "Optional. "))
+        english = next(i for i, line in enumerate(block) if line.startswith(required[1]))
+        assert block[0].startswith(required[0]), field.name
+        assert " ".join(block[:english]) == f"{required[0]}{field.description_fr}", field.name
+        comment = " ".join(block[english:])
         assert field.description.split(".")[0].removeprefix("Optional ")[:30].lower() \
             in comment.lower(), field.name
+    # French spacing never leaves a line starting with ; : ? ! or »
+    assert not [line for line in lines if line.startswith(("# ;", "# :", "# ?", "# !", "# »"))]
+
+
+@pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])
+def test_every_field_is_described_in_french_too(kind: str) -> None:
+    # `new` writes both above each field: a field added to a schema without its French
+    # description would leave French contributors with English only.
+    for spec in field_specs(ENTRY_TYPES_BY_NAME[kind].schema):
+        assert spec.description_fr, f"{kind}.{spec.name}: add x-description-fr to its schema"
+        assert spec.description_fr != spec.description, spec.name
 
 
 def test_the_date_and_faq_status_are_filled_in(catalogue: Path) -> None:
@@ -228,7 +245,13 @@ def test_a_terminal_asks_for_what_is_missing_and_asks_again_after_a_mistake(
     text = (catalogue / "glossary" / "neural-network.yml").read_text(encoding="utf-8")
     assert "definition:\n  fr: Un modèle.\n  # en: ...  (translation to write)\n" in text
     # The missing translation is a warning, shown at once, not an error.
-    assert "warning: 'definition' has no English text" in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "warning: 'definition' has no English text" in out.err
+    # Each question says what the field is in French, then in English
+    lines = out.out.splitlines()
+    term = lines.index("term (obligatoire / required): Le terme tel qu'il s'écrit dans chaque "
+                       "langue.")
+    assert lines[term + 1] == "  The term as written in each language."
 
 
 def test_ask_missing_explains_a_wrong_key_and_asks_again() -> None:
@@ -316,7 +339,7 @@ def test_kinds_a_resource_cannot_have_are_never_offered(
     assert "faq" not in offered and "glossary" not in offered, offered
     assert "'kind' cannot be 'faq'" in out  # the refused answer is explained, then asked again
     text = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
-    keys = next(line for line in text.splitlines() if "Keys (vocab/kinds.yml)" in line)
+    keys = next(line for line in text.splitlines() if "keys (vocab/kinds.yml)" in line)
     assert "faq" not in keys and "tool" in keys
 
 
@@ -379,7 +402,7 @@ def test_render_is_pure_and_round_trips() -> None:
     assert text == scaffold.render_entry(ENTRY_TYPES_BY_NAME["resource"], values, catalogue,
                                          "x.json")
     assert yaml.safe_load(text) == values
-    assert "# Keys (vocab/tasks.yml): " in text  # the accepted keys, listed for the editor
+    assert "# Clés / keys (vocab/tasks.yml): " in text  # the accepted keys, for the editor
     assert "\n# tasks: [" in text  # optional field left as a commented-out example
 
 

@@ -61,6 +61,7 @@ class Field:
     is_url: bool = False  # x-url: an absolute http(s) address
     has_default: bool = False  # the schema gives the value an absent field has
     excluded: frozenset[str] = frozenset()  # vocabulary keys the field refuses
+    description_fr: str = ""  # the description in French (x-description-fr)
 
     def keys(self, vocab_keys: Mapping[str, Iterable[str]]) -> list[str]:
         """The vocabulary keys this field accepts."""
@@ -88,14 +89,16 @@ def fields_of(entry_type: EntryType) -> list[Field]:
         if spec.i18n:
             is_list = raw["properties"][LANGUAGES[0]].get("type") == "array"
             fields.append(Field(spec.name, spec.description, spec.required,
-                                "i18n-list" if is_list else "i18n"))
+                                "i18n-list" if is_list else "i18n",
+                                description_fr=spec.description_fr))
         elif spec.multiple:
             items = raw.get("items", {})
             shape = "object-list" if items.get("type") == "object" else "list"
             fields.append(Field(spec.name, spec.description, spec.required, shape,
                                 value_type=items.get("type", "string"),
                                 vocabulary=spec.vocabulary, excluded=spec.excluded,
-                                is_ref=bool(items.get("x-entry-ref"))))
+                                is_ref=bool(items.get("x-entry-ref")),
+                                description_fr=spec.description_fr))
         else:
             fields.append(Field(
                 spec.name, spec.description, spec.required, "scalar",
@@ -103,6 +106,7 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 excluded=spec.excluded,
                 choices=tuple(raw.get("enum", ())), is_date=raw.get("format") == "date",
                 is_url=bool(raw.get("x-url")), has_default="default" in raw,
+                description_fr=spec.description_fr,
             ))
     return fields
 
@@ -224,7 +228,9 @@ def ask_missing(
         about = field.description
         if not about and field.vocabulary and field.vocabulary in catalogue_labels:
             about = catalogue_labels[field.vocabulary]
-        say(one_line(f"{field.name} ({need}): {about}".rstrip()))
+        say(one_line(f"{field.name} ({need}): {field.description_fr or about}".rstrip()))
+        if field.description_fr and about:
+            say("  " + one_line(about))
         if field.vocabulary:
             labels = vocab_labels.get(field.vocabulary, {})
             say("  " + one_line(", ".join(f"{k} ({labels[k]})" for k in field.keys(vocab_labels))))
@@ -307,9 +313,15 @@ def _dump(name: str, value: Any) -> str:
                      width=COMMENT_WIDTH)
 
 
+# French puts a space before ; : ? ! » and after «: a line never starts with one of these
+# (textwrap would break at that space; U+001F, a character no text holds, stands for it).
+_FRENCH_SPACE = re.compile(r" (?=[;:?!»])|(?<=«) ")
+
+
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, COMMENT_WIDTH - 2, initial_indent="# ", subsequent_indent="# ",
-                         break_on_hyphens=False)
+    lines = textwrap.wrap(_FRENCH_SPACE.sub("\x1f", text), COMMENT_WIDTH - 2,
+                          initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    return [line.replace("\x1f", " ") for line in lines]
 
 
 def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
@@ -346,27 +358,33 @@ def render_entry(
     order, each under a comment taken from the schema; fields without a value are written as
     commented-out examples. ``schema_path`` is the modeline's path to the schema file."""
     vocab_keys = vocabulary_keys(catalogue)
+    # French first, as on the site: most contributors read French.
     out = [
         f"# yaml-language-server: $schema={schema_path}",
+        f"# Nouvelle fiche ({entry_type.name}), créée par `dl4mic-hub new {entry_type.name}`.",
         f"# New {entry_type.name} entry, created by `dl4mic-hub new {entry_type.name}`.",
-        "# Lines starting with # are comments: uncomment (remove '# ') an optional field to fill",
-        "# it in, delete the ones you do not need.",
-        "# Nouvelle entrée : décommentez (retirez « # ») un champ facultatif pour le remplir.",
-        "# Check with / vérifiez avec : dl4mic-hub validate",
+        *_comment("Les lignes qui commencent par # sont des commentaires : décommentez (retirez "
+                  "« # ») un champ facultatif pour le remplir, supprimez ceux qui ne servent pas."),
+        *_comment("Lines starting with # are comments: uncomment (remove '# ') an optional field "
+                  "to fill it in, delete the ones you do not need."),
+        "# Vérifiez avec / check with: dl4mic-hub validate",
     ]
     for field in fields_of(entry_type):
         value = values.get(field.name)
         has = _has_value(value)
         out.append("")
+        if field.description_fr:
+            status_fr = "Obligatoire." if field.required else "Facultatif."
+            out.extend(_comment(f"{status_fr} {field.description_fr}"))
         status = "Required." if field.required else "Optional."
         description = re.sub(r"^Optional\s*", "", field.description)
         description = description[:1].upper() + description[1:]
         out.extend(_comment(f"{status} {description}".rstrip()))
         keys = field.keys(vocab_keys)
         if keys:
-            out.extend(_comment(f"Keys (vocab/{field.vocabulary}.yml): {', '.join(keys)}"))
+            out.extend(_comment(f"Clés / keys (vocab/{field.vocabulary}.yml): {', '.join(keys)}"))
         if field.choices:
-            out.extend(_comment(f"One of: {', '.join(field.choices)}"))
+            out.extend(_comment(f"Une valeur parmi / one of: {', '.join(field.choices)}"))
         if has and field.shape == "i18n" and isinstance(value, dict):
             missing = [lang for lang in LANGUAGES if not value.get(lang)]
             present = {lang: value[lang] for lang in LANGUAGES if value.get(lang)}

@@ -56,10 +56,15 @@ def inline_refs(node: Any, schemas: Mapping[str, Any], base: str) -> Any:
     return _merge_schemas(result, siblings) if result else siblings
 
 
+# Words about a field, in both languages: a field's own replace those of the definition it
+# refers to, which are more general ("Date ..." becomes "Date the entry was added ...").
+ANNOTATIONS = ("title", "description", "x-description-fr")
+
+
 def _merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str, Any]:
     merged = dict(target)
     for key, value in siblings.items():
-        if key not in merged or key in ("description", "title"):
+        if key not in merged or key in ANNOTATIONS:
             merged[key] = value  # the field's own description is the more precise one
         elif key == "properties" and isinstance(value, dict):
             merged[key] = {
@@ -91,6 +96,12 @@ class FieldSpec:
     @property
     def description(self) -> str:
         return " ".join(str(self.spec.get("description", "")).split())
+
+    @property
+    def description_fr(self) -> str:
+        """The description in French (``x-description-fr``), for contributors who read
+        French first; empty when a schema gives none."""
+        return " ".join(str(self.spec.get("x-description-fr", "")).split())
 
     @property
     def excluded(self) -> frozenset[str]:
