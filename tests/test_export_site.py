@@ -122,9 +122,9 @@ def test_the_open_data_page_gives_every_size_as_its_language_writes_numbers(
 ) -> None:
     for lang, unit, mark in (("fr", "Ko", ","), ("en", "KB", ".")):
         page = (fixture_site / lang / "open-data" / "index.html").read_text(encoding="utf-8")
-        rows = re.findall(r"<tr>(.*?)</tr>", page.split('class="dl-data-files"')[1]
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page.split('class="dl-data-files')[1]
                           .split("</table>")[0], re.S)[1:]  # after the header row
-        sizes = [re.findall(r"<td>([^<]*)</td>", row)[-1] for row in rows]
+        sizes = [re.findall(r"<td[^>]*>([^<]*)</td>", row)[-1] for row in rows]
         # the files and both feeds, each with a size ("929.5 Ko" and empty feed sizes before)
         assert sum("feed.xml" in row for row in rows) == 2
         assert all(re.fullmatch(rf"\d+\{mark}\d {unit}", size) for size in sizes), sizes
