@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -213,21 +214,42 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     assert authors[-1] == ("", "", "others")  # "et al."
 
 
-def test_bibtex_dois_and_addresses_are_written_as_they_are() -> None:
+# A paper as the real catalogue writes StarDist's (a DOI with an underscore, the work's own
+# title beside the catalogue's) with an address holding a tilde and hyphenated initials.
+PAPER_DELTA = """\
+id: paper-delta
+kind: paper
+title: {en: Cell Detection with Star-convex Polygons (StarDist), fr: StarDist}
+reference_title: Cell Detection with Star-convex Polygons
+summary: {en: A paper., fr: Un article.}
+url: https://www.example.org/~someone/our_papers/delta+94.pdf
+doi: 10.1007/978-3-030-00934-2_30
+sections: [tools]
+content_language: [en]
+authors: [Phan M-S, Caicedo JC]
+year: 2018
+added: 2026-03-04
+"""
+
+
+def test_bibtex_dois_and_addresses_are_written_as_they_are(
+    export_catalogue: Path, tmp_path: Path
+) -> None:
     # '10.1007/978-3-030-00934-2\\_30' is another DOI for biblatex and hyperref, which read
     # these fields verbatim; hyphenated initials ('Phan M-S') stay initials
     from dl4mic_hub.export.references import bibtex_entry
 
-    catalogue = validate_catalogue(ROOT / "catalogue").catalogue
-    by_id = catalogue.by_id()
-    stardist = bibtex_entry(by_id["paper-stardist"])
-    assert "doi = {10.1007/978-3-030-00934-2_30}" in stardist
+    folder = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, folder)
+    (folder / "resources" / "paper-delta.yml").write_text(PAPER_DELTA, encoding="utf-8")
+    result = validate_catalogue(folder)
+    assert [d.format_text() for d in result.diagnostics if "paper-delta" in d.format_text()] == []
+    delta = bibtex_entry(result.catalogue.by_id()["paper-delta"])
+    assert "doi = {10.1007/978-3-030-00934-2_30}" in delta
+    assert "url = {https://www.example.org/~someone/our_papers/delta+94.pdf}" in delta
     # the work's own title (reference_title), not the catalogue's "... (StarDist)"
-    assert "title = {Cell Detection with Star-convex Polygons}," in stardist
-    statistics = bibtex_entry(by_id["paper-natural-image-statistics"])
-    assert "url = {https://www.princeton.edu/~wbialek/our_papers/ruderman+bialek_94.pdf}" \
-        in statistics
-    assert "Phan, M.-S." in bibtex_entry(by_id["paper-trackmate-7"])
+    assert "title = {Cell Detection with Star-convex Polygons}," in delta
+    assert "author = {Phan, M.-S. and Caicedo, J. C.}" in delta
 
 
 def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -> None:
