@@ -28,8 +28,12 @@ from dl4mic_hub import LANGUAGES
 from dl4mic_hub.build.config import footer_licence
 from dl4mic_hub.export import (
     ATTRIBUTION,
+    CATALOGUE_CSV,
+    CATALOGUE_JSON,
     CATALOGUE_TITLE,
     CONTENT_LICENCE,
+    REFERENCES_BIB,
+    REFERENCES_CSL,
     web_address,
 )
 from dl4mic_hub.export.feeds import FEED_LIMIT
@@ -407,10 +411,42 @@ def test_citation_cff_is_valid_and_says_what_the_site_says() -> None:
     ("https://example.org/a b", False),
     ("", False),
 ])
-def test_exports_and_pages_name_the_same_web_addresses(url: str, kept: bool) -> None:
-    # The page's button (PageContext.external) and every export read web_address: an address
-    # linked on the page was once written as null in catalogue.json because of its capitals.
+def test_a_web_address_is_what_a_browser_opens(url: str, kept: bool) -> None:
     assert (web_address(url) is not None) is kept
     if kept:
         assert web_address(url) == url.strip()
+
+
+def test_exports_and_pages_name_the_same_web_addresses(
+    export_catalogue: Path, tmp_path: Path
+) -> None:
+    # An address linked on the page was once written as null in catalogue.json because of its
+    # capitals: the page's button and every export give the same address, as written.
+    folder = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, folder)
+    entry_file = folder / "resources" / "paper-gamma.yml"
+    address = "HTTPS://Gamma.example.org/Paper"
+    text = entry_file.read_text(encoding="utf-8")
+    assert "url: https://gamma.example.org/paper\n" in text
+    entry_file.write_text(text.replace("https://gamma.example.org/paper", address), "utf-8")
+    result = validate_catalogue(folder)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    site = render_site(result.catalogue, site_url=SITE)
+    named = {}
+    for lang in LANGUAGES:
+        page = site.pages[lang]["resources/paper-gamma.md"]
+        button = re.search(r'<a class="md-button[^"]*" href="([^"]+)"', page)
+        named[f"{lang} page button"] = html.unescape(button.group(1)) if button else None
+        named[f"{lang} JSON-LD"] = json.loads(yaml.safe_load(
+            page.split("---\n")[1])["jsonld"])["url"]
+    files = site.root_files
+    entries = {e["id"]: e for e in json.loads(files[CATALOGUE_JSON])["entries"]}
+    named["catalogue.json"] = entries["paper-gamma"]["url"]
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(files[CATALOGUE_CSV]))}
+    named["catalogue.csv"] = rows["paper-gamma"]["URL"]
+    references = {item["id"]: item for item in json.loads(files[REFERENCES_CSL])}
+    named["references.json"] = references["paper-gamma"]["URL"]
+    bib = re.search(r"@article\{paper-gamma,.*?url = \{([^}]*)\}", files[REFERENCES_BIB], re.S)
+    named["references.bib"] = bib.group(1) if bib else None
+    assert named == dict.fromkeys(named, address)
 
