@@ -230,6 +230,7 @@ def test_a_terminal_asks_for_what_is_missing_and_asks_again_after_a_mistake(
     answers = iter([
         "Réseau de neurones", "Neural network",  # term fr, en
         "Un modèle.", "",  # definition fr; en left for later
+        "",  # the id proposed from the term, kept
     ])
     asked: list[str] = []
 
@@ -241,7 +242,7 @@ def test_a_terminal_asks_for_what_is_missing_and_asks_again_after_a_mistake(
     monkeypatch.setattr("builtins.input", fake_input)
     assert _new("glossary") == 0
     assert asked == ["  term [fr]: ", "  term [en]: ", "  definition [fr]: ",
-                     "  definition [en]: "]
+                     "  definition [en]: ", "  id [neural-network]: "]
     text = (catalogue / "glossary" / "neural-network.yml").read_text(encoding="utf-8")
     assert "definition:\n  fr: Un modèle.\n  # en: ...  (translation to write)\n" in text
     # The missing translation is a warning, shown at once, not an error.
@@ -363,6 +364,37 @@ def test_a_bad_id_or_date_in_a_terminal_is_asked_again_not_replaced(
     assert out.count("'id' has an invalid value 'Mes Poids'") == 2 and "'added'" in out
 
 
+def test_a_terminal_proposes_the_id_and_takes_another_until_one_is_free(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The id is the page's address for good: a long term made a long id nobody was asked
+    # about, and a taken one ended the command after every answer had been typed.
+    proposal = "batch"
+    answers = {f"  id [{proposal}]: ": iter([""]),  # the proposal is kept: but it is taken
+               "  id: ": iter(["Lot", "batch", "lot"])}  # invalid, taken, then free
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: next(answers[prompt]) if prompt in answers else "")
+    assert _new("glossary", "--term-fr", "Lot", "--term-en", "Batch",
+                "--definition-fr", "Un lot d'images.", "--definition-en", "Images.") == 0
+    assert yaml.safe_load((catalogue / "glossary" / "lot.yml").read_text("utf-8"))["id"] == "lot"
+    assert all(next(left, None) is None for left in answers.values())
+    out = capsys.readouterr().out
+    assert out.count("the id 'batch' is already used by catalogue/glossary/batch.yml") == 2
+    assert "'id' has an invalid value 'Lot'" in out
+    assert "Enter to keep the proposal" in out
+
+
+def test_an_id_proposal_kept_in_a_terminal_names_the_file(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+    assert _new("glossary", "--term-fr", "Époque", "--term-en", "Training epoch",
+                "--definition-fr", "Un passage.", "--definition-en", "One pass.") == 0
+    assert (catalogue / "glossary" / "training-epoch.yml").is_file()
+
+
 @pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])
 def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
@@ -386,6 +418,7 @@ def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
         if "x-vocabulary" in spec or "x-url" in spec:
             expected.add(name)
     expected -= given | {g + "s" for g in given}
+    expected |= {"id"}  # proposed from the title, to keep or change
     assert {p.strip().split(" ")[0].rstrip(":") for p in asked} == expected
 
 

@@ -222,15 +222,10 @@ def ask_missing(
             continue  # the id comes from the title, the date is today
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
-        say("")
-        need = ("obligatoire / required" if field.required
-                else "facultatif, Entrée pour passer / optional, Enter to skip")
         about = field.description
         if not about and field.vocabulary and field.vocabulary in catalogue_labels:
             about = catalogue_labels[field.vocabulary]
-        say(one_line(f"{field.name} ({need}): {field.description_fr or about}".rstrip()))
-        if field.description_fr and about:
-            say("  " + one_line(about))
+        _introduce(field, say, about)
         if field.vocabulary:
             labels = vocab_labels.get(field.vocabulary, {})
             say("  " + one_line(", ".join(f"{k} ({labels[k]})" for k in field.keys(vocab_labels))))
@@ -238,6 +233,40 @@ def ask_missing(
             say("  " + ", ".join(field.choices))
         values[field.name] = _ask_one(field, ask, say, judge)
     return values
+
+
+def _introduce(field: Field, say: Say, about: str) -> None:
+    """What a question is about: the field, whether it is needed, then what it holds in French
+    and in English."""
+    say("")
+    need = ("obligatoire / required" if field.required
+            else "facultatif, Entrée pour passer / optional, Enter to skip")
+    say(one_line(f"{field.name} ({need}): {field.description_fr or about}".rstrip()))
+    if field.description_fr and about:
+        say("  " + one_line(about))
+
+
+def _ask_id(field: Field, proposal: str | None, ask: Ask, say: Say, judge: ValueJudge,
+            used: Mapping[str, str]) -> str:
+    """The id, proposed from the title and confirmed in the terminal: it is the page's address
+    for good, and a long question makes a long id. ``used`` maps taken ids to their files."""
+    _introduce(field, say, field.description)
+    say("  Entrée pour garder la proposition / Enter to keep the proposal")
+    while True:
+        answer = ask(f"  {field.name} [{proposal}]: " if proposal else f"  {field.name}: ")
+        answer = answer.strip() or proposal or ""
+        if not answer:
+            say("  this field is required")
+            continue
+        value, problems = judge.accept(field, answer)
+        for problem in problems:
+            say(f"  {problem.format_problem()}")
+        if not problems and value in used:
+            say(f"  the id '{value}' is already used by {used[value]} (if that entry is what "
+                "you wanted to add, improve it instead; otherwise type another id)")
+        elif not problems:
+            return str(value)
+        proposal = None  # a refused proposal is not offered again
 
 
 def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
@@ -515,7 +544,10 @@ def collect_values(
             Origin("new"), f"missing required value(s): {options}",
             "pass them as options, or run the command in a terminal to be asked",
         )])
-    if "id" not in given:  # an id made from the title is judged too
+    if "id" not in given and ask is not None:
+        used = {entry.id: entry.source_path for entry in catalogue.all_entries()}
+        values["id"] = _ask_id(fields[0], values.get("id"), ask, say, judge, used)
+    elif "id" not in given:  # an id made from the title is judged too
         _, found = judge.accept(fields[0], values["id"])
         if found:
             raise UserError(found)
