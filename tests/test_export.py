@@ -206,6 +206,9 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     assert {e.key: e.entry_type for e in library.entries} == {
         "book-epsilon": "book", "paper-gamma": "article",
     }
+    epsilon = {f.key: f.value for f in library.entries[0].fields}
+    assert epsilon["edition"] == "2"  # an integer, as biblatex wants ("Second" would not do)
+    assert "edition" not in {f.key for f in library.entries[1].fields}
     gamma = {f.key: f.value for f in library.entries[1].fields}
     # every special character survives the round trip (pylatexenc reads \textasciicircum as ˆ)
     assert gamma["title"].replace("ˆ", "^") == (
@@ -264,6 +267,8 @@ def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -
     assert items["paper-gamma"]["issued"] == {"date-parts": [[2021]]}
     assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "J. C."}
     assert items["book-epsilon"]["type"] == "book"
+    assert items["book-epsilon"]["edition"] == 2
+    assert "edition" not in items["paper-gamma"]
     for item in items.values():
         assert item["custom"]["metadata_license"] == CONTENT_LICENCE.url
 

@@ -107,11 +107,13 @@ def test_resource_pages_describe_the_resource_with_its_bioschemas_profile(
     book = jsonld(rendered, "en", "resources/book-epsilon.md")
     assert set(types_of(book)) == {"Book", "LearningResource"}
     assert book["license"] == "https://spdx.org/licenses/CC-BY-4.0"
+    assert book["bookEdition"] == "2"
     paper = jsonld(rendered, "en", "resources/paper-gamma.md")
     assert types_of(paper) == ["ScholarlyArticle"]
     assert paper["identifier"] == "https://doi.org/10.1234/gamma.5678"
     assert paper["sameAs"] == ["https://doi.org/10.1234/gamma.5678"]
     assert paper["datePublished"] == "2021"
+    assert "bookEdition" not in paper
     # no "et al.": a harvester would make it a person
     assert paper["author"] == ["Caicedo JC", "Carsen Stringer", "Ludwig van Beethoven"]
     assert "a < b > c" in paper["name"]  # escaped in the page, intact once parsed

@@ -217,6 +217,9 @@ class _Describer:
         year = entry.number("year")
         if year:
             node["datePublished"] = str(year)
+        edition = entry.number("edition")
+        if edition and "Book" in type_list:
+            node["bookEdition"] = str(edition)
         cost = entry.string("cost")
         if cost in ("free", "paid"):
             node["isAccessibleForFree"] = cost == "free"

@@ -143,6 +143,7 @@ def bibtex_entry(entry: Entry) -> str:
         ("author", " and ".join(authors)),
         ("title", bibtex_field(reference_title(entry))),
         ("year", str(year) if year else ""),
+        ("edition", str(entry.number("edition") or "")),  # an integer, as biblatex wants
         ("doi", bibtex_verbatim(_doi(entry) or "")),
         ("url", bibtex_verbatim(web_address(entry.string("url")) or "")),
     ]
@@ -171,6 +172,9 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     year = entry.number("year")
     if year:
         item["issued"] = {"date-parts": [[year]]}
+    edition = entry.number("edition")
+    if edition:
+        item["edition"] = edition
     if _doi(entry):
         item["DOI"] = _doi(entry)
     url = web_address(entry.string("url"))
