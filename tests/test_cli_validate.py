@@ -137,6 +137,16 @@ EXPECTED: dict[str, Expected] = {
         ],
         '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
     ),
+    # a rule that needs another field's value: said at that field, with the rule's reason
+    'edition-not-of-a-book': Expected(
+        1,
+        [
+            "catalogue/resources/cellpose.yml:3:7: error: 'kind' must be 'book' when 'edition' "
+            "is written (hint: An edition belongs to a book: remove 'edition', or set kind: "
+            "book.)",
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
     'id-mismatch': Expected(
         1,
         [

@@ -360,10 +360,12 @@ def test_unknown_ids_get_a_suggestion_until_the_budget_is_spent(
         ({"properties": {"year": {"maximum": 2100, "description": "Year."}}}, {"year": 3000},
          "f.yml:1:1: error: 'year' is out of range: 3000 (hint: Year.)"),
         ({"properties": {"a": {"const": 1}}}, {"a": 2},
-         "f.yml:1:1: error: 'a': 1 was expected"),
+         "f.yml:1:1: error: 'a' must be 1"),
+        ({"properties": {"a": {"multipleOf": 2}}}, {"a": 3},
+         "f.yml:1:1: error: 'a': 3 is not a multiple of 2"),
     ],
     ids=["required", "unknown-close", "unknown-far", "type", "enum", "pattern", "format",
-         "empty", "too-long", "repeated", "range", "other-keyword"],
+         "empty", "too-long", "repeated", "range", "const", "other-keyword"],
 )
 def test_each_keyword_has_its_sentence(schema: dict[str, Any], instance: Any,
                                        expected: str) -> None:

@@ -516,11 +516,15 @@ class _Rule:
 
     tested: tuple[str, ...]
     description: str
+    present: tuple[str, ...] = ()  # fields whose mere presence the ``if`` tests (required)
 
     def when(self, instance: Any) -> str:
-        """" when status is 'discontinued'": the tested fields with the values they have."""
+        """" when status is 'discontinued'": the tested fields with the values they have;
+        " when 'edition' is written" for a field the rule only needs to be there."""
         values = instance if isinstance(instance, dict) else {}
         tests = [f"{key} is '{values[key]}'" for key in self.tested if key in values]
+        tests += [f"'{key}' is written" for key in self.present
+                  if key in values and key not in self.tested]
         return f" when {' and '.join(tests)}" if tests else ""
 
 
@@ -540,7 +544,8 @@ def _rule(err: ValidationError, root: dict[str, Any]) -> _Rule | None:
     if not isinstance(parent, dict):
         return None
     tests = parent.get("if", {}).get("properties", {})
-    return _Rule(tuple(tests), str(parent.get("description", "")))
+    present = parent.get("if", {}).get("required", [])
+    return _Rule(tuple(tests), str(parent.get("description", "")), tuple(present))
 
 
 def _missing_fields(found: SchemaError) -> Iterator[Diagnostic]:
@@ -614,6 +619,18 @@ def _not_a_choice(found: SchemaError) -> Iterator[Diagnostic]:
         f"'{found.field}' cannot be '{found.instance}'",
         f"{did_you_mean(str(found.instance), choices)}choose one of: {', '.join(choices)}",
     )
+
+
+def _not_the_value(found: SchemaError) -> Iterator[Diagnostic]:
+    """``const``: in a rule's ``then``, the value the rule asks for, and why."""
+    rule = _rule(found.err, found.root)
+    parent: Any = found.data  # the object holding the field: the rule tests its siblings
+    for step in found.path[:-1]:
+        parent = parent[step]
+    when = rule.when(parent) if rule is not None else ""
+    value = f"'{found.expected}'" if isinstance(found.expected, str) else f"{found.expected}"
+    yield from found.report(f"'{found.field}' must be {value}{when}",
+                            rule.description if rule is not None else found.hint)
 
 
 def _pattern_mismatch(found: SchemaError) -> Iterator[Diagnostic]:
@@ -710,6 +727,7 @@ FORMATTERS: dict[str, Formatter] = {
     "additionalProperties": _unknown_fields,
     "type": _wrong_type,
     "enum": _not_a_choice,
+    "const": _not_the_value,
     "pattern": _pattern_mismatch,
     "format": _bad_format,
     "minLength": _empty,
