@@ -637,6 +637,28 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     assert found["alpha-tool"] > found["answered-question"]
 
 
+@pytest.mark.parametrize(("text", "lang", "same_stem"), [
+    # Snowball's French rules read accents: stemmed after folding, "annotées" became
+    # "annote" and no longer met "annoter" ("annot")
+    ("annotées annoter", "fr", True),
+    ("bruitées bruité", "fr", True),
+    ("noyaux noyau", "fr", True),  # "noyaux" was "noyal" (as "chevaux", "cheval")
+    ("formation format", "fr", False),  # a training course is not a file format
+])
+def test_index_words_of_one_family_share_a_stem(text: str, lang: str, same_stem: bool) -> None:
+    from dl4mic_hub.search import _tokens
+
+    stems = {word_stem for _word, word_stem in _tokens(text, lang)}
+    assert (len(stems) == 1) is same_stem, stems
+
+
+def test_index_words_are_folded_and_elisions_dropped() -> None:
+    from dl4mic_hub.search import _tokens
+
+    words = [word for word, _stem in _tokens("C'est un cœur : j'ai annoté Œdème", "fr")]
+    assert words == ["coeur", "ai", "annote", "oedeme"]
+
+
 def test_name_order_ignores_leading_quotes() -> None:
     names = ["« Which GPU? »", "zebra", "Écrire", "ecrire", "apple", '"Quoted"']
     assert sorted(names, key=sort_key) == [

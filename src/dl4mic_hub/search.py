@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -72,6 +73,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sont", "sur",
         "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "ete", "etre",
         "fait", "comme", "plus", "peut", "tres", "si",
+        "c", "j", "m",  # elided: "c'est", "j'ai", "m'aider" ("t" is time in "3D+t")
     }),
     "en": frozenset({
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how",
@@ -96,16 +98,21 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(SNOWBALL[lang])
 
 
-# Words Snowball gives the stem of another word a reader tells apart. French "formation" (a
-# training course, what a learner types) and "format" (a file format) both become "format":
-# "formation" found Bio-Formats and HDF5 before any course. Both stemmers, as the French site
-# indexes English texts too. Keys are folded words.
-STEM_EXCEPTIONS: dict[str, str] = {"formation": "formation", "formations": "formation"}
+# Words Snowball stems apart from the words a reader takes them for, or with them. French
+# "formation" (a training course, what a learner types) and "format" (a file format) both
+# become "format": "formation" found Bio-Formats and HDF5 before any course. "noyaux" becomes
+# "noyal" (as "chevaux", "cheval") and "noyau" stays: the plural missed the singular. Both
+# stemmers, as the French site indexes English texts too. Keys are folded words.
+STEM_EXCEPTIONS: dict[str, str] = {"formation": "formation", "formations": "formation",
+                                   "noyaux": "noyau"}
 
 
 @cache
 def stem(word: str, lang: str) -> str:
-    return STEM_EXCEPTIONS.get(word) or str(_stemmer(lang).stemWord(word))
+    """The folded stem of a word, stemmed as written: Snowball's French rules read accents
+    ("annotées" and "annoter" share "annot"; "annotees" became "annote")."""
+    folded = fold(word)
+    return STEM_EXCEPTIONS.get(folded) or fold(str(_stemmer(lang).stemWord(word)))
 
 
 @dataclass
@@ -143,10 +150,12 @@ def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[st
 
 
 def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
-    """(word, stem) pairs of a text, stop words of its language dropped."""
+    """(word, stem) pairs of a text, stop words of its language dropped. Words are folded, as
+    the browser folds the reader's; each is stemmed as the text writes it, accents and all."""
     stop = STOP_WORDS.get(text_lang, frozenset())
     lang = text_lang if text_lang in SNOWBALL else LANGUAGES[0]
-    return tuple((w, stem(w, lang)) for w in words(text) if w not in stop)
+    written = {fold(w): w for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())}
+    return tuple((w, stem(written.get(w, w), lang)) for w in words(text) if w not in stop)
 
 
 @lru_cache(maxsize=1 << 16)

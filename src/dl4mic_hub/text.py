@@ -19,13 +19,19 @@ SUGGESTION_CUTOFF = 0.75
 
 # Names, keywords and search words are folded many times over (pages, sorting, the search
 # index, in each language): the results are kept, keyed by the text itself.
+# Ligatures Unicode does not decompose, written out as readers type them ("coeur" for "cœur").
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower case without accents (``Époque`` → ``epoque``), for ids, sorting, filtering and
-    search. The browser folds exactly so (NFKD, drop marks, ``toLowerCase``) in
-    dl4mic-search.js: ``lower()``, not ``casefold()``, keeps both sides equal (``ß`` stays)."""
+    """Lower case without accents (``Époque`` → ``epoque``, ``cœur`` → ``coeur``), for ids,
+    sorting, filtering and search. The browser folds exactly so (NFKD, drop marks,
+    ``toLowerCase``, then the two ligatures) in dl4mic-search.js: ``lower()``, not
+    ``casefold()``, keeps both sides equal (``ß`` stays)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return kept.lower().translate(_LIGATURES)
 
 
 def slugify(text: str, max_length: int = ID_MAX) -> str:

@@ -89,3 +89,35 @@ def test_a_training_course_is_not_a_file_format(page: Page, site_url: str) -> No
     training, file_format = top_results(page, site_url, "fr", ["formation", "format de fichier"])
     assert not set(training) & formats, training
     assert "bio-formats" in file_format, file_format
+
+
+def test_the_browser_folds_words_as_the_index_does(page: Page, site_url: str) -> None:
+    # The index keeps folded words and the browser looks the reader's up: both sides must fold
+    # alike, or "coeur" misses "cœur" (Unicode does not decompose œ and æ).
+    from dl4mic_hub.text import fold
+
+    samples = ["Époque", "cœur", "ŒDÈME", "Æther", "naïve", "Straße", "Ｆｕｌｌ", "ﬁl", "µm"]
+    page.goto(f"{site_url}fr/explore/")
+    folded = page.evaluate("s => s.map(window.DL4MICSearch.fold)", samples)
+    assert folded == [fold(sample) for sample in samples]
+    assert folded[1] == "coeur"
+
+
+def test_a_word_typed_without_its_ligature_is_found(page: Page, site_url: str) -> None:
+    assert "overfitting" in top_results(page, site_url, "fr", ["apprend par coeur"])[0]
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("looking", True),  # no text says it; "looks" is indexed: three letters cut (was two)
+    ("lookings", False),  # four letters would be one guess too many
+])
+def test_a_word_no_text_uses_reaches_its_family(page: Page, site_url: str, typed: str,
+                                               found: bool) -> None:
+    page.goto(f"{site_url}en/explore/")
+    stems = page.evaluate(
+        """typed => {
+          const index = {words: {looks: ["look"], lookup: ["lookup"]}, postings: {},
+                         docs: [], stop: []};
+          return [...new window.DL4MICSearch.Engine(index).stemsFor(typed, false).keys()];
+        }""", typed)
+    assert ("look" in stems) is found, stems

@@ -12,8 +12,9 @@
 
   var WORD = /[\p{L}\p{N}]+/gu;
 
-  function fold(text) {
-    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  function fold(text) {  // as text.fold in Python: the index and the reader's words agree
+    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+      .replace(/œ/g, "oe").replace(/æ/g, "ae");
   }
 
   function words(text) {
@@ -89,8 +90,9 @@
     }
     if (!index.words[word] && word.length >= 5) {
       // A word the catalogue never uses may still share its stem with one it does
-      // ("denoise" / "denoising", "resize" / "resizing"): try it without its last letters.
-      for (var cut = 1; cut <= 2 && word.length - cut >= 4; cut++) {
+      // ("denoise" / "denoising", "resize" / "resizing", "looking" / "looks"): try it without
+      // up to three last letters, keeping four.
+      for (var cut = 1; cut <= 3 && word.length - cut >= 4; cut++) {
         var stemLike = word.slice(0, word.length - cut);
         var from = lowerBound(this.vocabulary, stemLike);
         for (var m = from, found = 0; m < this.vocabulary.length && found < 20; m++) {
