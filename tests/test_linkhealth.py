@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dl4mic_hub import LANGUAGES
-from dl4mic_hub.diagnostics import UsageError
+from dl4mic_hub.diagnostics import UsageError, display_path
 from dl4mic_hub.linkhealth import (
     BROKEN_AFTER_DAYS,
     BROKEN_AFTER_RUNS,
@@ -91,7 +91,7 @@ def test_the_same_report_counts_once() -> None:
     assert once.runs == 1
 
 
-def test_history_survives_a_round_trip_and_garbage_starts_a_new_one(tmp_path: Path) -> None:
+def test_history_survives_a_round_trip_and_garbage_is_read_as_nothing(tmp_path: Path) -> None:
     health = runs(0, 1, 2)
     path = tmp_path / "cache" / "history.json"
     write_history(health, path)
@@ -106,10 +106,37 @@ def test_history_survives_a_round_trip_and_garbage_starts_a_new_one(tmp_path: Pa
         assert parsed is None or parsed.links == {}, garbage
     well_written = parse_history(link % '"2026-03-01"')
     assert well_written is not None and list(well_written.links) == ["x"]
-    path.write_text("not json", encoding="utf-8")
     report = tmp_path / "report.json"
     report.write_text(report_text(), encoding="utf-8")
-    assert load_link_health(report, path).runs == 1
+    assert load_link_health(report, tmp_path / "new.json").runs == 1  # a new history
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("my precious notes\n", "it is not a link history written by dl4mic-hub build"),
+    ('{"version": 99, "links": {}}', "it is not a link history written by dl4mic-hub build"),
+    ("", "it is not a link history written by dl4mic-hub build"),
+    (b"\xff\xfe\x00", "it cannot be read as text (UnicodeDecodeError)"),
+])
+def test_a_file_that_is_not_a_history_is_refused_not_replaced(
+    tmp_path: Path, text: str | bytes, why: str
+) -> None:
+    # --link-history notes.txt replaced the notes; a damaged history lost every count silently
+    path = tmp_path / "notes.txt"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    report = tmp_path / "report.json"
+    report.write_text(report_text(), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_link_health(report, path)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.format_text().startswith(
+        f"{display_path(path)}:1:1: error: --link-history (or $DL4MIC_LINK_HISTORY): {why}, "
+        "and the build would replace it (hint: give the history of earlier builds or a new "
+        "file's path; if this is a damaged history, delete it")
+    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("text,message", [
@@ -200,7 +227,9 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "<td>HTTP 404 (page introuvable)</td>" in fr
     assert "<td>le nom du site ne correspond plus à aucun serveur (DNS)</td>" in fr
     assert "Non confirmé : HTTP 403 (accès refusé aux robots)" in fr
-    assert "Latest check: 2026-03-03. 5 addresses checked, 2 broken, 1 doubtful." in text
+    assert "Latest check: 2026-03-03. Addresses checked: 5; broken: 2; doubtful: 1." in text
+    # label, then number: "1 douteuses" read wrong in French
+    assert "Adresses vérifiées : 5 ; cassées : 2 ; douteuses : 1." in fr
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
@@ -214,16 +243,23 @@ def test_a_status_reached_after_retries_is_still_put_in_words(catalogue: Any) ->
     assert "En échec : HTTP 503 (erreur du serveur)" in text
 
 
-def test_a_reason_that_says_more_than_its_status_is_kept(catalogue: Any) -> None:
-    # a redirect loop also carries a status: "HTTP 301" alone would read as a plain redirect
+@pytest.mark.parametrize(("cause", "status", "french"), [
+    # a redirect loop also carries a status: "HTTP 301" alone would read as a plain redirect;
+    # the French page said the checker's English "redirect loop"
+    ("loop", 301, "En échec : les redirections tournent en rond"),
+    ("redirects", 302, "En échec : trop de redirections"),
+    ("", 301, "En échec : redirect loop"),  # a report of an older checker: its own words
+])
+def test_a_redirect_loop_is_said_in_the_pages_language(
+    catalogue: Any, cause: str, status: int, french: str
+) -> None:
     data = json.loads(report_text())
     beta = next(r for r in data["results"] if r["url"] == BETA)
-    beta.update(status=301, reason="redirect loop: https://beta.example.org/course again",
-                cause="")  # as the checker reports a loop
+    beta.update(status=status, reason="redirect loop", cause=cause)
     health = advance(None, parse_report(json.dumps(data), "r"))
     text = page(render_site(catalogue, link_health=health), "fr", "link-health.md")
-    assert "En échec : redirect loop: https://beta.example.org/course again" in text
-    assert "HTTP 301" not in text
+    assert french in text
+    assert f"HTTP {status}" not in text
 
 
 def test_a_bad_report_is_said_before_the_catalogue_is_read(

@@ -10,7 +10,9 @@ days. Without a report (local builds) there is no :class:`LinkHealth` and the pa
 about links.
 
 Only our own code writes the history; it is read as untrusted input all the same (it lives in
-a CI cache): a file that cannot be read as a history starts a new one.
+a CI cache): a link of it that is not what we write is dropped. A file that is not a history
+at all is refused rather than replaced: the path may be a mistake (the build would overwrite
+someone's file), and a damaged history would silently lose every broken-run count.
 """
 
 from __future__ import annotations
@@ -296,14 +298,24 @@ def advance(previous: LinkHealth | None, report: LinkReport) -> LinkHealth:
 
 def load_link_health(report_path: Path, history_path: Path | None) -> LinkHealth:
     """The state after the report at ``report_path``, counted on top of the history at
-    ``history_path`` when there is one (a missing or unreadable history starts a new one)."""
+    ``history_path`` when there is one (a missing one starts a new history). Raises
+    :class:`UsageError` for a file there that is not a history: the build would replace it."""
     report = read_report(report_path)
     previous = None
-    if history_path is not None and history_path.is_file():
+    if history_path is not None and (history_path.exists() or history_path.is_symlink()):
+        display = display_path(history_path)
         try:
             previous = parse_history(history_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            previous = None
+            why = "it is not a link history written by dl4mic-hub build"
+        except (OSError, UnicodeDecodeError) as exc:
+            why = f"it cannot be read as text ({exc.__class__.__name__})"
+        if previous is None:
+            raise UsageError([error(
+                Origin(display),
+                f"--link-history (or ${HISTORY_ENV}): {why}, and the build would replace it",
+                "give the history of earlier builds or a new file's path; if this is a damaged "
+                "history, delete it to start a new one (broken links are then counted afresh)",
+            )])
     return advance(previous, report)
 
 

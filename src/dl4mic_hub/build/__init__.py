@@ -33,7 +33,7 @@ from ..diagnostics import (
 )
 from ..export import HARVEST_SITEMAP
 from ..files import BUILD_MARKER, refuse_unwritable, write_if_changed
-from ..linkhealth import load_link_health, write_history
+from ..linkhealth import HISTORY_ENV, load_link_health, write_history
 from ..render import NOT_FOUND_CSS, RenderedSite, not_found_page, render_site, ui_strings
 from ..validate import ValidationResult, validate_or_stop
 from .config import (
@@ -300,7 +300,7 @@ def build_site(
     if link_history is not None and link_report is None:
         raise UsageError([error(Origin(str(link_history)), "a link history needs a link report",
                                 "pass --link-report FILE too (a 'check-links --format json' "
-                                "report), or leave out --link-history")])
+                                f"report), or leave out --link-history (and ${HISTORY_ENV})")])
     if link_history is not None:  # written once the site is built: refused before any work
         refuse_unwritable(link_history, "--link-history", inputs=[link_report, config_file],
                           read_folders=[*(p.path for p in protected if p.inside_too),
