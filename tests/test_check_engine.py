@@ -28,13 +28,14 @@ def test_redirect_chain_is_followed_recorded_and_a_permanent_move_suggested(host
 
 def test_redirect_loop_is_broken_and_named(host: FakeHost) -> None:
     result = check(host.url("loop/a"))
-    assert (result.verdict, result.reason) == ("broken", "redirect loop")
+    assert (result.verdict, result.reason, result.cause) == ("broken", "redirect loop", "loop")
     assert host.stats.count("/loop/a") == 1 and host.stats.count("/loop/b") == 1
 
 
 def test_too_many_redirects_is_broken(host: FakeHost) -> None:
     result = check(host.url("redirect/5/ok"), max_redirects=3)
     assert result.verdict == "broken" and "more than 3 redirects" in result.reason
+    assert result.cause == "redirects"  # a code the pages put in words in each language
 
 
 def test_redirect_to_a_missing_page_is_broken(host: FakeHost, other: FakeHost) -> None:
@@ -171,17 +172,19 @@ def test_dropped_connection_is_retried_then_a_warning(host: FakeHost) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "word"),
+    ("path", "word", "cause"),
     [
-        ("status/401", "login"),
-        ("status/403", "robots"),
-        ("status/999", "999"),
-        ("challenge", "challenge"),
+        ("status/401", "login", "status"),
+        ("status/403", "robots", "status"),
+        ("status/999", "999", "status"),
+        ("challenge", "challenge", "challenge"),
     ],
 )
-def test_answers_a_robot_cannot_verify_are_warnings(host: FakeHost, path: str, word: str) -> None:
+def test_answers_a_robot_cannot_verify_are_warnings(host: FakeHost, path: str, word: str,
+                                                    cause: str) -> None:
     result = check(host.url(path))
     assert result.verdict == "warn" and word in result.reason
+    assert result.cause == cause
 
 
 def test_user_agent_is_honest_and_avoids_the_word_link(host: FakeHost) -> None:

@@ -88,7 +88,8 @@ class Result:
     # What went wrong, as a code pages can put in words in each language: a TransportError
     # kind when no HTTP answer came (dns, refused, timeout, tls, dropped, forbidden, invalid),
     # "status" when the answer's status says it all (404, 503, also after retries or
-    # redirects), "" otherwise (a redirect loop, a bot challenge: ``reason`` says it).
+    # redirects), "loop" and "redirects" (a redirect loop, too many), "challenge" (a bot
+    # challenge page), "" otherwise (a host rule's reason: ``reason`` says it).
     cause: str = ""
 
     def to_json(self) -> dict[str, object]:
@@ -439,10 +440,12 @@ class Checker:
         visited = {task.url, *(u for _, u in task.chain)}
         task.chain.append((status, target))
         if target in visited:
-            return Result(task.url, "broken", "redirect loop", status=status, final_url=target)
+            return Result(task.url, "broken", "redirect loop", status=status, final_url=target,
+                          cause="loop")
         if len(task.chain) > self.options.max_redirects:
             reason = f"more than {self.options.max_redirects} redirects"
-            return Result(task.url, "broken", reason, status=status, final_url=target)
+            return Result(task.url, "broken", reason, status=status, final_url=target,
+                          cause="redirects")
         task.current = target
         task.attempt = 0
         problem = refused_url(target)  # e.g. a redirect to file:, or to user:password@
@@ -537,8 +540,9 @@ class Checker:
         if override is not None and override != verdict:
             reason += f" (counted as {override} by a host rule)"
             verdict = override
+        cause = "status" if plain else "challenge" if seen.challenge and not why else ""
         result = Result(task.url, verdict, reason + hops + after, status=status,
-                        final_url=final_url, cause="status" if plain else "")
+                        final_url=final_url, cause=cause)
         if verdict == "ok" and task.chain and task.chain[0][0] in PERMANENT:
             result.note = f"moved permanently: consider writing {task.current}"
         return result
