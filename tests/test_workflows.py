@@ -146,3 +146,13 @@ def test_workflows_only_use_options_the_cli_has() -> None:
                 options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest))
                 assert options <= _cli_options(command), (path.name, command, options)
     assert seen >= 4
+
+
+def test_every_job_that_runs_the_browser_tests_installs_axe_core() -> None:
+    # The Zensical job ran tests/e2e without `npm ci`: its accessibility tests failed on every
+    # run, hidden by continue-on-error.
+    for path in WORKFLOWS:
+        for name, job in _load(path)["jobs"].items():
+            commands = "\n".join(str(step.get("run", "")) for step in job.get("steps", []))
+            if "tests/e2e" in commands.replace("npm ci --prefix tests/e2e", ""):
+                assert "npm ci --prefix tests/e2e" in commands, f"{path.name}: job {name}"
