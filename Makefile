@@ -4,7 +4,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: site test serve validate lint issue-forms clean
+.PHONY: help site test serve validate lint issue-forms clean
+
+## help: list these commands
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +45,7 @@ test: $(VENV)/.installed-test $(E2E_NODE)
 serve: $(VENV)/.installed
 	$(BIN)/dl4mic-hub serve --lang $(or $(SITE_LANG),fr)
 
+## validate: check the catalogue (dl4mic-hub validate)
 validate: $(VENV)/.installed
 	$(BIN)/dl4mic-hub validate
 
@@ -48,9 +53,12 @@ validate: $(VENV)/.installed
 issue-forms: $(VENV)/.installed
 	$(BIN)/python tests/support/issue_forms.py
 
+## lint: ruff and mypy only
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+## clean: remove what builds and tests make (site/, build/, tool caches) and .cache/ (the
+##        link checker's cache and history: later checks start afresh); .venv stays
 clean:
-	rm -rf site build .cache .pytest_cache .ruff_cache
+	rm -rf site build .cache .pytest_cache .ruff_cache .mypy_cache .hypothesis .coverage
