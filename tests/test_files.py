@@ -25,6 +25,22 @@ def test_an_atomic_write_creates_folders_and_writes_unix_line_ends(tmp_path: Pat
     assert path.read_bytes() == b"a\nb\n"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_atomic_write_keeps_permissions_as_a_plain_write_would(tmp_path: Path) -> None:
+    # Reports, caches, histories and drafts came out 0600 (the temporary file's), whatever the
+    # umask, and a shared 0664 report lost its group's access when written again.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    new = tmp_path / "report.json"
+    write_atomically(new, "{}")
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    shared = tmp_path / "shared.json"
+    shared.write_text("old", encoding="utf-8")
+    shared.chmod(0o664)
+    write_atomically(shared, "new")
+    assert shared.stat().st_mode & 0o777 == 0o664
+
+
 def test_an_unchanged_page_is_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "docs" / "page.md"
     assert write_if_changed(path, "text") is True

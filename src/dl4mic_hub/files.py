@@ -9,6 +9,7 @@ when their text changed, so a watching generator rebuilds only what an edit touc
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,21 @@ from .diagnostics import Origin, UsageError, display_path, error
 #: The file that marks a folder written by a build (a site, kept docs, a preview): the next
 #: build replaces such a folder whole (see build.folders).
 BUILD_MARKER = ".dl4mic-hub-build"
+
+
+# The process's umask, read once at import (reading it means setting it, which threads started
+# later must not see): what a new file's permissions would be with a plain open().
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _permissions_for(path: Path) -> int:
+    """An existing file's permissions, else those open() gives a new one (0666 less the umask):
+    mkstemp's private 0600 would make reports and drafts unreadable to the group."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_UMASK
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -35,6 +51,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        Path(temporary).chmod(_permissions_for(path))
         Path(temporary).replace(path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
