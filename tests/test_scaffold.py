@@ -482,3 +482,12 @@ def test_new_never_writes_through_a_symbolic_link(
         "catalogue/glossary:1:1: error: this is a symbolic link"
     )
     assert sorted(p.name for p in elsewhere.iterdir()) == ["batch.yml"]
+
+
+@pytest.mark.parametrize(("option", "singular"), [
+    ("--tasks", "--task"), ("--learning-topics", "--learning-topic"),
+    ("--modalities", "--modality"),  # the guides' example of a new vocabulary ("--modalitie")
+    ("--classes", "--class"),
+])
+def test_a_list_option_has_its_singular(option: str, singular: str) -> None:
+    assert scaffold._singular(option) == singular

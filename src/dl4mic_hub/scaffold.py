@@ -469,12 +469,21 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
         else:
             names = [field.option]
             if field.shape == "list" and field.name.endswith("s"):
-                names.insert(0, field.option[:-1])  # --task as well as --tasks
+                names.insert(0, _singular(field.option))  # --task as well as --tasks
             is_list = field.shape == "list"
             parser.add_argument(*names, dest=f"field__{field.name}",
                                 action="append" if is_list else "store",
                                 metavar="KEY" if field.vocabulary else "VALUE",
                                 help=help_text + (" (repeatable)" if is_list else ""))
+
+
+def _singular(option: str) -> str:
+    """``--tasks`` → ``--task``, ``--modalities`` → ``--modality``, ``--classes`` →
+    ``--class``: an option per value reads in the singular."""
+    for plural, singular in (("ies", "y"), ("sses", "ss"), ("s", "")):
+        if option.endswith(plural):
+            return option[: -len(plural)] + singular
+    return option
 
 
 def values_from_args(args: argparse.Namespace, entry_type: EntryType) -> dict[str, Any]:
