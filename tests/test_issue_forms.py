@@ -134,3 +134,14 @@ def test_pull_request_template_has_a_checklist() -> None:
     text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", text, flags=re.MULTILINE)) >= 3
     assert "dl4mic-hub validate" in text
+
+
+def test_a_broken_vocabulary_is_said_where_it_is_broken(tmp_path: Path) -> None:
+    # `make issue-forms` printed a YAML traceback (or KeyError: 'label') for a broken file
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "catalogues" / "minimal", catalogue)
+    dims = catalogue / "vocab" / "dims.yml"
+    dims.write_text(dims.read_text(encoding="utf-8") + "  bad: [\n", encoding="utf-8")
+    (errors,) = issue_forms.vocabulary_errors(catalogue)
+    assert re.match(r"\S*catalogue/vocab/dims\.yml:\d+:\d+: error: YAML syntax error", errors)
+    assert issue_forms.vocabulary_errors() == []  # the project's own vocabularies

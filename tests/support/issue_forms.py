@@ -90,7 +90,24 @@ def update_forms() -> list[Path]:
     return changed
 
 
+def vocabulary_errors(catalogue: Path = ROOT / "catalogue") -> list[str]:
+    """The errors `dl4mic-hub validate` finds in the vocabulary files, as it words them: a
+    broken vocabulary is said where it is broken, not as a traceback of this script."""
+    from dl4mic_hub.diagnostics import Severity
+    from dl4mic_hub.validate import validate_catalogue
+
+    result = validate_catalogue(catalogue)
+    return [d.format_text() for d in result.diagnostics
+            if d.severity is Severity.ERROR and "/vocab/" in f"/{d.origin.path}"]
+
+
 if __name__ == "__main__":
+    errors = vocabulary_errors()
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        print(f"{COMMAND}: fix the vocabulary files first (dl4mic-hub validate says the same)",
+              file=sys.stderr)
+        sys.exit(1)
     updated = update_forms()
     for path in updated:
         print(f"updated {path.relative_to(ROOT)}")
