@@ -170,5 +170,24 @@ def test_overrides_rebuild_without_a_render_and_the_address_is_checked_first(
     )
     assert second.returncode == 2, second.stderr
     assert f"cannot serve on 127.0.0.1:{port}" in second.stderr
+    assert f"(hint: choose another port, e.g. --dev-addr 127.0.0.1:{int(port) + 1})" \
+        in second.stderr
     assert "Traceback" not in second.stderr and "building" not in second.stderr
     assert "Traceback" not in preview.stop()
+
+
+def test_an_address_this_machine_does_not_have_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --dev-addr 8.8.8.8:80 was told to choose another port
+    from dl4mic_hub.cli import main
+
+    shutil.copytree(SMALL, tmp_path / "catalogue")
+    monkeypatch.chdir(tmp_path)
+    code = main(["serve", "--catalogue", "catalogue", "--config", str(ROOT / "mkdocs.yml"),
+                 "--dev-addr", "192.0.2.1:8765"])  # TEST-NET-1: never an address of ours
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("--dev-addr:1:1: error: cannot serve on 192.0.2.1:8765: ")
+    assert "(hint: use an address of this machine, e.g. --dev-addr 127.0.0.1:8765)" in err
+    assert not (tmp_path / "build").exists()  # nothing built

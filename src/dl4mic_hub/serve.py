@@ -14,6 +14,7 @@ build, never a loop of builds.
 
 from __future__ import annotations
 
+import errno
 import functools
 import queue
 import shutil
@@ -298,9 +299,12 @@ def serve(
         server = ThreadingHTTPServer((host, port),
                                      functools.partial(_PreviewHandler, preview=preview))
     except OSError as exc:
+        # a busy port is the usual cause; an address this machine does not have is the other
+        hint = (f"choose another port, e.g. --dev-addr {host}:{port + 1}"
+                if exc.errno == errno.EADDRINUSE else
+                f"use an address of this machine, e.g. --dev-addr 127.0.0.1:{port}")
         raise UsageError([error(Origin("--dev-addr"), f"cannot serve on {address}: "
-                                f"{exc.strerror or exc}", "choose another port, e.g. "
-                                f"--dev-addr {host}:{port + 1}")]) from None
+                                f"{exc.strerror or exc}", hint)]) from None
     try:
         check_replaceable(folder, "the preview folder",
                           protected_folders(base.folder, catalogue_dir, base.theme_dir()))
