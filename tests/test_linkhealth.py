@@ -233,6 +233,18 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
+def test_a_report_older_than_the_catalogue_counts_only_its_addresses(catalogue: Any) -> None:
+    # An entry deleted since the check: its link was listed with no entry and counted
+    data = json.loads(report_text())
+    gone = dict(next(r for r in data["results"] if r["url"] == BETA))
+    gone.update(url="https://gone.example.org/", verdict="broken")
+    data["results"].append(gone)
+    health = advance(None, parse_report(json.dumps(data), "r"))
+    text = page(render_site(catalogue, link_health=health), "en", "link-health.md")
+    assert "gone.example.org" not in text
+    assert "Addresses checked: 5; broken: 0; doubtful: 3." in text
+
+
 def test_a_status_reached_after_retries_is_still_put_in_words(catalogue: Any) -> None:
     # the checker adds "after 3 attempts" to a 5xx it retried: that stayed in English
     data = json.loads(report_text())

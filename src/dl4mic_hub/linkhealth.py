@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,12 @@ class LinkHealth:
             if state is not None and state.persistently_broken and state not in broken:
                 broken.append(state)
         return EntryLinks(checked, broken)
+
+    def only(self, urls: Container[str]) -> LinkHealth:
+        """The state of these URLs alone: a report older than the catalogue holds addresses
+        no entry has any more, which a page about the catalogue's links must not count."""
+        return LinkHealth({url: state for url, state in self.links.items() if url in urls},
+                          self.runs, self.report_digest)
 
     def broken(self) -> list[LinkState]:
         return sorted((s for s in self.links.values() if s.persistently_broken),

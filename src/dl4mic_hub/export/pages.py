@@ -72,12 +72,13 @@ def emit_open_data_pages(
     health = site.link_health
     if health is None:
         return
+    holders = entries_by_url(site)
     emit(
         LINK_HEALTH_PAGE,
         "link-health.md.j2",
         {"title": ui["link_health"], "description": ui["link_health_intro"]},
-        health=health,
-        holders=entries_by_url(site),
+        health=health.only(holders),  # the catalogue's addresses, not a stale report's
+        holders=holders,
         broken_after_runs=BROKEN_AFTER_RUNS,
         broken_after_days=BROKEN_AFTER_DAYS,
     )
