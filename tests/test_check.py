@@ -300,8 +300,14 @@ def test_missing_catalogue_folder_exits_2(
         (["--retries", "10", "--backoff", "86400"], "--backoff:1:1: error: --backoff 86400 with "
          "--retries 10 could pause one URL for 88387200 s, more than 86400 (a day) (hint: lower "
          "--backoff or --retries (defaults: 1 s and 2))"),
+        # said at the option with a hint, as the others (they read "check-links: error: ...")
+        (["--concurrency", "0"], "--concurrency:1:1: error: --concurrency must be at least 1, "
+         "not 0 (hint: the default is 64)"),
+        (["--max-age", "3x"], "--max-age:1:1: error: --max-age must be a duration, not '3x' "
+         "(hint: write e.g. 3d, 12h, 30m or 90s; a bare number is days (the default is 3d))"),
     ],
-    ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries", "pauses"],
+    ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries", "pauses", "concurrency",
+         "max-age"],
 )
 def test_a_duration_that_is_no_number_of_seconds_exits_2_before_any_request(
     options: list[str], message: str, tmp_path: Path, web: FakeHost,

@@ -23,7 +23,7 @@ def parse_age(text: str) -> float:
     """``90s``, ``30m``, ``12h``, ``3d``, ``1w``; a bare number is days. Raises ValueError."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", text)
     if not match:
-        raise ValueError(f"'{text}' is not a duration (write e.g. 3d, 12h, 30m or 90s)")
+        raise ValueError(f"'{text}' is not a duration")
     return float(match.group(1)) * _UNITS[match.group(2) or "d"]
 
 

@@ -116,8 +116,11 @@ MOST_RETRIES = 10
 def _check_options(options: Options) -> None:
     for name in ("concurrency", "per_host", "retries", "max_redirects"):
         value = getattr(options, name)
-        if value < (0 if name in ("retries", "max_redirects") else 1):
-            raise _usage(f"--{name.replace('_', '-')} is too small: {value}")
+        fewest = 0 if name in ("retries", "max_redirects") else 1
+        if value < fewest:
+            option = f"--{name.replace('_', '-')}"
+            raise _usage(f"{option} must be at least {fewest}, not {value}",
+                         f"the default is {getattr(Options(), name)}", where=option)
     if options.retries > MOST_RETRIES:
         raise _usage(f"--retries must be at most {MOST_RETRIES}, not {options.retries}",
                      f"the default is {Options().retries}; each retry waits twice as long as "
@@ -146,8 +149,10 @@ def _check_options(options: Options) -> None:
 def _max_age(text: str) -> float:
     try:
         return parse_age(text)
-    except ValueError as exc:
-        raise _usage(f"--max-age: {exc}") from None
+    except ValueError:
+        raise _usage(f"--max-age must be a duration, not '{text}'",
+                     "write e.g. 3d, 12h, 30m or 90s; a bare number is days (the default is "
+                     f"{CheckSettings.max_age})", where="--max-age") from None
 
 
 def _host_rules(settings: CheckSettings,
