@@ -990,3 +990,17 @@ def test_a_named_file_shows_the_problems_it_causes_elsewhere_and_where_it_lies(
     monkeypatch.chdir(catalogue / "resources")
     code, lines, _ = validate(capsys, "--catalogue", "..", "cellpose.yml")
     assert code == 1 and "'kind' has an unknown value 'toool'" in lines[0]
+
+
+@pytest.mark.parametrize("command", [["build"], ["check-links"], ["new", "faq"]])
+def test_an_unknown_option_is_told_with_its_commands_usage(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "dl4mic-hub build --bogus" showed the top-level usage, which lists no option of build
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--bogus"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: dl4mic-hub {' '.join(command)} ")
+    assert err.endswith(f"dl4mic-hub {' '.join(command)}: error: unrecognized arguments: "
+                        "--bogus\n")

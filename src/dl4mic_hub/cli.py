@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "catalogue is still read: ids and addresses are compared across files)")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text (default) or github workflow annotations")
-    p.set_defaults(handler=cmd_validate)
+    p.set_defaults(handler=cmd_validate, parser=p)
 
     _register_site_commands(sub)
     _register_check_links(sub)
@@ -169,7 +169,7 @@ def _register_site_commands(sub: SubParsers) -> None:
     p.add_argument("--no-strict", action="store_true",
                    help="do not fail on the generator's warnings (for quick local previews only)")
     _add_link_health_options(p)
-    p.set_defaults(handler=cmd_build)
+    p.set_defaults(handler=cmd_build, parser=p)
 
     p = sub.add_parser("serve", help="preview one language, rebuilt when a catalogue file changes",
                        description="Serve one language of the site with live reload; the site is "
@@ -180,7 +180,7 @@ def _register_site_commands(sub: SubParsers) -> None:
                    help="language to serve (default: fr)")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                    help="address to serve on (default: %(default)s)")
-    p.set_defaults(handler=cmd_serve)
+    p.set_defaults(handler=cmd_serve, parser=p)
 
 
 def _add_link_health_options(parser: argparse.ArgumentParser) -> None:
@@ -260,7 +260,7 @@ def _register_check_links(sub: SubParsers) -> None:
     p.add_argument("--archive-api", metavar="URL",
                    help="Wayback availability API (default: archive.org's)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(handler=cmd_check_links)
+    p.set_defaults(handler=cmd_check_links, parser=p)
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
@@ -319,7 +319,7 @@ def _register_import_markdown(sub: SubParsers) -> None:
                    help="language of the list's text (default: %(default)s)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="value of 'added:' (default: today)")
     p.add_argument("--force", action="store_true", help="overwrite drafts that already exist")
-    p.set_defaults(handler=cmd_import_markdown)
+    p.set_defaults(handler=cmd_import_markdown, parser=p)
 
 
 def cmd_import_markdown(args: argparse.Namespace) -> int:
@@ -399,7 +399,7 @@ def _register_new(sub: SubParsers) -> None:
         tp.add_argument("--no-input", action="store_true",
                         help="never ask: fail when a required value is missing")
         add_field_options(tp, entry_type)
-        tp.set_defaults(handler=cmd_new)
+        tp.set_defaults(handler=cmd_new, parser=tp)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -467,7 +467,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import threading
 
     parser = build_parser()
-    args = parser.parse_args(argv)  # a usage mistake exits 2 here, with argparse's message
+    # a usage mistake exits 2 here, with argparse's message; an unknown option is told with
+    # its own command's usage ("dl4mic-hub build --bogus" showed the top-level one)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
