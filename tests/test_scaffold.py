@@ -348,7 +348,9 @@ def test_a_bad_id_or_date_in_a_terminal_is_asked_again_not_replaced(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # they were reported, then silently replaced by the title's id and today's date
-    answers = {"  id: ": iter(["Mes Poids", "mes-poids"]), "  added: ": iter(["2025-06-01"])}
+    # the id is asked last, the title's proposed; a refused answer is not proposed again
+    answers = {"  id [weights]: ": iter(["Mes Poids"]), "  id: ": iter(["mes-poids"]),
+               "  added: ": iter(["2025-06-01"])}
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input",
                         lambda prompt: next(answers[prompt]) if prompt in answers else "")
@@ -383,6 +385,35 @@ def test_a_terminal_proposes_the_id_and_takes_another_until_one_is_free(
     assert out.count("the id 'batch' is already used by catalogue/glossary/batch.yml") == 2
     assert "'id' has an invalid value 'Lot'" in out
     assert "Enter to keep the proposal" in out
+
+
+@pytest.mark.parametrize("how", ["--id given", "bad --id, then a taken answer", "a file"])
+def test_a_taken_id_is_asked_again_in_a_terminal_however_it_came(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    how: str,
+) -> None:
+    # these ended the command after every answer: a taken --id; a bad --id answered with a
+    # taken one; a file at the id's path that is not an entry (a broken one still takes it)
+    options = {"--id given": ["--id", "batch"], "bad --id, then a taken answer": ["--id", "B_"],
+               "a file": []}[how]
+    if how == "a file":
+        (catalogue / "glossary" / "weights.yml").write_text("term: [\n", encoding="utf-8")
+    answers = iter({"--id given": ["poids"], "a file": ["", "poids"]}.get(how, ["batch", "poids"]))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: next(answers) if prompt.startswith("  id") else "")
+    code = _new("glossary", *options, "--term-fr", "Poids", "--term-en", "Weights",
+                "--definition-fr", "Les paramètres.", "--definition-en", "The parameters.")
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert (catalogue / "glossary" / "poids.yml").is_file()
+    assert next(answers, None) is None
+    taken = ("catalogue/glossary/weights.yml" if how == "a file"
+             else "catalogue/glossary/batch.yml")
+    assert "is already used by " + taken in out.out
+    if how == "--id given":
+        assert out.out.startswith("--id: the id 'batch' is already used by "
+                                  "catalogue/glossary/batch.yml\n")
 
 
 def test_an_id_proposal_kept_in_a_terminal_names_the_file(

@@ -216,10 +216,12 @@ def ask_missing(
     for field in fields_of(entry_type):
         if _has_value(values.get(field.name)):
             continue
+        if field.name == "id":
+            continue  # asked last (collect_values), with the title's id as its proposal
         if field.name in again:
-            pass  # given wrong: asked again, whatever the field (a bad --id too)
-        elif field.name in ("id", "added") or not field.prompted:
-            continue  # the id comes from the title, the date is today
+            pass  # given wrong: asked again, whatever the field
+        elif field.name == "added" or not field.prompted:
+            continue  # the date is today
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
         about = field.description
@@ -247,9 +249,9 @@ def _introduce(field: Field, say: Say, about: str) -> None:
 
 
 def _ask_id(field: Field, proposal: str | None, ask: Ask, say: Say, judge: ValueJudge,
-            used: Mapping[str, str]) -> str:
+            used: Callable[[str], str | None]) -> str:
     """The id, proposed from the title and confirmed in the terminal: it is the page's address
-    for good, and a long question makes a long id. ``used`` maps taken ids to their files."""
+    for good, and a long question makes a long id. ``used`` says where an id is taken."""
     _introduce(field, say, field.description)
     say("  Entrée pour garder la proposition / Enter to keep the proposal")
     while True:
@@ -261,9 +263,10 @@ def _ask_id(field: Field, proposal: str | None, ask: Ask, say: Say, judge: Value
         value, problems = judge.accept(field, answer)
         for problem in problems:
             say(f"  {problem.format_problem()}")
-        if not problems and value in used:
-            say(f"  the id '{value}' is already used by {used[value]} (if that entry is what "
-                "you wanted to add, improve it instead; otherwise type another id)")
+        where = None if problems else used(str(value))
+        if where is not None:
+            say(f"  the id '{value}' is already used by {where} (if that entry is what you "
+                "wanted to add, improve it instead; otherwise type another id)")
         elif not problems:
             return str(value)
         proposal = None  # a refused proposal is not offered again
@@ -534,6 +537,7 @@ def collect_values(
                 values[field.name] = value
     if problems and ask is None:
         raise UserError(problems)
+    given_id = "id" in values  # given, and valid (a refused one is asked again below)
     if ask is not None:
         for problem in problems:
             say(f"{one_line(problem.origin.path)}: {problem.format_problem()}")
@@ -553,14 +557,29 @@ def collect_values(
             Origin("new"), f"missing required value(s): {options}",
             "pass them as options, or run the command in a terminal to be asked",
         )])
-    if "id" not in given and ask is not None:
-        used = {entry.id: entry.source_path for entry in catalogue.all_entries()}
-        values["id"] = _ask_id(fields[0], values.get("id"), ask, say, judge, used)
+    def used(entry_id: str) -> str | None:
+        return id_holder(entry_type, entry_id, catalogue)
+
+    if ask is not None and (not given_id or used(values["id"]) is not None):
+        if given_id:  # valid, but taken: said, then asked without a proposal
+            say(f"--id: the id '{values['id']}' is already used by {used(values['id'])}")
+        values["id"] = _ask_id(fields[0], None if given_id else values.get("id"), ask, say,
+                               judge, used)
     elif "id" not in given:  # an id made from the title is judged too
         _, found = judge.accept(fields[0], values["id"])
         if found:
             raise UserError(found)
     return values
+
+
+def id_holder(entry_type: EntryType, entry_id: str, catalogue: Catalogue) -> str | None:
+    """Where ``entry_id`` is taken: the entry that has it (any type), or a file at the new
+    entry's path that is not one (a broken file still takes its name); None when free."""
+    existing = catalogue.by_id().get(entry_id)
+    if existing is not None:
+        return existing.source_path
+    path = catalogue.root / entry_type.folder / f"{entry_id}.yml"
+    return display_path(path) if path.exists() or path.is_symlink() else None
 
 
 def conflicts(entry_type: EntryType, values: Mapping[str, Any],
@@ -570,10 +589,10 @@ def conflicts(entry_type: EntryType, values: Mapping[str, Any],
     problem points at the existing entry, so the contributor can go and look."""
     problems: list[Diagnostic] = []
     entry_id = values["id"]
-    path = catalogue.root / entry_type.folder / f"{entry_id}.yml"
-    existing = catalogue.by_id().get(entry_id)
-    if existing is not None or path.exists() or path.is_symlink():
-        where = existing.origin("id") if existing else Origin(display_path(path))
+    holder = id_holder(entry_type, entry_id, catalogue)
+    if holder is not None:
+        existing = catalogue.by_id().get(entry_id)
+        where = existing.origin("id") if existing else Origin(holder)
         problems.append(error(
             where, f"the id '{entry_id}' is already used",
             "if that entry is what you wanted to add, improve it instead; otherwise choose "
