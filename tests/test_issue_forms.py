@@ -145,3 +145,6 @@ def test_a_broken_vocabulary_is_said_where_it_is_broken(tmp_path: Path) -> None:
     (errors,) = issue_forms.vocabulary_errors(catalogue)
     assert re.match(r"\S*catalogue/vocab/dims\.yml:\d+:\d+: error: YAML syntax error", errors)
     assert issue_forms.vocabulary_errors() == []  # the project's own vocabularies
+    dims.unlink()  # said at the vocab folder: the dims dropdown would be left as it was
+    (missing,) = issue_forms.vocabulary_errors(catalogue)
+    assert "catalogue/vocab:1:1: error: the vocabulary 'dims' is missing" in missing

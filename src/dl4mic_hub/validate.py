@@ -433,6 +433,8 @@ def _missing_vocabularies(catalogue: Catalogue, shown: str) -> Iterator[Diagnost
     for entry_type in ENTRY_TYPES:
         wanted = {spec.vocabulary for spec in field_specs(entry_type.schema) if spec.vocabulary}
         for name in sorted(wanted - set(catalogue.vocabularies)):
+            if (catalogue.root / VOCAB_FOLDER / f"{name}.yml").exists():
+                continue  # there but unreadable: its own error says where, not "missing"
             yield error(
                 Origin(f"{shown}/{VOCAB_FOLDER}"),
                 f"the vocabulary '{name}' is missing (the {entry_type.name} entries' format "

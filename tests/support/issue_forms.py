@@ -98,7 +98,7 @@ def vocabulary_errors(catalogue: Path = ROOT / "catalogue") -> list[str]:
 
     result = validate_catalogue(catalogue)
     return [d.format_text() for d in result.diagnostics
-            if d.severity is Severity.ERROR and "/vocab/" in f"/{d.origin.path}"]
+            if d.severity is Severity.ERROR and "vocab" in Path(d.origin.path).parts]
 
 
 if __name__ == "__main__":
