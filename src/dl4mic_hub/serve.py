@@ -299,10 +299,15 @@ def serve(
         server = ThreadingHTTPServer((host, port),
                                      functools.partial(_PreviewHandler, preview=preview))
     except OSError as exc:
-        # a busy port is the usual cause; an address this machine does not have is the other
-        hint = (f"choose another port, e.g. --dev-addr {host}:{port + 1}"
-                if exc.errno == errno.EADDRINUSE else
-                f"use an address of this machine, e.g. --dev-addr 127.0.0.1:{port}")
+        # a busy port is the usual cause; then an address this machine does not have, or a
+        # port below 1024, which only the administrator may open
+        if exc.errno == errno.EADDRNOTAVAIL:
+            hint = f"use an address of this machine, e.g. --dev-addr 127.0.0.1:{port}"
+        elif exc.errno == errno.EACCES and port < 1024:
+            hint = (f"ports below 1024 need administrator rights: choose e.g. "
+                    f"--dev-addr {host}:8000")
+        else:
+            hint = f"choose another port, e.g. --dev-addr {host}:{port + 1}"
         raise UsageError([error(Origin("--dev-addr"), f"cannot serve on {address}: "
                                 f"{exc.strerror or exc}", hint)]) from None
     try:
