@@ -29,16 +29,26 @@ def test_an_atomic_write_creates_folders_and_writes_unix_line_ends(tmp_path: Pat
 def test_an_atomic_write_keeps_permissions_as_a_plain_write_would(tmp_path: Path) -> None:
     # Reports, caches, histories and drafts came out 0600 (the temporary file's), whatever the
     # umask, and a shared 0664 report lost its group's access when written again.
-    umask = os.umask(0o022)
-    os.umask(umask)
-    new = tmp_path / "report.json"
-    write_atomically(new, "{}")
-    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    for umask in (0o022, 0o077):  # the umask at the time of writing, as for open()
+        before = os.umask(umask)
+        try:
+            new = tmp_path / f"report-{umask:o}.json"
+            write_atomically(new, "{}")
+        finally:
+            os.umask(before)
+        assert new.stat().st_mode & 0o777 == 0o666 & ~umask
     shared = tmp_path / "shared.json"
     shared.write_text("old", encoding="utf-8")
     shared.chmod(0o664)
+    # a group other than ours the file may have: root may give any; others, one of theirs
+    group = 100 if os.geteuid() == 0 else next(
+        (g for g in os.getgroups() if g != os.getegid()), None)
+    if group is not None:
+        os.chown(shared, -1, group)
     write_atomically(shared, "new")
     assert shared.stat().st_mode & 0o777 == 0o664
+    if group is not None:  # the group that shares it keeps it
+        assert shared.stat().st_gid == group
 
 
 def test_an_unchanged_page_is_not_rewritten(tmp_path: Path) -> None:

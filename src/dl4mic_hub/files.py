@@ -8,7 +8,10 @@ when their text changed, so a watching generator rebuilds only what an edit touc
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Iterable
@@ -21,19 +24,32 @@ from .diagnostics import Origin, UsageError, display_path, error
 BUILD_MARKER = ".dl4mic-hub-build"
 
 
-# The process's umask, read once at import (reading it means setting it, which threads started
-# later must not see): what a new file's permissions would be with a plain open().
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+def _open_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file next to ``path``, opened for writing with the permissions a plain
+    open() gives (0666 less the current umask: the system applies it), not mkstemp's private
+    0600, which made reports and drafts unreadable to the group."""
+    # the temporary name is kept short: any name the file system takes can be written
+    short = os.fsencode(path.name)[:64].decode("utf-8", "ignore")  # bytes count, not letters
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = path.parent / f".{short}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
-def _permissions_for(path: Path) -> int:
-    """An existing file's permissions, else those open() gives a new one (0666 less the umask):
-    mkstemp's private 0600 would make reports and drafts unreadable to the group."""
+def _keep_access(temporary: Path, path: Path) -> None:
+    """A file written again keeps its permissions and, where the system lets us, its group."""
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        before = path.stat()
     except OSError:
-        return 0o666 & ~_UMASK
+        return  # a new file: open() gave it its permissions
+    temporary.chmod(stat.S_IMODE(before.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):  # only a member of the group may give it
+            os.chown(temporary, -1, before.st_gid)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -42,22 +58,19 @@ def write_atomically(path: Path, text: str) -> None:
     the system names ``path``, never the temporary file (which the user never asked for)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # the temporary name is kept short: any name the file system takes can be written
-        short = os.fsencode(path.name)[:64].decode("utf-8", "ignore")  # bytes count, not letters
-        handle, temporary = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp",
-                                             dir=path.parent)
+        handle, temporary = _open_beside(path)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        Path(temporary).chmod(_permissions_for(path))
-        Path(temporary).replace(path)
+        _keep_access(temporary, path)
+        temporary.replace(path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
