@@ -644,6 +644,7 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     ("bruitées bruité", "fr", True),
     ("noyaux noyau", "fr", True),  # "noyaux" was "noyal" (as "chevaux", "cheval")
     ("formation format", "fr", False),  # a training course is not a file format
+    ("annotees annotées annoter", "fr", True),  # written both ways in one text: the accents
 ])
 def test_index_words_of_one_family_share_a_stem(text: str, lang: str, same_stem: bool) -> None:
     from dl4mic_hub.search import _tokens

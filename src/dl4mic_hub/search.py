@@ -154,7 +154,11 @@ def _tokens(text: str, text_lang: str) -> tuple[tuple[str, str], ...]:
     the browser folds the reader's; each is stemmed as the text writes it, accents and all."""
     stop = STOP_WORDS.get(text_lang, frozenset())
     lang = text_lang if text_lang in SNOWBALL else LANGUAGES[0]
-    written = {fold(w): w for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())}
+    written: dict[str, str] = {}  # folded word → a spelling with its accents, if it has one
+    for spelling in _WORD.findall(unicodedata.normalize("NFC", text).lower()):
+        folded = fold(spelling)
+        if written.get(folded, folded) == folded:
+            written[folded] = spelling
     return tuple((w, stem(written.get(w, w), lang)) for w in words(text) if w not in stop)
 
 

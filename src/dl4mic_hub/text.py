@@ -30,7 +30,8 @@ def fold(text: str) -> str:
     ``toLowerCase``, then the two ligatures) in dl4mic-search.js: ``lower()``, not
     ``casefold()``, keeps both sides equal (``ß`` stays)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # every mark, as the browser's \p{M} (combining() misses marks of class 0: U+034F...)
+    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return kept.lower().translate(_LIGATURES)
 
 

@@ -96,11 +96,17 @@ def test_the_browser_folds_words_as_the_index_does(page: Page, site_url: str) ->
     # alike, or "coeur" misses "cœur" (Unicode does not decompose œ and æ).
     from dl4mic_hub.text import fold
 
-    samples = ["Époque", "cœur", "ŒDÈME", "Æther", "naïve", "Straße", "Ｆｕｌｌ", "ﬁl", "µm"]
+    samples = ["Époque", "cœur", "ŒDÈME", "Æther", "naïve", "Straße", "Ｆｕｌｌ", "ﬁl", "µm",
+               "x\u034fy", "हिन्दी", "1\u20e3", "½ x²", "l’outil d'ilastik"]
     page.goto(f"{site_url}fr/explore/")
     folded = page.evaluate("s => s.map(window.DL4MICSearch.fold)", samples)
     assert folded == [fold(sample) for sample in samples]
     assert folded[1] == "coeur"
+    # and split them into the same words (the index's words are what the browser looks up)
+    from dl4mic_hub.search import words
+
+    split = page.evaluate("s => s.map(t => window.DL4MICSearch.words(t))", samples)
+    assert split == [words(sample) for sample in samples]
 
 
 def test_a_word_typed_without_its_ligature_is_found(page: Page, site_url: str) -> None:

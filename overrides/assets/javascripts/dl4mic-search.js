@@ -184,5 +184,5 @@
   };
 
   // what dl4mic-explore.js and dl4mic-filters.js use
-  global.DL4MICSearch = { Engine: Engine, fold: fold };
+  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words };
 })(typeof window !== "undefined" ? window : globalThis);
