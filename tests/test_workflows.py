@@ -148,11 +148,36 @@ def test_workflows_only_use_options_the_cli_has() -> None:
     assert seen >= 4
 
 
-def test_every_job_that_runs_the_browser_tests_installs_axe_core() -> None:
+def _runs_browser_tests(line: str) -> bool:
+    """A pytest command line that runs tests/e2e: named, chosen by marker, or the whole suite
+    (no test path given)."""
+    if "pytest" not in line:
+        return False
+    return "tests/e2e" in line or re.search(r"-m\s+['\"]?e2e", line) is not None \
+        or "tests/" not in line
+
+
+def test_every_job_that_runs_the_browser_tests_installs_axe_core_first() -> None:
     # The Zensical job ran tests/e2e without `npm ci`: its accessibility tests failed on every
-    # run, hidden by continue-on-error.
+    # run, hidden by continue-on-error. `make test` installs it itself.
     for path in WORKFLOWS:
         for name, job in _load(path)["jobs"].items():
-            commands = "\n".join(str(step.get("run", "")) for step in job.get("steps", []))
-            if "tests/e2e" in commands.replace("npm ci --prefix tests/e2e", ""):
-                assert "npm ci --prefix tests/e2e" in commands, f"{path.name}: job {name}"
+            installed = False
+            for step in job.get("steps", []):
+                for line in str(step.get("run", "")).splitlines():
+                    if "npm ci --prefix tests/e2e" in line or "make test" in line:
+                        installed = True
+                    elif _runs_browser_tests(line):
+                        assert installed, (f"{path.name}: job {name} runs the browser tests "
+                                           "before `npm ci --prefix tests/e2e`")
+
+
+@pytest.mark.parametrize(("line", "runs"), [
+    ("python -m pytest tests/e2e -m e2e", True),
+    ("python -m pytest -m e2e", True),
+    ("python -m pytest", True),
+    ("python -m pytest tests/test_fuzz_validate.py -p no:cacheprovider", False),
+    ("pip install -e '.[test]'", False),
+])
+def test_browser_test_runs_are_recognised(line: str, runs: bool) -> None:
+    assert _runs_browser_tests(line) is runs
