@@ -516,9 +516,10 @@ def test_new_never_writes_through_a_symbolic_link(
 
 
 @pytest.mark.parametrize(("option", "singular"), [
-    ("--tasks", "--task"), ("--learning-topics", "--learning-topic"),
-    ("--modalities", "--modality"),  # the guides' example of a new vocabulary ("--modalitie")
-    ("--classes", "--class"),
+    ("--tasks", "--task"), ("--learning-topics", "--learning-topic"), ("--sections", "--section"),
+    # the guides' example of a new vocabulary gave "--modalitie": no guess rather than a wrong one
+    ("--modalities", None), ("--species", None), ("--series", None), ("--classes", None),
+    ("--analyses", None), ("--statuses", None), ("--boxes", None), ("--see-also", None),
 ])
-def test_a_list_option_has_its_singular(option: str, singular: str) -> None:
+def test_a_list_option_has_its_singular_when_it_is_sure(option: str, singular: str | None) -> None:
     assert scaffold._singular(option) == singular

@@ -471,8 +471,9 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                                     metavar="TYPE=URL", help=f"{help_text} (repeatable)")
         else:
             names = [field.option]
-            if field.shape == "list" and field.name.endswith("s"):
-                names.insert(0, _singular(field.option))  # --task as well as --tasks
+            singular = _singular(field.option) if field.shape == "list" else None
+            if singular:
+                names.insert(0, singular)  # --task as well as --tasks
             is_list = field.shape == "list"
             parser.add_argument(*names, dest=f"field__{field.name}",
                                 action="append" if is_list else "store",
@@ -480,13 +481,14 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                                 help=help_text + (" (repeatable)" if is_list else ""))
 
 
-def _singular(option: str) -> str:
-    """``--tasks`` → ``--task``, ``--modalities`` → ``--modality``, ``--classes`` →
-    ``--class``: an option per value reads in the singular."""
-    for plural, singular in (("ies", "y"), ("sses", "ss"), ("s", "")):
-        if option.endswith(plural):
-            return option[: -len(plural)] + singular
-    return option
+def _singular(option: str) -> str | None:
+    """``--tasks`` → ``--task``: an option per value reads in the singular. None where an
+    English plural is not simply a final "s" ("modalities", "classes", "species", "series"):
+    a wrong guess ("--modalitie") is worse than the plural option alone."""
+    if not option.endswith("s") or option.endswith(("ies", "ses", "xes", "ches", "shes",
+                                                     "ss", "us", "is")):
+        return None
+    return option[:-1]
 
 
 def values_from_args(args: argparse.Namespace, entry_type: EntryType) -> dict[str, Any]:
