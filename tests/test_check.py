@@ -304,7 +304,7 @@ def test_missing_catalogue_folder_exits_2(
         (["--concurrency", "0"], "--concurrency:1:1: error: --concurrency must be at least 1, "
          "not 0 (hint: the default is 64)"),
         (["--max-age", "3x"], "--max-age:1:1: error: --max-age must be a duration, not '3x' "
-         "(hint: write e.g. 3d, 12h, 30m or 90s; a bare number is days (the default is 3d))"),
+         "(hint: write e.g. 3d, 12h, 30m or 90s; a bare number is days; the default is 3d)"),
     ],
     ids=["nan", "huge", "infinite", "cap-nan", "negative", "retries", "pauses", "concurrency",
          "max-age"],

@@ -109,13 +109,15 @@ def test_history_survives_a_round_trip_and_garbage_is_read_as_nothing(tmp_path: 
     report = tmp_path / "report.json"
     report.write_text(report_text(), encoding="utf-8")
     assert load_link_health(report, tmp_path / "new.json").runs == 1  # a new history
+    empty = tmp_path / "touched.json"  # a file made empty (touch, a fresh cache): nothing lost
+    empty.write_text("", encoding="utf-8")
+    assert load_link_health(report, empty).runs == 1
 
 
 @pytest.mark.parametrize(("text", "why"), [
     ("my precious notes\n", "it is not a link history written by dl4mic-hub build"),
     ('{"version": 99, "links": {}}', "it is not a link history written by dl4mic-hub build"),
-    ("", "it is not a link history written by dl4mic-hub build"),
-    (b"\xff\xfe\x00", "it cannot be read as text (UnicodeDecodeError)"),
+    (b"\xff\xfe\x00", "it is not text"),
 ])
 def test_a_file_that_is_not_a_history_is_refused_not_replaced(
     tmp_path: Path, text: str | bytes, why: str
@@ -135,7 +137,8 @@ def test_a_file_that_is_not_a_history_is_refused_not_replaced(
     assert diagnostic.format_text().startswith(
         f"{display_path(path)}:1:1: error: --link-history (or $DL4MIC_LINK_HISTORY): {why}, "
         "and the build would replace it (hint: give the history of earlier builds or a new "
-        "file's path; if this is a damaged history, delete it")
+        "file's path; if this is a damaged history, delete it to start a new one, where broken "
+        "links count from zero)")
     assert path.read_bytes() == before
 
 

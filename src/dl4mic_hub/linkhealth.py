@@ -310,17 +310,21 @@ def load_link_health(report_path: Path, history_path: Path | None) -> LinkHealth
     previous = None
     if history_path is not None and (history_path.exists() or history_path.is_symlink()):
         display = display_path(history_path)
+        why = "it is not a link history written by dl4mic-hub build"
         try:
-            previous = parse_history(history_path.read_text(encoding="utf-8"))
-            why = "it is not a link history written by dl4mic-hub build"
-        except (OSError, UnicodeDecodeError) as exc:
-            why = f"it cannot be read as text ({exc.__class__.__name__})"
-        if previous is None:
+            text = history_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            text, why = None, "it is not text"
+        except OSError as exc:
+            text, why = None, f"it cannot be read: {(exc.strerror or str(exc)).lower()}"
+        if text is not None and text.strip():
+            previous = parse_history(text)
+        if previous is None and (text is None or text.strip()):  # an empty file: nothing lost
             raise UsageError([error(
                 Origin(display),
                 f"--link-history (or ${HISTORY_ENV}): {why}, and the build would replace it",
                 "give the history of earlier builds or a new file's path; if this is a damaged "
-                "history, delete it to start a new one (broken links are then counted afresh)",
+                "history, delete it to start a new one, where broken links count from zero",
             )])
     return advance(previous, report)
 

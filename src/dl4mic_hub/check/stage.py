@@ -151,8 +151,8 @@ def _max_age(text: str) -> float:
         return parse_age(text)
     except ValueError:
         raise _usage(f"--max-age must be a duration, not '{text}'",
-                     "write e.g. 3d, 12h, 30m or 90s; a bare number is days (the default is "
-                     f"{CheckSettings.max_age})", where="--max-age") from None
+                     "write e.g. 3d, 12h, 30m or 90s; a bare number is days; the default is "
+                     f"{CheckSettings.max_age}", where="--max-age") from None
 
 
 def _host_rules(settings: CheckSettings,
