@@ -267,6 +267,24 @@ def test_ask_missing_explains_a_wrong_key_and_asks_again() -> None:
     assert any("did you mean 'segmentation'?" in line for line in said)
 
 
+@pytest.mark.parametrize(("name", "answers", "said"), [
+    ("kind", ["", "tool"], "  champ obligatoire / this field is required"),
+    ("title", ["", "", "", "Outil"], "  il faut au moins une langue, l'autre pourra être "
+     "traduite plus tard / at least one language is needed, the other can be translated later"),
+])
+def test_an_empty_answer_to_a_required_question_is_said_in_both_languages(
+    name: str, answers: list[str], said: str
+) -> None:
+    catalogue, _ = read_catalogue(MINIMAL)
+    typed = iter(answers)
+    lines: list[str] = []
+    resource = ENTRY_TYPES_BY_NAME["resource"]
+    field = next(f for f in scaffold.fields_of(resource) if f.name == name)
+    assert scaffold._ask_one(field, lambda _p: next(typed), lines.append,
+                             scaffold.ValueJudge(resource, catalogue))
+    assert lines == [said]
+
+
 def test_a_bad_option_in_a_terminal_is_asked_again_and_the_other_answers_are_kept(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

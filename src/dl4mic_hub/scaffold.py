@@ -43,6 +43,8 @@ from .urls import identity_links
 from .validate import SchemaChecker, identity_owners, vocabulary_keys
 
 COMMENT_WIDTH = 98
+# What a terminal says when a required question is left empty (French first, as the questions)
+REQUIRED_ANSWER = "  champ obligatoire / this field is required"
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,7 @@ def _ask_id(field: Field, proposal: str | None, ask: Ask, say: Say, judge: Value
         answer = ask(f"  {field.name} [{proposal}]: " if proposal else f"  {field.name}: ")
         answer = answer.strip() or proposal or ""
         if not answer:
-            say("  this field is required")
+            say(REQUIRED_ANSWER)
             continue
         value, problems = judge.accept(field, answer)
         for problem in problems:
@@ -282,7 +284,8 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
                 if answer:
                     texts[lang] = _split(answer) if field.shape == "i18n-list" else answer
             if not texts and field.required:
-                say("  at least one language is needed (the other can be translated later)")
+                say("  il faut au moins une langue, l'autre pourra être traduite plus tard / at "
+                    "least one language is needed, the other can be translated later")
                 continue
             answer_value: Any = texts
         else:
@@ -290,7 +293,7 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
                 field.shape, "")
             answer = ask(f"  {field.name}{prompt}: ").strip()
             if not answer and field.required:
-                say("  this field is required")
+                say(REQUIRED_ANSWER)
                 continue
             answer_value = _split(answer) if field.shape in ("list", "object-list") else answer
         if not _has_value(answer_value):
