@@ -434,6 +434,20 @@ def test_a_taken_id_is_asked_again_in_a_terminal_however_it_came(
                                   "catalogue/glossary/batch.yml\n")
 
 
+def test_a_title_without_a_word_for_an_id_gets_the_id_asked(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "« ? »" gives no id to propose: a terminal asks for one (it stopped on "missing --id")
+    asked: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: asked.append(prompt) or ("qmark" if "id" in prompt else ""))
+    assert _new("glossary", "--term-fr", "« ? »", "--term-en", "?",
+                "--definition-fr", "Un signe.", "--definition-en", "A sign.") == 0
+    assert "  id: " in asked
+    assert (catalogue / "glossary" / "qmark.yml").is_file()
+
+
 def test_an_id_proposal_kept_in_a_terminal_names_the_file(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

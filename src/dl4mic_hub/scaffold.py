@@ -552,7 +552,8 @@ def collect_values(
         again = [f.name for f in fields if f.name in given and f.name not in values]
         values = ask_missing(entry_type, values, labels, ask, say, judge, names, again)
     values = prepare_values(entry_type, values, today)
-    missing = missing_required(fields, values)
+    # in a terminal the id is asked below, even when the title gives none to propose
+    missing = [f for f in missing_required(fields, values) if ask is None or f.name != "id"]
     if missing:
         options = ", ".join(
             f"{f.option}-{LANGUAGES[0]}/{f.option}-{LANGUAGES[1]}" if f.shape == "i18n"
@@ -562,6 +563,7 @@ def collect_values(
             Origin("new"), f"missing required value(s): {options}",
             "pass them as options, or run the command in a terminal to be asked",
         )])
+
     def used(entry_id: str) -> str | None:
         return id_holder(entry_type, entry_id, catalogue)
 
