@@ -72,7 +72,9 @@ def test_top3_hit_rate(page: Page, site_url: str, lang: str) -> None:
 # A tool named with what the reader wants of it: the tool itself first, before the entries that
 # merely cite it (augmend's keywords say "StarDist" and "3D"; it came first for "stardist 3d").
 NAMED = [("fr", "stardist 3d", "stardist"), ("en", "stardist 3d", "stardist"),
-         ("fr", "napari 3d", "napari"), ("en", "ilastik segmentation", "ilastik")]
+         ("fr", "napari 3d", "napari"), ("en", "ilastik segmentation", "ilastik"),
+         # misspelt: a typo of a name before any word sharing its first letters
+         ("fr", "cellpse", "cellpose"), ("en", "celpose", "cellpose"), ("fr", "ilastk", "ilastik")]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

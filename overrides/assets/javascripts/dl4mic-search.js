@@ -89,26 +89,29 @@
       }
     }
     if (!index.words[word] && word.length >= 5) {
+      // One typo on words of 5 letters or more, two from 9.
+      var limit = word.length >= 9 ? 2 : 1;
+      var typos = [];
+      for (var length = word.length - limit; length <= word.length + limit; length++) {
+        var sameLength = this.byLength[length] || [];
+        for (var n = 0; n < sameLength.length; n++) {
+          var other = sameLength[n];
+          if (other[0] !== word[0]) continue;
+          if (distance(word, other, limit) <= limit) typos.push(other);
+        }
+      }
+      typos.forEach(function (other) { add(other, 0.5); });
       // A word the catalogue never uses may still share its stem with one it does
       // ("denoise" / "denoising", "resize" / "resizing", "looking" / "looks"): try it without
-      // up to three last letters, keeping four.
-      for (var cut = 1; cut <= 3 && word.length - cut >= 4; cut++) {
+      // up to three last letters, keeping four. Not when it is a typo of a word the catalogue
+      // has: "cellpse" is Cellpose misspelt, and every "cell..." word, rarer, outranked it.
+      for (var cut = 1; cut <= 3 && word.length - cut >= 4 && !typos.length; cut++) {
         var stemLike = word.slice(0, word.length - cut);
         var from = lowerBound(this.vocabulary, stemLike);
         for (var m = from, found = 0; m < this.vocabulary.length && found < 20; m++) {
           if (this.vocabulary[m].lastIndexOf(stemLike, 0) !== 0) break;
           add(this.vocabulary[m], 0.55);
           found++;
-        }
-      }
-
-      var limit = word.length >= 9 ? 2 : 1;
-      for (var length = word.length - limit; length <= word.length + limit; length++) {
-        var sameLength = this.byLength[length] || [];
-        for (var n = 0; n < sameLength.length; n++) {
-          var other = sameLength[n];
-          if (other[0] !== word[0]) continue;
-          if (distance(word, other, limit) <= limit) add(other, 0.5);
         }
       }
     }
