@@ -208,6 +208,12 @@ def test_the_colour_switch_and_heading_links_speak_the_page_language(
     expect(page.locator("a.headerlink").first).to_have_attribute("title", permalink)
     switch.click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    # a screen reader names a link by its text: every "¶" was named "¶"; each says its heading
+    link = page.locator("h2 a.headerlink").first
+    heading = link.locator("xpath=..").evaluate(
+        "h => h.cloneNode(true).childNodes[0].textContent.trim()")
+    separator = " : " if lang == "fr" else ": "
+    expect(link).to_have_accessible_name(f"{permalink}{separator}{heading}")
 
 
 PHONE_PAGES = ["", "explore/", "open-data/", "faq/", "glossary/", "cheatsheets/", "recent/",

@@ -5,6 +5,8 @@
  * /fr/sections/tools/?dims=3d#annotation -> /en/sections/tools/?dims=3d#annotation.
  * The build already points each link at the same page; this adds the query and the anchor,
  * and follows the changes made by the filters and the explorer.
+ *
+ * Headings' permalinks get a name that says where they lead (below).
  */
 (function () {
   "use strict";
@@ -31,8 +33,23 @@
     });
   }
 
+  /* A heading's permalink reads "¶": screen readers name a link by its text, not its title,
+   * so a page's list of links said "¶" again and again. Each is named after its heading. */
+  function nameHeadingLinks() {
+    var separator = document.documentElement.lang === "fr" ? " : " : ": ";
+    document.querySelectorAll("a.headerlink").forEach(function (link) {
+      var heading = link.parentElement;
+      if (!heading) return;
+      var copy = heading.cloneNode(true);  // the heading's words, without the "¶"
+      copy.querySelectorAll("a.headerlink").forEach(function (own) { own.remove(); });
+      var text = copy.textContent.trim();
+      link.setAttribute("aria-label", (link.title ? link.title + separator : "") + text);
+    });
+  }
+
   function start() {
     update();
+    nameHeadingLinks();
     window.addEventListener("hashchange", update);
     window.addEventListener("popstate", update);
     document.addEventListener("dl4mic:location", update);
