@@ -288,9 +288,12 @@ def test_keyboard_skips_the_facets_to_the_results(page: Page, site_url: str) -> 
     skip = page.locator(".dl-explorer__skip")
     expect(skip).not_to_be_in_viewport()  # hidden until reached
     page.locator("#dl-q").focus()
+    sort_before = page.locator(".dl-explorer__sort").bounding_box()
     page.keyboard.press("Tab")
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
+    # shown over the page, not in its flow: the sort menu and all below moved 44 px down
+    assert page.locator(".dl-explorer__sort").bounding_box() == sort_before
     page.keyboard.press("Enter")
     expect(page.locator("ol.dl-results > li.dl-result a").first).to_be_focused()
 
