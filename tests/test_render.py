@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dl4mic_hub import render
+from dl4mic_hub import LANGUAGES, render
 from dl4mic_hub.model import Catalogue
 from dl4mic_hub.render import RenderedSite, entry_points, front_matter, render_site, sort_key
 from dl4mic_hub.validate import validate_catalogue
@@ -660,7 +660,24 @@ def test_index_words_are_folded_and_elisions_dropped() -> None:
     assert words == ["coeur", "ai", "annote", "oedeme"]
 
 
-def test_name_order_ignores_leading_quotes() -> None:
+def test_search_cards_say_the_language_a_name_is_read_in(tmp_path: Path) -> None:
+    # The explorer's cards read an English title on the French site with French sounds: the
+    # static pages mark it (lang="en"), the cards the browser makes did not.
+    catalogue = edited_small(tmp_path, "resources/alpha-tool.yml",
+                             "title: {fr: Écran Alpha, en: Alpha Screen}",
+                             "title: {fr: Alpha Screen, en: Alpha Screen}")
+    site = render_site(catalogue)
+    cards = {lang: {doc["id"]: doc for doc in
+                    json.loads(site.files[lang]["assets/search-index.json"])["docs"]}
+             for lang in LANGUAGES}
+    assert cards["fr"]["alpha-tool"]["lang"] == "en"  # kept as is: the tool's language
+    assert "lang" not in cards["en"]["alpha-tool"]
+    assert "lang" not in cards["fr"]["beta-course"]  # a French title on the French site
+    page = site.pages["fr"]["resources/alpha-tool.md"]
+    assert '<span lang="en">Alpha Screen</span>' in page  # as the page itself says
+
+
+
     names = ["« Which GPU? »", "zebra", "Écrire", "ecrire", "apple", '"Quoted"']
     assert sorted(names, key=sort_key) == [
         "apple", "Écrire", "ecrire", '"Quoted"', "« Which GPU? »", "zebra"]

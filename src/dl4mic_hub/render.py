@@ -242,13 +242,27 @@ class PageContext:
                 '<span lang="{}">{}</span> <small class="dl-fallback" title="{}">({})</small>',
                 shown, html, self.ui["fallback_inline_title"], self.ui["fallback_marker"],
             )
+        spoken = self.spoken_language(entry, name, shown)
+        return markup.html_format('<span lang="{}">{}</span>', spoken, html) if spoken else html
+
+    def spoken_language(self, entry: Entry, name: str, shown: str) -> str | None:
+        """The language a text shown in ``shown`` is to be read in, when it is not the page's:
+        a fallback's own; a name kept as it is in both languages (a course title in English)
+        is in the language of the resource, and screen readers must read it so."""
+        if shown != self.lang:
+            return shown
         other = entry.strings("content_language")
         texts = entry.text(name)
-        # A name kept as it is in both languages (a course title in English) is in the language
-        # of the resource: screen readers must read it so.
         if name == "title" and other and self.lang not in other and len(set(texts.values())) == 1:
-            return markup.html_format('<span lang="{}">{}</span>', other[0], html)
-        return html
+            return other[0]
+        return None
+
+    def name_language(self, entry: Entry) -> str | None:
+        """The language an entry's name is to be read in on this page, when not the page's (for
+        the cards the explorer makes in the browser)."""
+        name = name_field(entry)
+        shown = shown_language(entry.text(name), self.lang)
+        return self.spoken_language(entry, name, shown) if shown else None
 
     def text(self, entry: Entry, name: str, *, value: Any = None, links: bool = True) -> Markup:
         """Inline text as safe HTML; a fallback is wrapped with its language and a marker."""

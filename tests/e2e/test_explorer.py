@@ -369,3 +369,15 @@ def test_on_a_phone_the_filters_lead_back_to_their_results(
     expect(page.locator("details.dl-explorer__filters")).not_to_have_attribute("open", "")
     expect(page.locator(".dl-explorer__status")).to_be_in_viewport()
     expect(page.locator("ol.dl-results > li.dl-result").first).to_be_in_viewport()
+
+
+def test_a_result_name_in_another_language_is_read_in_it(page: Page, site_url: str) -> None:
+    # "Cell Detection with Star-convex Polygons (StarDist)" was read with French sounds
+    open_explorer(page, f"{site_url}fr/explore/?q=stardist")
+    card = page.locator("li.dl-result[data-entry-id=paper-stardist]")
+    expect(card.locator(".dl-result__head a")).to_have_attribute("lang", "en")
+    # a French course's French name on the French site: the page's language, no mark
+    open_explorer(page, f"{site_url}fr/explore/?q=fidle")
+    name = page.locator("li.dl-result[data-entry-id=fidle] .dl-result__head a")
+    expect(name).to_have_text(re.compile("^FIDLE : "))
+    expect(name).not_to_have_attribute("lang", re.compile("."))

@@ -222,6 +222,7 @@
       var link = document.createElement("a");
       link.href = new URL(doc.url, siteRoot).href;
       link.textContent = doc.name;
+      if (doc.lang) link.lang = doc.lang; // read in its own language (an English title)
       if (doc.title) link.title = doc.title; // a long question, shortened for the card
       head.appendChild(link);
       var facets = engine.index.facets;
@@ -239,6 +240,7 @@
         var summary = document.createElement("p");
         summary.className = "dl-result__summary";
         summary.textContent = doc.summary;
+        if (doc.summary_lang) summary.lang = doc.summary_lang;
         item.appendChild(summary);
       }
       var chips = document.createElement("p");
