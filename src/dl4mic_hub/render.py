@@ -880,7 +880,7 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
     emit("explore.md", "explore.md.j2",
-         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["navigation"]},
+         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"]},
          entries=site.sorted_entries(lang, site.catalogue.all_entries()),
          facets=list(site.facets))
 

@@ -381,3 +381,16 @@ def test_a_result_name_in_another_language_is_read_in_it(page: Page, site_url: s
     name = page.locator("li.dl-result[data-entry-id=fidle] .dl-result__head a")
     expect(name).to_have_text(re.compile("^FIDLE : "))
     expect(name).not_to_have_attribute("lang", re.compile("."))
+
+
+def test_the_explorer_keeps_the_site_menu_on_a_wide_screen(
+    new_context: NewContext, site_url: str
+) -> None:
+    # It had none (and no menu button): a keyboard reader could only leave by the logo
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_explorer(page, f"{site_url}fr/explore/")
+    menu = page.locator(".md-sidebar--primary")
+    expect(menu).to_be_visible()
+    expect(menu.get_by_role("link", name="FAQ")).to_be_visible()
+    # the results take the room the table of contents left (the page has none)
+    assert page.locator(".md-sidebar--secondary").is_hidden()
