@@ -324,6 +324,26 @@ def test_command_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert not (tmp_path / "drafts").exists()
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_drafts_are_never_written_into_a_catalogue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    force: list[str],
+) -> None:
+    # --out catalogue wrote raw drafts among the curated entries, and with --force replaced them
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalogue" / "vocab").mkdir(parents=True)
+    curated = tmp_path / "catalogue" / "resources" / "a.yml"
+    curated.parent.mkdir()
+    curated.write_text("id: a  # curated\n", encoding="utf-8")
+    (tmp_path / "list.md").write_text("* [a](https://a.org)\n", encoding="utf-8")
+    assert main(["import-markdown", "list.md", "--out", "catalogue", *force]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "--out:1:1: error: catalogue is a catalogue, not a folder for drafts (hint: write the "
+        "drafts elsewhere, e.g. --out drafts; review each one, then move it into the catalogue)")
+    assert curated.read_text(encoding="utf-8") == "id: a  # curated\n"
+    assert sorted(p.name for p in curated.parent.iterdir()) == ["a.yml"]
+
+
 @pytest.mark.parametrize(("char", "what"), [
     ("\x00", "an invisible control character (U+0000)"),
     ("\x1b", "an invisible control character (U+001B)"),

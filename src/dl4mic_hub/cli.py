@@ -327,6 +327,7 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
 
     from .diagnostics import Origin, display_path, error
     from .importer import DRAFT_NOTICE, import_markdown, write_drafts
+    from .model import VOCAB_FOLDER
     from .text import iso_date
 
     display = display_path(args.file)
@@ -336,6 +337,11 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
+    elif (args.out / VOCAB_FOLDER).is_dir():
+        # drafts need a human pass first; with --force they would replace curated entries
+        problem = error(Origin("--out"), f"{display_path(args.out)} is a catalogue, not a "
+                        "folder for drafts", "write the drafts elsewhere, e.g. --out drafts; "
+                        "review each one, then move it into the catalogue")
     if problem is not None:
         print_diagnostics([problem])
         return EXIT_USAGE
