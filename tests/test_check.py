@@ -210,6 +210,29 @@ def test_cache_reuses_ok_results_and_rechecks_failures(
     assert web.stats.count("/ok") == 3
 
 
+def test_a_cached_result_keeps_its_redirect_chain(
+    tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "HTTP 200 after 1 redirect(s)" came back from the cache with "redirects": []
+    cache = tmp_path / "linkcheck.json"
+    urls = url_list(tmp_path, web.url("redirect/1/ok"))
+    report = tmp_path / "report.json"
+    options = ["--cache", str(cache), "--urls", str(urls), "--format", "json"]
+    chains = []
+    for _ in range(2):
+        run(capsys, *options, "--output", str(report))
+        (result,) = json.loads(report.read_text(encoding="utf-8"))["results"]
+        chains.append((result["cached"], result["redirects"]))
+    assert chains[1] == (True, chains[0][1]) and chains[0][1]
+    # a chain damaged in the file is dropped, not half read
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["entries"][web.url("redirect/1/ok")]["redirects"] = [[301, "x"], ["302", 5]]
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    run(capsys, *options, "--output", str(report))
+    (result,) = json.loads(report.read_text(encoding="utf-8"))["results"]
+    assert (result["cached"], result["redirects"]) == (True, [])
+
+
 @pytest.mark.parametrize("checked_at", [float("nan"), float("inf"), 1e300, "yesterday"])
 def test_a_cached_time_that_is_no_past_time_is_never_fresh(
     checked_at: object, tmp_path: Path, web: FakeHost, capsys: pytest.CaptureFixture[str]

@@ -27,6 +27,17 @@ def parse_age(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2) or "d"]
 
 
+def _redirects(value: object) -> list[tuple[int, str]]:
+    """A cached redirect chain, read as untrusted as the rest of the file: pairs of an HTTP
+    status and an address, or nothing."""
+    if not isinstance(value, list):
+        return []
+    chain = [(hop[0], hop[1]) for hop in value
+             if isinstance(hop, list) and len(hop) == 2 and isinstance(hop[0], int)
+             and not isinstance(hop[0], bool) and isinstance(hop[1], str)]
+    return chain if len(chain) == len(value) else []
+
+
 class Cache:
     def __init__(self, path: Path | None, max_age: float = DEFAULT_MAX_AGE) -> None:
         self.path = path
@@ -52,7 +63,7 @@ class Cache:
             return None
         status = entry.get("status")
         final_url = entry.get("final_url")
-        return Result(
+        result = Result(
             url,
             "ok",
             str(entry.get("reason") or "ok"),
@@ -62,6 +73,8 @@ class Cache:
             cached=True,
             checked_at=checked,
         )
+        result.redirects = _redirects(entry.get("redirects"))
+        return result
 
     def _fresh_since(self, entry: object, now: float) -> float | None:
         """When ``entry`` was checked, if that is recent enough to trust; None otherwise.
@@ -85,6 +98,8 @@ class Cache:
                     "final_url": result.final_url,
                     "reason": result.reason,
                     "note": result.note,
+                    # the report's chain, as the reason says "after 1 redirect(s)"
+                    "redirects": [[hop_status, hop] for hop_status, hop in result.redirects],
                 }
             else:
                 self.entries.pop(url, None)  # a failure is never served from the cache
