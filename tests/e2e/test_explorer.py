@@ -394,3 +394,21 @@ def test_the_explorer_keeps_the_site_menu_on_a_wide_screen(
     expect(menu.get_by_role("link", name="FAQ")).to_be_visible()
     # the results take the room the table of contents left (the page has none)
     assert page.locator(".md-sidebar--secondary").is_hidden()
+
+
+def test_results_holding_only_some_of_the_words_are_said_so(page: Page, site_url: str) -> None:
+    # "segmenter noyaux sans programmer" listed 133 entries with no sign of where the ones that
+    # hold every word end
+    open_explorer(page, f"{site_url}fr/explore/?q=segmenter+noyaux+sans+programmer")
+    divider = page.locator("ol.dl-results > li.dl-results__partial")
+    expect(divider).to_have_count(1)
+    expect(divider).to_have_text(
+        "Les fiches qui suivent ne contiennent qu'une partie des mots cherchés.")
+    before = divider.evaluate("d => [...d.parentNode.children].indexOf(d)")
+    assert before >= 1  # after the entries that hold every word
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_contain_text("Cellpose")
+    # one word, or another order than relevance: no divider
+    open_explorer(page, f"{site_url}fr/explore/?q=noyaux")
+    expect(divider).to_have_count(0)
+    open_explorer(page, f"{site_url}fr/explore/?q=segmenter+noyaux+sans+programmer&sort=name")
+    expect(divider).to_have_count(0)

@@ -203,7 +203,20 @@
           return docs[b].added.localeCompare(docs[a].added) || a - b;
         });
       }
-      render(results);
+      render(results, order === "" ? partialFrom(results) : -1);
+    }
+
+    /* In relevance order, where the results holding only some of several words searched for
+     * begin (the engine ranks those holding them all first), or -1: a reader who typed four
+     * words otherwise took the 100th result for a bad match of them all. */
+    function partialFrom(results) {
+      if (!lastMatches || !lastMatches.length || lastMatches[0].matched < 2) return -1;
+      var best = lastMatches[0].matched;
+      var matched = new Map(lastMatches.map(function (m) { return [m.doc, m.matched]; }));
+      for (var i = 1; i < results.length; i++) {
+        if (matched.get(results[i]) < best) return matched.get(results[0]) === best ? i : -1;
+      }
+      return -1;
     }
 
     function chip(text, className) {
@@ -255,11 +268,19 @@
       return item;
     }
 
-    function render(results) {
+    function render(results, partial) {
       var docs = engine.docs;
       list.textContent = "";
       var fragment = document.createDocumentFragment();
-      results.slice(0, shown).forEach(function (i) { fragment.appendChild(card(docs[i])); });
+      results.slice(0, shown).forEach(function (i, place) {
+        if (place === partial) {
+          var divider = document.createElement("li");
+          divider.className = "dl-results__partial";
+          divider.textContent = root.dataset.partial;
+          fragment.appendChild(divider);
+        }
+        fragment.appendChild(card(docs[i]));
+      });
       list.appendChild(fragment);
       if (results.length > shown) {
         var more = document.createElement("li");
