@@ -257,10 +257,9 @@ class PageContext:
             return other[0]
         return None
 
-    def name_language(self, entry: Entry) -> str | None:
-        """The language an entry's name is to be read in on this page, when not the page's (for
-        the cards the explorer makes in the browser)."""
-        name = name_field(entry)
+    def read_in(self, entry: Entry, name: str) -> str | None:
+        """The language a field of an entry is to be read in on this page, when not the page's
+        (for the cards the explorer makes in the browser)."""
         shown = shown_language(entry.text(name), self.lang)
         return self.spoken_language(entry, name, shown) if shown else None
 

@@ -33,7 +33,7 @@ from typing import Any
 import snowballstemmer  # type: ignore[import-untyped]
 
 from . import LANGUAGES, markup
-from .model import Entry, shown_language
+from .model import Entry
 from .render import (
     PageContext,
     _SiteRenderer,
@@ -282,12 +282,11 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     }
     if card["name"] != name:
         card["title"] = name  # the whole of a name shortened for the card
-    spoken = ctx.name_language(entry)
-    if spoken:
-        card["lang"] = spoken  # an English title on the French site is read in English
-    summary_shown = shown_language(entry.text(summary_field(entry)), ctx.lang)
-    if summary_shown and summary_shown != ctx.lang:
-        card["summary_lang"] = summary_shown  # not yet translated: read in its own language
+    # read in its own language: an English title on the French site, a summary not translated
+    for key, field_name in (("lang", name_field(entry)), ("summary_lang", summary_field(entry))):
+        spoken = ctx.read_in(entry, field_name)
+        if spoken:
+            card[key] = spoken
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]
