@@ -677,7 +677,7 @@ def test_search_cards_say_the_language_a_name_is_read_in(tmp_path: Path) -> None
     assert '<span lang="en">Alpha Screen</span>' in page  # as the page itself says
 
 
-
+def test_name_order_ignores_leading_quotes() -> None:
     names = ["« Which GPU? »", "zebra", "Écrire", "ecrire", "apple", '"Quoted"']
     assert sorted(names, key=sort_key) == [
         "apple", "Écrire", "ecrire", '"Quoted"', "« Which GPU? »", "zebra"]
