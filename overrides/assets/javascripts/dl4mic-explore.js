@@ -45,6 +45,8 @@
     var siteRoot = new URL("../", indexUrl);
     var lastQuery = null;
     var lastMatches = null;
+    var wordCount = 0;  // the query's words that count (engine.queryWords)
+    var matchedWords = new Map();  // document → how many of them it holds
 
     // On a phone the facets fold under one "Filter" line, so that results come first.
     var panel = root.querySelector(".dl-explorer__filters");
@@ -137,6 +139,9 @@
       if (query !== lastQuery) {
         lastQuery = query;
         lastMatches = engine.search(query);
+        // how many of the query's words each document holds, for the "only some" line
+        wordCount = engine.queryWords(query).length;
+        matchedWords = new Map((lastMatches || []).map(function (m) { return [m.doc, m.matched]; }));
       }
       if (!everything) everything = docs.map(function (_, i) { return i; });
       var candidates = lastMatches ? lastMatches.map(function (m) { return m.doc; }) : everything;
@@ -208,13 +213,14 @@
 
     /* In relevance order, where the results holding only some of several words searched for
      * begin (the engine ranks those holding them all first), or -1: a reader who typed four
-     * words otherwise took the 100th result for a bad match of them all. */
+     * words otherwise took the 100th result for a bad match of them all. None when no result
+     * holds them all: every result is then partial, and the count says what was found. */
     function partialFrom(results) {
-      if (!lastMatches || !lastMatches.length || lastMatches[0].matched < 2) return -1;
-      var best = lastMatches[0].matched;
-      var matched = new Map(lastMatches.map(function (m) { return [m.doc, m.matched]; }));
+      if (wordCount < 2 || !results.length || matchedWords.get(results[0]) !== wordCount) {
+        return -1;
+      }
       for (var i = 1; i < results.length; i++) {
-        if (matched.get(results[i]) < best) return matched.get(results[0]) === best ? i : -1;
+        if (matchedWords.get(results[i]) < wordCount) return i;
       }
       return -1;
     }

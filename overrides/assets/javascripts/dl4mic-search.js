@@ -140,11 +140,21 @@
   }
 
   /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
+  /* The distinct words of a query that count (stop words dropped): a result's `matched` is
+   * at most their number. */
+  Engine.prototype.queryWords = function (query) {
+    var self = this;
+    var unique = [];
+    words(query).forEach(function (w) {
+      if (!self.stop.has(w) && unique.indexOf(w) < 0) unique.push(w);
+    });
+    return unique;
+  };
+
   Engine.prototype.search = function (query) {
     var self = this;
     var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
-    var unique = [];
-    queryWords.forEach(function (w) { if (unique.indexOf(w) < 0) unique.push(w); });
+    var unique = this.queryWords(query);
     if (!unique.length) return null;
     var total = this.docs.length;
     var scores = new Map(); // doc → {score, matched}
