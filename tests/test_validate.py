@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -545,3 +546,20 @@ def test_a_date_in_the_future_is_a_warning(make_catalogue: Callable[..., Path]) 
     assert [d.format_text() for d in result.diagnostics] == [
         "catalogue/resources/cellpose.yml:23:8: warning: 'added' is in the future (2999-01-01) "
         "(hint: write the date it happened, YYYY-MM-DD: today at the latest)"]
+
+
+@pytest.mark.parametrize("suffix", [".yml", ".yaml"])
+def test_a_broken_vocabulary_is_said_once_where_it_is_broken(tmp_path: Path, suffix: str) -> None:
+    # its own YAML error came with "the vocabulary 'tasks' is missing" and, for every entry
+    # using it, "... which does not exist (hint: create vocab/tasks.yml)": a file that is there
+    folder = tmp_path / "catalogue"
+    shutil.copytree(MINIMAL, folder)
+    tasks = folder / "vocab" / "tasks.yml"
+    broken = tasks.with_suffix(suffix)
+    text = tasks.read_text(encoding="utf-8") + "  bad: [\n"
+    tasks.unlink()
+    broken.write_text(text, encoding="utf-8")
+    uses = [e.id for e in validate_catalogue(MINIMAL).catalogue.all_entries() if e.get("tasks")]
+    assert uses  # an entry uses the vocabulary: it would have been told to create it
+    (problem,) = [d.format_text() for d in validate_catalogue(folder).diagnostics]
+    assert f"vocab/tasks{suffix}:" in problem and "YAML syntax error" in problem

@@ -125,6 +125,7 @@ class _Context:
     vocab_display: dict[str, str]
     ids: dict[str, str]  # id → entry type name
     vocab_folder: str
+    broken_vocabularies: frozenset[str] = frozenset()  # there, but unreadable
     id_suggestions_left: int = ID_SUGGESTIONS
 
     def suggestion(self, value: str, choices: Iterable[str]) -> str:
@@ -150,6 +151,8 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         if not isinstance(instance, str):
             return
         keys = ctx.vocab_keys.get(name)
+        if keys is None and name in ctx.broken_vocabularies:
+            return  # the file's own error says where it is broken: no "create it" per entry
         if keys is None:
             yield _issue(
                 f"uses the vocabulary '{name}', which does not exist",
@@ -368,14 +371,19 @@ class SchemaChecker:
         ids: dict[str, str] = {}
         for entry in catalogue.all_entries():
             ids.setdefault(entry.id, entry.type.name)
+        unreadable = list(unreadable)
         for file in unreadable:  # its own error is enough: references to it are not wrong
             if file.entry_type is not None and file.path.suffix in (".yml", ".yaml"):
                 ids.setdefault(file.path.stem, file.entry_type.name)
+        #: vocabularies whose file is there but could not be read (the same reasoning)
+        self.broken_vocabularies = frozenset(
+            f.path.stem for f in unreadable if f.path.parent.name == VOCAB_FOLDER)
         ctx = _Context(
             vocab_keys=vocabulary_keys(catalogue),
             vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
             ids=ids,
             vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
+            broken_vocabularies=self.broken_vocabularies,
         )
         self._class = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
             CatalogueValidator, _keywords(ctx)
@@ -427,14 +435,14 @@ def _not_a_mapping(data: Any, display: str) -> Diagnostic:
 # --- schema errors → diagnostics: one formatter per JSON Schema keyword ----------------------
 
 
-def _missing_vocabularies(catalogue: Catalogue, shown: str) -> Iterator[Diagnostic]:
+def _missing_vocabularies(catalogue: Catalogue, shown: str,
+                          broken: frozenset[str]) -> Iterator[Diagnostic]:
     """Every vocabulary the schemas name must exist: pages, filters and exports rely on them
-    even when no entry uses them yet. Values implied by an entry type must be keys of it."""
+    even when no entry uses them yet (one whose file is ``broken`` has its own error). Values
+    implied by an entry type must be keys of it."""
     for entry_type in ENTRY_TYPES:
         wanted = {spec.vocabulary for spec in field_specs(entry_type.schema) if spec.vocabulary}
-        for name in sorted(wanted - set(catalogue.vocabularies)):
-            if (catalogue.root / VOCAB_FOLDER / f"{name}.yml").exists():
-                continue  # there but unreadable: its own error says where, not "missing"
+        for name in sorted(wanted - set(catalogue.vocabularies) - broken):
             yield error(
                 Origin(f"{shown}/{VOCAB_FOLDER}"),
                 f"the vocabulary '{name}' is missing (the {entry_type.name} entries' format "
@@ -814,7 +822,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _placeholders_left(loaded)
     diagnostics += _misplaced_entries(loaded)
     diagnostics += _duplicate_links(catalogue)
-    diagnostics += _missing_vocabularies(catalogue, shown)
+    diagnostics += _missing_vocabularies(catalogue, shown, checker.broken_vocabularies)
     diagnostics += _unknown_icons(catalogue)
     diagnostics += _unread_files(root)
     host_rules, problems = _catalogue_host_rules(root)
