@@ -63,18 +63,17 @@ class Cache:
             return None
         status = entry.get("status")
         final_url = entry.get("final_url")
-        result = Result(
+        return Result(
             url,
             "ok",
             str(entry.get("reason") or "ok"),
             status=status if isinstance(status, int) else None,
             final_url=final_url if isinstance(final_url, str) else None,
+            redirects=_redirects(entry.get("redirects")),
             note=str(entry.get("note") or ""),
             cached=True,
             checked_at=checked,
         )
-        result.redirects = _redirects(entry.get("redirects"))
-        return result
 
     def _fresh_since(self, entry: object, now: float) -> float | None:
         """When ``entry`` was checked, if that is recent enough to trust; None otherwise.
