@@ -251,9 +251,10 @@ class PageContext:
         is in the language of the resource, and screen readers must read it so."""
         if shown != self.lang:
             return shown
+        if name != "title":
+            return None
         other = entry.strings("content_language")
-        texts = entry.text(name)
-        if name == "title" and other and self.lang not in other and len(set(texts.values())) == 1:
+        if other and self.lang not in other and len(set(entry.text(name).values())) == 1:
             return other[0]
         return None
 
