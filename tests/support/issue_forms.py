@@ -94,11 +94,12 @@ def vocabulary_errors(catalogue: Path = ROOT / "catalogue") -> list[str]:
     """The errors `dl4mic-hub validate` finds in the vocabulary files, as it words them: a
     broken vocabulary is said where it is broken, not as a traceback of this script."""
     from dl4mic_hub.diagnostics import Severity
+    from dl4mic_hub.model import VOCAB_FOLDER
     from dl4mic_hub.validate import validate_catalogue
 
     result = validate_catalogue(catalogue)
     return [d.format_text() for d in result.diagnostics
-            if d.severity is Severity.ERROR and "vocab" in Path(d.origin.path).parts]
+            if d.severity is Severity.ERROR and VOCAB_FOLDER in Path(d.origin.path).parts]
 
 
 if __name__ == "__main__":
