@@ -307,26 +307,30 @@ def load_link_health(report_path: Path, history_path: Path | None) -> LinkHealth
     ``history_path`` when there is one (a missing one starts a new history). Raises
     :class:`UsageError` for a file there that is not a history: the build would replace it."""
     report = read_report(report_path)
-    previous = None
-    if history_path is not None and (history_path.exists() or history_path.is_symlink()):
-        display = display_path(history_path)
-        why = "it is not a link history written by dl4mic-hub build"
-        try:
-            text = history_path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            text, why = None, "it is not text"
-        except OSError as exc:
-            text, why = None, f"it cannot be read: {(exc.strerror or str(exc)).lower()}"
-        if text is not None and text.strip():
-            previous = parse_history(text)
-        if previous is None and (text is None or text.strip()):  # an empty file: nothing lost
-            raise UsageError([error(
-                Origin(display),
-                f"--link-history (or ${HISTORY_ENV}): {why}, and the build would replace it",
-                "give the history of earlier builds or a new file's path; if this is a damaged "
-                "history, delete it to start a new one, where broken links count from zero",
-            )])
+    if history_path is None or not (history_path.exists() or history_path.is_symlink()):
+        return advance(None, report)
+    try:
+        text = history_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _not_a_history(history_path, "it is not text") from None
+    except OSError as exc:
+        why = f"it cannot be read: {(exc.strerror or str(exc)).lower()}"
+        raise _not_a_history(history_path, why) from None
+    if not text.strip():  # an empty file (touched, a fresh cache): nothing to lose
+        return advance(None, report)
+    previous = parse_history(text)
+    if previous is None:
+        raise _not_a_history(history_path, "it is not a link history written by dl4mic-hub build")
     return advance(previous, report)
+
+
+def _not_a_history(path: Path, why: str) -> UsageError:
+    return UsageError([error(
+        Origin(display_path(path)),
+        f"--link-history (or ${HISTORY_ENV}): {why}, and the build would replace it",
+        "give the history of earlier builds or a new file's path; if this is a damaged "
+        "history, delete it to start a new one, where broken links count from zero",
+    )])
 
 
 def write_history(health: LinkHealth, path: Path) -> None:
