@@ -327,7 +327,7 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
 
     from .diagnostics import Origin, display_path, error
     from .importer import DRAFT_NOTICE, import_markdown, write_drafts
-    from .model import VOCAB_FOLDER
+    from .model import is_catalogue_folder
     from .text import iso_date
 
     display = display_path(args.file)
@@ -337,7 +337,7 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
-    elif (args.out / VOCAB_FOLDER).is_dir():
+    elif is_catalogue_folder(args.out):
         # drafts need a human pass first; with --force they would replace curated entries
         problem = error(Origin("--out"), f"{display_path(args.out)} is a catalogue, not a "
                         "folder for drafts", "write the drafts elsewhere, e.g. --out drafts; "
@@ -415,12 +415,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     from . import scaffold
     from .diagnostics import Origin, UsageError, display_path, error
     from .load import symlink_error
-    from .model import ENTRY_TYPES_BY_NAME, VOCAB_FOLDER, read_catalogue
+    from .model import ENTRY_TYPES_BY_NAME, is_catalogue_folder, read_catalogue
     from .validate import validate_or_stop
 
     entry_type = ENTRY_TYPES_BY_NAME[args.entry_type]
     root: Path = args.catalogue
-    if not (root / VOCAB_FOLDER).is_dir():
+    if not is_catalogue_folder(root):
         raise UsageError([error(Origin(str(root)), "this is not a catalogue folder (no vocab/)",
                                 "run the command from the project folder or pass --catalogue DIR")])
     catalogue, loaded = read_catalogue(root)

@@ -58,6 +58,11 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
 )
 ENTRY_TYPES_BY_NAME = {t.name: t for t in ENTRY_TYPES}
 VOCAB_FOLDER = "vocab"
+
+
+def is_catalogue_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a catalogue: it holds the vocabularies (``vocab/``)."""
+    return (folder / VOCAB_FOLDER).is_dir()
 #: What ``new`` writes where a value is still to be written (commented out); ``validate``
 #: refuses it when a contributor uncomments it as it is.
 PLACEHOLDER = "..."
