@@ -67,6 +67,25 @@ def test_language_switch_keeps_query_and_anchor(
     )
 
 
+@pytest.mark.parametrize(("lang", "code", "name", "button"), [
+    ("fr", "FR", "Français", "Langue FR (français). Choisir une autre langue"),
+    ("en", "EN", "English", "Language EN (English). Choose another language"),
+])
+def test_the_language_menu_shows_the_page_language(
+    page: Page, site_url: str, lang: str, code: str, name: str, button: str
+) -> None:
+    # The menu was a bare icon, and its entries alike: nothing said which language was shown.
+    page.goto(f"{site_url}{lang}/glossary/")
+    menu_button = page.locator(".md-header__option .md-select button")
+    expect(menu_button).to_have_text(code)
+    expect(menu_button).to_have_accessible_name(button)
+    page.locator(".md-header__option .md-select").hover()
+    current = page.locator(".md-select__link[aria-current=true]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text(name)
+    expect(current).to_have_attribute("hreflang", lang)
+
+
 def test_entry_page_switches_language(page: Page, site_url: str, local_only: list[str]) -> None:
     page.goto(f"{site_url}fr/resources/cellpose/")
     switch_language(page, "en")
@@ -227,14 +246,17 @@ def test_no_page_pans_sideways_on_a_phone(
     # The language menu, centred under its button at the screen's edge, the section filters'
     # menus and the open-data files table stuck out of a phone's screen: the page could be
     # dragged sideways.
-    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    # The header is the same on every page: the smallest phones (320 px) are tried on two.
     wide = []
-    for path in PHONE_PAGES:
-        page.goto(f"{site_url}{lang}/{path}")
-        screen, content = page.evaluate(
-            "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
-        if content > screen:
-            wide.append(f"{path or 'home'}: content {content} px wide on a {screen} px screen")
+    for width, paths in ((390, PHONE_PAGES), (320, ["", "sections/tools/"])):
+        page = new_context(viewport={"width": width, "height": 844}, is_mobile=True).new_page()
+        for path in paths:
+            page.goto(f"{site_url}{lang}/{path}")
+            screen, content = page.evaluate(
+                "() => [document.documentElement.clientWidth,"
+                " document.documentElement.scrollWidth]")
+            if content > screen:
+                wide.append(f"{path or 'home'}: content {content} px wide on a {screen} px screen")
     assert wide == []
 
 
