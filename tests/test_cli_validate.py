@@ -147,6 +147,16 @@ EXPECTED: dict[str, Expected] = {
         ],
         '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
     ),
+    # the same for a paper's venue (published_in)
+    'venue-not-of-a-paper': Expected(
+        1,
+        [
+            "catalogue/resources/cellpose.yml:3:7: error: 'kind' must be 'paper' when "
+            "'published_in' is written (hint: A paper is published in a journal, proceedings or "
+            "on a preprint server: remove 'published_in', or set kind: paper.)",
+        ],
+        '4 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+    ),
     'id-mismatch': Expected(
         1,
         [

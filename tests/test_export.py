@@ -210,6 +210,7 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     assert epsilon["edition"] == "2"  # an integer, as biblatex wants ("Second" would not do)
     assert "edition" not in {f.key for f in library.entries[1].fields}
     gamma = {f.key: f.value for f in library.entries[1].fields}
+    assert gamma["journal"] == "Journal of {Braces} & <b>Tags</b> 100%"  # published_in
     # every special character survives the round trip (pylatexenc reads \textasciicircum as ˆ)
     assert gamma["title"].replace("ˆ", "^") == (
         "Gamma: {braces}, 50% & $math$ #1 in_x ~ ^ \\ a < b > c"
@@ -235,6 +236,7 @@ sections: [tools]
 content_language: [en]
 authors: [Phan M-S, Caicedo JC]
 year: 2018
+published_in: {type: proceedings, name: "Medical Image Computing – MICCAI 2018"}
 added: 2026-03-04
 """
 
@@ -257,12 +259,38 @@ def test_bibtex_dois_and_addresses_are_written_as_they_are(
     # the work's own title (reference_title), not the catalogue's "... (StarDist)"
     assert "title = {Cell Detection with Star-convex Polygons}," in delta
     assert "author = {Phan, M.-S. and Caicedo, J. C.}" in delta
+    # a paper in proceedings is cited as such, its venue as the book's title
+    assert delta.startswith("@inproceedings{paper-delta,\n")
+    assert "booktitle = {Medical Image Computing – MICCAI 2018}," in delta
+    assert "journal" not in delta
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Revue"), ("en", "Journal")])
+def test_a_paper_page_says_where_it_was_published(
+    rendered: RenderedSite, lang: str, label: str
+) -> None:
+    page = rendered.pages[lang]["resources/paper-gamma.md"]
+    fact = re.search(rf"<li><strong>{label}</strong>[^<]*<cite>(.*?)</cite></li>", page)
+    assert fact is not None
+    assert "<b>" not in fact.group(1)  # catalogue text, shown as text
+    assert html.unescape(fact.group(1)).replace("\\", "") == (
+        "Journal of {Braces} & <b>Tags</b> 100%")
+    assert "<cite>" not in rendered.pages[lang]["resources/book-epsilon.md"]
+
+
+def test_every_venue_type_has_its_reference_types() -> None:
+    # vocab/venue-types.yml is data; the BibTeX and CSL types of each key are in code
+    from dl4mic_hub.export.references import VENUE_TYPES
+
+    vocabulary = yaml.safe_load((ROOT / "catalogue/vocab/venue-types.yml").read_text("utf-8"))
+    assert set(VENUE_TYPES) == set(vocabulary["values"])
 
 
 def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -> None:
     items = {i["id"]: i for i in json.loads(rendered.root_files["data/references.json"])}
     assert set(items) == {"book-epsilon", "paper-gamma"}
     assert items["paper-gamma"]["type"] == "article-journal"
+    assert items["paper-gamma"]["container-title"] == "Journal of {Braces} & <b>Tags</b> 100%"
     assert items["paper-gamma"]["DOI"] == "10.1234/gamma.5678"
     assert items["paper-gamma"]["issued"] == {"date-parts": [[2021]]}
     assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "J. C."}

@@ -114,6 +114,13 @@ def test_resource_pages_describe_the_resource_with_its_bioschemas_profile(
     assert paper["sameAs"] == ["https://doi.org/10.1234/gamma.5678"]
     assert paper["datePublished"] == "2021"
     assert "bookEdition" not in paper
+    # its journal (published_in), typed by vocab/venue-types.yml
+    assert paper["isPartOf"] == {"@type": "Periodical",
+                                 "name": "Journal of {Braces} & <b>Tags</b> 100%"}
+    # a preprint server is no periodical: it is the paper's publisher
+    preprint = jsonld(rendered, "en", "resources/paper-zeta-uncitable.md")
+    assert preprint["publisher"] == {"@type": "Organization", "name": "arXiv"}
+    assert "isPartOf" not in preprint
     # no "et al.": a harvester would make it a person
     assert paper["author"] == ["Caicedo JC", "Carsen Stringer", "Ludwig van Beethoven"]
     assert "a < b > c" in paper["name"]  # escaped in the page, intact once parsed

@@ -166,6 +166,11 @@ def test_an_id_used_by_another_type_is_refused(catalogue: Path) -> None:
          "'javascript:' are not allowed"),
         (["--link", "manual=https://example.org/m"], "--link:1:1: error: 'links.type' has an "
          "unknown value 'manual' (not a key of catalogue/vocab/link-types.yml)"),
+        (["--kind", "paper", "--published-in", "Nature Methods"], "--published-in:1:1: error: "
+         "'Nature Methods' is not TYPE=NAME (hint: e.g. --published-in journal=...)"),
+        (["--kind", "paper", "--published-in", "magazine=Nature"], "--published-in:1:1: error: "
+         "'published_in.type' has an unknown value 'magazine' (not a key of "
+         "catalogue/vocab/venue-types.yml) (hint: known keys: journal, proceedings, preprint)"),
         (["--doi", "10.1000/<x>"], "--doi:1:1: error: the DOI '10.1000/<x>' contains the "
          "character '<', which a link cannot hold as it is (hint: write it percent-encoded: "
          "10.1000/%3Cx%3E)"),
@@ -189,6 +194,25 @@ def test_a_bad_value_without_a_terminal_is_located_at_its_option_and_exits_1(
     assert err.startswith(message), err
     assert "Traceback" not in err
     assert sorted(p.name for p in (catalogue / "resources").iterdir()) == ["cellpose.yml"]
+
+
+def test_a_paper_venue_is_given_as_type_and_name(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # published_in is an object: TYPE=NAME on the command line, like --link TYPE=URL
+    options = [o if o != "tool" else "paper" for o in VALID_OPTIONS["resource"]]
+    assert _new("resource", "--no-input", *options,
+                "--published-in", "journal = Nature Methods") == 0
+    written = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
+    assert "published_in:\n  type: journal\n  name: Nature Methods\n" in written
+    assert validate_catalogue(catalogue).diagnostics == []
+
+
+def test_an_unused_venue_is_an_example_with_its_keys(catalogue: Path) -> None:
+    assert _new("resource", "--no-input", *VALID_OPTIONS["resource"]) == 0
+    written = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
+    assert ("# Clés / keys (vocab/venue-types.yml): journal, proceedings, preprint\n"
+            "# published_in:\n#   type: journal\n#   name: '...'\n") in written
 
 
 def test_a_doi_already_in_the_catalogue_is_refused_like_a_url(

@@ -54,7 +54,7 @@ class Field:
     name: str
     description: str
     required: bool
-    shape: str  # i18n | i18n-list | list | object-list | scalar
+    shape: str  # i18n | i18n-list | list | object | object-list | scalar
     value_type: str = "string"  # of a scalar or of list items: string | integer
     vocabulary: str | None = None  # x-vocabulary name
     is_ref: bool = False  # x-entry-ref: ids of other entries
@@ -64,15 +64,26 @@ class Field:
     has_default: bool = False  # the schema gives the value an absent field has
     excluded: frozenset[str] = frozenset()  # vocabulary keys the field refuses
     description_fr: str = ""  # the description in French (x-description-fr)
+    # an object (or each object of a list) of a vocabulary key and one text, written TYPE=TEXT
+    # on the command line: ("type", "url") for links, ("type", "name") for published_in
+    pair: tuple[str, str] | None = None
+    pair_vocabulary: str | None = None  # the vocabulary of the pair's TYPE
 
     def keys(self, vocab_keys: Mapping[str, Iterable[str]]) -> list[str]:
-        """The vocabulary keys this field accepts."""
-        return [k for k in vocab_keys.get(self.vocabulary or "", ()) if k not in self.excluded]
+        """The vocabulary keys this field accepts (for a pair field, its TYPE's)."""
+        vocabulary = self.vocabulary or self.pair_vocabulary or ""
+        return [k for k in vocab_keys.get(vocabulary, ()) if k not in self.excluded]
 
     @property
     def option(self) -> str:
         """Its command-line option (``content_language`` → ``--content-language``)."""
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def pair_metavar(self) -> str:
+        """``TYPE=URL``: how the command line writes one object of a :attr:`pair` field."""
+        first, second = self.pair or ("type", "value")
+        return f"{first.upper()}={second.upper()}"
 
     @property
     def prompted(self) -> bool:
@@ -100,7 +111,10 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                                 value_type=items.get("type", "string"),
                                 vocabulary=spec.vocabulary, excluded=spec.excluded,
                                 is_ref=bool(items.get("x-entry-ref")),
-                                description_fr=spec.description_fr))
+                                description_fr=spec.description_fr, **_pair(items)))
+        elif raw.get("type") == "object":
+            fields.append(Field(spec.name, spec.description, spec.required, "object",
+                                description_fr=spec.description_fr, **_pair(raw)))
         else:
             fields.append(Field(
                 spec.name, spec.description, spec.required, "scalar",
@@ -111,6 +125,19 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 description_fr=spec.description_fr,
             ))
     return fields
+
+
+def _pair(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``pair`` ("type", "url") and its vocabulary, for an object schema of exactly two
+    required properties, one a vocabulary key (a link, a venue): the command line writes it
+    TYPE=URL. Empty for any other schema."""
+    required = schema.get("required", [])
+    properties = schema.get("properties", {})
+    keyed = [n for n in required if properties.get(n, {}).get("x-vocabulary")]
+    if schema.get("type") != "object" or len(required) != 2 or len(keyed) != 1:
+        return {}
+    other = next(n for n in required if n != keyed[0])
+    return {"pair": (keyed[0], other), "pair_vocabulary": properties[keyed[0]]["x-vocabulary"]}
 
 
 # --- judging values --------------------------------------------------------------------------
@@ -131,9 +158,14 @@ class ValueJudge:
             problems = [d for lang, text in texts.items()
                         for d in self._check(field, {lang: text}, f"{field.option}-{lang}")]
             return texts, problems
-        if field.name == "links":
-            links, problems = _parse_links(value)
-            return links, problems + self._check(field, links, "--link")
+        if field.pair:
+            option = _pair_option(field)
+            pairs, problems = _parse_pairs(value, field.pair, option, field.pair_metavar)
+            # one object, or a list of them
+            given: Any = pairs if field.shape == "object-list" else next(iter(pairs), None)
+            if problems:
+                return given, problems
+            return given, self._check(field, given, option)
         if field.shape == "list":
             items = [str(v).strip() for v in value if str(v).strip()]
             return items, self._check(field, items, field.option)
@@ -163,21 +195,36 @@ def _is_int(text: str) -> bool:
     return re.fullmatch(r"[+-]?[0-9]{1,18}", text) is not None
 
 
-def _parse_links(value: Any) -> tuple[list[dict[str, str]], list[Diagnostic]]:
-    """``--link TYPE=URL`` texts (or ready mappings) as ``{type, url}`` mappings."""
-    links: list[dict[str, str]] = []
+def _parse_pairs(value: Any, pair: tuple[str, str], option: str,
+                 metavar: str) -> tuple[list[dict[str, str]], list[Diagnostic]]:
+    """``--link TYPE=URL`` texts (or ready mappings) as ``{type, url}`` mappings; the same for
+    any :attr:`Field.pair` field (``--published-in TYPE=NAME``)."""
+    objects: list[dict[str, str]] = []
     problems: list[Diagnostic] = []
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, dict):
-            links.append(item)
+            objects.append(item)
             continue
-        kind, sep, url = str(item).partition("=")
-        if not sep or not kind.strip() or not url.strip():
-            problems.append(error(Origin("--link"), f"'{item}' is not TYPE=URL",
-                                  "e.g. --link docs=https://..."))
+        key, sep, text = str(item).partition("=")
+        if not sep or not key.strip() or not text.strip():
+            example = "https://..." if pair[1] == "url" else "..."
+            problems.append(error(Origin(option), f"'{item}' is not {metavar}",
+                                  f"e.g. {option} {_PAIR_EXAMPLE.get(pair[1], 'KEY')}="
+                                  f"{example}"))
         else:
-            links.append({"type": kind.strip(), "url": url.strip()})
-    return links, problems
+            objects.append({pair[0]: key.strip(), pair[1]: text.strip()})
+    return objects, problems
+
+
+# the vocabulary key an example of each pair field's option shows
+_PAIR_EXAMPLE = {"url": "docs", "name": "journal"}
+
+
+def _pair_option(field: Field) -> str:
+    """``--link`` for ``links`` (one option per link), else the field's own option."""
+    if field.shape == "object-list":
+        return _singular(field.option) or field.option
+    return field.option
 
 
 # --- collecting values ----------------------------------------------------------------------
@@ -289,8 +336,8 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
                 continue
             answer_value: Any = texts
         else:
-            prompt = {"list": " (comma-separated)", "object-list": " (TYPE=URL, ...)"}.get(
-                field.shape, "")
+            prompt = {"list": " (comma-separated)", "object-list": f" ({field.pair_metavar}, ...)",
+                      "object": f" ({field.pair_metavar})"}.get(field.shape, "")
             answer = ask(f"  {field.name}{prompt}: ").strip()
             if not answer and field.required:
                 say(REQUIRED_ANSWER)
@@ -367,8 +414,13 @@ def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
         sample: Any = dict.fromkeys(LANGUAGES, PLACEHOLDER)
     elif field.shape == "i18n-list":
         sample = {lang: [PLACEHOLDER] for lang in LANGUAGES}
+    elif field.pair:
+        first, second = field.pair
+        one = {first: _PAIR_EXAMPLE.get(second, PLACEHOLDER),
+               second: address if second == "url" else PLACEHOLDER}
+        sample = [one] if field.shape == "object-list" else one
     elif field.shape == "object-list":
-        sample = [{"type": "docs", "url": address}] if field.name == "links" else [PLACEHOLDER]
+        sample = [PLACEHOLDER]
     elif field.shape == "list":
         sample = keys or [PLACEHOLDER]
     elif field.choices:
@@ -417,7 +469,8 @@ def render_entry(
         out.extend(_comment(f"{status} {description}".rstrip()))
         keys = field.keys(vocab_keys)
         if keys:
-            out.extend(_comment(f"Clés / keys (vocab/{field.vocabulary}.yml): {', '.join(keys)}"))
+            vocabulary = field.vocabulary or field.pair_vocabulary
+            out.extend(_comment(f"Clés / keys (vocab/{vocabulary}.yml): {', '.join(keys)}"))
         if field.choices:
             out.extend(_comment(f"Une valeur parmi / one of: {', '.join(field.choices)}"))
         if has and field.shape == "i18n" and isinstance(value, dict):
@@ -468,10 +521,14 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                     help=f"({lang}) {help_text}"
                     + (" (repeatable)" if field.shape == "i18n-list" else ""),
                 )
-        elif field.shape == "object-list":
-            if field.name == "links":
-                parser.add_argument("--link", dest="field__links", action="append",
-                                    metavar="TYPE=URL", help=f"{help_text} (repeatable)")
+        elif field.pair:
+            repeated = field.shape == "object-list"
+            parser.add_argument(_pair_option(field), dest=f"field__{field.name}",
+                                action="append" if repeated else "store",
+                                metavar=field.pair_metavar,
+                                help=help_text + (" (repeatable)" if repeated else ""))
+        elif field.shape in ("object", "object-list"):
+            continue  # no command-line form: written in the file
         else:
             names = [field.option]
             singular = _singular(field.option) if field.shape == "list" else None
@@ -507,8 +564,8 @@ def values_from_args(args: argparse.Namespace, entry_type: EntryType) -> dict[st
         raw = getattr(args, f"field__{field.name}", None)
         if raw is None:
             continue
-        if field.name == "links":
-            values["links"] = list(raw)  # TYPE=URL texts, parsed when judged
+        if field.pair:
+            values[field.name] = raw  # TYPE=URL texts, parsed when judged
         elif field.shape == "list" and (field.vocabulary or field.is_ref):
             values[field.name] = [k.strip() for item in raw for k in item.split(",")]
         else:

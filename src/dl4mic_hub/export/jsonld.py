@@ -220,6 +220,7 @@ class _Describer:
         edition = entry.number("edition")
         if edition and "Book" in type_list:
             node["bookEdition"] = str(edition)
+        node.update(self.venue(entry))
         cost = entry.string("cost")
         if cost in ("free", "paid"):
             node["isAccessibleForFree"] = cost == "free"
@@ -232,6 +233,19 @@ class _Describer:
             kept = _THING_PROPERTIES | ({"keywords"} if "Organization" in type_list else set())
             node = {key: value for key, value in node.items() if key in kept}
         return node
+
+    def venue(self, entry: Entry) -> dict[str, Any]:
+        """Where a paper was published: the journal or proceedings it is part of (their
+        schema.org type is in ``vocab/venue-types.yml``), or else, a preprint server, its
+        publisher."""
+        published_in = entry.get("published_in")
+        if not isinstance(published_in, dict) or not isinstance(published_in.get("name"), str):
+            return {}
+        name = " ".join(published_in["name"].split())
+        types = self.vocabulary_types("venue-types", str(published_in.get("type")))
+        if types is None:
+            return {"publisher": {"@type": "Organization", "name": name}}
+        return {"isPartOf": {"@type": _one_or_list(types[0]), "name": name}}
 
     def question(self, entry: Entry) -> dict[str, Any]:
         page = self.addresses.entry(self.lang, entry)

@@ -19,6 +19,26 @@ from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 
 #: kind key → (BibTeX entry type, CSL type)
 REFERENCE_KINDS = {"paper": ("article", "article-journal"), "book": ("book", "book")}
+
+
+@dataclass(frozen=True)
+class VenueType:
+    """How a paper's venue (``published_in.type``, a key of ``vocab/venue-types.yml``) is
+    cited: the BibTeX entry type and the field naming the venue, then CSL's."""
+
+    bibtex_type: str
+    bibtex_field: str
+    csl_type: str
+    csl_field: str
+
+
+#: venue type key → how references cite it (Zotero's mappings: a preprint is BibTeX @misc
+#: and CSL "article", its server the publisher)
+VENUE_TYPES = {
+    "journal": VenueType("article", "journal", "article-journal", "container-title"),
+    "proceedings": VenueType("inproceedings", "booktitle", "paper-conference", "container-title"),
+    "preprint": VenueType("misc", "howpublished", "article", "publisher"),
+}
 # "et al." in an author list: BibTeX says "others"; CSL has no way to say it, so it is dropped.
 _ET_AL = re.compile(r"^et\.? al\.?$", re.IGNORECASE)
 # "Caicedo JC": a family name followed by initials (how many papers list their authors).
@@ -128,6 +148,19 @@ def _authors(entry: Entry) -> tuple[list[Name], bool]:
     return [split_name(name) for name in written], more
 
 
+def venue(entry: Entry) -> tuple[VenueType, str] | None:
+    """Where the paper was published (``published_in``), as cited, and the venue's name; None
+    when the entry does not say (or names a venue type no reference knows)."""
+    published_in = entry.get("published_in")
+    if not isinstance(published_in, dict):
+        return None
+    venue_type = VENUE_TYPES.get(str(published_in.get("type")))
+    name = published_in.get("name")
+    if venue_type is None or not isinstance(name, str) or not name.strip():
+        return None
+    return venue_type, name
+
+
 def _doi(entry: Entry) -> str | None:
     doi = entry.string("doi")
     return doi.strip() if doi else None
@@ -136,12 +169,16 @@ def _doi(entry: Entry) -> str | None:
 def bibtex_entry(entry: Entry) -> str:
     """One BibTeX record, keyed by the entry's id (stable, unique)."""
     kind = REFERENCE_KINDS[entry.string("kind") or "paper"][0]
+    published = venue(entry)
+    if published:
+        kind = published[0].bibtex_type
     names, more = _authors(entry)
     authors = [_bibtex_author(name) for name in names] + (["others"] if more else [])
     year = entry.number("year")
     fields = [
         ("author", " and ".join(authors)),
         ("title", bibtex_field(reference_title(entry))),
+        *([(published[0].bibtex_field, bibtex_field(published[1]))] if published else []),
         ("year", str(year) if year else ""),
         ("edition", str(entry.number("edition") or "")),  # an integer, as biblatex wants
         ("doi", bibtex_verbatim(_doi(entry) or "")),
@@ -161,8 +198,13 @@ def bibtex(entries: list[Entry]) -> str:
 
 def csl_item(entry: Entry) -> dict[str, Any]:
     kind = REFERENCE_KINDS[entry.string("kind") or "paper"][1]
+    published = venue(entry)
+    if published:
+        kind = published[0].csl_type
     names, _ = _authors(entry)
     item: dict[str, Any] = {"id": entry.id, "type": kind, "title": reference_title(entry)}
+    if published:
+        item[published[0].csl_field] = " ".join(published[1].split())
     if names:
         item["author"] = [
             {"family": n.family, "given": n.given} if n.family and n.given
