@@ -1014,3 +1014,15 @@ def test_an_unknown_option_is_told_with_its_commands_usage(
     assert err.startswith(f"usage: dl4mic-hub {' '.join(command)} ")
     assert err.endswith(f"dl4mic-hub {' '.join(command)}: error: unrecognized arguments: "
                         "--bogus\n")
+
+
+def test_an_unknown_option_before_the_command_is_told_as_dl4mic_hubs_own(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "dl4mic-hub --bogus validate" blamed validate, which would not take it either way
+    with pytest.raises(SystemExit) as stopped:
+        main(["--bogus", "validate"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: dl4mic-hub [-h]")
+    assert err.endswith("dl4mic-hub: error: unrecognized arguments: --bogus\n")

@@ -477,7 +477,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # its own command's usage ("dl4mic-hub build --bogus" showed the top-level one)
     args, unknown = parser.parse_known_args(argv)
     if unknown:
-        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # before the command's name, it is an option of dl4mic-hub itself
+        words = list(sys.argv[1:] if argv is None else argv)
+        command = args.parser.prog.split()[1]  # "new" of "dl4mic-hub new faq"
+        before = words[:words.index(command)] if command in words else []
+        owner = parser if any(word in before for word in unknown) else args.parser
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
