@@ -1026,3 +1026,8 @@ def test_an_unknown_option_before_the_command_is_told_as_dl4mic_hubs_own(
     err = capsys.readouterr().err
     assert err.startswith("usage: dl4mic-hub [-h]")
     assert err.endswith("dl4mic-hub: error: unrecognized arguments: --bogus\n")
+    # those after the command are the command's, told with its usage
+    with pytest.raises(SystemExit):
+        main(["--bogus", "validate", "--other"])
+    assert capsys.readouterr().err.endswith(
+        "dl4mic-hub: error: unrecognized arguments: --bogus\n")

@@ -204,15 +204,27 @@ def test_a_paper_venue_is_given_as_type_and_name(
     assert _new("resource", "--no-input", *options,
                 "--published-in", "journal = Nature Methods") == 0
     written = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
-    assert "published_in:\n  type: journal\n  name: Nature Methods\n" in written
+    # on one line, as the catalogue's entries write it
+    assert "\npublished_in: {type: journal, name: Nature Methods}\n" in written
     assert validate_catalogue(catalogue).diagnostics == []
+
+
+def test_a_venue_given_twice_is_refused_not_half_kept(
+    catalogue: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = [o if o != "tool" else "paper" for o in VALID_OPTIONS["resource"]]
+    assert _new("resource", "--no-input", *options, "--published-in", "journal=A",
+                "--published-in", "preprint=B") == 1
+    assert capsys.readouterr().err.startswith(
+        "--published-in:1:1: error: --published-in is given 2 times (hint: give it once")
+    assert not (catalogue / "resources" / "my-tool.yml").exists()
 
 
 def test_an_unused_venue_is_an_example_with_its_keys(catalogue: Path) -> None:
     assert _new("resource", "--no-input", *VALID_OPTIONS["resource"]) == 0
     written = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
     assert ("# Clés / keys (vocab/venue-types.yml): journal, proceedings, preprint\n"
-            "# published_in:\n#   type: journal\n#   name: '...'\n") in written
+            "# published_in: {type: journal, name: '...'}\n") in written
 
 
 def test_a_doi_already_in_the_catalogue_is_refused_like_a_url(

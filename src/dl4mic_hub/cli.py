@@ -481,8 +481,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = list(sys.argv[1:] if argv is None else argv)
         command = args.parser.prog.split()[1]  # "new" of "dl4mic-hub new faq"
         before = words[:words.index(command)] if command in words else []
-        owner = parser if any(word in before for word in unknown) else args.parser
-        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
+        ours = [word for word in unknown if word in before]
+        if ours:
+            parser.error(f"unrecognized arguments: {' '.join(ours)}")
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:

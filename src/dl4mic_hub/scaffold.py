@@ -161,6 +161,9 @@ class ValueJudge:
         if field.pair:
             option = _pair_option(field)
             pairs, problems = _parse_pairs(value, field.pair, option, field.pair_metavar)
+            if field.shape == "object" and len(pairs) > 1:  # the option given twice
+                problems.append(error(Origin(option), f"{option} is given {len(pairs)} times",
+                                      "give it once: an entry has one value of it"))
             # one object, or a list of them
             given: Any = pairs if field.shape == "object-list" else next(iter(pairs), None)
             if problems:
@@ -211,8 +214,8 @@ def _parse_pairs(value: Any, pair: tuple[str, str], option: str,
             problems.append(error(Origin(option), f"'{item}' is not {metavar}",
                                   f"e.g. {option} {_PAIR_EXAMPLE.get(pair[1], 'KEY')}="
                                   f"{example}"))
-        else:
-            objects.append({pair[0]: key.strip(), pair[1]: text.strip()})
+        else:  # on one line, as the catalogue writes them: {type: journal, name: ...}
+            objects.append(_FlowDict({pair[0]: key.strip(), pair[1]: text.strip()}))
     return objects, problems
 
 
@@ -416,8 +419,8 @@ def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
         sample = {lang: [PLACEHOLDER] for lang in LANGUAGES}
     elif field.pair:
         first, second = field.pair
-        one = {first: _PAIR_EXAMPLE.get(second, PLACEHOLDER),
-               second: address if second == "url" else PLACEHOLDER}
+        one = _FlowDict({first: _PAIR_EXAMPLE.get(second, PLACEHOLDER),
+                         second: address if second == "url" else PLACEHOLDER})
         sample = [one] if field.shape == "object-list" else one
     elif field.shape == "object-list":
         sample = [PLACEHOLDER]
@@ -522,10 +525,10 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                     + (" (repeatable)" if field.shape == "i18n-list" else ""),
                 )
         elif field.pair:
+            # collected even for one object, so that giving it twice is told, not dropped
             repeated = field.shape == "object-list"
             parser.add_argument(_pair_option(field), dest=f"field__{field.name}",
-                                action="append" if repeated else "store",
-                                metavar=field.pair_metavar,
+                                action="append", metavar=field.pair_metavar,
                                 help=help_text + (" (repeatable)" if repeated else ""))
         elif field.shape in ("object", "object-list"):
             continue  # no command-line form: written in the file

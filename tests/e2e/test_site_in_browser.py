@@ -80,7 +80,7 @@ def test_the_language_menu_shows_the_page_language(
     expect(menu_button).to_have_text(code)
     expect(menu_button).to_have_accessible_name(button)
     page.locator(".md-header__option .md-select").hover()
-    current = page.locator(".md-select__link[aria-current=true]")
+    current = page.locator(".md-select__link[aria-current=page]")
     expect(current).to_have_count(1)
     expect(current).to_have_text(name)
     expect(current).to_have_attribute("hreflang", lang)

@@ -32,8 +32,9 @@ class VenueType:
     csl_field: str
 
 
-#: venue type key → how references cite it (Zotero's mappings: a preprint is BibTeX @misc
-#: and CSL "article", its server the publisher)
+#: venue type key → how references cite it. A preprint is a BibTeX @misc whose server is in
+#: `howpublished` (the field every BibTeX style prints for @misc), and, as Zotero maps it, a
+#: CSL "article" whose server is the publisher.
 VENUE_TYPES = {
     "journal": VenueType("article", "journal", "article-journal", "container-title"),
     "proceedings": VenueType("inproceedings", "booktitle", "paper-conference", "container-title"),
