@@ -213,10 +213,13 @@ def test_a_venue_given_twice_is_refused_not_half_kept(
     catalogue: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     options = [o if o != "tool" else "paper" for o in VALID_OPTIONS["resource"]]
-    assert _new("resource", "--no-input", *options, "--published-in", "journal=A",
-                "--published-in", "preprint=B") == 1
-    assert capsys.readouterr().err.startswith(
-        "--published-in:1:1: error: --published-in is given 2 times (hint: give it once")
+    with pytest.raises(SystemExit) as stopped:  # a usage error, told with new's usage
+        _new("resource", "--no-input", *options, "--published-in", "journal=A",
+             "--published-in", "preprint=B")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "dl4mic-hub new resource: error: argument --published-in: given twice: an entry has "
+        "one value of it\n")
     assert not (catalogue / "resources" / "my-tool.yml").exists()
 
 

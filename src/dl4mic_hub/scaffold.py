@@ -161,9 +161,6 @@ class ValueJudge:
         if field.pair:
             option = _pair_option(field)
             pairs, problems = _parse_pairs(value, field.pair, option, field.pair_metavar)
-            if field.shape == "object" and len(pairs) > 1:  # the option given twice
-                problems.append(error(Origin(option), f"{option} is given {len(pairs)} times",
-                                      "give it once: an entry has one value of it"))
             # one object, or a list of them
             given: Any = pairs if field.shape == "object-list" else next(iter(pairs), None)
             if problems:
@@ -525,10 +522,10 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                     + (" (repeatable)" if field.shape == "i18n-list" else ""),
                 )
         elif field.pair:
-            # collected even for one object, so that giving it twice is told, not dropped
             repeated = field.shape == "object-list"
             parser.add_argument(_pair_option(field), dest=f"field__{field.name}",
-                                action="append", metavar=field.pair_metavar,
+                                action="append" if repeated else _GivenOnce,
+                                metavar=field.pair_metavar,
                                 help=help_text + (" (repeatable)" if repeated else ""))
         elif field.shape in ("object", "object-list"):
             continue  # no command-line form: written in the file
@@ -542,6 +539,17 @@ def add_field_options(parser: argparse.ArgumentParser, entry_type: EntryType) ->
                                 action="append" if is_list else "store",
                                 metavar="KEY" if field.vocabulary else "VALUE",
                                 help=help_text + (" (repeatable)" if is_list else ""))
+
+
+class _GivenOnce(argparse.Action):
+    """An option an entry has one value of: given twice, it is a usage error (argparse's
+    "store" would keep the last one silently)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            raise argparse.ArgumentError(self, "given twice: an entry has one value of it")
+        setattr(namespace, self.dest, values)
 
 
 def _singular(option: str) -> str | None:
