@@ -132,7 +132,7 @@ def test_sorting_by_name_and_recently_added(page: Page, site_url: str, lang: str
     site_order = page.locator(".dl-all li[data-entry-id]").evaluate_all(
         "items => items.map(item => item.dataset.entryId)")
     assert len(shown) > 10 and shown == site_order[: len(shown)], (shown[:10], site_order[:10])
-    names = page.locator("ol.dl-results .dl-result__head > a").all_inner_texts()
+    names = page.locator("ol.dl-results .dl-result__name > a").all_inner_texts()
     assert not names[0].startswith(("«", '"', "“")), names[:3]
     open_explorer(page, f"{site_url}{lang}/explore/?sort=recent")
     expect(page.locator("#dl-sort")).to_have_value("recent")
@@ -342,7 +342,7 @@ def test_when_the_catalogue_cannot_load_the_whole_list_shows(
 
 def test_a_question_of_a_paragraph_is_shortened_on_its_card(page: Page, site_url: str) -> None:
     open_explorer(page, f"{site_url}fr/explore/?kinds=faq")
-    links = page.locator("ol.dl-results .dl-result__head > a").evaluate_all(
+    links = page.locator("ol.dl-results .dl-result__name > a").evaluate_all(
         "links => links.map(a => ({text: a.textContent, title: a.title}))")
     assert links
     for link in links:
@@ -414,3 +414,16 @@ def test_results_holding_only_some_of_the_words_are_said_so(page: Page, site_url
     expect(divider).to_have_count(0)
     open_explorer(page, f"{site_url}fr/explore/?q=segmenter+noyaux+sans+programmer&sort=name")
     expect(divider).to_have_count(0)
+
+
+def test_each_result_is_a_heading_named_as_its_entry(page: Page, site_url: str) -> None:
+    # A screen reader went through the results word by word: now heading by heading, each
+    # heading the entry's name alone (its kind and status follow it)
+    open_explorer(page, f"{site_url}en/explore/?q=napari")
+    card = page.locator("li.dl-result[data-entry-id=napari]")
+    heading = card.get_by_role("heading", level=2)
+    expect(heading).to_have_accessible_name("napari")
+    expect(heading.get_by_role("link")).to_have_attribute("href", re.compile("/resources/napari/$"))
+    expect(card.locator(".dl-kind")).to_be_visible()
+    headings = page.locator("ol.dl-results").get_by_role("heading", level=2)
+    assert headings.count() == page.locator("ol.dl-results > li.dl-result").count() > 1

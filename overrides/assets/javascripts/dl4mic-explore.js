@@ -236,14 +236,19 @@
       var item = document.createElement("li");
       item.className = "dl-result";
       item.dataset.entryId = doc.id;
-      var head = document.createElement("p");
+      var head = document.createElement("div");
       head.className = "dl-result__head";
+      // Each result's name is a heading, so that a screen reader goes from one to the next
+      // (its kind and status follow it, outside the heading's name).
+      var name = document.createElement("h2");
+      name.className = "dl-result__name";
       var link = document.createElement("a");
       link.href = new URL(doc.url, siteRoot).href;
       link.textContent = doc.name;
       if (doc.lang) link.lang = doc.lang; // read in its own language (an English title)
       if (doc.title) link.title = doc.title; // a long question, shortened for the card
-      head.appendChild(link);
+      name.appendChild(link);
+      head.appendChild(name);
       var facets = engine.index.facets;
       var kinds = facets.filter(function (f) { return f.name === "kinds"; })[0];
       if (kinds && doc.facets.kinds) head.appendChild(chip(kinds.labels[doc.facets.kinds[0]], "dl-kind"));
