@@ -37,7 +37,7 @@ from .diagnostics import (
 )
 from .load import strings_in, unwritable_character
 from .model import PLACEHOLDER, TRANSLATION_TO_WRITE, Catalogue, EntryType
-from .schema import field_specs
+from .schema import field_specs, reserved_fields
 from .text import slugify
 from .urls import identity_links
 from .validate import SchemaChecker, identity_owners, vocabulary_keys
@@ -68,6 +68,8 @@ class Field:
     # on the command line: ("type", "url") for links, ("type", "name") for published_in
     pair: tuple[str, str] | None = None
     pair_vocabulary: str | None = None  # the vocabulary of the pair's TYPE
+    # the schema allows the field only with this value of another field: ("kind", "paper")
+    only_when: tuple[str, str] | None = None
 
     def keys(self, vocab_keys: Mapping[str, Iterable[str]]) -> list[str]:
         """The vocabulary keys this field accepts (for a pair field, its TYPE's)."""
@@ -91,12 +93,14 @@ class Field:
         vocabulary (what readers filter on) unless its absence already says something (a
         schema default: `status` is active)."""
         return (self.required or self.is_url
-                or (self.vocabulary is not None and not self.has_default))
+                or (self.vocabulary is not None and not self.has_default)
+                or self.only_when is not None)  # a paper's venue, a book's edition
 
 
 def fields_of(entry_type: EntryType) -> list[Field]:
     """Every field of ``entry_type`` in schema order, described from the schema."""
     fields: list[Field] = []
+    reserved = reserved_fields(entry_type.schema)
     for spec in field_specs(entry_type.schema):
         raw = spec.spec
         if spec.i18n:
@@ -124,7 +128,8 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 is_url=bool(raw.get("x-url")), has_default="default" in raw,
                 description_fr=spec.description_fr,
             ))
-    return fields
+    return [dataclasses.replace(f, only_when=reserved[f.name]) if f.name in reserved else f
+            for f in fields]
 
 
 def _pair(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -271,14 +276,17 @@ def ask_missing(
             pass  # given wrong: asked again, whatever the field
         elif field.name == "added" or not field.prompted:
             continue  # the date is today
+        elif field.only_when and values.get(field.only_when[0]) != field.only_when[1]:
+            continue  # reserved to other entries (a venue to papers)
         if field.name == "status" and entry_type.name == "faq":
             continue  # decided from the answer: open when there is none
         about = field.description
         if not about and field.vocabulary and field.vocabulary in catalogue_labels:
             about = catalogue_labels[field.vocabulary]
         _introduce(field, say, about)
-        if field.vocabulary:
-            labels = vocab_labels.get(field.vocabulary, {})
+        vocabulary = field.vocabulary or field.pair_vocabulary
+        if vocabulary:
+            labels = vocab_labels.get(vocabulary, {})
             say("  " + one_line(", ".join(f"{k} ({labels[k]})" for k in field.keys(vocab_labels))))
         if field.choices:
             say("  " + ", ".join(field.choices))

@@ -147,6 +147,22 @@ def fields_for_readers(schema_file: str) -> frozenset[str]:
     return frozenset(spec.name for spec in field_specs(schema_file) if spec.shown_to_readers)
 
 
+@cache
+def reserved_fields(schema_file: str) -> dict[str, tuple[str, str]]:
+    """Fields an entry may hold only with one value of another field, read from the schema's
+    rules (``allOf: [{if: {required: [edition]}, then: {properties: {kind: {const: book}}}}]``):
+    ``{"edition": ("kind", "book")}``."""
+    reserved: dict[str, tuple[str, str]] = {}
+    for rule in load_schemas()[schema_file].get("allOf", []):
+        needed = rule.get("if", {}).get("required", []) if isinstance(rule, dict) else []
+        then = rule.get("then", {}).get("properties", {}) if isinstance(rule, dict) else {}
+        constants = [(name, spec["const"]) for name, spec in then.items()
+                     if isinstance(spec, dict) and isinstance(spec.get("const"), str)]
+        if len(needed) == 1 and len(constants) == 1:
+            reserved[needed[0]] = constants[0]
+    return reserved
+
+
 def implied_values(schema_file: str) -> dict[str, str]:
     """Vocabulary keys every entry of a type carries without writing them (``x-implied``): the
     FAQ, cheat sheets and the glossary are kinds of entries, like a resource's ``kind``."""
