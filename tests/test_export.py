@@ -278,6 +278,29 @@ def test_a_paper_page_says_where_it_was_published(
     assert "<cite>" not in rendered.pages[lang]["resources/book-epsilon.md"]
 
 
+def test_an_arxiv_preprint_carries_its_arxiv_identifier(
+    export_catalogue: Path, tmp_path: Path
+) -> None:
+    # biblatex and natbib print eprint/archiveprefix as "arXiv:1706.03762", linked
+    from dl4mic_hub.export.references import bibtex_entry
+
+    folder = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, folder)
+    arxiv = PAPER_DELTA.replace("paper-delta", "paper-eta").replace(
+        "doi: 10.1007/978-3-030-00934-2_30", "doi: 10.48550/arXiv.1706.03762").replace(
+        "type: proceedings, name: \"Medical Image Computing – MICCAI 2018\"",
+        "type: preprint, name: arXiv")
+    (folder / "resources" / "paper-eta.yml").write_text(arxiv, encoding="utf-8")
+    result = validate_catalogue(folder)
+    assert [d.format_text() for d in result.diagnostics if "paper-eta" in d.format_text()] == []
+    eta = bibtex_entry(result.catalogue.by_id()["paper-eta"])
+    assert eta.startswith("@misc{paper-eta,\n")
+    assert "  howpublished = {arXiv},\n" in eta
+    assert "  eprint = {1706.03762},\n  archiveprefix = {arXiv},\n" in eta
+    # any other DOI has none
+    assert "eprint" not in bibtex_entry(result.catalogue.by_id()["paper-gamma"])
+
+
 def test_every_venue_type_has_its_reference_types() -> None:
     # vocab/venue-types.yml is data; the BibTeX and CSL types of each key are in code
     from dl4mic_hub.export.references import VENUE_TYPES

@@ -59,6 +59,8 @@ _BIBTEX_SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _BIBTEX_RX = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+# arXiv's DOIs name the preprint: 10.48550/arXiv.1706.03762 is arXiv:1706.03762
+_ARXIV_DOI = re.compile(r"^10\.48550/arXiv\.(?P<id>[0-9]{4}\.[0-9]{4,5})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,18 @@ def bibtex_entry(entry: Entry) -> str:
         ("year", str(year) if year else ""),
         ("edition", str(entry.number("edition") or "")),  # an integer, as biblatex wants
         ("doi", bibtex_verbatim(_doi(entry) or "")),
+        *_arxiv_fields(entry),
         ("url", bibtex_verbatim(web_address(entry.string("url")) or "")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{entry.id},\n{body}\n}}\n"
+
+
+def _arxiv_fields(entry: Entry) -> list[tuple[str, str]]:
+    """An arXiv preprint's identifier, which biblatex and natbib styles print as a link
+    ("arXiv:1706.03762"): read from its arXiv DOI."""
+    found = _ARXIV_DOI.match(_doi(entry) or "")
+    return [("eprint", found["id"]), ("archiveprefix", "arXiv")] if found else []
 
 
 def bibtex(entries: list[Entry]) -> str:
