@@ -334,7 +334,8 @@ def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite)
     assert 'data-f-status="active"' in item.group(0)  # the default of an absent status
     # the words an entry is found by but the card does not show (its keywords) come folded
     fr = rendered.pages["fr"]["sections/tools.md"]
-    assert re.search(r'data-entry-id="delta-legacy"[^>]*data-keywords="etiquetage"', fr)
+    assert re.search(
+        r'data-entry-id="delta-legacy"[^>]*data-keywords="etiquetage mise a l\'echelle"', fr)
 
 
 @pytest.mark.parametrize(("section_limit", "shown"), [(8, 2), (40, 6)])
@@ -635,6 +636,12 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
             found[index["docs"][doc]["id"]] = score
     assert set(found) == {"alpha-tool", "answered-question"}
     assert found["alpha-tool"] > found["answered-question"]
+    # keywords of several words, of both languages, folded as the browser reads a query
+    docs = [doc["id"] for doc in index["docs"]]
+    assert {phrase: [docs[n] for n in numbers]
+            for phrase, numbers in index["phrases"].items()} == {
+        "mise a l echelle": ["delta-legacy"], "image scaling": ["delta-legacy"],
+        "cost function": ["loss"]}  # a glossary term's synonym
 
 
 @pytest.mark.parametrize(("text", "lang", "same_stem"), [

@@ -185,7 +185,10 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
     field_stems: list[dict[str, dict[str, float]]] = []
     field_lengths: dict[str, list[float]] = defaultdict(list)
     word_stems: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
+    phrases: dict[str, list[int]] = defaultdict(list)
+    for number, entry in enumerate(entries):
+        for phrase in _keyword_phrases(entry):
+            phrases[phrase].append(number)
         per_field: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for kind, text_lang, text in _entry_fields(site, entry, lang):
             weight = 1.0 if text_lang == lang else OTHER_LANGUAGE
@@ -246,8 +249,23 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         "docs": docs,
         "words": {word: sorted(stems) for word, stems in sorted(word_stems.items())},
         "postings": dict(sorted(postings.items())),
+        "phrases": dict(sorted(phrases.items())),
     }
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def _keyword_phrases(entry: Entry) -> set[str]:
+    """The entry's keywords and synonyms of several words, in both languages, as the browser
+    reads a query (folded words joined by a space): typed whole ("free gpu"), they name what
+    the entry is for, which counts more than sharing both words with many texts."""
+    found: set[str] = set()
+    for name in ("keywords", "synonyms"):
+        for items in entry.text_lists(name).values():
+            for item in items:
+                phrase = " ".join(_WORD.findall(fold(item)))
+                if " " in phrase:
+                    found.add(phrase)
+    return found
 
 
 def _inbound_links(entries: list[Entry]) -> dict[str, int]:

@@ -129,3 +129,29 @@ def test_a_word_no_text_uses_reaches_its_family(page: Page, site_url: str, typed
           return [...new window.DL4MICSearch.Engine(index).stemsFor(typed, false).keys()];
         }""", typed)
     assert ("look" in stems) is found, stems
+
+
+def test_a_query_typed_as_an_entrys_keyword_phrase_lifts_it(page: Page, site_url: str) -> None:
+    # "free gpu" put the GPU-buying pages, which say "GPU" everywhere, before Google Colab,
+    # whose keyword it is: a query typed whole as a keyword of several words is worth more
+    # than both words scattered through longer texts
+    page.goto(f"{site_url}en/explore/")
+    order = page.evaluate(
+        """phrases => {
+          const index = {words: {free: ["free"], gpu: ["gpu"]}, stop: [], phrases: phrases,
+                         docs: [{id: "gpu-guide", name: "GPU guide"}, {id: "colab", name: "Colab"}],
+                         postings: {gpu: [0, 30, 1, 15], free: [0, 10, 1, 15]}};
+          const engine = new window.DL4MICSearch.Engine(index);
+          return engine.search("Free  GPU").map(r => index.docs[r.doc].id);
+        }""", {"free gpu": [1]})
+    assert order == ["colab", "gpu-guide"]
+    alone = page.evaluate(
+        """() => {
+          const index = {words: {free: ["free"], gpu: ["gpu"]}, stop: [], phrases: {},
+                         docs: [{id: "gpu-guide", name: "GPU guide"}, {id: "colab", name: "Colab"}],
+                         postings: {gpu: [0, 30, 1, 15], free: [0, 10, 1, 15]}};
+          return new window.DL4MICSearch.Engine(index).search("free gpu")
+            .map(r => index.docs[r.doc].id);
+        }""")
+    assert alone == ["gpu-guide", "colab"]  # the same texts without the keyword
+    assert "google-colab" in top_results(page, site_url, "en", ["free gpu"])[0]

@@ -181,6 +181,10 @@
     });
     var phrase = fold(query).trim();
     var typed = new Set(queryWords);
+    // the query typed as one of an entry's keywords of several words ("free gpu")
+    var typedWords = fold(query).match(WORD) || [];
+    var keyworded = new Set(typedWords.length > 1 && this.index.phrases ?
+      this.index.phrases[typedWords.join(" ")] || [] : []);
     var results = [];
     scores.forEach(function (found, doc) {
       var name = fold(self.docs[doc].name);
@@ -188,6 +192,7 @@
       if (phrase && name === phrase) score *= 2;
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
       else if (namedIn(self.docs[doc].name, typed)) score *= 1.5; // "stardist 3d": StarDist
+      else if (keyworded.has(doc)) score *= 2;
       results.push({ doc: doc, score: score, matched: found.matched });
     });
     results.sort(function (a, b) {
