@@ -131,6 +131,27 @@ def test_a_word_no_text_uses_reaches_its_family(page: Page, site_url: str, typed
     assert ("look" in stems) is found, stems
 
 
+@pytest.mark.parametrize(("typed", "is_last", "found"), [
+    ("gene", False, {"gene", "genes"}),  # "gêne": a finished word is not "generaliste"
+    ("gene", True, {"gene", "genes", "general"}),  # still being typed: any completion
+    ("segment", False, {"segments"}),  # a plural ending, not "segmentation"
+    ("segment", True, {"segments", "segmentation"}),
+])
+def test_a_finished_word_completes_to_an_ending_not_another_word(
+    page: Page, site_url: str, typed: str, is_last: bool, found: set[str]
+) -> None:
+    # "le bruit gêne l'entraînement ?" put Cellpose ("généraliste") before the FAQ on noise
+    page.goto(f"{site_url}fr/explore/")
+    stems = page.evaluate(
+        """([typed, isLast]) => {
+          const index = {words: {genes: ["genes"], general: ["general"], gene: ["gene"],
+                                 segments: ["segments"], segmentation: ["segmentation"]},
+                         postings: {}, docs: [], stop: []};
+          return [...new window.DL4MICSearch.Engine(index).stemsFor(typed, isLast).keys()];
+        }""", [typed, is_last])
+    assert set(stems) == found
+
+
 def test_a_query_typed_as_an_entrys_keyword_phrase_lifts_it(page: Page, site_url: str) -> None:
     # "free gpu" put the GPU-buying pages, which say "GPU" everywhere, before Google Colab,
     # whose keyword it is: a query typed whole as a keyword of several words is worth more

@@ -82,6 +82,9 @@
       for (var i = start; i < this.vocabulary.length && taken < 40; i++) {
         var candidate = this.vocabulary[i];
         if (candidate.lastIndexOf(word, 0) !== 0) break;
+        // a word the reader has finished typing may lack an ending ("annot" for "annoter"),
+        // not half of a word: "gene" (gêne) is not "generaliste"
+        if (!isLast && candidate.length - word.length > 2) continue;
         if (candidate !== word) {
           add(candidate, isLast ? 0.8 : 0.6);
           taken++;
