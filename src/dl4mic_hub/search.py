@@ -308,4 +308,7 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]
+        term = ctx.site.status_term(entry)
+        if term is not None and term.ended:
+            card["ended"] = 1  # listed after the current ones when nothing is searched
     return card

@@ -427,3 +427,17 @@ def test_each_result_is_a_heading_named_as_its_entry(page: Page, site_url: str) 
     expect(card.locator(".dl-kind")).to_be_visible()
     headings = page.locator("ol.dl-results").get_by_role("heading", level=2)
     assert headings.count() == page.locator("ol.dl-results > li.dl-result").count() > 1
+
+
+def test_browsing_lists_what_has_ended_after_what_is_current(page: Page, site_url: str) -> None:
+    # The home page's start cards open the explorer with no query, in name order: AI4Life, a
+    # project that has ended, came first among the communities
+    open_explorer(page, f"{site_url}en/explore/?sections=community")
+    ids = page.locator("ol.dl-results > li.dl-result").evaluate_all(
+        "items => items.map(i => i.dataset.entryId)")
+    assert len(ids) > 2 and ids[-1] == "ai4life"
+    # an order the reader chose is kept as chosen: by name, AI4Life is among the others
+    open_explorer(page, f"{site_url}en/explore/?sections=community&sort=name")
+    ids = page.locator("ol.dl-results > li.dl-result").evaluate_all(
+        "items => items.map(i => i.dataset.entryId)")
+    assert ids.index("ai4life") < len(ids) - 1, ids

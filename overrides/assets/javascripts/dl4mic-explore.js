@@ -201,7 +201,11 @@
       sort.querySelector('option[value="name"]').hidden = !lastMatches && sort.value !== "name";
       // the index lists documents in the site's name order (render.sort_key, the order of
       // every list on the site): a document's number is its place in it
-      if (order === "name") {
+      if (order === "name" && !sort.value) {
+        // browsing (nothing searched, no order chosen): what has ended comes after what a
+        // reader can use today, each part in name order
+        results.sort(function (a, b) { return (docs[a].ended || 0) - (docs[b].ended || 0) || a - b; });
+      } else if (order === "name") {
         results.sort(function (a, b) { return a - b; });
       } else if (order === "recent") {
         results.sort(function (a, b) {
