@@ -726,3 +726,19 @@ def test_a_name_shown_in_the_other_language_is_counted_once_per_link(tmp_path: P
 ])
 def test_page_addresses(page: str, url: str) -> None:
     assert render.page_url(page) == url
+
+
+def test_a_section_group_lists_what_has_ended_after_what_is_current(tmp_path: Path) -> None:
+    # A group shows its first entries and links to the rest: a discontinued tool whose name
+    # sorts first took a place before the current ones
+    catalogue = edited_small(tmp_path, "resources/delta-legacy.yml",
+                             "tasks: [annotation-sparse]", "tasks: [segmentation]")
+    site = render_site(catalogue, jobs=1)
+    page = site.pages["fr"]["sections/tools.md"]
+    group = page[page.index('data-group="segmentation"'):]
+    delta, alpha = group.index('data-entry-id="delta-legacy"'), group.index(
+        'data-entry-id="alpha-tool"')
+    assert alpha < delta  # "Delta ancien" comes before "Écran Alpha" by name
+    # and the explorer's index gives the flag its browsing order reads
+    docs = {d["id"]: d for d in json.loads(site.files["fr"]["assets/search-index.json"])["docs"]}
+    assert docs["delta-legacy"]["ended"] == 1 and "ended" not in docs["alpha-tool"]

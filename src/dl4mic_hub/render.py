@@ -561,6 +561,15 @@ class _SiteRenderer:
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
+    def browsing_order(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
+        """Name order, what has ended (``ended`` in status.yml) after what is current: the
+        order of lists a reader browses (section pages; the explorer with nothing searched)."""
+        def ended(entry: Entry) -> bool:
+            term = self.status_term(entry)
+            return term is not None and term.ended
+
+        return sorted(self.sorted_entries(lang, entries), key=ended)  # stable: names kept
+
     def newest(self, lang: str, entries: Iterable[Entry], date_of: Callable[[Entry], str],
                limit: int) -> list[Entry]:
         """The ``limit`` newest entries, newest first. The same ones in every language: chosen
@@ -608,7 +617,8 @@ def _section_groups(
         query = {"sections": section}
         if vocabulary:
             query[vocabulary] = key
-        ordered = site.sorted_entries(lang, entries)
+        # a group shows its first entries: current ones before those that have ended
+        ordered = site.browsing_order(lang, entries)
         groups.append(Group(key or "other", label, ordered[:limit], len(ordered), query))
     return groups
 
