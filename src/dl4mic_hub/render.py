@@ -564,11 +564,12 @@ class _SiteRenderer:
     def browsing_order(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         """Name order, what has ended (``ended`` in status.yml) after what is current: the
         order of lists a reader browses (section pages; the explorer with nothing searched)."""
-        def ended(entry: Entry) -> bool:
-            term = self.status_term(entry)
-            return term is not None and term.ended
+        return sorted(self.sorted_entries(lang, entries), key=self.has_ended)  # stable sort
 
-        return sorted(self.sorted_entries(lang, entries), key=ended)  # stable: names kept
+    def has_ended(self, entry: Entry) -> bool:
+        """Whether the entry's status says it is over (``ended`` in status.yml)."""
+        term = self.status_term(entry)
+        return term is not None and term.ended
 
     def newest(self, lang: str, entries: Iterable[Entry], date_of: Callable[[Entry], str],
                limit: int) -> list[Entry]:

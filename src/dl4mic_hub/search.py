@@ -308,7 +308,6 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]
-        term = ctx.site.status_term(entry)
-        if term is not None and term.ended:
+        if ctx.site.has_ended(entry):
             card["ended"] = 1  # listed after the current ones when nothing is searched
     return card

@@ -63,7 +63,7 @@ def _row(site: _SiteRenderer, entry: Entry) -> dict[str, str]:
         "Contact": "",
         "Licence": entry.string("license") or "notspecified",
         # TeSS's material statuses are active, development and archived
-        "Status": "archived" if status is not None and status.ended else "active",
+        "Status": "archived" if site.has_ended(entry) else "active",
         "DOI": entry.string("doi") or "",
         "Version": "",
         "Published": str(year) if year else "",
