@@ -176,3 +176,17 @@ def test_a_query_typed_as_an_entrys_keyword_phrase_lifts_it(page: Page, site_url
         }""")
     assert alone == ["gpu-guide", "colab"]  # the same texts without the keyword
     assert "google-colab" in top_results(page, site_url, "en", ["free gpu"])[0]
+
+
+def test_french_i_have_is_not_ai(page: Page, site_url: str) -> None:
+    # "j'ai peu d'images annotées" found the entries about AI first: "j'ai" is French
+    page.goto(f"{site_url}fr/explore/")
+    found = page.evaluate(
+        """() => {
+          const engine = new window.DL4MICSearch.Engine(
+            {words: {}, postings: {}, docs: [], stop: ["j", "d"]});
+          return ["j'ai peu d'images", "J’ai  un GPU", "AI tools", "outils d'ai", "jai"].map(
+            q => engine.queryWords(q));
+        }""")
+    assert found == [["peu", "images"], ["un", "gpu"], ["ai", "tools"], ["outils", "ai"],
+                     ["jai"]]

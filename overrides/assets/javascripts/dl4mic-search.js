@@ -145,10 +145,18 @@
   /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
   /* The distinct words of a query that count (stop words dropped): a result's `matched` is
    * at most their number. */
+  /* "j'ai" (I have) is French: its "ai" is not the English "AI", which entries about AI say
+   * everywhere ("j'ai peu d'images annotées" found them first). */
+  var FRENCH_I_HAVE = /(^|[^\p{L}\p{N}])j['’]\s?ai(?![\p{L}\p{N}])/giu;
+
+  function spoken(query) {
+    return String(query).replace(FRENCH_I_HAVE, "$1");
+  }
+
   Engine.prototype.queryWords = function (query) {
     var self = this;
     var unique = [];
-    words(query).forEach(function (w) {
+    words(spoken(query)).forEach(function (w) {
       if (!self.stop.has(w) && unique.indexOf(w) < 0) unique.push(w);
     });
     return unique;
@@ -156,6 +164,7 @@
 
   Engine.prototype.search = function (query) {
     var self = this;
+    query = spoken(query);
     var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
     var unique = this.queryWords(query);
     if (!unique.length) return null;
