@@ -299,6 +299,12 @@ def test_an_arxiv_preprint_carries_its_arxiv_identifier(
     assert "  eprint = {1706.03762},\n  archiveprefix = {arXiv},\n" in eta
     # any other DOI has none
     assert "eprint" not in bibtex_entry(result.catalogue.by_id()["paper-gamma"])
+    # without a venue an arXiv DOI still names a preprint (it was an @article with no journal)
+    bare_text = arxiv.replace("published_in: {type: preprint, name: arXiv}\n", "")
+    assert "published_in" not in bare_text
+    (folder / "resources" / "paper-eta.yml").write_text(bare_text, encoding="utf-8")
+    bare = bibtex_entry(validate_catalogue(folder).catalogue.by_id()["paper-eta"])
+    assert bare.startswith("@misc{paper-eta,\n") and "  howpublished = {arXiv},\n" in bare
 
 
 def test_every_venue_type_has_its_reference_types() -> None:

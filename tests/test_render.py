@@ -739,6 +739,21 @@ def test_a_section_group_lists_what_has_ended_after_what_is_current(tmp_path: Pa
     delta, alpha = group.index('data-entry-id="delta-legacy"'), group.index(
         'data-entry-id="alpha-tool"')
     assert alpha < delta  # "Delta ancien" comes before "Écran Alpha" by name
-    # and the explorer's index gives the flag its browsing order reads
+    # its badge is read with what it is ("État : Abandonné"), by screen readers too
+    assert '<span class="dl-sr-only">État : </span>Abandonné</span>' in html.unescape(group)
+    # and the explorer's index gives the status weight its browsing order reads
     docs = {d["id"]: d for d in json.loads(site.files["fr"]["assets/search-index.json"])["docs"]}
-    assert docs["delta-legacy"]["ended"] == 1 and "ended" not in docs["alpha-tool"]
+    assert docs["delta-legacy"]["later"] == 2 and "later" not in docs["alpha-tool"]
+
+
+def test_browsing_puts_current_then_unmaintained_then_ended() -> None:
+    # BIAflows (unmaintained: "use with care") led the segmentation tools, above Cellpose
+    from dl4mic_hub.render import _SiteRenderer
+
+    catalogue = validate_catalogue(ROOT / "catalogue").catalogue
+    site = _SiteRenderer(catalogue, "https://example.org/repo")
+    by_id = catalogue.by_id()
+    assert [site.browsing_rank(by_id[i]) for i in ("cellpose", "biaflows", "ai4life")] == [0, 1, 2]
+    order = [e.id for e in site.browsing_order("en", [by_id["ai4life"], by_id["biaflows"],
+                                                      by_id["cellpose"], by_id["stardist"]])]
+    assert order == ["cellpose", "stardist", "biaflows", "ai4life"]

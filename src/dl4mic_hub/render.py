@@ -562,9 +562,17 @@ class _SiteRenderer:
         return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
     def browsing_order(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
-        """Name order, what has ended (``ended`` in status.yml) after what is current: the
-        order of lists a reader browses (section pages; the explorer with nothing searched)."""
-        return sorted(self.sorted_entries(lang, entries), key=self.has_ended)  # stable sort
+        """Name order, what is current first (see :meth:`browsing_rank`): the order of lists
+        a reader browses (section pages; the explorer with nothing searched)."""
+        return sorted(self.sorted_entries(lang, entries), key=self.browsing_rank)  # stable
+
+    def browsing_rank(self, entry: Entry) -> int:
+        """0 current, 1 usable with care (a status that lowers its ``search_weight``, as
+        unmaintained), 2 over (``ended`` in status.yml)."""
+        term = self.status_term(entry)
+        if term is None:
+            return 0
+        return 2 if term.ended else 1 if term.search_weight < 1 else 0
 
     def has_ended(self, entry: Entry) -> bool:
         """Whether the entry's status says it is over (``ended`` in status.yml)."""

@@ -308,6 +308,7 @@ def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     status = ctx.status(entry)
     if status:
         card["status"] = status[0]
-        if ctx.site.has_ended(entry):
-            card["ended"] = 1  # listed after the current ones when nothing is searched
+        rank = ctx.site.browsing_rank(entry)
+        if rank:
+            card["later"] = rank  # browsing (nothing searched) lists it after current ones
     return card

@@ -436,6 +436,9 @@ def test_browsing_lists_what_has_ended_after_what_is_current(page: Page, site_ur
     ids = page.locator("ol.dl-results > li.dl-result").evaluate_all(
         "items => items.map(i => i.dataset.entryId)")
     assert len(ids) > 2 and ids[-1] == "ai4life"
+    # its status is read with its heading ("Status: Ended"; an aria-label on a span was not)
+    badge = page.locator("li.dl-result[data-entry-id=ai4life] .dl-badge")
+    expect(badge).to_have_text("Status: Ended")
     # an order the reader chose is kept as chosen: by name, AI4Life is among the others
     open_explorer(page, f"{site_url}en/explore/?sections=community&sort=name")
     ids = page.locator("ol.dl-results > li.dl-result").evaluate_all(

@@ -202,9 +202,10 @@
       // the index lists documents in the site's name order (render.sort_key, the order of
       // every list on the site): a document's number is its place in it
       if (order === "name" && !sort.value) {
-        // browsing (nothing searched, no order chosen): what has ended comes after what a
-        // reader can use today, each part in name order
-        results.sort(function (a, b) { return (docs[a].ended || 0) - (docs[b].ended || 0) || a - b; });
+        // browsing (nothing searched, no order chosen): what a reader can use today first,
+        // then what is no longer maintained, then what has ended (render.browsing_rank),
+        // each part in name order, as on the section pages
+        results.sort(function (a, b) { return (docs[a].later || 0) - (docs[b].later || 0) || a - b; });
       } else if (order === "name") {
         results.sort(function (a, b) { return a - b; });
       } else if (order === "recent") {
@@ -260,7 +261,10 @@
         var statusFacet = facets.filter(function (f) { return f.name === "status"; })[0];
         var badge = chip(statusFacet ? statusFacet.labels[doc.status] : doc.status,
                          "dl-badge dl-badge--" + doc.status);
-        badge.setAttribute("aria-label", root.dataset.statusLabel + ": " + badge.textContent);
+        var said = document.createElement("span");
+        said.className = "dl-sr-only";
+        said.textContent = root.dataset.statusLabel;
+        badge.insertBefore(said, badge.firstChild);
         head.appendChild(badge);
       }
       item.appendChild(head);

@@ -152,11 +152,12 @@ def _authors(entry: Entry) -> tuple[list[Name], bool]:
 
 
 def venue(entry: Entry) -> tuple[VenueType, str] | None:
-    """Where the paper was published (``published_in``), as cited, and the venue's name; None
-    when the entry does not say (or names a venue type no reference knows)."""
+    """Where the paper was published (``published_in``), as cited, and the venue's name; a
+    paper that does not say but cites an arXiv DOI cites arXiv's record, a preprint; None
+    otherwise (or for a venue type no reference knows)."""
     published_in = entry.get("published_in")
     if not isinstance(published_in, dict):
-        return None
+        return (VENUE_TYPES["preprint"], "arXiv") if _ARXIV_DOI.match(_doi(entry) or "") else None
     venue_type = VENUE_TYPES.get(str(published_in.get("type")))
     name = published_in.get("name")
     if venue_type is None or not isinstance(name, str) or not name.strip():
