@@ -155,6 +155,7 @@ class ValueJudge:
     def __init__(self, entry_type: EntryType, catalogue: Catalogue) -> None:
         self.entry_type = entry_type
         self.checker = SchemaChecker(catalogue, display_path(catalogue.root))
+        self.vocab_keys = vocabulary_keys(catalogue)
 
     def accept(self, field: Field, value: Any) -> tuple[Any, list[Diagnostic]]:
         """(the converted value, its problems): an empty list means the value is good."""
@@ -165,7 +166,8 @@ class ValueJudge:
             return texts, problems
         if field.pair:
             option = _pair_option(field)
-            pairs, problems = _parse_pairs(value, field.pair, option, field.pair_metavar)
+            example = _pair_example(field, self.vocab_keys)
+            pairs, problems = _parse_pairs(value, field, option, f"{option} {example}")
             # one object, or a list of them
             given: Any = pairs if field.shape == "object-list" else next(iter(pairs), None)
             if problems:
@@ -200,10 +202,12 @@ def _is_int(text: str) -> bool:
     return re.fullmatch(r"[+-]?[0-9]{1,18}", text) is not None
 
 
-def _parse_pairs(value: Any, pair: tuple[str, str], option: str,
-                 metavar: str) -> tuple[list[dict[str, str]], list[Diagnostic]]:
+def _parse_pairs(value: Any, field: Field, option: str,
+                 example: str) -> tuple[list[dict[str, str]], list[Diagnostic]]:
     """``--link TYPE=URL`` texts (or ready mappings) as ``{type, url}`` mappings; the same for
-    any :attr:`Field.pair` field (``--published-in TYPE=NAME``)."""
+    any :attr:`Field.pair` field (``--published-in TYPE=NAME``). ``example`` shows the form in
+    the hint."""
+    first, second = field.pair or ("type", "value")
     objects: list[dict[str, str]] = []
     problems: list[Diagnostic] = []
     for item in value if isinstance(value, list) else [value]:
@@ -212,17 +216,19 @@ def _parse_pairs(value: Any, pair: tuple[str, str], option: str,
             continue
         key, sep, text = str(item).partition("=")
         if not sep or not key.strip() or not text.strip():
-            example = "https://..." if pair[1] == "url" else "..."
-            problems.append(error(Origin(option), f"'{item}' is not {metavar}",
-                                  f"e.g. {option} {_PAIR_EXAMPLE.get(pair[1], 'KEY')}="
-                                  f"{example}"))
+            problems.append(error(Origin(option), f"'{item}' is not {field.pair_metavar}",
+                                  f"e.g. {example}"))
         else:  # on one line, as the catalogue writes them: {type: journal, name: ...}
-            objects.append(_FlowDict({pair[0]: key.strip(), pair[1]: text.strip()}))
+            objects.append(_FlowDict({first: key.strip(), second: text.strip()}))
     return objects, problems
 
 
-# the vocabulary key an example of each pair field's option shows
-_PAIR_EXAMPLE = {"url": "docs", "name": "journal"}
+def _pair_example(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
+    """One value of a :attr:`Field.pair` field as the command line writes it: its
+    vocabulary's first key, then an address or a placeholder (``docs=https://...``)."""
+    first, second = field.pair or ("type", "value")
+    key = next(iter(field.keys(vocab_keys)), first.upper())
+    return f"{key}=" + ("https://..." if second == "url" else "...")
 
 
 def _pair_option(field: Field) -> str:
@@ -424,7 +430,7 @@ def _placeholder(field: Field, vocab_keys: Mapping[str, Sequence[str]]) -> str:
         sample = {lang: [PLACEHOLDER] for lang in LANGUAGES}
     elif field.pair:
         first, second = field.pair
-        one = _FlowDict({first: _PAIR_EXAMPLE.get(second, PLACEHOLDER),
+        one = _FlowDict({first: keys[0] if keys else PLACEHOLDER,
                          second: address if second == "url" else PLACEHOLDER})
         sample = [one] if field.shape == "object-list" else one
     elif field.shape == "object-list":
