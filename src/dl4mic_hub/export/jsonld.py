@@ -39,7 +39,7 @@ from . import (
     newest_date,
     web_address,
 )
-from .references import authors
+from .references import authors, published_in
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
@@ -238,11 +238,11 @@ class _Describer:
         """Where a paper was published: the journal or proceedings it is part of (their
         schema.org type is in ``vocab/venue-types.yml``), or else, a preprint server, its
         publisher."""
-        published_in = entry.get("published_in")
-        if not isinstance(published_in, dict) or not isinstance(published_in.get("name"), str):
+        written = published_in(entry)
+        if written is None:
             return {}
-        name = " ".join(published_in["name"].split())
-        types = self.vocabulary_types("venue-types", str(published_in.get("type")))
+        key, name = written
+        types = self.vocabulary_types("venue-types", key)
         if types is None:
             return {"publisher": {"@type": "Organization", "name": name}}
         return {"isPartOf": {"@type": _one_or_list(types[0]), "name": name}}

@@ -151,18 +151,31 @@ def _authors(entry: Entry) -> tuple[list[Name], bool]:
     return [split_name(name) for name in written], more
 
 
-def venue(entry: Entry) -> tuple[VenueType, str] | None:
-    """Where the paper was published (``published_in``), as cited, and the venue's name; a
-    paper that does not say but cites an arXiv DOI cites arXiv's record, a preprint; None
-    otherwise (or for a venue type no reference knows)."""
-    published_in = entry.get("published_in")
-    if not isinstance(published_in, dict):
-        return (VENUE_TYPES["preprint"], "arXiv") if _ARXIV_DOI.match(_doi(entry) or "") else None
-    venue_type = VENUE_TYPES.get(str(published_in.get("type")))
-    name = published_in.get("name")
-    if venue_type is None or not isinstance(name, str) or not name.strip():
+def published_in(entry: Entry) -> tuple[str, str] | None:
+    """(venue type key, venue name on one line) of a paper's ``published_in``, or None: what
+    the references and the page's structured data cite."""
+    written = entry.get("published_in")
+    if not isinstance(written, dict) or not isinstance(written.get("name"), str):
         return None
-    return venue_type, name
+    name = " ".join(written["name"].split())
+    return (str(written.get("type")), name) if name else None
+
+
+def venue(entry: Entry) -> tuple[VenueType, str] | None:
+    """Where the paper was published, as cited, and the venue's name; a paper that does not
+    say but cites an arXiv DOI cites arXiv's record, a preprint; None otherwise (or for a
+    venue type no reference knows)."""
+    written = published_in(entry)
+    if written is None:
+        return (VENUE_TYPES["preprint"], "arXiv") if _arxiv_id(entry) else None
+    venue_type = VENUE_TYPES.get(written[0])
+    return (venue_type, written[1]) if venue_type is not None else None
+
+
+def _arxiv_id(entry: Entry) -> str | None:
+    """``1706.03762`` for a paper whose DOI is arXiv's (10.48550/arXiv.1706.03762)."""
+    found = _ARXIV_DOI.match(_doi(entry) or "")
+    return found["id"] if found else None
 
 
 def _doi(entry: Entry) -> str | None:
@@ -196,8 +209,8 @@ def bibtex_entry(entry: Entry) -> str:
 def _arxiv_fields(entry: Entry) -> list[tuple[str, str]]:
     """An arXiv preprint's identifier, which biblatex and natbib styles print as a link
     ("arXiv:1706.03762"): read from its arXiv DOI."""
-    found = _ARXIV_DOI.match(_doi(entry) or "")
-    return [("eprint", found["id"]), ("archiveprefix", "arXiv")] if found else []
+    arxiv = _arxiv_id(entry)
+    return [("eprint", arxiv), ("archiveprefix", "arXiv")] if arxiv else []
 
 
 def bibtex(entries: list[Entry]) -> str:
@@ -216,7 +229,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     names, _ = _authors(entry)
     item: dict[str, Any] = {"id": entry.id, "type": kind, "title": reference_title(entry)}
     if published:
-        item[published[0].csl_field] = " ".join(published[1].split())
+        item[published[0].csl_field] = published[1]
     if names:
         item["author"] = [
             {"family": n.family, "given": n.given} if n.family and n.given
