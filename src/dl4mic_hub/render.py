@@ -626,7 +626,7 @@ def _section_groups(
         query = {"sections": section}
         if vocabulary:
             query[vocabulary] = key
-        # a group shows its first entries: current ones before those that have ended
+        # a group shows its first entries: current ones first (see browsing_rank)
         ordered = site.browsing_order(lang, entries)
         groups.append(Group(key or "other", label, ordered[:limit], len(ordered), query))
     return groups

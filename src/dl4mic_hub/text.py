@@ -17,12 +17,12 @@ ID_MAX = 60  # the schemas' maxLength of an id
 SUGGESTION_CUTOFF = 0.75
 
 
-# Names, keywords and search words are folded many times over (pages, sorting, the search
-# index, in each language): the results are kept, keyed by the text itself.
 # Ligatures Unicode does not decompose, written out as readers type them ("coeur" for "cœur").
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
+# Names, keywords and search words are folded many times over (pages, sorting, the search
+# index, in each language): the results are kept, keyed by the text itself.
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents (``Époque`` → ``epoque``, ``cœur`` → ``coeur``), for ids,
