@@ -222,6 +222,26 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     assert authors[-1] == ("", "", "others")  # "et al."
 
 
+@pytest.mark.parametrize(("title", "written"), [
+    ("U-Net: Convolutional Networks for Biomedical Image Segmentation",
+     "{U-Net: Convolutional Networks} for {Biomedical Image Segmentation}"),
+    ("Cellpose: a generalist algorithm for cellular segmentation",
+     "{Cellpose:} a generalist algorithm for cellular segmentation"),
+    ("deep learning {in} 100% of cases", "deep learning \\{in\\} 100\\% of cases"),
+    ("Démêler le CNN_2", "{Démêler} le {CNN\\_2}"),
+])
+def test_a_bibtex_title_keeps_its_capitals_in_sentence_case_styles(
+    title: str, written: str
+) -> None:
+    # styles such as IEEEtran or apalike lower every letter outside braces ("U-net",
+    # "cellpose"): each run of words holding a capital is braced, special characters escaped
+    from dl4mic_hub.export.references import bibtex_title
+
+    assert bibtex_title(title) == written
+    outside = re.sub(r"(?<!\\)\{[^{}]*(?<!\\)\}", "", written)
+    assert not any(c.isupper() for c in outside)
+
+
 # A paper as the real catalogue writes StarDist's (a DOI with an underscore, the work's own
 # title beside the catalogue's) with an address holding a tilde and hyphenated initials.
 PAPER_DELTA = """\
@@ -257,7 +277,8 @@ def test_bibtex_dois_and_addresses_are_written_as_they_are(
     assert "doi = {10.1007/978-3-030-00934-2_30}" in delta
     assert "url = {https://www.example.org/~someone/our_papers/delta+94.pdf}" in delta
     # the work's own title (reference_title), not the catalogue's "... (StarDist)"
-    assert "title = {Cell Detection with Star-convex Polygons}," in delta
+    # its capitals braced, so that a style setting titles in sentence case keeps them
+    assert "title = {{Cell Detection} with {Star-convex Polygons}}," in delta
     assert "author = {Phan, M.-S. and Caicedo, J. C.}" in delta
     # a paper in proceedings is cited as such, its venue as the book's title
     assert delta.startswith("@inproceedings{paper-delta,\n")

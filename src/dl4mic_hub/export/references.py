@@ -8,6 +8,7 @@ characters LaTeX acts on), so no title can end a field or open a command.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -131,6 +132,16 @@ def bibtex_field(text: str) -> str:
     return _BIBTEX_RX.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], " ".join(text.split()))
 
 
+def bibtex_title(text: str) -> str:
+    """A title for BibTeX whose capitals stay as written: styles that set titles in sentence
+    case ("U-net: convolutional networks...") lower every letter not inside braces, so each
+    word holding a capital ("U-Net", "StarDist", "CNN", "Fiji") is braced, a run of them at
+    once, as Better BibTeX does."""
+    runs = itertools.groupby(text.split(), key=lambda word: any(c.isupper() for c in word))
+    return " ".join(f"{{{bibtex_field(' '.join(words))}}}" if capital
+                    else bibtex_field(" ".join(words)) for capital, words in runs)
+
+
 def bibtex_verbatim(text: str) -> str:
     """A DOI or an address for a field that BibTeX tools read as it is (biblatex, hyperref's
     \\url): never LaTeX-escaped ('10.1007/x\\_30' is another DOI). Validated addresses hold no
@@ -194,7 +205,7 @@ def bibtex_entry(entry: Entry) -> str:
     year = entry.number("year")
     fields = [
         ("author", " and ".join(authors)),
-        ("title", bibtex_field(reference_title(entry))),
+        ("title", bibtex_title(reference_title(entry))),
         *([(published[0].bibtex_field, bibtex_field(published[1]))] if published else []),
         ("year", str(year) if year else ""),
         ("edition", str(entry.number("edition") or "")),  # an integer, as biblatex wants
