@@ -99,7 +99,8 @@ def test_the_browser_folds_words_as_the_index_does(page: Page, site_url: str) ->
     from dl4mic_hub.text import fold
 
     samples = ["Époque", "cœur", "ŒDÈME", "Æther", "naïve", "Straße", "Ｆｕｌｌ", "ﬁl", "µm",
-               "x\u034fy", "हिन्दी", "1\u20e3", "½ x²", "l’outil d'ilastik"]
+               "x\u034fy", "हिन्दी", "1\u20e3", "½ x²", "l’outil d'ilastik",
+               "J'ai un GPU, l'AI", "j’ ai_j'ai-maj'ai", "jai"]
     page.goto(f"{site_url}fr/explore/")
     folded = page.evaluate("s => s.map(window.DL4MICSearch.fold)", samples)
     assert folded == [fold(sample) for sample in samples]

@@ -17,8 +17,13 @@
       .replace(/œ/g, "oe").replace(/æ/g, "ae");
   }
 
+  /* "j'ai" (I have) is French: its "ai" is not the English "AI", which entries about AI say
+   * everywhere ("j'ai peu d'images annotées" found them first). search.py's words() drops it
+   * from the texts it indexes alike. */
+  var FRENCH_I_HAVE = /(^|[^\p{L}\p{N}])j['’]\s?ai(?![\p{L}\p{N}])/giu;
+
   function words(text) {
-    var folded = fold(text);
+    var folded = fold(String(text).replace(FRENCH_I_HAVE, "$1"));
     var found = folded.match(WORD) || [];
     var compounds = folded.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) || [];
     compounds.forEach(function (compound) { found.push(compound.replace(/-/g, "")); });
@@ -145,18 +150,10 @@
   /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
   /* The distinct words of a query that count (stop words dropped): a result's `matched` is
    * at most their number. */
-  /* "j'ai" (I have) is French: its "ai" is not the English "AI", which entries about AI say
-   * everywhere ("j'ai peu d'images annotées" found them first). */
-  var FRENCH_I_HAVE = /(^|[^\p{L}\p{N}])j['’]\s?ai(?![\p{L}\p{N}])/giu;
-
-  function spoken(query) {
-    return String(query).replace(FRENCH_I_HAVE, "$1");
-  }
-
   Engine.prototype.queryWords = function (query) {
     var self = this;
     var unique = [];
-    words(spoken(query)).forEach(function (w) {
+    words(query).forEach(function (w) {
       if (!self.stop.has(w) && unique.indexOf(w) < 0) unique.push(w);
     });
     return unique;
@@ -164,7 +161,6 @@
 
   Engine.prototype.search = function (query) {
     var self = this;
-    query = spoken(query);
     var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
     var unique = this.queryWords(query);
     if (!unique.length) return null;
