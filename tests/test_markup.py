@@ -103,6 +103,19 @@ def test_plain_text_drops_markup_but_keeps_link_text() -> None:
     assert markup.plain("one\ntwo") == "one two"
 
 
+def test_plain_text_of_a_list_reads_as_a_sentence() -> None:
+    # a FAQ answer that is a list showed "sujet : - Learning rate decay ... ; - Demystifying"
+    # on its search card: a bullet is markup, an ordered list's number says something
+    answer = ("Deux articles :\n\n- *Learning rate decay* ;\n- `Demystifying`.\n\n"
+              "## Et\n\n1. Un.\n2) Deux.")
+    assert markup.plain(answer) == (
+        "Deux articles : Learning rate decay ; Demystifying. Et 1. Un. 2) Deux.")
+    assert markup.plain("Avant :\n\n```\npip install x\n```\nAprès") == (
+        "Avant : pip install x Après")
+    # a line alone is read inline, as titles are shown: "1." and "- " stay text there
+    assert markup.plain("1. Intro") == "1. Intro" and markup.plain("- x") == "- x"
+
+
 def test_attribute_escaping_keeps_urls_readable() -> None:
     assert markup.escape_attribute('https://e.org/?a=1&b="2"') == (
         "https://e.org/?a=1&amp;b=&quot;2&quot;"

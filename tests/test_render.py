@@ -623,6 +623,9 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     assert cards["delta-legacy"]["status"] == "discontinued"
     assert "status" not in cards["alpha-tool"]
     assert cards["answered-question"]["facets"]["kinds"] == ["faq"]
+    # a question awaiting its answer says so, rather than showing no text at all
+    assert cards["open-question"]["summary"] == (
+        "Cette question n'a pas encore de réponse. Vous la connaissez ?")
     # accents are folded and words stemmed: "étiquetage" is found as "etiquetag"
     assert any(stem.startswith("etiquet") for stem in index["words"]["etiquetage"])
     # postings are (gap from the previous document, score) pairs: decoded, "alpha" leads to

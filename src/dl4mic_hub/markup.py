@@ -166,9 +166,18 @@ def inline(text: str, *, links: bool = True) -> Markup:
 def plain(text: str) -> str:
     """The text a reader sees, without any markup, on one line: for titles, meta descriptions,
     feeds and search. Not escaped: escape it for the place it goes."""
-    tokens = _parsers()["label"].parseInline(text)
+    if "\n" not in text:  # one line (titles, labels): no block can start but on the first
+        tokens = _parsers()["label"].parseInline(text)
+    else:  # a list's "- " and a heading's "#" are markup, not what a reader sees
+        tokens = _parsers()["label"].parse(text)
     parts: list[str] = []
     for token in tokens:
+        if token.type == "list_item_open" and token.markup in (".", ")"):
+            parts.append(f" {token.info}{token.markup} ")  # "1." says an order: kept
+        elif token.type in ("code_block", "fence"):
+            parts.append(f" {token.content} ")
+        elif token.nesting == 1 and token.block:
+            parts.append(" ")  # between two blocks
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)

@@ -288,6 +288,8 @@ def _other(lang: str) -> str:
 def _card(ctx: PageContext, entry: Entry, url: str) -> dict[str, object]:
     """What a result card shows, and the facet keys the explorer filters on."""
     summary = ctx.plain(entry, summary_field(entry))
+    if not summary and entry.get("status") == "open":  # a FAQ question awaiting its answer
+        summary = ctx.ui["faq_open_notice"]
     summary = shorten(summary, SUMMARY_CHARS)
     facets = {
         facet.name: keys for facet in ctx.site.facets if (keys := facet.keys(entry))
