@@ -562,6 +562,9 @@ def test_navigation_titles_from_the_catalogue_are_text(tmp_path: Path) -> None:
 
 def test_sort_key_ignores_accents_and_case() -> None:
     assert sorted(["Zèbre", "écran", "Alpha"], key=sort_key) == ["Alpha", "écran", "Zèbre"]
+    # the micro sign (and the Greek letter it folds to) is read "micro", as µSAM is said
+    assert sorted(["Zoo", "µSAM", "napari", "Micro-Manager", "μManager"], key=sort_key) == [
+        "Micro-Manager", "μManager", "µSAM", "napari", "Zoo"]
 
 
 def test_section_offers_filters_for_the_facets_that_tell_its_entries_apart(

@@ -134,9 +134,10 @@ def _environment() -> Environment:
 
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive key, so 'Écrire' sorts next to 'Ecrire' in any locale;
-    leading quotes and signs do not count ('« Which GPU… »' sorts under W). The explorer's
+    leading quotes and signs do not count ('« Which GPU… »' sorts under W); µ reads as the
+    prefix it is, "micro" (µSAM sorts beside Micro-Manager, not after Z). The explorer's
     name order is this one: its index comes in it."""
-    return _LEADING_SIGNS.sub("", fold(text))
+    return _LEADING_SIGNS.sub("", fold(text).replace("\u03bc", "micro"))
 
 
 _LEADING_SIGNS = re.compile(r"^[\W_]+")
