@@ -84,7 +84,7 @@ def test_a_new_vocabulary_and_schema_property_make_a_facet_everywhere(
         en["resources/alpha-tool.md"]
     )
     # lists: a chip, and the filter attribute on the entry
-    assert '<span class="dl-chip">Electron microscopy</span>' in en["sections/tools.md"]
+    assert '<li class="dl-chip">Electron microscopy</li>' in en["sections/tools.md"]
     assert 'data-f-modalities="electron"' in en["sections/tools.md"]
     # section filter: offered, since only some tools set it
     assert '<select name="modalities">' in en["sections/tools.md"]

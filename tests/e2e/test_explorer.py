@@ -427,6 +427,22 @@ def test_each_result_is_a_heading_named_as_its_entry(page: Page, site_url: str) 
     expect(card.locator(".dl-kind")).to_be_visible()
     headings = page.locator("ol.dl-results").get_by_role("heading", level=2)
     assert headings.count() == page.locator("ol.dl-results > li.dl-result").count() > 1
+    # its facets are a list, each item read apart: spans in a paragraph ran together
+    # ("Visualisation2D3D") for a screen reader and when copied
+    chips = card.get_by_role("list").get_by_role("listitem")
+    assert chips.count() > 2
+    assert {"2D", "3D"} <= set(chips.all_inner_texts())
+
+
+def test_a_section_page_lists_each_entry_facets_as_a_list(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}en/sections/tools/")
+    chips = page.locator("li.dl-entry").first.get_by_role("list").get_by_role("listitem")
+    assert chips.count() > 1
+    # the list looks as the chips did: no bullet, no indent
+    style = page.locator("li.dl-entry ul.dl-chips").first.evaluate(
+        "u => [getComputedStyle(u).listStyleType, getComputedStyle(u).marginLeft,"
+        " u.getBoundingClientRect().left - u.previousElementSibling.getBoundingClientRect().left]")
+    assert style == ["none", "0px", 0]
 
 
 def test_browsing_lists_what_has_ended_after_what_is_current(page: Page, site_url: str) -> None:

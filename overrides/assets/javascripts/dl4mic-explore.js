@@ -230,8 +230,8 @@
       return -1;
     }
 
-    function chip(text, className) {
-      var span = document.createElement("span");
+    function chip(text, className, tag) {
+      var span = document.createElement(tag || "span");
       span.className = className;
       span.textContent = text;
       return span;
@@ -275,12 +275,14 @@
         if (doc.summary_lang) summary.lang = doc.summary_lang;
         item.appendChild(summary);
       }
-      var chips = document.createElement("p");
+      // a list: a screen reader says how many and reads each apart ("2D", "3D"), where spans
+      // in a paragraph ran together ("Segmentation2D3D")
+      var chips = document.createElement("ul");
       chips.className = "dl-chips";
       facets.forEach(function (facet) {
         if (!facet.chips) return;
         (doc.facets[facet.name] || []).forEach(function (key) {
-          chips.appendChild(chip(facet.labels[key] || key, "dl-chip"));
+          chips.appendChild(chip(facet.labels[key] || key, "dl-chip", "li"));
         });
       });
       if (chips.childNodes.length) item.appendChild(chips);
