@@ -1031,3 +1031,9 @@ def test_an_unknown_option_before_the_command_is_told_as_dl4mic_hubs_own(
         main(["--bogus", "validate", "--other"])
     assert capsys.readouterr().err.endswith(
         "dl4mic-hub: error: unrecognized arguments: --bogus\n")
+    # between "new" and the entry type, it is new's, told with new's usage
+    with pytest.raises(SystemExit):
+        main(["new", "--bogus", "resource"])
+    err = capsys.readouterr().err
+    assert err.startswith("usage: dl4mic-hub new [-h]")
+    assert err.endswith("dl4mic-hub new: error: unrecognized arguments: --bogus\n")

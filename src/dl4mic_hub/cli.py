@@ -14,7 +14,7 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .diagnostics import (
@@ -467,6 +467,34 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _blame_unknown(top: argparse.ArgumentParser, command: argparse.ArgumentParser,
+                   words: list[str], unknown: list[str]) -> NoReturn:
+    """Exit with the usage of the command an unknown option was given to: the one whose name
+    it follows ("dl4mic-hub --bogus new faq" is dl4mic-hub's, "new --bogus faq" is new's)."""
+    names = command.prog.split()[1:]  # ["new", "faq"] of "dl4mic-hub new faq"
+    parsers = [top]
+    for name in names[:-1]:
+        parsers.append(_subcommand(parsers[-1], name) or command)
+    start = 0
+    for level, name in enumerate(names):
+        if name not in words[start:]:
+            break
+        at = words.index(name, start)
+        given_here = [word for word in unknown if word in words[start:at]]
+        if given_here:
+            parsers[level].error(f"unrecognized arguments: {' '.join(given_here)}")
+        start = at + 1
+    command.error(f"unrecognized arguments: {' '.join(unknown)}")
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:  # argparse keeps its subcommands there, and nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(name)
+            return found if isinstance(found, argparse.ArgumentParser) else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code says how it went (see the module docstring)."""
     import signal
@@ -477,14 +505,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # its own command's usage ("dl4mic-hub build --bogus" showed the top-level one)
     args, unknown = parser.parse_known_args(argv)
     if unknown:
-        # before the command's name, it is an option of dl4mic-hub itself
-        words = list(sys.argv[1:] if argv is None else argv)
-        command = args.parser.prog.split()[1]  # "new" of "dl4mic-hub new faq"
-        before = words[:words.index(command)] if command in words else []
-        ours = [word for word in unknown if word in before]
-        if ours:
-            parser.error(f"unrecognized arguments: {' '.join(ours)}")
-        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        _blame_unknown(parser, args.parser, list(sys.argv[1:] if argv is None else argv),
+                       unknown)
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
