@@ -260,6 +260,47 @@ def test_no_page_pans_sideways_on_a_phone(
     assert wide == []
 
 
+# How much wider than its box a search field's placeholder is (0: it fits), measured with the
+# field's own font.
+PLACEHOLDER_OVERFLOW = """input => {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(' ');
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return Math.max(0, Math.ceil(context.measureText(input.placeholder).width - room));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_header_search_placeholder_is_never_cut(
+    new_context: NewContext, site_url: str, lang: str
+) -> None:
+    # "ex. segmentation noyaux, débruitage, epoch" showed as "ex. segmentation noyaux," on a
+    # wide screen and as a few letters on a phone: the header says "Rechercher" / "Search",
+    # and on the smallest phones, where even that did not fit, shows only its button
+    cut = {}
+    for width in (320, 375, 390, 1280):
+        page = new_context(viewport={"width": width, "height": 844}, is_mobile=True).new_page()
+        page.goto(f"{site_url}{lang}/")
+        box = page.locator("#dl-header-q")
+        if width < 384:
+            expect(box).to_be_hidden()
+            page.locator(".dl-header-search button").click()
+            expect(page).to_have_url(re.compile(rf"/{lang}/explore/\?q=$"))
+            expect(page.locator("#dl-q")).to_be_visible()
+        else:
+            overflow = box.evaluate(PLACEHOLDER_OVERFLOW)
+            if overflow:
+                cut[f"header at {width} px"] = overflow
+        # the home page's and the explorer's boxes, full width, keep their examples whole
+        for path, field in (("", "#dl-home-q"), ("explore/", "#dl-q")):
+            page.goto(f"{site_url}{lang}/{path}")
+            overflow = page.locator(field).evaluate(PLACEHOLDER_OVERFLOW)
+            if overflow:
+                cut[f"{field} at {width} px"] = overflow
+    assert cut == {}
+
+
 # What each stacked cell shows: its ::before text, its box's width against its table's and the
 # table's scrollable width (it scrolled sideways on a phone before), and the row's layout.
 STACKED_CELLS = """table => [...table.querySelectorAll('tbody td')].map(td => ({
