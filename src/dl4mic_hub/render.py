@@ -567,18 +567,19 @@ class _SiteRenderer:
         a reader browses (section pages; the explorer with nothing searched)."""
         return sorted(self.sorted_entries(lang, entries), key=self.browsing_rank)  # stable
 
+    ENDED = 2
+
     def browsing_rank(self, entry: Entry) -> int:
         """0 current, 1 usable with care (a status that lowers its ``search_weight``, as
-        unmaintained), 2 over (``ended`` in status.yml)."""
+        unmaintained), :attr:`ENDED` over (``ended`` in status.yml)."""
         term = self.status_term(entry)
         if term is None:
             return 0
-        return 2 if term.ended else 1 if term.search_weight < 1 else 0
+        return self.ENDED if term.ended else 1 if term.search_weight < 1 else 0
 
     def has_ended(self, entry: Entry) -> bool:
-        """Whether the entry's status says it is over (``ended`` in status.yml)."""
-        term = self.status_term(entry)
-        return term is not None and term.ended
+        """Whether the entry's status says it is over (the CSV's "archived")."""
+        return self.browsing_rank(entry) == self.ENDED
 
     def newest(self, lang: str, entries: Iterable[Entry], date_of: Callable[[Entry], str],
                limit: int) -> list[Entry]:
