@@ -272,33 +272,34 @@ PLACEHOLDER_OVERFLOW = """input => {
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_header_search_placeholder_is_never_cut(
-    new_context: NewContext, site_url: str, lang: str
-) -> None:
+def test_search_placeholders_are_never_cut(page: Page, site_url: str, lang: str) -> None:
     # "ex. segmentation noyaux, débruitage, epoch" showed as "ex. segmentation noyaux," on a
     # wide screen and as a few letters on a phone: the header says "Rechercher" / "Search",
-    # and on the smallest phones, where even that did not fit, shows only its button
+    # and on the smallest phones, where even that did not fit, shows only its button; the
+    # home page's and the explorer's boxes, full width on a phone, give one short example.
+    # One page per box, resized: the layout follows the width without a reload.
+    widths = (320, 375, 390, 1280)
     cut = {}
-    for width in (320, 375, 390, 1280):
-        page = new_context(viewport={"width": width, "height": 844}, is_mobile=True).new_page()
-        page.goto(f"{site_url}{lang}/")
-        box = page.locator("#dl-header-q")
-        if width < 384:
-            expect(box).to_be_hidden()
-            page.locator(".dl-header-search button").click()
-            expect(page).to_have_url(re.compile(rf"/{lang}/explore/\?q=$"))
-            expect(page.locator("#dl-q")).to_be_visible()
-        else:
-            overflow = box.evaluate(PLACEHOLDER_OVERFLOW)
-            if overflow:
-                cut[f"header at {width} px"] = overflow
-        # the home page's and the explorer's boxes, full width, keep their examples whole
-        for path, field in (("", "#dl-home-q"), ("explore/", "#dl-q")):
-            page.goto(f"{site_url}{lang}/{path}")
-            overflow = page.locator(field).evaluate(PLACEHOLDER_OVERFLOW)
-            if overflow:
-                cut[f"{field} at {width} px"] = overflow
+    for path, fields in (("", ("#dl-header-q", "#dl-home-q")), ("explore/", ("#dl-q",))):
+        page.set_viewport_size({"width": widths[0], "height": 844})
+        page.goto(f"{site_url}{lang}/{path}")
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 844})
+            for field in fields:
+                box = page.locator(field)
+                if field == "#dl-header-q" and width < 384:
+                    expect(box).to_be_hidden()
+                    continue
+                overflow = box.evaluate(PLACEHOLDER_OVERFLOW)
+                if overflow:
+                    cut[f"{field} at {width} px"] = overflow
     assert cut == {}
+    # where the header has only its button, the button opens the explorer's own box
+    page.set_viewport_size({"width": 320, "height": 844})
+    page.goto(f"{site_url}{lang}/")
+    page.locator(".dl-header-search button").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/explore/\?q=$"))
+    expect(page.locator("#dl-q")).to_be_visible()
 
 
 # What each stacked cell shows: its ::before text, its box's width against its table's and the
