@@ -150,9 +150,11 @@ def test_every_anchor_of_a_page_exists_in_the_other_language(real_site: Any) -> 
 
 
 def test_the_footer_licence_line_speaks_the_page_language(real_site: Any) -> None:
-    # it read "contenu / content" in both sites
+    # it read "contenu / content" in both sites, then "© dl4mic-hub contributors" in French
     for lang, words, other in (("fr", "contenu sous licence", "content"),
-                               ("en", "content licensed", "contenu")):
+                               ("en", "content licensed", "contenu"),
+                               ("fr", "© les contributeurs de dl4mic-hub", "contributors"),
+                               ("en", "© dl4mic-hub contributors", "contributeurs")):
         html = (real_site.root / lang / "faq" / "index.html").read_text(encoding="utf-8")
         footer = html[html.index('class="md-copyright"'):]
         footer = footer[: footer.index("</div>")]
