@@ -255,6 +255,55 @@ def test_no_page_pans_sideways_on_a_phone(
     assert wide == []
 
 
+ACTIVE = """() => {
+  const e = document.activeElement;
+  return {label: e.getAttribute('aria-label') || e.textContent.trim(),
+          inDrawer: !!e.closest('.md-sidebar--primary'), tag: e.tagName,
+          for: e.getAttribute('for') || ''};
+}"""
+
+
+def test_the_menu_works_with_the_keyboard_on_a_phone(page: Page, site_url: str) -> None:
+    # The theme's menu button is a <label>: a keyboard could not reach it, and the closed
+    # drawer's links, off screen, took 19 Tab stops before the page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}fr/faq/")
+    button = page.locator('label.md-header__button[for="__drawer"]')
+    expect(button).to_have_accessible_name("Menu de navigation")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    stops = []
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(ACTIVE))
+    assert stops[1]["label"] == "Menu de navigation"  # after the skip link
+    assert not any(stop["inDrawer"] for stop in stops), stops  # the closed drawer is skipped
+    # Enter opens it and goes into it; its sections open the same way; Escape closes it
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#__drawer")).to_be_checked()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    assert page.evaluate(ACTIVE)["inDrawer"]
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate(ACTIVE)["for"].startswith("__nav_"):
+            break
+    section = page.evaluate(ACTIVE)
+    assert section["label"] == "Rubriques", section
+    page.keyboard.press(" ")
+    expect(page.locator(f"#{section['for']}")).to_be_checked()
+    page.keyboard.press("Tab")
+    link = page.locator(".md-sidebar--primary a:focus")
+    expect(link).to_have_text(re.compile("Données et modèles"))
+    expect(link).to_be_in_viewport()
+    page.keyboard.press("Escape")
+    expect(page.locator("#__drawer")).not_to_be_checked()
+    expect(button).to_be_focused()
+    # on a wide screen the navigation is a sidebar, never inert, and the button is gone
+    page.set_viewport_size({"width": 1280, "height": 844})
+    expect(button).to_be_hidden()
+    assert page.locator(".md-sidebar--primary").evaluate("s => s.inert") is False
+
+
 # How much wider than its box a search field's placeholder is (0: it fits), measured with the
 # field's own font.
 PLACEHOLDER_OVERFLOW = """input => {

@@ -47,9 +47,81 @@
     });
   }
 
+  /* The theme's menu button (phones, tablets) is a <label> for a hidden checkbox: a keyboard
+   * could neither reach nor press it, and the links of the closed drawer, off screen, took
+   * a Tab stop each before the page. So do the drawer's sections ("Rubriques"), a panel that
+   * slides in. Each such button now takes the focus and answers Enter and Space, what it
+   * opens is inert while closed, and Escape closes the drawer and gives the focus back. */
+  var NARROW = "(max-width: 76.234375em)"; // where the theme shows its navigation as a drawer
+
+  function pressable(button, toggle, panel, narrow, opened) {
+    button.tabIndex = 0;
+    button.setAttribute("role", "button");
+    function sync() {
+      var closed = narrow.matches && !toggle.checked;
+      panel.inert = closed;
+      if (narrow.matches) button.setAttribute("aria-expanded", String(toggle.checked));
+      else button.removeAttribute("aria-expanded");
+    }
+    function set(open) {
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change", { bubbles: true })); // the theme listens
+      sync();
+    }
+    button.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      if (!narrow.matches) return;
+      event.preventDefault();
+      event.stopPropagation(); // the theme clicks a focused label on Enter: one toggle only
+      set(!toggle.checked);
+      if (toggle.checked && opened) opened();
+    });
+    toggle.addEventListener("change", sync);
+    if (narrow.addEventListener) narrow.addEventListener("change", sync);
+    sync();
+    return set;
+  }
+
+  function focusFirst(panel) {
+    var first = panel.querySelector("a[href], [tabindex='0']");
+    // no scrolling: the panel is still sliding in, and scrolling to it showed a blank drawer
+    if (first) first.focus({ preventScroll: true });
+  }
+
+  function menuButton() {
+    var toggle = document.getElementById("__drawer");
+    var button = document.querySelector('label.md-header__button[for="__drawer"]');
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !button || !drawer) return;
+    var name = document.querySelector('meta[name="dl4mic-menu"]');
+    if (name) button.setAttribute("aria-label", name.content);
+    var narrow = window.matchMedia(NARROW);
+    var set = pressable(button, toggle, drawer, narrow, function () { focusFirst(drawer); });
+    // the drawer's sections, each a panel of its own
+    drawer.querySelectorAll("input.md-nav__toggle[id]").forEach(function (section) {
+      var label = drawer.querySelector('label.md-nav__link[for="' + section.id + '"]');
+      var panel = label && label.parentElement.querySelector(":scope > nav.md-nav");
+      if (!panel) return;
+      pressable(label, section, panel, narrow, function () { focusFirst(panel); });
+      var back = panel.querySelector(':scope > label.md-nav__title[for="' + section.id + '"]');
+      if (back) {
+        pressable(back, section, panel, narrow, null);
+        back.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") label.focus();
+        });
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !toggle.checked || !narrow.matches) return;
+      set(false);
+      button.focus();
+    });
+  }
+
   function start() {
     update();
     nameHeadingLinks();
+    menuButton();
     window.addEventListener("hashchange", update);
     window.addEventListener("popstate", update);
     document.addEventListener("dl4mic:location", update);
