@@ -229,10 +229,10 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     fr = page(rendered, "fr", "link-health.md")
     assert "<td>HTTP 404 (page introuvable)</td>" in fr
     assert "<td>le nom du site ne correspond plus à aucun serveur (DNS)</td>" in fr
-    assert "Non confirmé : HTTP 403 (accès refusé aux robots)" in fr
+    assert "Non confirmé\u00a0: HTTP 403 (accès refusé aux robots)" in fr
     assert "Latest check: 2026-03-03. Addresses checked: 5; broken: 2; doubtful: 1." in text
     # label, then number: "1 douteuses" read wrong in French
-    assert "Adresses vérifiées : 5 ; cassées : 2 ; douteuses : 1." in fr
+    assert "Adresses vérifiées\u00a0: 5\u00a0; cassées\u00a0: 2\u00a0; douteuses\u00a0: 1." in fr
     assert "at least 3 checks in a row, over at least 2 days" in text
 
 
@@ -255,15 +255,15 @@ def test_a_status_reached_after_retries_is_still_put_in_words(catalogue: Any) ->
     beta.update(status=503, reason="HTTP 503 after 3 attempts", cause="status")
     health = advance(None, parse_report(json.dumps(data), "r"))
     text = page(render_site(catalogue, link_health=health), "fr", "link-health.md")
-    assert "En échec : HTTP 503 (erreur du serveur)" in text
+    assert "En échec\u00a0: HTTP 503 (erreur du serveur)" in text
 
 
 @pytest.mark.parametrize(("cause", "status", "french"), [
     # a redirect loop also carries a status: "HTTP 301" alone would read as a plain redirect;
     # the French page said the checker's English "redirect loop"
-    ("loop", 301, "En échec : les redirections tournent en rond"),
-    ("redirects", 302, "En échec : trop de redirections"),
-    ("", 301, "En échec : redirect loop"),  # a report of an older checker: its own words
+    ("loop", 301, "En échec\u00a0: les redirections tournent en rond"),
+    ("redirects", 302, "En échec\u00a0: trop de redirections"),
+    ("", 301, "En échec\u00a0: redirect loop"),  # a report of an older checker: its own words
 ])
 def test_a_redirect_loop_is_said_in_the_pages_language(
     catalogue: Any, cause: str, status: int, french: str

@@ -386,15 +386,15 @@ def test_links_between_pages_are_relative_to_the_built_page(rendered: RenderedSi
 def test_entry_facts_link_to_the_explorer_with_that_value(rendered: RenderedSite) -> None:
     entry = text(rendered, "fr", "resources/alpha-tool.md")
     assert '<a href="../../explore/?host-software=fiji">Fiji/ImageJ</a>' in entry
-    assert "<strong>Dimensions</strong> : " in entry
+    assert "<strong>Dimensions</strong>\u00a0: " in entry  # French: no line break before ':'
 
 
 def test_status_other_than_active_is_a_visible_badge_with_the_successor(
     rendered: RenderedSite,
 ) -> None:
     entry = text(rendered, "fr", "resources/delta-legacy.md")
-    assert '<p class="admonition-title">État : Abandonné</p>' in entry
-    assert 'À la place : <a href="../../resources/alpha-tool/">Écran Alpha</a>' in entry
+    assert '<p class="admonition-title">État\u00a0: Abandonné</p>' in entry
+    assert 'À la place\u00a0: <a href="../../resources/alpha-tool/">Écran Alpha</a>' in entry
     section = rendered.pages["en"]["sections/tools.md"]
     assert '<span class="dl-badge dl-badge--discontinued"' in section
     assert ">Discontinued</span>" in section
@@ -484,13 +484,13 @@ def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path
     # the index shows the question itself; the whole text is the link's title, and the heading
     link = re.search(r'<a href="#answered-question" title="([^"]*)">([^<]*)</a>', faq)
     assert link is not None
-    assert link.group(2) == "Faut-il réentraîner ?"
-    assert link.group(1) == f"Faut-il réentraîner ? {context}".strip()
-    assert f"### Faut-il réentraîner ? {context.strip()}" in faq
+    assert link.group(2) == "Faut-il réentraîner\u00a0?"
+    assert link.group(1) == f"Faut-il réentraîner\u00a0? {context}".strip()
+    assert f"### Faut-il réentraîner\u00a0? {context.strip()}" in faq
     # the explorer's card too
     index = json.loads(site.files["fr"]["assets/search-index.json"])
     card = next(doc for doc in index["docs"] if doc["id"] == "answered-question")
-    assert (card["name"], card["title"]) == ("Faut-il réentraîner ?", link.group(1))
+    assert (card["name"], card["title"]) == ("Faut-il réentraîner\u00a0?", link.group(1))
     # without a short question: its first words
     faq = html.unescape(pages["en"]["faq.md"])
     link = re.search(r'<a href="#answered-question" title="[^"]*">([^<]*)</a>', faq)
@@ -629,7 +629,7 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     assert cards["answered-question"]["facets"]["kinds"] == ["faq"]
     # a question awaiting its answer says so, rather than showing no text at all
     assert cards["open-question"]["summary"] == (
-        "Cette question n'a pas encore de réponse. Vous la connaissez ?")
+        "Cette question n'a pas encore de réponse. Vous la connaissez\u00a0?")
     # accents are folded and words stemmed: "étiquetage" is found as "etiquetag"
     assert any(stem.startswith("etiquet") for stem in index["words"]["etiquetage"])
     # postings are (gap from the previous document, score) pairs: decoded, "alpha" leads to
@@ -750,7 +750,7 @@ def test_a_section_group_lists_what_has_ended_after_what_is_current(tmp_path: Pa
         'data-entry-id="alpha-tool"')
     assert alpha < delta  # "Delta ancien" comes before "Écran Alpha" by name
     # its badge is read with what it is ("État : Abandonné"), by screen readers too
-    assert '<span class="dl-sr-only">État : </span>Abandonné</span>' in html.unescape(group)
+    assert '<span class="dl-sr-only">État\u00a0: </span>Abandonné</span>' in html.unescape(group)
     # and the explorer's index gives the status weight its browsing order reads
     docs = {d["id"]: d for d in json.loads(site.files["fr"]["assets/search-index.json"])["docs"]}
     assert docs["delta-legacy"]["later"] == 2 and "later" not in docs["alpha-tool"]

@@ -26,6 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .markdown import SAFE_SCHEMES
+from .text import french_spacing, spacing_for
 
 # Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
 # links, attribute lists, emoji, tables, headings, abbreviations...).
@@ -67,7 +68,8 @@ def safe_link(url: str) -> str | None:
 
 
 def _text_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return str(escape(tokens[idx].content))
+    content = tokens[idx].content
+    return str(escape(french_spacing(content) if env.get("french") else content))
 
 
 def _code_inline_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -148,28 +150,32 @@ def _parsers() -> dict[str, MarkdownIt]:
 _MEMO_SIZE = 1 << 16
 
 
+# `lang`: the language the text is written in; French gets its no-break spaces before ? ! : ;
+# and inside « » (text.french_spacing), in the text only: code stays as written.
 @lru_cache(maxsize=_MEMO_SIZE)
-def block(text: str) -> Markup:
+def block(text: str, lang: str | None = None) -> Markup:
     """Block Markdown (paragraphs, lists, code) as safe HTML."""
-    return Markup(_parsers()["block"].render(text).strip())
+    env = {"french": spacing_for(lang)}
+    return Markup(_parsers()["block"].render(text, env).strip())
 
 
 @lru_cache(maxsize=_MEMO_SIZE)
-def inline(text: str, *, links: bool = True) -> Markup:
+def inline(text: str, *, links: bool = True, lang: str | None = None) -> Markup:
     """One line of inline Markdown (emphasis, code, links) as safe HTML; ``links=False`` keeps
     only the text of links (for a label that is itself a link)."""
     parser = _parsers()["inline" if links else "label"]
-    return Markup(parser.renderInline(text).strip())
+    return Markup(parser.renderInline(text, {"french": spacing_for(lang)}).strip())
 
 
 @lru_cache(maxsize=_MEMO_SIZE)
-def plain(text: str) -> str:
+def plain(text: str, lang: str | None = None) -> str:
     """The text a reader sees, without any markup, on one line: for titles, meta descriptions,
     feeds and search. Not escaped: escape it for the place it goes."""
     if "\n" not in text:  # one line (titles, labels): no block can start but on the first
         tokens = _parsers()["label"].parseInline(text)
     else:  # a list's "- " and a heading's "#" are markup, not what a reader sees
         tokens = _parsers()["label"].parse(text)
+    french = spacing_for(lang)
     parts: list[str] = []
     for token in tokens:
         if token.type == "list_item_open" and token.markup in (".", ")"):
@@ -179,8 +185,14 @@ def plain(text: str) -> str:
         elif token.nesting == 1 and token.block:
             parts.append(" ")  # between two blocks
         for child in token.children or []:
-            if child.type in ("text", "code_inline"):
+            if child.type == "text":
+                parts.append(french_spacing(child.content) if french else child.content)
+            elif child.type == "code_inline":
                 parts.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-    return " ".join("".join(parts).split())
+    return _RUN_OF_SPACES.sub(" ", "".join(parts)).strip()
+
+
+# Spaces and line breaks, but not the no-break spaces French spacing put there.
+_RUN_OF_SPACES = re.compile(r"[^\S\u00a0\u202f]+")

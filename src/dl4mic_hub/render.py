@@ -43,7 +43,7 @@ from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
-from .text import fold, shorten
+from .text import fold, french_spacing, shorten, spacing_for
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -104,7 +104,10 @@ def ui_strings() -> dict[str, dict[str, str]]:
 
 @cache
 def ui_for(lang: str) -> dict[str, str]:
-    """The interface strings of one language, built once."""
+    """The interface strings of one language, built once; French ones with French spacing
+    (none holds code or an attribute where a space before ':' would matter)."""
+    if spacing_for(lang):
+        return {key: french_spacing(value[lang]) for key, value in ui_strings().items()}
     return {key: value[lang] for key, value in ui_strings().items()}
 
 
@@ -235,7 +238,7 @@ class PageContext:
     def plain(self, entry: Entry, name: str) -> str:
         """The text without any markup (front matter, titles of links); not escaped."""
         picked = self._pick(entry, name)
-        return markup.plain(picked[0]) if picked else ""
+        return markup.plain(picked[0], picked[1]) if picked else ""
 
     def _in_language(self, html: Markup, shown: str, entry: Entry, name: str) -> Markup:
         if shown != self.lang:
@@ -271,7 +274,7 @@ class PageContext:
         if picked is None:
             return Markup("")
         text, shown = picked
-        return self._in_language(markup.inline(text, links=links), shown, entry, name)
+        return self._in_language(markup.inline(text, links=links, lang=shown), shown, entry, name)
 
     def block(self, entry: Entry, name: str) -> Markup:
         """Block text as a raw HTML block; a fallback comes with a notice and its language."""
@@ -279,7 +282,7 @@ class PageContext:
         if picked is None:
             return Markup("")
         text, shown = picked
-        body = markup.block(text)
+        body = markup.block(text, shown)
         if shown == self.lang:
             return markup.html_format('<div class="dl-text">\n{}\n</div>', body)
         return markup.html_format(
@@ -301,10 +304,11 @@ class PageContext:
         if picked is None:
             return Markup(""), ""
         text, shown = picked
-        whole = markup.plain(text)
+        whole = markup.plain(text, shown)
         short = short_name(whole)
         if short == whole:  # (not self.name: it would pick, and count a fallback, again)
-            return self._in_language(markup.inline(text, links=False), shown, entry, field), ""
+            return self._in_language(markup.inline(text, links=False, lang=shown), shown, entry,
+                                     field), ""
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def plain_name(self, entry: Entry) -> str:
@@ -315,17 +319,20 @@ class PageContext:
 
     # --- vocabularies --------------------------------------------------------------------------
     def label(self, vocab: str, key: str) -> str:
-        return self.site.catalogue.vocabularies[vocab].label_of(key, self.lang)
+        label = self.site.catalogue.vocabularies[vocab].label_of(key, self.lang)
+        return french_spacing(label) if spacing_for(self.lang) else label
 
     def labels(self, vocab: str, keys: Iterable[str] | None) -> list[str]:
         return [self.label(vocab, k) for k in keys or []]
 
     def vocab_title(self, vocab: str) -> str:
-        return self.site.catalogue.vocabularies[vocab].title(self.lang)
+        title = self.site.catalogue.vocabularies[vocab].title(self.lang)
+        return french_spacing(title) if spacing_for(self.lang) else title
 
     def vocab_description(self, vocab: str, key: str) -> str:
         term = self.site.catalogue.vocabularies[vocab].terms[key]
-        return in_language(term.description, self.lang)
+        description = in_language(term.description, self.lang)
+        return french_spacing(description) if spacing_for(self.lang) else description
 
     def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
         """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""

@@ -35,6 +35,27 @@ def fold(text: str) -> str:
     return kept.lower().translate(_LIGATURES)
 
 
+# French sets a space before "?", "!", ":", ";" and "»" and after "«"; an ordinary one let the
+# browser put the sign alone at the start of a line ("bien" / "?"). No-break spaces do not.
+_FRENCH_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+(?=[?!:;»])")
+_FRENCH_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
+NO_BREAK_SPACE = "\u00a0"
+
+
+@lru_cache(maxsize=1 << 16)  # labels and interface texts are asked for on every page
+def french_spacing(text: str) -> str:
+    """French text whose spaces around ? ! : ; « » never break a line (a no-break space)."""
+    if not any(sign in text for sign in "?!:;«»"):
+        return text
+    text = _FRENCH_SPACE_BEFORE.sub(NO_BREAK_SPACE, text)
+    return _FRENCH_SPACE_AFTER.sub("«" + NO_BREAK_SPACE, text)
+
+
+def spacing_for(lang: str | None) -> bool:
+    """Whether a text in ``lang`` takes French spacing."""
+    return lang == "fr"
+
+
 def slugify(text: str, max_length: int = ID_MAX) -> str:
     """An id proposal: lower-case ASCII words joined by hyphens, cut at a word boundary
     (``Antisèche : Deep Learning`` → ``antiseche-deep-learning``); "" when there is no word."""

@@ -255,6 +255,40 @@ def test_no_page_pans_sideways_on_a_phone(
     assert wide == []
 
 
+# A French text node whose space before ? ! : ; » (or after «) is an ordinary one, which lets
+# the browser break the line there. Code shows what is typed. The table of contents of a page
+# is left out: MkDocs' toc extension turns a heading's no-break space back into a space.
+BREAKABLE_FRENCH_SPACE = r"""() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre, script, style, .md-nav--secondary')) continue;
+    const match = node.textContent.match(/.{0,30}( [?!:;»]|« ).{0,10}/);
+    if (match) found.push(match[0].trim());
+  }
+  return found;
+}"""
+
+
+def test_french_punctuation_never_starts_a_line(page: Page, site_url: str) -> None:
+    # "Pourquoi Cellpose fonctionne-t-il si bien" then "?" alone on the next line: French
+    # sets a space before ? ! : ; », and an ordinary one is where a browser may break
+    found = {}
+    for path in ("", "faq/", "glossary/", "resources/cellpose/", "resources/ai4life/",
+                 "open-data/", "link-health/", "contribute/", "sections/tools/",
+                 "explore/?q=cellpose"):
+        page.goto(f"{site_url}fr/{path}")
+        if path.startswith("explore/"):
+            expect(page.locator("ol.dl-results > li").first).to_be_visible()
+        texts = page.evaluate(BREAKABLE_FRENCH_SPACE)
+        if texts:
+            found[path or "home"] = texts[:5]
+    assert found == {}
+    # the English site keeps its own spacing ("Where to start?"), and French code its spaces
+    page.goto(f"{site_url}fr/faq/")
+    assert "\u00a0" not in "".join(page.locator("code").all_inner_texts())
+
+
 ACTIVE = """() => {
   const e = document.activeElement;
   return {label: e.getAttribute('aria-label') || e.textContent.trim(),
