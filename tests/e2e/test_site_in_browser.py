@@ -62,6 +62,23 @@ def test_language_switch_keeps_query_and_anchor(
     )
 
 
+def test_language_switch_lands_on_the_question_being_read(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    # While the reader scrolls, the theme sets the address's anchor to the topic: switching
+    # language from the FAQ landed at the start of the topic, not on the question read
+    page.goto(f"{site_url}fr/faq/")
+    page.locator("h3#fine-tuning-cellpose").evaluate("h => h.scrollIntoView()")
+    page.mouse.wheel(0, -40)  # as a reader does: the question a little below the header
+    expect(page).not_to_have_url(re.compile("#fine-tuning-cellpose$"))  # the theme's anchor
+    switch_language(page, "en")
+    expect(page).to_have_url(f"{site_url}en/faq/#fine-tuning-cellpose")
+    # at the top of a page, no anchor is made up
+    page.goto(f"{site_url}en/glossary/")
+    switch_language(page, "fr")
+    expect(page).to_have_url(f"{site_url}fr/glossary/")
+
+
 @pytest.mark.parametrize(("lang", "code", "name", "button"), [
     ("fr", "FR", "Français", "Langue FR (français). Choisir une autre langue"),
     ("en", "EN", "English", "Language EN (English). Choose another language"),

@@ -19,7 +19,8 @@
     return new URL(link.dataset.root || link.getAttribute("href"), window.location.href).pathname;
   }
 
-  function update() {
+  function update(anchor) {
+    if (typeof anchor !== "string") anchor = window.location.hash;
     var links = languageLinks();
     var here = document.documentElement.lang;
     var current = links.filter(function (link) { return link.hreflang === here; })[0];
@@ -29,8 +30,38 @@
     if (path.lastIndexOf(currentRoot, 0) !== 0) return;
     var rest = path.slice(currentRoot.length);
     links.forEach(function (link) {
-      link.href = rootOf(link) + rest + window.location.search + window.location.hash;
+      link.href = rootOf(link) + rest + window.location.search + anchor;
     });
+  }
+
+  /* Where the reader is, for the language switch: the last heading scrolled past the upper
+   * fifth of the screen (headings of the page, not of catalogue text: their ids are the same
+   * in both languages). The address's anchor would do, but the theme changes it to the topic
+   * while the reader scrolls (FAQ: a topic, not the question being read); it is kept when its
+   * heading is on screen and no later one has been reached (an anchor just followed, or one
+   * the page is too short to scroll up, or one a filter hides). At the top of the page, the
+   * address's anchor. */
+  function readingAnchor() {
+    var hash = window.location.hash;
+    if (window.scrollY < 1) return hash;
+    var shown = function (element) { return element.getClientRects().length > 0; };
+    var headings = Array.prototype.filter.call(  // (a group a filter hides is not shown)
+      document.querySelectorAll(".md-content h2[id], .md-content h3[id]"),
+      function (heading) { return !heading.closest(".dl-text") && shown(heading); });
+    var header = document.querySelector(".md-header");
+    var limit = (header ? header.getBoundingClientRect().bottom : 0) + window.innerHeight / 5;
+    var reached = -1;
+    headings.forEach(function (heading, place) {
+      if (heading.getBoundingClientRect().top <= limit) reached = place;
+    });
+    var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target && !shown(target)) return hash; // hidden by a filter: where it was asked for
+    var at = headings.indexOf(target);
+    if (at >= reached && target) {
+      var box = target.getBoundingClientRect();
+      if (box.bottom > 0 && box.top < window.innerHeight) return hash;
+    }
+    return reached < 0 ? "" : "#" + headings[reached].id;
   }
 
   /* A heading's permalink reads "¶": screen readers name a link by its text, not its title,
@@ -129,7 +160,7 @@
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a[hreflang].md-select__link");
       if (!link) return;
-      update();
+      update(readingAnchor());
       event.preventDefault();
       event.stopImmediatePropagation();
       window.location.href = link.href;
