@@ -147,13 +147,13 @@ def test_the_default_order_says_name_until_something_is_searched(
     open_explorer(page, f"{site_url}en/explore/")
     default = page.locator("#dl-sort option[value='']")
     by_name = page.locator("#dl-sort option[value='name']")
-    expect(default).to_have_text("Name (nothing searched)")
+    expect(default).to_have_text("By name, current entries first")
     expect(by_name).to_have_js_property("hidden", True)  # the same choice twice otherwise
     page.locator("#dl-q").fill("cellpose")
     expect(default).to_have_text("Relevance")
     expect(by_name).to_have_js_property("hidden", False)
     page.locator("#dl-q").fill("")
-    expect(default).to_have_text("Name (nothing searched)")
+    expect(default).to_have_text("By name, current entries first")
 
 
 def test_header_search_sends_the_query_to_the_explorer(page: Page, site_url: str) -> None:
@@ -379,7 +379,7 @@ def test_a_result_name_in_another_language_is_read_in_it(page: Page, site_url: s
     # a French course's French name on the French site: the page's language, no mark
     open_explorer(page, f"{site_url}fr/explore/?q=fidle")
     name = page.locator("li.dl-result[data-entry-id=fidle] .dl-result__head a")
-    expect(name).to_have_text(re.compile("^FIDLE : "))
+    expect(name).to_have_text(re.compile("^FIDLE\u00a0: "))
     expect(name).not_to_have_attribute("lang", re.compile("."))
 
 
