@@ -182,7 +182,7 @@ def test_french_and_english_pages_of_an_entry_point_at_each_other(fixture_site: 
 
 def test_link_health_is_shown_from_the_report(fixture_site: Path) -> None:
     alpha = (fixture_site / "fr" / "resources" / "alpha-tool" / "index.html").read_text("utf-8")
-    assert 'lien vérifié le <time datetime="2026-03-01">2026-03-01</time>' in alpha
+    assert 'lien vérifié le <time datetime="2026-03-01">1er\u00a0mars\u00a02026</time>' in alpha
     health = (fixture_site / "en" / "link-health" / "index.html").read_text("utf-8")
     assert "https://beta.example.org/course" in health  # broken once: listed as doubtful
     beta = (fixture_site / "en" / "resources" / "beta-course" / "index.html").read_text("utf-8")

@@ -187,9 +187,10 @@ def test_without_a_report_pages_say_nothing_about_links(catalogue: Any) -> None:
 def test_entry_pages_say_when_their_link_was_checked(catalogue: Any) -> None:
     rendered = render_site(catalogue, link_health=runs(0))
     fr = page(rendered, "fr", "resources/alpha-tool.md")
-    assert 'lien vérifié le <time datetime="2026-03-01">2026-03-01</time>' in fr
+    # as a French reader writes a date, the ISO one kept for machines
+    assert 'lien vérifié le <time datetime="2026-03-01">1er\u00a0mars\u00a02026</time>' in fr
     en = page(rendered, "en", "resources/book-epsilon.md")  # from the cache: checked earlier
-    assert 'link checked on <time datetime="2026-02-27">2026-02-27</time>' in en
+    assert 'link checked on <time datetime="2026-02-27">27\u00a0February\u00a02026</time>' in en
     # broken once: neither a "checked" date (it failed) nor a notice
     beta = page(rendered, "en", "resources/beta-course.md")
     assert "dl-link-checked" not in beta and "dl-link-broken" not in beta

@@ -383,6 +383,18 @@ def test_links_between_pages_are_relative_to_the_built_page(rendered: RenderedSi
     assert '<a href="sections/tools/">Tools and software</a>' in home
 
 
+def test_dates_read_as_each_language_writes_them(rendered: RenderedSite) -> None:
+    # "Ajouté le 2026-01-02": a French reader writes "2 janvier 2026"; machines keep the ISO
+    # date in <time datetime>; a date never wraps
+    assert ('Ajouté le <time datetime="2026-01-02">2\u00a0janvier\u00a02026</time>'
+            in text(rendered, "fr", "resources/alpha-tool.md"))
+    assert ('Added on <time datetime="2026-01-02">2\u00a0January\u00a02026</time>'
+            in text(rendered, "en", "resources/alpha-tool.md"))
+    recent = text(rendered, "fr", "recent.md")
+    date = r'<time datetime="\d{4}-\d\d-\d\d">\d{1,2}(er)?\u00a0[a-zéû]+\u00a0\d{4}</time>'
+    assert re.search(date, recent)
+
+
 def test_entry_facts_link_to_the_explorer_with_that_value(rendered: RenderedSite) -> None:
     entry = text(rendered, "fr", "resources/alpha-tool.md")
     assert '<a href="../../explore/?host-software=fiji">Fiji/ImageJ</a>' in entry

@@ -14,6 +14,7 @@ entries are raw HTML blocks, which the site generator copies as they are.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -43,7 +44,7 @@ from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
-from .text import fold, french_spacing, shorten, spacing_for
+from .text import NO_BREAK_SPACE, fold, french_spacing, shorten, spacing_for
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -310,6 +311,22 @@ class PageContext:
             return self._in_language(markup.inline(text, links=False, lang=shown), shown, entry,
                                      field), ""
         return self._in_language(markup.escape(short), shown, entry, field), whole
+
+    def date(self, iso: str | None) -> Markup:
+        """A YYYY-MM-DD date as readers of the page's language write it, in a <time> element
+        that keeps the ISO date; any other text is shown as it is."""
+        if not iso:
+            return Markup("")
+        try:
+            day = dt.date.fromisoformat(iso)
+        except ValueError:
+            return markup.escape(iso)
+        ui = self.ui
+        written = ui["date_format"].format(
+            day=ui["first_of_month"] if day.day == 1 else day.day,
+            month=ui["months"].split()[day.month - 1], year=day.year)
+        written = written.replace(" ", NO_BREAK_SPACE)  # a date never wraps
+        return markup.html_format('<time datetime="{}">{}</time>', day.isoformat(), written)
 
     def plain_name(self, entry: Entry) -> str:
         return self.plain(entry, name_field(entry))
