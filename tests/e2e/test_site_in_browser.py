@@ -355,6 +355,21 @@ def test_the_menu_works_with_the_keyboard_on_a_phone(page: Page, site_url: str) 
     assert page.locator(".md-sidebar--primary").evaluate("s => s.inert") is False
 
 
+def test_the_light_dark_switch_answers_space_as_enter(page: Page, site_url: str) -> None:
+    # it answered Enter only; a switch is pressed with Space too
+    page.goto(f"{site_url}en/")
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('md-option')"):
+            break
+    body = page.locator("body")
+    scheme = body.get_attribute("data-md-color-scheme")
+    page.keyboard.press(" ")
+    expect(body).not_to_have_attribute("data-md-color-scheme", scheme or "")
+    page.keyboard.press("Enter")
+    expect(body).to_have_attribute("data-md-color-scheme", scheme or "")
+
+
 # How much wider than its box a search field's placeholder is (0: it fits), measured with the
 # field's own font.
 PLACEHOLDER_OVERFLOW = """input => {

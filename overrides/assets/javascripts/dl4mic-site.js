@@ -149,10 +149,22 @@
     });
   }
 
+  /* The light/dark switch answered Enter only; a switch is pressed with Space too. */
+  function paletteSpace() {
+    var palette = document.querySelector('form[data-md-component="palette"]');
+    if (!palette) return;
+    palette.addEventListener("keydown", function (event) {
+      if (event.key !== " " || event.target.tagName !== "INPUT") return;
+      event.preventDefault();
+      palette.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    });
+  }
+
   function start() {
     update();
     nameHeadingLinks();
     menuButton();
+    paletteSpace();
     window.addEventListener("hashchange", update);
     window.addEventListener("popstate", update);
     document.addEventListener("dl4mic:location", update);
