@@ -432,6 +432,29 @@ def test_the_open_button_says_what_the_kind_opens(tmp_path: Path) -> None:
     assert ">Open the website <span" in pages["en"]["resources/alpha-tool.md"]  # no open_label
 
 
+def test_a_cheat_sheet_type_says_what_its_button_opens(tmp_path: Path) -> None:
+    # every cheat sheet said "Open the cheat sheet", glossaries and a drawing tool too: a value
+    # of another vocabulary that says what it opens wins over the entry's kind
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    kinds = folder / "vocab" / "kinds.yml"
+    kinds.write_text(kinds.read_text("utf-8").replace(
+        "  cheatsheet:\n",
+        "  cheatsheet:\n    open_label: {fr: Ouvrir l'antisèche, en: Open the cheat sheet}\n"),
+        "utf-8")
+    types = folder / "vocab" / "cheatsheet-types.yml"
+    types.write_text(types.read_text("utf-8").replace(
+        "  cheat-sheet: {label: {fr: Antisèches, en: Cheat sheets}}",
+        "  cheat-sheet:\n    label: {fr: Antisèches, en: Cheat sheets}\n"
+        "    open_label: {fr: Ouvrir le résumé, en: Open the summary}"), "utf-8")
+    result = validate_catalogue(folder)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    pages = render_site(result.catalogue).pages
+    assert ">Open the summary <span" in pages["en"]["cheatsheets.md"]
+    assert ">Ouvrir le résumé <span" in pages["fr"]["cheatsheets.md"]
+    assert "Open the cheat sheet" not in pages["en"]["cheatsheets.md"]
+
+
 # "retired" is not in the fixture's status.yml: the test adds it, with both flags, and no code
 # names it (what a status means for the address and the exports is vocabulary data)
 @pytest.mark.parametrize(("status", "label", "tess"), [

@@ -397,11 +397,21 @@ class PageContext:
     def open_label(self, entry: Entry) -> str:
         """The text of the button that opens the entry's address: a former address says so
         (``former_address`` in status.yml: a reader must not take it for the way in);
-        otherwise what its kind opens (kinds.yml: ``open_label``), else the website."""
+        otherwise what it opens, as a vocabulary value of the entry says (``open_label``): a
+        more specific one (a cheat sheet's type: a glossary, a drawing tool) before its kind
+        (kinds.yml), else the website."""
         if self.former_address(entry):
             return self.ui["open_former"]
-        term = self.site.kind_term(entry)
-        return (term.open_label.get(self.lang) if term else None) or self.ui["open_link"]
+        found: dict[bool, str] = {}  # is it the kind's → label
+        for facet in self.site.facets:
+            terms = self.site.catalogue.vocabularies[facet.name].terms
+            for key in facet.keys(entry):
+                term = terms.get(key)
+                label = term.open_label.get(self.lang) if term else None
+                if label:
+                    found.setdefault(facet.name == "kinds", label)
+        label = found.get(False) or found.get(True) or self.ui["open_link"]
+        return french_spacing(label) if spacing_for(self.lang) else label
 
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
         """``data-*`` attributes read by the filter script: the entry's id, its keys of the
