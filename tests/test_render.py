@@ -432,6 +432,21 @@ def test_the_open_button_says_what_the_kind_opens(tmp_path: Path) -> None:
     assert ">Open the website <span" in pages["en"]["resources/alpha-tool.md"]  # no open_label
 
 
+def test_cheat_sheets_list_what_is_offline_after_what_is_current(tmp_path: Path) -> None:
+    # an offline glossary, first by name, led its group
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    sheet = (folder / "cheatsheets" / "gamma-sheet.yml").read_text("utf-8")
+    (folder / "cheatsheets" / "aaa-sheet.yml").write_text(
+        sheet.replace("gamma-sheet", "aaa-sheet").replace("Gamma", "Aaa")
+        .replace("gamma.example.org", "aaa.example.org")
+        + "status: offline\ncuration: [The page no longer answers.]\n", "utf-8")
+    result = validate_catalogue(folder)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue).pages["en"]["cheatsheets.md"]
+    assert page.index("{ #gamma-sheet }") < page.index("{ #aaa-sheet }")
+
+
 def test_a_cheat_sheet_type_says_what_its_button_opens(tmp_path: Path) -> None:
     # every cheat sheet said "Open the cheat sheet", glossaries and a drawing tool too: a value
     # of another vocabulary that says what it opens wins over the entry's kind

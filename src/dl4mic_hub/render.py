@@ -598,7 +598,7 @@ class _SiteRenderer:
 
     def browsing_order(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         """Name order, what is current first (see :meth:`browsing_rank`): the order of lists
-        a reader browses (section pages; the explorer with nothing searched)."""
+        a reader browses (section pages, cheat sheets; the explorer with nothing searched)."""
         return sorted(self.sorted_entries(lang, entries), key=self.browsing_rank)  # stable
 
     ENDED = 2
@@ -907,7 +907,7 @@ def _faq(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 def _cheatsheets(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui, sheets = ui_for(lang), site.catalogue.of_type("cheatsheet")
     groups = [
-        (kind, site.sorted_entries(lang, [e for e in sheets if e.string("type") == kind]))
+        (kind, site.browsing_order(lang, [e for e in sheets if e.string("type") == kind]))
         for kind in site.catalogue.vocabularies["cheatsheet-types"].terms
     ]
     emit("cheatsheets.md", "cheatsheets.md.j2",
