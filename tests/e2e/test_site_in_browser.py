@@ -384,7 +384,7 @@ PLACEHOLDER_OVERFLOW = """input => {
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_search_placeholders_are_never_cut(page: Page, site_url: str, lang: str) -> None:
     # "ex. segmentation noyaux, débruitage, epoch" showed as "ex. segmentation noyaux," on a
-    # wide screen and as a few letters on a phone: the header says "Rechercher" / "Search",
+    # wide screen and as a few letters on a phone: the header says "Chercher" / "Search",
     # and on the smallest phones, where even that did not fit, shows only its button; the
     # home page's and the explorer's boxes, full width on a phone, give one short example.
     # One page per box, resized: the layout follows the width without a reload.
