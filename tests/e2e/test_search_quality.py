@@ -191,3 +191,5 @@ def test_french_i_have_is_not_ai(page: Page, site_url: str) -> None:
         }""")
     assert found == [["peu", "images"], ["un", "gpu"], ["ai", "tools"], ["outils", "ai"],
                      ["jai"]]
+    # nor in the whole query: "j'ai free gpu" is the keyword "free gpu", with its bonus
+    assert "google-colab" in top_results(page, site_url, "en", ["j'ai free gpu"])[0]

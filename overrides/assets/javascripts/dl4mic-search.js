@@ -22,8 +22,12 @@
    * from the texts it indexes alike. */
   var FRENCH_I_HAVE = /(^|[^\p{L}\p{N}])j['’]\s?ai(?![\p{L}\p{N}])/giu;
 
+  function spoken(text) {
+    return String(text).replace(FRENCH_I_HAVE, "$1");
+  }
+
   function words(text) {
-    var folded = fold(String(text).replace(FRENCH_I_HAVE, "$1"));
+    var folded = fold(spoken(text));
     var found = folded.match(WORD) || [];
     var compounds = folded.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) || [];
     compounds.forEach(function (compound) { found.push(compound.replace(/-/g, "")); });
@@ -161,6 +165,7 @@
 
   Engine.prototype.search = function (query) {
     var self = this;
+    query = spoken(query); // the whole query, as its words: "j'ai free gpu" is "free gpu"
     var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
     var unique = this.queryWords(query);
     if (!unique.length) return null;
