@@ -349,10 +349,26 @@ def test_the_menu_works_with_the_keyboard_on_a_phone(page: Page, site_url: str) 
     page.keyboard.press("Escape")
     expect(page.locator("#__drawer")).not_to_be_checked()
     expect(button).to_be_focused()
-    # on a wide screen the navigation is a sidebar, never inert, and the button is gone
+    # on a wide screen the navigation is a sidebar, never inert, the button is gone and the
+    # sections' titles, always open there, are no buttons (a dead Tab stop otherwise)
     page.set_viewport_size({"width": 1280, "height": 844})
     expect(button).to_be_hidden()
     assert page.locator(".md-sidebar--primary").evaluate("s => s.inert") is False
+    expect(page.locator(f"label.md-nav__link[for={section['for']}]")).not_to_have_attribute(
+        "role", "button")
+    # on a section's page its panel is open: the drawer opens on it, and what it covers (the
+    # other items, the logo) takes no Tab stop
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}fr/sections/tools/")
+    button.focus()
+    page.keyboard.press("Enter")
+    stops = []
+    for _ in range(6):
+        stops.append(page.evaluate(
+            "() => [document.activeElement.textContent.trim(),"
+            " !!document.activeElement.closest('nav[data-md-level=\"1\"]')]"))
+        page.keyboard.press("Tab")
+    assert stops[0] == ["Rubriques", True] and all(inside for _text, inside in stops), stops
 
 
 def test_the_light_dark_switch_answers_space_as_enter(page: Page, site_url: str) -> None:

@@ -85,68 +85,107 @@
    * opens is inert while closed, and Escape closes the drawer and gives the focus back. */
   var NARROW = "(max-width: 76.234375em)"; // where the theme shows its navigation as a drawer
 
-  function pressable(button, toggle, panel, narrow, opened) {
-    button.tabIndex = 0;
-    button.setAttribute("role", "button");
-    function sync() {
-      var closed = narrow.matches && !toggle.checked;
-      panel.inert = closed;
-      if (narrow.matches) button.setAttribute("aria-expanded", String(toggle.checked));
-      else button.removeAttribute("aria-expanded");
-    }
-    function set(open) {
-      toggle.checked = open;
-      toggle.dispatchEvent(new Event("change", { bubbles: true })); // the theme listens
-      sync();
-    }
-    button.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") return;
-      if (!narrow.matches) return;
-      event.preventDefault();
-      event.stopPropagation(); // the theme clicks a focused label on Enter: one toggle only
-      set(!toggle.checked);
-      if (toggle.checked && opened) opened();
-    });
-    toggle.addEventListener("change", sync);
-    if (narrow.addEventListener) narrow.addEventListener("change", sync);
-    sync();
-    return set;
-  }
-
-  function focusFirst(panel) {
-    var first = panel.querySelector("a[href], [tabindex='0']");
-    // no scrolling: the panel is still sliding in, and scrolling to it showed a blank drawer
-    if (first) first.focus({ preventScroll: true });
-  }
-
   function menuButton() {
-    var toggle = document.getElementById("__drawer");
-    var button = document.querySelector('label.md-header__button[for="__drawer"]');
+    var drawerToggle = document.getElementById("__drawer");
+    var menu = document.querySelector('label.md-header__button[for="__drawer"]');
     var drawer = document.querySelector(".md-sidebar--primary");
-    if (!toggle || !button || !drawer) return;
+    if (!drawerToggle || !menu || !drawer) return;
     var name = document.querySelector('meta[name="dl4mic-menu"]');
-    if (name) button.setAttribute("aria-label", name.content);
+    if (name) menu.setAttribute("aria-label", name.content);
     var narrow = window.matchMedia(NARROW);
-    var set = pressable(button, toggle, drawer, narrow, function () { focusFirst(drawer); });
-    // the drawer's sections, each a panel of its own
-    drawer.querySelectorAll("input.md-nav__toggle[id]").forEach(function (section) {
-      var label = drawer.querySelector('label.md-nav__link[for="' + section.id + '"]');
+    // what opens what: the menu the drawer, each section label its panel (its back title
+    // closes it again); a wide screen shows them all, and they are no buttons there
+    var panels = [{ toggle: drawerToggle, panel: drawer, buttons: [menu], opener: menu }];
+    drawer.querySelectorAll("input.md-nav__toggle[id]").forEach(function (toggle) {
+      var label = drawer.querySelector('label.md-nav__link[for="' + toggle.id + '"]');
       var panel = label && label.parentElement.querySelector(":scope > nav.md-nav");
       if (!panel) return;
-      pressable(label, section, panel, narrow, function () { focusFirst(panel); });
-      var back = panel.querySelector(':scope > label.md-nav__title[for="' + section.id + '"]');
-      if (back) {
-        pressable(back, section, panel, narrow, null);
-        back.addEventListener("keydown", function (event) {
-          if (event.key === "Enter" || event.key === " ") label.focus();
+      var back = panel.querySelector(':scope > label.md-nav__title[for="' + toggle.id + '"]');
+      panels.push({ toggle: toggle, panel: panel, buttons: back ? [label, back] : [label],
+                    opener: label });
+    });
+    panels.forEach(function (entry) {
+      entry.buttons.forEach(function (button) {
+        button.dataset.dlTabindex = button.getAttribute("tabindex") === null ? "none" :
+          button.getAttribute("tabindex");
+      });
+    });
+
+    function deepestOpen() {
+      var open = null;
+      panels.forEach(function (entry) { if (entry.toggle.checked) open = entry; });
+      return open; // in document order: a panel comes after the one it is in
+    }
+
+    function refresh() {
+      var small = narrow.matches;
+      panels.forEach(function (entry) {
+        entry.buttons.forEach(function (button) {
+          if (small) {
+            button.tabIndex = 0;
+            button.setAttribute("role", "button");
+            if (button === entry.opener) {
+              button.setAttribute("aria-expanded", String(entry.toggle.checked));
+            }
+          } else {
+            var kept = button.dataset.dlTabindex;
+            if (kept === "none") button.removeAttribute("tabindex");
+            else button.setAttribute("tabindex", kept);
+            button.removeAttribute("role");
+            button.removeAttribute("aria-expanded");
+          }
+        });
+      });
+      // what is closed, or covered by an open panel, is out of reach of the Tab key
+      drawer.querySelectorAll("[data-dl-covered]").forEach(function (element) {
+        element.inert = false;
+        element.removeAttribute("data-dl-covered");
+      });
+      panels.forEach(function (entry) { entry.panel.inert = small && !entry.toggle.checked; });
+      var open = small && drawerToggle.checked && deepestOpen();
+      if (!open || open.panel === drawer) return;
+      for (var node = open.panel; node && node !== drawer; node = node.parentElement) {
+        Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
+          if (sibling === node || sibling.tagName === "INPUT" || sibling.inert) return;
+          sibling.inert = true;
+          sibling.setAttribute("data-dl-covered", "");
         });
       }
+    }
+
+    function focusInside() {
+      var open = deepestOpen() || panels[0];
+      var first = open.panel.querySelector("a[href], [tabindex='0']");
+      // no scrolling: the panel is still sliding in, and scrolling to it showed a blank drawer
+      if (first) first.focus({ preventScroll: true });
+    }
+
+    function set(entry, open) {
+      entry.toggle.checked = open;
+      entry.toggle.dispatchEvent(new Event("change", { bubbles: true })); // the theme listens
+      refresh();
+    }
+
+    panels.forEach(function (entry) {
+      entry.buttons.forEach(function (button) {
+        button.addEventListener("keydown", function (event) {
+          if ((event.key !== "Enter" && event.key !== " ") || !narrow.matches) return;
+          event.preventDefault();
+          event.stopPropagation(); // the theme clicks a focused label on Enter: one toggle only
+          set(entry, !entry.toggle.checked);
+          if (entry.toggle.checked) focusInside();
+          else entry.opener.focus({ preventScroll: true });
+        });
+      });
+      entry.toggle.addEventListener("change", refresh);
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape" || !toggle.checked || !narrow.matches) return;
-      set(false);
-      button.focus();
+      if (event.key !== "Escape" || !drawerToggle.checked || !narrow.matches) return;
+      set(panels[0], false);
+      menu.focus();
     });
+    if (narrow.addEventListener) narrow.addEventListener("change", refresh);
+    refresh();
   }
 
   /* The light/dark switch answered Enter only; a switch is pressed with Space too. */
