@@ -229,6 +229,8 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
      "{Cellpose:} a generalist algorithm for cellular segmentation"),
     ("deep learning {in} 100% of cases", "deep learning \\{in\\} 100\\% of cases"),
     ("Démêler le CNN_2", "{Démêler} le {CNN\\_2}"),
+    # a run that starts with a command is braced twice: "{\" is a special character to BibTeX
+    ("#MeToo in images", "{{\\#MeToo}} in images"),
 ])
 def test_a_bibtex_title_keeps_its_capitals_in_sentence_case_styles(
     title: str, written: str

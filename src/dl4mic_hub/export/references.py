@@ -138,8 +138,14 @@ def bibtex_title(text: str) -> str:
     word holding a capital ("U-Net", "StarDist", "CNN", "Fiji") is braced, a run of them at
     once, as Better BibTeX does."""
     runs = itertools.groupby(text.split(), key=lambda word: any(c.isupper() for c in word))
-    return " ".join(f"{{{bibtex_field(' '.join(words))}}}" if capital
+    return " ".join(_protected(bibtex_field(" ".join(words))) if capital
                     else bibtex_field(" ".join(words)) for capital, words in runs)
+
+
+def _protected(escaped: str) -> str:
+    """A run of words in braces; twice when it starts with a command (``\\#MeToo``): BibTeX
+    reads a brace then a backslash as a special character, whose letters it still lowers."""
+    return f"{{{{{escaped}}}}}" if escaped.startswith("\\") else f"{{{escaped}}}"
 
 
 def bibtex_verbatim(text: str) -> str:
