@@ -43,8 +43,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            # tests never touch the real web: no host name resolves but the local ones
+            # tests never touch the real web: no host name resolves but the local ones, and
+            # what is not loopback (an address by number too) goes to a proxy that is not there
+            # (Chromium never proxies loopback)
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+            "--proxy-server=http://127.0.0.1:9",
         ],
     }
 

@@ -234,7 +234,7 @@ def test_the_corpus_is_refused_or_harmless(
 
     # Every request is seen, none is held: routing each one through Python took most of the
     # test's time. Nothing can leave anyway: the browser resolves no name but the local ones
-    # (conftest's --host-resolver-rules).
+    # (conftest: no name resolves, no address is reached, but loopback).
     page.on("request", lambda request: urlsplit(request.url).hostname != "127.0.0.1"
             and outside.append(request.url))
     page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
