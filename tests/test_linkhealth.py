@@ -202,7 +202,8 @@ def test_a_link_broken_for_a_while_gets_a_notice_with_its_archived_copy(catalogu
     rendered = render_site(catalogue, link_health=runs(0, 1, 2))
     beta = page(rendered, "en", "resources/beta-course.md")
     assert "Broken link" in beta
-    assert "has not answered since 2026-03-01 (3 checks in a row)" in beta
+    assert ('has not answered since <time datetime="2026-03-01">1\u00a0March\u00a02026</time>'
+            " (3 checks in a row)") in beta
     assert f'<a href="{BETA}">{BETA}</a>' in beta
     gamma = page(rendered, "fr", "resources/paper-gamma.md")
     assert "Lien cassé" in gamma
@@ -231,7 +232,8 @@ def test_link_health_page_lists_broken_and_suspect_links_with_their_entries(
     assert "<td>HTTP 404 (page introuvable)</td>" in fr
     assert "<td>le nom du site ne correspond plus à aucun serveur (DNS)</td>" in fr
     assert "Non confirmé\u00a0: HTTP 403 (accès refusé aux robots)" in fr
-    assert "Latest check: 2026-03-03. Addresses checked: 5; broken: 2; doubtful: 1." in text
+    assert ('Latest check: <time datetime="2026-03-03">3\u00a0March\u00a02026</time>.'
+            " Addresses checked: 5; broken: 2; doubtful: 1.") in text
     # label, then number: "1 douteuses" read wrong in French
     assert "Adresses vérifiées\u00a0: 5\u00a0; cassées\u00a0: 2\u00a0; douteuses\u00a0: 1." in fr
     assert "at least 3 checks in a row, over at least 2 days" in text

@@ -120,3 +120,22 @@ def test_attribute_escaping_keeps_urls_readable() -> None:
     assert markup.escape_attribute('https://e.org/?a=1&b="2"') == (
         "https://e.org/?a=1&amp;b=&quot;2&quot;"
     )
+
+
+def test_french_text_binds_its_signs_but_not_its_code() -> None:
+    # "bien" then "?" alone on the next line: French sets a space before ? ! : ; » and after
+    # «, which must not break; code, addresses and other languages stay as written
+    nbsp = "\u00a0"
+    source = 'Pourquoi ? « Oui » ; voir [ici](https://e.org/a?b "Titre ?") : `a : b`\nfin !'
+    html = str(markup.inline(source, lang="fr"))
+    assert f"Pourquoi{nbsp}?" in html and f"«{nbsp}Oui{nbsp}»{nbsp};" in html
+    assert f"</a>{nbsp}&#58;" in html
+    assert 'href="https://e.org/a?b"' in html and 'title="Titre ?"' in html
+    assert "<code>a &#58; b</code>" in html  # code as typed
+    assert f"fin{nbsp}&#33;" in html  # across the line break too ("!" escaped)
+    assert str(markup.inline(source, lang="en")).count(nbsp) == 0  # English: as written
+    assert nbsp not in str(markup.inline(source))  # no language said: as written
+    block = str(markup.block("Réponse :\n\n```\nif a : b\n```\n\nbien\n?", "fr"))
+    assert f"Réponse{nbsp}&#58;" in block and "if a &#58; b" in block
+    assert f"bien{nbsp}?" in block
+    assert markup.plain("Dit-il\n?  « cité »", "fr") == f"Dit-il{nbsp}? «{nbsp}cité{nbsp}»"

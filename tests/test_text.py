@@ -34,6 +34,7 @@ def test_slugify_cuts_at_a_word_boundary() -> None:
         ("Quel GPU acheter pour la microscopie ?", 20, "Quel GPU acheter…"),
         ("Des noyaux. Des cellules aussi", 15, "Des noyaux…"),  # no stop before "…"
         ("Déconvolution", 8, "Déconvo…"),  # one word longer than the limit: cut inside it
+        ("Deux outils\u00a0: Cellpose et StarDist", 14, "Deux outils…"),  # French spacing
     ],
 )
 def test_shorten_cuts_at_a_word(text: str, limit: int, short: str) -> None:

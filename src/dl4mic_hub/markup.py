@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .markdown import SAFE_SCHEMES
-from .text import french_spacing, spacing_for
+from .text import NO_BREAK_SPACE, binds_across, typeset
 
 # Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
 # links, attribute lists, emoji, tables, headings, abbreviations...).
@@ -68,8 +68,7 @@ def safe_link(url: str) -> str | None:
 
 
 def _text_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    content = tokens[idx].content
-    return str(escape(french_spacing(content) if env.get("french") else content))
+    return str(escape(typeset(tokens[idx].content, env.get("lang"))))
 
 
 def _code_inline_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -109,7 +108,18 @@ def _no_links(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: A
 
 
 def _space(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return " "
+    return NO_BREAK_SPACE if _binds(tokens, idx, env) else " "
+
+
+def _softbreak_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return NO_BREAK_SPACE if _binds(tokens, idx, env) else "\n"
+
+
+def _binds(tokens: Sequence[Token], idx: int, env: Any) -> bool:
+    """Whether the line break at ``idx`` stands for a space French binds ("bien\n?")."""
+    before = tokens[idx - 1].content if idx > 0 else ""
+    after = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
+    return binds_across(before, after, (env or {}).get("lang"))
 
 
 def _validate_link(url: str) -> bool:
@@ -133,6 +143,8 @@ def _parser(*, links: bool, one_line: bool) -> MarkdownIt:
     if one_line:
         md.add_render_rule("softbreak", _space)
         md.add_render_rule("hardbreak", _space)
+    else:
+        md.add_render_rule("softbreak", _softbreak_rule)
     return md
 
 
@@ -151,12 +163,11 @@ _MEMO_SIZE = 1 << 16
 
 
 # `lang`: the language the text is written in; French gets its no-break spaces before ? ! : ;
-# and inside « » (text.french_spacing), in the text only: code stays as written.
+# and inside « » (text.typeset), in the text only: code stays as written.
 @lru_cache(maxsize=_MEMO_SIZE)
 def block(text: str, lang: str | None = None) -> Markup:
     """Block Markdown (paragraphs, lists, code) as safe HTML."""
-    env = {"french": spacing_for(lang)}
-    return Markup(_parsers()["block"].render(text, env).strip())
+    return Markup(_parsers()["block"].render(text, {"lang": lang}).strip())
 
 
 @lru_cache(maxsize=_MEMO_SIZE)
@@ -164,7 +175,7 @@ def inline(text: str, *, links: bool = True, lang: str | None = None) -> Markup:
     """One line of inline Markdown (emphasis, code, links) as safe HTML; ``links=False`` keeps
     only the text of links (for a label that is itself a link)."""
     parser = _parsers()["inline" if links else "label"]
-    return Markup(parser.renderInline(text, {"french": spacing_for(lang)}).strip())
+    return Markup(parser.renderInline(text, {"lang": lang}).strip())
 
 
 @lru_cache(maxsize=_MEMO_SIZE)
@@ -175,7 +186,6 @@ def plain(text: str, lang: str | None = None) -> str:
         tokens = _parsers()["label"].parseInline(text)
     else:  # a list's "- " and a heading's "#" are markup, not what a reader sees
         tokens = _parsers()["label"].parse(text)
-    french = spacing_for(lang)
     parts: list[str] = []
     for token in tokens:
         if token.type == "list_item_open" and token.markup in (".", ")"):
@@ -184,13 +194,14 @@ def plain(text: str, lang: str | None = None) -> str:
             parts.append(f" {token.content} ")
         elif token.nesting == 1 and token.block:
             parts.append(" ")  # between two blocks
-        for child in token.children or []:
+        children = token.children or []
+        for place, child in enumerate(children):
             if child.type == "text":
-                parts.append(french_spacing(child.content) if french else child.content)
+                parts.append(typeset(child.content, lang))
             elif child.type == "code_inline":
                 parts.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
+                parts.append(NO_BREAK_SPACE if _binds(children, place, {"lang": lang}) else " ")
     return _RUN_OF_SPACES.sub(" ", "".join(parts)).strip()
 
 

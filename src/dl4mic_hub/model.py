@@ -151,7 +151,7 @@ class VocabTerm:
     search_weight: float = 1.0  # multiplies the search score of entries with this value
     former_address: bool = False  # status: the entry's address no longer leads to it
     ended: bool = False  # status: the resource is no longer active (archived in exports)
-    open_label: I18nText = field(default_factory=dict)  # kinds: text of the open button
+    open_label: I18nText = field(default_factory=dict)  # text of the open button (any vocab)
 
 
 @dataclass
@@ -169,6 +169,15 @@ class Vocabulary:
     def label_of(self, key: str, lang: str) -> str:
         term = self.terms.get(key)
         return key if term is None else in_language(term.label, lang, key)
+
+    def shown_title(self, lang: str) -> tuple[str, str | None]:
+        """The vocabulary's title on a ``lang`` page, and the language it is written in."""
+        return self.title(lang), shown_language(self.label, lang)
+
+    def shown_label(self, key: str, lang: str) -> tuple[str, str | None]:
+        """A value's label on a ``lang`` page, and the language it is written in."""
+        term = self.terms.get(key)
+        return self.label_of(key, lang), shown_language(term.label, lang) if term else None
 
 
 @dataclass

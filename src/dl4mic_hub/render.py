@@ -21,6 +21,7 @@ import os
 import pickle
 import re
 import signal
+import string
 import sys
 import threading
 import traceback
@@ -44,7 +45,7 @@ from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
-from .text import NO_BREAK_SPACE, fold, french_spacing, shorten, spacing_for
+from .text import NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -107,9 +108,7 @@ def ui_strings() -> dict[str, dict[str, str]]:
 def ui_for(lang: str) -> dict[str, str]:
     """The interface strings of one language, built once; French ones with French spacing
     (none holds code or an attribute where a space before ':' would matter)."""
-    if spacing_for(lang):
-        return {key: french_spacing(value[lang]) for key, value in ui_strings().items()}
-    return {key: value[lang] for key, value in ui_strings().items()}
+    return {key: typeset(value[lang], lang) for key, value in ui_strings().items()}
 
 
 def _finalize(value: Any) -> Any:
@@ -317,16 +316,26 @@ class PageContext:
         that keeps the ISO date; any other text is shown as it is."""
         if not iso:
             return Markup("")
-        try:
-            day = dt.date.fromisoformat(iso)
-        except ValueError:
-            return markup.escape(iso)
+        if iso_date(iso) is None:  # (date.fromisoformat would also read 20260301)
+            return markup.escape(str(iso))
+        day = dt.date.fromisoformat(iso)
         ui = self.ui
         written = ui["date_format"].format(
             day=ui["first_of_month"] if day.day == 1 else day.day,
             month=ui["months"].split()[day.month - 1], year=day.year)
         written = written.replace(" ", NO_BREAK_SPACE)  # a date never wraps
         return markup.html_format('<time datetime="{}">{}</time>', day.isoformat(), written)
+
+    def format(self, template: str, **values: object) -> Markup:
+        """An interface text whose ``{fields}`` are filled in, the text and the values escaped
+        as any printed value is (:func:`_finalize`), except values that are safe HTML already
+        (a date's <time>)."""
+        parts: list[str] = []
+        for literal, name, _spec, _conversion in string.Formatter().parse(template):
+            parts.append(markup.escape(literal))
+            if name is not None:
+                parts.append(_finalize(values[name]))
+        return Markup("".join(parts))
 
     def plain_name(self, entry: Entry) -> str:
         return self.plain(entry, name_field(entry))
@@ -336,20 +345,18 @@ class PageContext:
 
     # --- vocabularies --------------------------------------------------------------------------
     def label(self, vocab: str, key: str) -> str:
-        label = self.site.catalogue.vocabularies[vocab].label_of(key, self.lang)
-        return french_spacing(label) if spacing_for(self.lang) else label
+        return self.site.label(vocab, key, self.lang)
 
     def labels(self, vocab: str, keys: Iterable[str] | None) -> list[str]:
         return [self.label(vocab, k) for k in keys or []]
 
     def vocab_title(self, vocab: str) -> str:
-        title = self.site.catalogue.vocabularies[vocab].title(self.lang)
-        return french_spacing(title) if spacing_for(self.lang) else title
+        return self.site.vocab_title(vocab, self.lang)
 
     def vocab_description(self, vocab: str, key: str) -> str:
         term = self.site.catalogue.vocabularies[vocab].terms[key]
-        description = in_language(term.description, self.lang)
-        return french_spacing(description) if spacing_for(self.lang) else description
+        return typeset(in_language(term.description, self.lang),
+                       shown_language(term.description, self.lang))
 
     def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
         """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""
@@ -410,8 +417,7 @@ class PageContext:
                 label = term.open_label.get(self.lang) if term else None
                 if label:
                     found.setdefault(facet.name == "kinds", label)
-        label = found.get(False) or found.get(True) or self.ui["open_link"]
-        return french_spacing(label) if spacing_for(self.lang) else label
+        return typeset(found.get(False) or found.get(True) or self.ui["open_link"], self.lang)
 
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
         """``data-*`` attributes read by the filter script: the entry's id, its keys of the
@@ -593,6 +599,13 @@ class _SiteRenderer:
             self._sort_keys[(lang, id(entry))] = known
         return known
 
+    def label(self, vocab: str, key: str, lang: str) -> str:
+        """A vocabulary value's label as a ``lang`` page shows it (typeset in its language)."""
+        return typeset(*self.catalogue.vocabularies[vocab].shown_label(key, lang))
+
+    def vocab_title(self, vocab: str, lang: str) -> str:
+        return typeset(*self.catalogue.vocabularies[vocab].shown_title(lang))
+
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         return sorted(entries, key=lambda entry: self.name_key(lang, entry))
 
@@ -656,8 +669,7 @@ def _section_groups(
         if not entries:
             continue
         label = (
-            site.catalogue.vocabularies[vocabulary].label_of(key, lang)
-            if vocabulary else ui["other_tasks"]
+            site.label(vocabulary, key, lang) if vocabulary else ui["other_tasks"]
         )
         query = {"sections": section}
         if vocabulary:
@@ -870,8 +882,9 @@ def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     sections = site.catalogue.vocabularies["sections"]
     for key, term in sections.terms.items():
         members = [r for r in resources if key in r.strings("sections")]
-        meta = {"title": sections.label_of(key, lang),
-                "description": in_language(term.description, lang)}
+        meta = {"title": site.label("sections", key, lang),
+                "description": typeset(in_language(term.description, lang),
+                                       shown_language(term.description, lang))}
         if term.icon:
             meta["icon"] = term.icon
         emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
@@ -962,7 +975,7 @@ def _nav(site: _SiteRenderer, lang: str) -> list[Any]:
         {ui["home"]: "index.md"},
         {ui["explore"]: "explore.md"},
         {ui["sections_heading"]: [
-            {str(markup.escape_attribute(sections.label_of(key, lang))): f"sections/{key}.md"}
+            {str(markup.escape_attribute(site.label("sections", key, lang))): f"sections/{key}.md"}
             for key in sections.terms
         ]},
         {ui["faq"]: "faq.md"},

@@ -240,9 +240,9 @@ def build_search_index(site: _SiteRenderer, lang: str) -> str:
         "facets": [
             {
                 "name": facet.name,
-                "title": site.catalogue.vocabularies[facet.name].title(lang),
+                "title": site.vocab_title(facet.name, lang),
                 "labels": {
-                    key: site.catalogue.vocabularies[facet.name].label_of(key, lang)
+                    key: site.label(facet.name, key, lang)
                     for key in site.catalogue.vocabularies[facet.name].terms
                 },
                 "chips": facet.chips,

@@ -51,9 +51,19 @@ def french_spacing(text: str) -> str:
     return _FRENCH_SPACE_AFTER.sub("«" + NO_BREAK_SPACE, text)
 
 
-def spacing_for(lang: str | None) -> bool:
-    """Whether a text in ``lang`` takes French spacing."""
-    return lang == "fr"
+def binds_across(before: str, after: str, lang: str | None) -> bool:
+    """Whether the space between two texts must not break the line: in French, before ? ! :
+    ; » and after « (a line break in the source between them is such a space)."""
+    return lang == "fr" and (after[:1] in _FRENCH_SIGNS_AFTER_SPACE or before.endswith("«"))
+
+
+_FRENCH_SIGNS_AFTER_SPACE = frozenset("?!:;»")
+
+
+def typeset(text: str, lang: str | None) -> str:
+    """A text as a page shows it, written in ``lang`` (the language it is shown in, which a
+    fallback makes another than the page's): French gets :func:`french_spacing`."""
+    return french_spacing(text) if lang == "fr" else text
 
 
 def slugify(text: str, max_length: int = ID_MAX) -> str:
@@ -76,7 +86,9 @@ def shorten(text: str, limit: int) -> str:
     (without the stop or comma before it)."""
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" .,;:") + "…"
+    head = text[: limit - 1]
+    cut = max(head.rfind(" "), head.rfind(NO_BREAK_SPACE))  # French: "outils :" is a space too
+    return (head[:cut] if cut > 0 else head).rstrip(" .,;:" + NO_BREAK_SPACE) + "…"
 
 
 def closest(value: str, choices: Iterable[str]) -> str | None:

@@ -54,7 +54,12 @@
     headings.forEach(function (heading, place) {
       if (heading.getBoundingClientRect().top <= limit) reached = place;
     });
-    var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+    var target = null;
+    try {
+      target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+    } catch (malformed) { // "#%E0": no heading has that name
+      target = null;
+    }
     if (target && !shown(target)) return hash; // hidden by a filter: where it was asked for
     var at = headings.indexOf(target);
     if (at >= reached && target) {
