@@ -179,6 +179,12 @@ class Vocabulary:
         term = self.terms.get(key)
         return self.label_of(key, lang), shown_language(term.label, lang) if term else None
 
+    def shown_description(self, key: str, lang: str) -> tuple[str, str | None]:
+        """A value's description on a ``lang`` page ("" when it has none), and its language."""
+        term = self.terms.get(key)
+        texts = term.description if term else {}
+        return in_language(texts, lang), shown_language(texts, lang)
+
 
 @dataclass
 class Catalogue:

@@ -354,9 +354,7 @@ class PageContext:
         return self.site.vocab_title(vocab, self.lang)
 
     def vocab_description(self, vocab: str, key: str) -> str:
-        term = self.site.catalogue.vocabularies[vocab].terms[key]
-        return typeset(in_language(term.description, self.lang),
-                       shown_language(term.description, self.lang))
+        return self.site.description(vocab, key, self.lang)
 
     def facts(self, entry: Entry) -> list[tuple[Facet, list[tuple[str, str]]]]:
         """The entry's facet values for its page: (facet, [(key, label)]), in facet order."""
@@ -605,6 +603,9 @@ class _SiteRenderer:
 
     def vocab_title(self, vocab: str, lang: str) -> str:
         return typeset(*self.catalogue.vocabularies[vocab].shown_title(lang))
+
+    def description(self, vocab: str, key: str, lang: str) -> str:
+        return typeset(*self.catalogue.vocabularies[vocab].shown_description(key, lang))
 
     def sorted_entries(self, lang: str, entries: Iterable[Entry]) -> list[Entry]:
         return sorted(entries, key=lambda entry: self.name_key(lang, entry))
@@ -883,8 +884,7 @@ def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     for key, term in sections.terms.items():
         members = [r for r in resources if key in r.strings("sections")]
         meta = {"title": site.label("sections", key, lang),
-                "description": typeset(in_language(term.description, lang),
-                                       shown_language(term.description, lang))}
+                "description": site.description("sections", key, lang)}
         if term.icon:
             meta["icon"] = term.icon
         emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
