@@ -561,6 +561,7 @@ class _SiteRenderer:
         self.facets = derive_facets(catalogue)
         self._facets_by_name = {facet.name: facet for facet in self.facets}
         self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
+        self._labels: dict[tuple[str, str, str], str] = {}
         self.links_from_source = False  # see PageContext.up
 
     def facet(self, name: str) -> Facet:
@@ -598,8 +599,13 @@ class _SiteRenderer:
         return known
 
     def label(self, vocab: str, key: str, lang: str) -> str:
-        """A vocabulary value's label as a ``lang`` page shows it (typeset in its language)."""
-        return typeset(*self.catalogue.vocabularies[vocab].shown_label(key, lang))
+        """A vocabulary value's label as a ``lang`` page shows it (typeset in its language);
+        kept, since every list and page asks for the same few hundred, many times."""
+        known = self._labels.get((vocab, key, lang))
+        if known is None:
+            known = typeset(*self.catalogue.vocabularies[vocab].shown_label(key, lang))
+            self._labels[(vocab, key, lang)] = known
+        return known
 
     def vocab_title(self, vocab: str, lang: str) -> str:
         return typeset(*self.catalogue.vocabularies[vocab].shown_title(lang))
