@@ -260,7 +260,7 @@ def test_no_page_pans_sideways_on_a_phone(
     # dragged sideways.
     # The header is the same on every page: the smallest phones (320 px) are tried on two.
     wide = []
-    for width, paths in ((390, PHONE_PAGES), (320, ["", "sections/tools/"])):
+    for width, paths in ((390, PHONE_PAGES), (320, ["", "sections/tools/", "explore/"])):
         page = new_context(viewport={"width": width, "height": 844}, is_mobile=True).new_page()
         for path in paths:
             page.goto(f"{site_url}{lang}/{path}")
@@ -366,6 +366,15 @@ def test_the_menu_works_with_the_keyboard_on_a_phone(page: Page, site_url: str) 
             " !!document.activeElement.closest('nav[data-md-level=\"1\"]')]"))
         page.keyboard.press("Tab")
     assert stops[0] == ["Rubriques", True] and all(inside for _text, inside in stops), stops
+    # the open drawer keeps the focus, as a dialog does: Tab went on into the dimmed page
+    # (past its last item, the focus leaves the document, to the browser, then comes back)
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement === document.body"
+                             " || !!document.activeElement.closest('.md-sidebar--primary')")
+    page.keyboard.press("Escape")
+    expect(button).to_be_focused()
+    page.locator("#dl-filter-q, .dl-filters input").first.focus()  # the page is back in reach
 
 
 def test_the_light_dark_switch_answers_space_as_enter(page: Page, site_url: str) -> None:
@@ -422,7 +431,7 @@ def test_search_placeholders_are_never_cut(page: Page, site_url: str, lang: str)
     page.goto(f"{site_url}{lang}/")
     page.locator(".dl-header-search button").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/explore/\?q=$"))
-    expect(page.locator("#dl-q")).to_be_visible()
+    expect(page.locator("#dl-q")).to_be_focused()  # the reader came to type
 
 
 # What each stacked cell shows: its ::before text, its box's width against its table's and the

@@ -63,6 +63,9 @@
         engine = new window.DL4MICSearch.Engine(index);
         readState();
         update();
+        // sent by a search button with nothing typed (the header's, on a small phone): the
+        // reader came to type, so the box takes the focus
+        if (window.location.search === "?q=") input.focus();
         // back from a result: the list is as long as it was, so the saved place exists again
         var saved = window.history.state;
         if (saved && typeof saved.scroll === "number") window.scrollTo(0, saved.scroll);

@@ -142,16 +142,19 @@
         });
       });
       // what is closed, or covered by an open panel, is out of reach of the Tab key
-      drawer.querySelectorAll("[data-dl-covered]").forEach(function (element) {
+      document.querySelectorAll("[data-dl-covered]").forEach(function (element) {
         element.inert = false;
         element.removeAttribute("data-dl-covered");
       });
       panels.forEach(function (entry) { entry.panel.inert = small && !entry.toggle.checked; });
       var open = small && drawerToggle.checked && deepestOpen();
-      if (!open || open.panel === drawer) return;
-      for (var node = open.panel; node && node !== drawer; node = node.parentElement) {
+      if (!open) return;
+      // the open drawer is a dialog: the page behind it, and what an open panel covers, is
+      // out of reach (Tab went on into the dimmed page); the overlay still closes it
+      for (var node = open.panel; node && node !== document.body; node = node.parentElement) {
         Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
-          if (sibling === node || sibling.tagName === "INPUT" || sibling.inert) return;
+          if (sibling === node || sibling.tagName === "INPUT" || sibling.tagName === "SCRIPT" ||
+              sibling.classList.contains("md-overlay") || sibling.inert) return;
           sibling.inert = true;
           sibling.setAttribute("data-dl-covered", "");
         });
