@@ -817,3 +817,13 @@ def test_browsing_puts_current_then_unmaintained_then_ended() -> None:
     order = [e.id for e in site.browsing_order("en", [by_id["ai4life"], by_id["biaflows"],
                                                       by_id["cellpose"], by_id["stardist"]])]
     assert order == ["cellpose", "stardist", "biaflows", "ai4life"]
+
+
+def test_an_external_link_is_named_with_the_page_language_separator(
+    rendered: RenderedSite,
+) -> None:
+    # "lien externe: Écran Alpha": French sets a (no-break) space before the colon
+    page = text(rendered, "fr", "sections/tools.md")
+    assert re.search(r'class="dl-entry__ext" href="[^"]+" aria-label="[^"]+\u00a0: ', page)
+    assert re.search(r'class="dl-entry__ext" href="[^"]+" aria-label="[^"\u00a0]+: ',
+                     text(rendered, "en", "sections/tools.md"))
