@@ -54,3 +54,13 @@ def test_positions_are_one_based_and_the_inverse_holds() -> None:
     assert all(positions.offset(*positions.at(i)) == i for i in range(len(text)))
     assert positions.offset(9, 1) == -1
     assert line_col(text, 4) == (2, 2)
+
+
+def test_a_french_date_in_words_never_wraps() -> None:
+    # "3 novembre" / "2022" across two lines in an entry's description (a reader's check)
+    from dl4mic_hub.text import french_spacing
+
+    nbsp = "\u00a0"
+    assert french_spacing("publié le 3 novembre 2022.") == f"publié le 3{nbsp}novembre{nbsp}2022."
+    assert french_spacing("le 1er mars 2026 ?") == f"le 1er{nbsp}mars{nbsp}2026{nbsp}?"
+    assert french_spacing("12 avril, 2022 images") == "12 avril, 2022 images"  # no date

@@ -42,13 +42,22 @@ _FRENCH_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
 NO_BREAK_SPACE = "\u00a0"
 
 
+# A date written in words ("3 novembre 2022", "1er mars 2026") is read as one: it never wraps.
+_FRENCH_DATE = re.compile(
+    r"\b(\d{1,2}|1er) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre) (\d{4})\b")
+
+
 @lru_cache(maxsize=1 << 16)  # labels and interface texts are asked for on every page
 def french_spacing(text: str) -> str:
-    """French text whose spaces around ? ! : ; « » never break a line (a no-break space)."""
-    if not any(sign in text for sign in "?!:;«»"):
-        return text
-    text = _FRENCH_SPACE_BEFORE.sub(NO_BREAK_SPACE, text)
-    return _FRENCH_SPACE_AFTER.sub("«" + NO_BREAK_SPACE, text)
+    """French text whose spaces around ? ! : ; « », and inside a date written in words, never
+    break a line (a no-break space)."""
+    if any(sign in text for sign in "?!:;«»"):
+        text = _FRENCH_SPACE_BEFORE.sub(NO_BREAK_SPACE, text)
+        text = _FRENCH_SPACE_AFTER.sub("«" + NO_BREAK_SPACE, text)
+    if any(char.isdigit() for char in text):
+        text = _FRENCH_DATE.sub(NO_BREAK_SPACE.join(("\\1", "\\2", "\\3")), text)
+    return text
 
 
 def binds_across(before: str, after: str, lang: str | None) -> bool:

@@ -339,6 +339,9 @@ def test_the_menu_works_with_the_keyboard_on_a_phone(page: Page, site_url: str) 
     assert section["label"] == "Rubriques", section
     page.keyboard.press(" ")
     expect(page.locator(f"#{section['for']}")).to_be_checked()
+    # its back arrow is named apart from the button that opened it (both bore its title)
+    expect(page.locator(f"label.md-nav__title[for={section['for']}]")).to_have_accessible_name(
+        "Retour au menu")
     page.keyboard.press("Tab")
     link = page.locator(".md-sidebar--primary a:focus")
     expect(link).to_have_text(re.compile("Données et modèles"))

@@ -97,6 +97,7 @@
     if (!drawerToggle || !menu || !drawer) return;
     var name = document.querySelector('meta[name="dl4mic-menu"]');
     if (name) menu.setAttribute("aria-label", name.content);
+    var backName = document.querySelector('meta[name="dl4mic-menu-back"]');
     var narrow = window.matchMedia(NARROW);
     // what opens what: the menu the drawer, each section label its panel (its back title
     // closes it again); a wide screen shows them all, and they are no buttons there
@@ -106,6 +107,8 @@
       var panel = label && label.parentElement.querySelector(":scope > nav.md-nav");
       if (!panel) return;
       var back = panel.querySelector(':scope > label.md-nav__title[for="' + toggle.id + '"]');
+      // named apart from the button that opened the panel, which bears the same title
+      if (back && backName) back.dataset.dlName = backName.content;
       panels.push({ toggle: toggle, panel: panel, buttons: back ? [label, back] : [label],
                     opener: label });
     });
@@ -129,6 +132,7 @@
           if (small) {
             button.tabIndex = 0;
             button.setAttribute("role", "button");
+            if (button.dataset.dlName) button.setAttribute("aria-label", button.dataset.dlName);
             if (button === entry.opener) {
               button.setAttribute("aria-expanded", String(entry.toggle.checked));
             }
@@ -138,6 +142,7 @@
             else button.setAttribute("tabindex", kept);
             button.removeAttribute("role");
             button.removeAttribute("aria-expanded");
+            if (button.dataset.dlName) button.removeAttribute("aria-label");
           }
         });
       });
