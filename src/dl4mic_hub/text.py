@@ -37,7 +37,8 @@ def fold(text: str) -> str:
 
 # French sets a space before "?", "!", ":", ";" and "»" and after "«"; an ordinary one let the
 # browser put the sign alone at the start of a line ("bien" / "?"). No-break spaces do not.
-_FRENCH_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+(?=[?!:;»])")
+_SIGNS_AFTER_A_SPACE = "?!:;»"
+_FRENCH_SPACE_BEFORE = re.compile(rf"[ \u00a0\u202f]+(?=[{_SIGNS_AFTER_A_SPACE}])")
 _FRENCH_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
 NO_BREAK_SPACE = "\u00a0"
 
@@ -52,7 +53,7 @@ _FRENCH_DATE = re.compile(
 def french_spacing(text: str) -> str:
     """French text whose spaces around ? ! : ; « », and inside a date written in words, never
     break a line (a no-break space)."""
-    if any(sign in text for sign in "?!:;«»"):
+    if any(sign in text for sign in _SIGNS_AFTER_A_SPACE + "«"):
         text = _FRENCH_SPACE_BEFORE.sub(NO_BREAK_SPACE, text)
         text = _FRENCH_SPACE_AFTER.sub("«" + NO_BREAK_SPACE, text)
     if any(char.isdigit() for char in text):
@@ -63,10 +64,8 @@ def french_spacing(text: str) -> str:
 def binds_across(before: str, after: str, lang: str | None) -> bool:
     """Whether the space between two texts must not break the line: in French, before ? ! :
     ; » and after « (a line break in the source between them is such a space)."""
-    return lang == "fr" and (after[:1] in _FRENCH_SIGNS_AFTER_SPACE or before.endswith("«"))
-
-
-_FRENCH_SIGNS_AFTER_SPACE = frozenset("?!:;»")
+    return lang == "fr" and (after.startswith(tuple(_SIGNS_AFTER_A_SPACE))
+                             or before.endswith("«"))
 
 
 def typeset(text: str, lang: str | None) -> str:
