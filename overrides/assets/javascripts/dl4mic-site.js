@@ -175,8 +175,8 @@
 
     function set(entry, open) {
       entry.toggle.checked = open;
-      entry.toggle.dispatchEvent(new Event("change", { bubbles: true })); // the theme listens
-      refresh();
+      // the theme listens, and so does refresh() (below): a change by hand is one like a click
+      entry.toggle.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     panels.forEach(function (entry) {
