@@ -474,12 +474,19 @@ def test_a_missing_catalogue_is_a_usage_error_for_every_command(
         (["check-links", "--urls", "urls.txt", "--output", "site/en/report.md"],
          "site/en/report.md:1:1: error: --output site/en/report.md: cannot write here: it is "
          "inside site, which the next build replaces whole (it holds the build's marker file)"),
+        # a file the command did not write: the report or the cache would replace it
+        (["check-links", "--urls", "urls.txt", "--output", "README.md"], "README.md:1:1: error: "
+         "--output README.md: this file is not a check-links report, and the command would "
+         "replace it"),
+        (["check-links", "--urls", "urls.txt", "--cache", "pyproject.toml"], "pyproject.toml:1:1: "
+         "error: --cache pyproject.toml: this file is not a link-check cache, and the command "
+         "would replace it"),
     ],
     ids=["site-dir", "keep-docs", "link-history", "out", "output-under-a-file",
          "output-a-folder", "output-the-input", "cache-the-rules", "output-in-the-catalogue",
          "output-a-link",
          "history-the-config", "history-in-the-new-site", "out-in-a-site", "out-a-site",
-         "output-in-a-site"],
+         "output-in-a-site", "output-a-readme", "cache-a-project-file"],
 )
 def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
     command: list[str], message: str, make_catalogue: Callable[..., Path],
@@ -489,6 +496,8 @@ def test_an_output_path_that_cannot_take_it_is_a_usage_error_before_any_work(
     catalogue = make_catalogue("minimal")
     (catalogue / "linkcheck.yml").write_text("rules: []\n", encoding="utf-8")
     shutil.copyfile(PROJECT / "mkdocs.yml", "mkdocs.yml")
+    shutil.copyfile(PROJECT / "README.md", "README.md")
+    shutil.copyfile(PROJECT / "pyproject.toml", "pyproject.toml")
     Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
     Path("site/en").mkdir(parents=True)
     Path("site/.dl4mic-hub-build").write_text("", encoding="utf-8")  # a site a build wrote
@@ -514,6 +523,25 @@ def test_a_cache_folder_beside_the_entries_is_fine(
     code = main(["check-links", "--catalogue", ".", "--urls", "urls.txt", "--output", "r.md"])
     assert code == 1, capsys.readouterr().err  # the loopback URL is refused: broken
     assert Path(".cache/linkcheck.json").is_file() and Path("r.md").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "github"])
+def test_a_report_and_a_cache_of_an_earlier_run_are_replaced(
+    fmt: str, make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    # what --output and --cache refuse to replace is what the command did not write: its own
+    # report (in any format) and its cache are simply written again, as is an empty file
+    catalogue = make_catalogue("minimal")
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
+    Path("empty.txt").write_text("", encoding="utf-8")
+    run = ["check-links", "--catalogue", str(catalogue), "--urls", "urls.txt", "--no-progress",
+           "--format", fmt]
+    assert main([*run, "--output", "empty.txt", "--cache", "c.json"]) == 1
+    first = Path("empty.txt").read_text(encoding="utf-8")
+    assert "127.0.0.1:9" in first and Path("c.json").is_file()
+    assert main([*run, "--output", "empty.txt", "--cache", "c.json"]) == 1, \
+        capsys.readouterr().err
+    assert "127.0.0.1:9" in Path("empty.txt").read_text(encoding="utf-8")
 
 
 def test_a_refusal_of_the_system_is_a_usage_error_with_its_path(

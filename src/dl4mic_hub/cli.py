@@ -26,7 +26,7 @@ from .diagnostics import (
     Severity,
     UserError,
 )
-from .files import refuse_unwritable, write_atomically
+from .files import refuse_replacing, refuse_unwritable, write_atomically
 
 DEFAULT_CATALOGUE = Path("catalogue")
 
@@ -265,8 +265,9 @@ def _register_check_links(sub: SubParsers) -> None:
 
 def cmd_check_links(args: argparse.Namespace) -> int:
     from .check import CheckSettings, check_links
+    from .check.cache import is_a_cache
     from .check.engine import Options
-    from .check.report import render
+    from .check.report import is_a_report, render
     from .hostrules import RULES_FILE
     from .model import CATALOGUE_FOLDERS
 
@@ -289,9 +290,13 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     entries = [args.catalogue / folder for folder in CATALOGUE_FOLDERS]  # what the loader reads
     if settings.cache_file is not None:
         refuse_unwritable(settings.cache_file, "--cache", inputs=read, read_folders=entries)
+        refuse_replacing(settings.cache_file, "--cache", belongs=is_a_cache,
+                         what="a link-check cache")
     if args.output is not None:
         refuse_unwritable(args.output, "--output", inputs=[*read, settings.cache_file],
                           read_folders=entries)
+        refuse_replacing(args.output, "--output", belongs=is_a_report,
+                         what="a check-links report")
     outcome = check_links(settings)  # a UserError (or UsageError) is main()'s to report
     print_diagnostics(outcome.diagnostics)
     text = render(outcome.report, args.format, args.verbose)

@@ -14,7 +14,7 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .diagnostics import Origin, UsageError, display_path, error
@@ -116,6 +116,25 @@ def unwritable_reason(path: Path, *, folder: bool = False,
         return None
     return _refused_by_the_system(probe_in)
 
+
+
+def refuse_replacing(path: Path, option: str, *, belongs: Callable[[str], bool],
+                     what: str) -> None:
+    """Raise :class:`UsageError` (exit 2) when ``path`` is a file with something in it that is
+    not ``what`` this option writes (``belongs`` tells): the command would replace a file it
+    did not write (a README, a config). An empty file, or one of its own, is replaced."""
+    if not path.is_file():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is not None and (not text.strip() or belongs(text)):
+        return
+    shown = display_path(path)
+    raise UsageError([error(Origin(shown), f"{option} {shown}: this file is not {what}, and "
+                            "the command would replace it",
+                            f"give {option} a new path, or remove the file first if it may go")])
 
 
 def _refused_by_the_system(folder: Path) -> str | None:

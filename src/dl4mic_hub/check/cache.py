@@ -38,6 +38,16 @@ def _redirects(value: object) -> list[tuple[int, str]]:
     return chain if len(chain) == len(value) else []
 
 
+def is_a_cache(text: str) -> bool:
+    """Whether ``text`` is a cache file of this command (of any version): ``--cache`` replaces
+    such a file after the run, and refuses any other, which the cache would destroy."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "version" in data and "entries" in data
+
+
 class Cache:
     def __init__(self, path: Path | None, max_age: float = DEFAULT_MAX_AGE) -> None:
         self.path = path

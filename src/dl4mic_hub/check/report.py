@@ -41,6 +41,22 @@ class Report:
         )
 
 
+# Every format but JSON holds the summary line: what tells a report from any other file.
+_SUMMARY_LINE = re.compile(r"^\d+ URL\(s\) checked in \d+\.\d s: ", re.MULTILINE)
+
+
+def is_a_report(text: str) -> bool:
+    """Whether ``text`` is a report this command wrote (in any format): ``--output`` replaces
+    such a file, and refuses any other (a README, a config), which the report would destroy."""
+    if _SUMMARY_LINE.search(text):
+        return True
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and {"summary", "results"} <= data.keys()
+
+
 def _where(report: Report, result: Result) -> list[Origin]:
     return report.origins.get(result.url, [])
 
