@@ -71,11 +71,17 @@ EXPECTED: dict[str, Expected] = {
     'duplicate-id': Expected(
         1,
         [
-            "catalogue/glossary/batch.yml:2:5: error: the id 'batch' is already used by "
-            'catalogue/resources/batch.yml (hint: ids are unique across the whole catalogue: '
-            'rename this file and its id)',
+            # said at both files: the new one, whichever it is, carries the annotation
+            "catalogue/glossary/batch.yml:2:5: error: the id 'batch' is also used by "
+            'catalogue/resources/batch.yml (hint: ids are unique across the whole catalogue, '
+            'and a published id never changes (pages and links use it): rename the entry you '
+            'are adding, its file and its id together)',
+            "catalogue/resources/batch.yml:2:5: error: the id 'batch' is also used by "
+            'catalogue/glossary/batch.yml (hint: ids are unique across the whole catalogue, '
+            'and a published id never changes (pages and links use it): rename the entry you '
+            'are adding, its file and its id together)',
         ],
-        '5 entries checked, 1 error(s), 0 warning(s) in 1 file(s)',
+        '5 entries checked, 2 error(s), 0 warning(s) in 2 file(s)',
     ),
     'duplicate-key': Expected(
         1,

@@ -968,7 +968,7 @@ def _placeholders_left(loaded: list[LoadedFile]) -> list[Diagnostic]:
 def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
     """Each id equals its file name and is unique across the catalogue."""
     found: list[Diagnostic] = []
-    first_with_id: dict[str, Entry] = {}
+    with_id: dict[str, list[Entry]] = {}
     for entry in catalogue.all_entries():
         written = entry.data.get("id")
         if isinstance(written, str) and written != entry.id:
@@ -977,11 +977,17 @@ def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
                 f"id '{written}' does not match the file name '{entry.path.name}'",
                 _id_mismatch_hint(written, entry.id),
             ))
-        previous = first_with_id.setdefault(entry.id, entry)
-        if previous is not entry:
+        with_id.setdefault(entry.id, []).append(entry)
+    # Said at every file that holds the id: which one is new, only the contributor knows (a
+    # pull request's annotations show only the files it changed, so the new file must be one).
+    for entries in with_id.values():
+        for entry in entries if len(entries) > 1 else ():
+            others = ", ".join(other.display for other in entries if other is not entry)
             found.append(error(
-                entry.origin("id"), f"the id '{entry.id}' is already used by {previous.display}",
-                "ids are unique across the whole catalogue: rename this file and its id",
+                entry.origin("id"), f"the id '{entry.id}' is also used by {others}",
+                "ids are unique across the whole catalogue, and a published id never changes "
+                "(pages and links use it): rename the entry you are adding, its file and its "
+                "id together",
             ))
     return found
 
