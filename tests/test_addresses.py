@@ -13,7 +13,7 @@ import pytest
 from support.checking import check
 from support.fakeweb import FakeHost
 
-from dl4mic_hub.check.addresses import address_kind, refusal
+from dl4mic_hub.addresses import address_kind, refusal
 from dl4mic_hub.check.engine import Checker, Options
 from dl4mic_hub.hostrules import HostRules, Rule
 

@@ -563,3 +563,57 @@ def test_a_broken_vocabulary_is_said_once_where_it_is_broken(tmp_path: Path, suf
     assert uses  # an entry uses the vocabulary: it would have been told to create it
     (problem,) = [d.format_text() for d in validate_catalogue(folder).diagnostics]
     assert f"vocab/tasks{suffix}:" in problem and "YAML syntax error" in problem
+
+
+# --- addresses readers cannot reach -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("http://192.168.1.10/seg", "a private address"),
+        ("http://localhost:8080/", "this computer (localhost)"),
+        ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
+        ("https://intranet/wiki/cellpose", "a name only a local network knows (it has no dot)"),
+        ("https://[::1]/", "a loopback address"),
+    ],
+)
+def test_a_link_only_the_writers_network_reaches_is_said_where_it_is_written(
+    url: str, kind: str, catalogue: Callable[..., Path],
+) -> None:
+    # `validate` said "no problems found"; the link checker then refused the address (broken),
+    # in a job a pull request shows no annotation for
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(entry.read_text("utf-8").replace(
+        "url: https://www.cellpose.org/", f"url: {url}"), "utf-8")
+    result = validate_catalogue(root)
+    assert result.ok  # a warning: an intranet catalogue may allow its hosts (below)
+    [found] = result.diagnostics
+    assert (found.severity, found.origin.line) == (Severity.WARNING, 15)
+    assert found.message == (f"the URL '{url}' points to {kind}, which readers cannot reach "
+                             "(the link checker refuses it)")
+
+
+def test_a_host_the_rules_allow_as_private_is_not_a_warning(
+    catalogue: Callable[..., Path],
+) -> None:
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(entry.read_text("utf-8").replace(
+        "url: https://www.cellpose.org/", "url: https://wiki.institut.example/cellpose"),
+        "utf-8")
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: wiki.institut.example\n    allow_private: true\n"
+        "    reason: our intranet wiki\n", "utf-8")
+    assert validate_catalogue(root).diagnostics == []  # a public-looking name: nothing to say
+    entry.write_text(entry.read_text("utf-8").replace("wiki.institut.example", "10.1.2.3"),
+                     "utf-8")
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: 10.1.2.3\n    allow_private: true\n"
+        "    reason: our intranet wiki\n", "utf-8")
+    assert validate_catalogue(root).diagnostics == []
+    (root / "linkcheck.yml").unlink()
+    assert [d.message for d in validate_catalogue(root).diagnostics] == [
+        "the URL 'https://10.1.2.3/cellpose' points to a private address, which readers cannot "
+        "reach (the link checker refuses it)"]

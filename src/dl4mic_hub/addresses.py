@@ -1,4 +1,5 @@
-"""Which network addresses the link checker may connect to.
+"""Which network addresses are not public: the link checker never connects to them, and the
+catalogue never links to them (validate).
 
 Catalogue URLs come from pull requests by strangers, and the checker runs in CI, next to
 cloud metadata services and private networks. A URL, a redirect, or a DNS answer that changes
@@ -109,3 +110,21 @@ def refusal(address: Address, allow_private: bool) -> str | None:
     if allow_private and not is_cloud_metadata(address):
         return None
     return address_kind(address)
+
+
+def private_host_kind(host: str) -> str | None:
+    """What kind of non-public place a URL's host names, from the URL alone (no DNS): an
+    address of the table above, ``localhost`` and its sub-domains, or a name without a dot
+    (``intranet``), which only a local network resolves. None for an ordinary host name or
+    public address. A reader outside the writer's network would reach nothing, or something
+    else, at such an address."""
+    name = host.lower().removesuffix(".")
+    try:
+        return address_kind(ip_address(name.split("%")[0]))
+    except ValueError:
+        pass
+    if name == "localhost" or name.endswith(".localhost"):
+        return "this computer (localhost)"
+    if name and "." not in name:
+        return "a name only a local network knows (it has no dot)"
+    return None

@@ -40,6 +40,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from . import LANGUAGES
+from .addresses import private_host_kind
 from .diagnostics import (
     Diagnostic,
     Origin,
@@ -78,7 +79,15 @@ from .model import (
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
 from .text import closest, did_you_mean, iso_date, slugify
-from .urls import IdentityLink, doi_from_link, doi_problem, identity_links, url_problem
+from .urls import (
+    IdentityLink,
+    doi_from_link,
+    doi_problem,
+    identity_links,
+    mask_credentials,
+    split_url,
+    url_problem,
+)
 
 WARNING_KEYWORDS = frozenset({"x-i18n", "x-past"})
 # Names of the site's languages in the messages (which are in English).
@@ -827,6 +836,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _unread_files(root)
     host_rules, problems = _catalogue_host_rules(root)
     diagnostics += problems
+    diagnostics += _private_addresses(catalogue, host_rules)
     return ValidationResult(catalogue, sorted(set(diagnostics), key=sort_key), host_rules)
 
 
@@ -1005,6 +1015,25 @@ def _id_mismatch_hint(written: str, file_stem: str) -> str:
     proposal = slugify(file_stem) or slugify(written) or "my-entry"
     return (f"ids are lower-case words joined by hyphens: rename the file to {proposal}.yml "
             f"and write 'id: {proposal}'")
+
+
+def _private_addresses(catalogue: Catalogue, host_rules: HostRules | None) -> list[Diagnostic]:
+    """A warning at each link to a place only the writer's network reaches (a private or
+    loopback address, localhost, a name without a dot): readers get nothing there, and the
+    link checker refuses it (a broken link). A warning, not an error: an intranet catalogue
+    allows its hosts in linkcheck.yml (``allow_private``), and then nothing is said."""
+    found = []
+    for url, origin, _entry in catalogue.urls():
+        parts = split_url(url)
+        kind = private_host_kind(parts.hostname or "") if parts is not None else None
+        if kind is None or (host_rules is not None and host_rules.allows_private(url)):
+            continue
+        found.append(warning(
+            origin, f"the URL '{mask_credentials(url)}' points to {kind}, which readers cannot "
+            "reach (the link checker refuses it)",
+            "write the resource's public address, the one that works from any network",
+        ))
+    return found
 
 
 def _resources_without_url(catalogue: Catalogue) -> list[Diagnostic]:

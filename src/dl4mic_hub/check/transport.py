@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
+from ..addresses import refusal
 from ..urls import is_ip_address
-from .addresses import refusal
 from .urls import RequestTarget, refused_url, request_target
 
 if TYPE_CHECKING:
@@ -41,7 +41,10 @@ if TYPE_CHECKING:
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 IDLE_PER_THREAD = 8  # open keep-alive connections a worker thread keeps
-ALLOW_PRIVATE_HINT = "use --allow-private (or allow_private in a host rule) for intranets"
+# A catalogue address is for every reader: the public one is the fix; an intranet catalogue
+# (its maintainers, not a pull request) allows its own hosts.
+ALLOW_PRIVATE_HINT = ("give the public address; for an intranet catalogue, its maintainers "
+                      "allow the host (allow_private in linkcheck.yml, or --allow-private)")
 
 _SockAddr = tuple[Any, ...]
 
