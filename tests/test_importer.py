@@ -342,6 +342,14 @@ def test_drafts_are_never_written_into_a_catalogue(
         "drafts elsewhere, e.g. --out drafts; review each one, then move it into the catalogue)")
     assert curated.read_text(encoding="utf-8") == "id: a  # curated\n"
     assert sorted(p.name for p in curated.parent.iterdir()) == ["a.yml"]
+    # nor into one of its folders, where validate would read them as published entries
+    for inside in ("catalogue/resources", "catalogue/faq/new"):
+        assert main(["import-markdown", "list.md", "--out", inside, *force]) == 2
+        assert capsys.readouterr().err.startswith(
+            f"--out:1:1: error: {inside} is inside the catalogue catalogue, not a folder for "
+            "drafts (hint:")
+    assert sorted(p.name for p in curated.parent.iterdir()) == ["a.yml"]
+    assert not (tmp_path / "catalogue" / "faq").exists()
 
 
 @pytest.mark.parametrize(("char", "what"), [

@@ -342,11 +342,15 @@ def cmd_import_markdown(args: argparse.Namespace) -> int:
         problem = error(Origin("--date"), f"'{date}' is not a date", "write it as YYYY-MM-DD")
     elif not args.file.is_file():
         problem = error(Origin(display), "the file does not exist", "check the path")
-    elif is_catalogue_folder(args.out):
-        # drafts need a human pass first; with --force they would replace curated entries
-        problem = error(Origin("--out"), f"{display_path(args.out)} is a catalogue, not a "
-                        "folder for drafts", "write the drafts elsewhere, e.g. --out drafts; "
-                        "review each one, then move it into the catalogue")
+    elif catalogue := next((folder for folder in (args.out, *args.out.resolve().parents)
+                            if is_catalogue_folder(folder)), None):
+        # drafts need a human pass first; with --force they would replace curated entries, and
+        # in a folder of the catalogue (resources/) they would be published as they are
+        where = ("is a catalogue" if catalogue == args.out
+                 else f"is inside the catalogue {display_path(catalogue)}")
+        problem = error(Origin("--out"), f"{display_path(args.out)} {where}, not a folder for "
+                        "drafts", "write the drafts elsewhere, e.g. --out drafts; review each "
+                        "one, then move it into the catalogue")
     if problem is not None:
         print_diagnostics([problem])
         return EXIT_USAGE
