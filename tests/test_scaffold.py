@@ -473,6 +473,33 @@ def test_a_taken_id_is_asked_again_in_a_terminal_however_it_came(
                                   "catalogue/glossary/batch.yml\n")
 
 
+@pytest.mark.parametrize("how", ["answered", "--url given"])
+def test_an_address_already_in_the_catalogue_is_asked_again_in_a_terminal(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    how: str,
+) -> None:
+    # Cellpose's address, typed at the url question (or given as --url), ended the command
+    # with exit 1 after every other answer, and its hint named an option (--related)
+    options = [o for o in VALID_OPTIONS["resource"] if o != "https://example.org/my-tool"]
+    options.remove("--url")
+    if how == "--url given":
+        options += ["--url", "https://www.cellpose.org"]
+    answers = iter(["https://www.cellpose.org", "https://example.org/mon-outil"]
+                   if how == "answered" else ["https://example.org/mon-outil"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input",
+                        lambda prompt: next(answers) if prompt == "  url: " else "")
+    code = _new("resource", *options)
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert next(answers, None) is None
+    assert "this URL is already in entry 'cellpose' (catalogue/resources/cellpose.yml:15:6): " \
+           "https://www.cellpose.org (hint: if that entry is what you wanted to add, improve " \
+           "it instead; otherwise give another address)" in out.out
+    written = yaml.safe_load((catalogue / "resources" / "my-tool.yml").read_text("utf-8"))
+    assert written["url"] == "https://example.org/mon-outil"
+
+
 def test_a_title_without_a_word_for_an_id_gets_the_id_asked(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

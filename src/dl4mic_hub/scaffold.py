@@ -154,8 +154,27 @@ class ValueJudge:
 
     def __init__(self, entry_type: EntryType, catalogue: Catalogue) -> None:
         self.entry_type = entry_type
+        self.catalogue = catalogue
         self.checker = SchemaChecker(catalogue, display_path(catalogue.root))
         self.vocab_keys = vocabulary_keys(catalogue)
+        self._owners: dict[str, tuple[str, Origin]] | None = None
+
+    def already_in(self, field: Field, value: Any) -> list[Diagnostic]:
+        """The URLs and DOI of a good value that another entry already has: in a terminal,
+        the question is asked again at once, rather than the whole entry refused at the end
+        (:func:`conflicts`, which says the same for the options of a script)."""
+        if self._owners is None:
+            self._owners = {link.key: (entry.id, where) for _entry, link, _origin, (entry, where)
+                            in identity_owners(self.catalogue)}
+        found = []
+        for link in identity_links({field.name: value}):
+            if link.key in self._owners:
+                entry_id, where = self._owners[link.key]
+                found.append(error(
+                    Origin(field.option), f"this {link.kind} is already in entry '{entry_id}' "
+                    f"({where}): {link.written}", "if that entry is what you wanted to add, "
+                    "improve it instead; otherwise give another address"))
+        return found
 
     def accept(self, field: Field, value: Any) -> tuple[Any, list[Diagnostic]]:
         """(the converted value, its problems): an empty list means the value is good."""
@@ -360,6 +379,7 @@ def _ask_one(field: Field, ask: Ask, say: Say, judge: ValueJudge) -> Any:
         if not _has_value(answer_value):
             return None
         value, problems = judge.accept(field, answer_value)
+        problems = problems or judge.already_in(field, value)
         if not problems:
             return value
         for problem in problems:
@@ -619,6 +639,8 @@ def collect_values(
     for field in fields:
         if field.name in given:
             value, found = judge.accept(field, given[field.name])
+            if ask is not None and not found:  # in a terminal, asked again (see already_in)
+                found = judge.already_in(field, value)
             problems += found
             if not found:
                 values[field.name] = value
