@@ -617,3 +617,18 @@ def test_a_host_the_rules_allow_as_private_is_not_a_warning(
     assert [d.message for d in validate_catalogue(root).diagnostics] == [
         "the URL 'https://10.1.2.3/cellpose' points to a private address, which readers cannot "
         "reach (the link checker refuses it)"]
+
+
+@pytest.mark.parametrize("written", ["Outils et logiciels", "tools and software"])
+def test_a_label_written_for_its_key_is_told_which_key(
+    written: str, catalogue: Callable[..., Path],
+) -> None:
+    # the label is what the site shows and what `new` prints beside each key: it got only the
+    # list of keys, with no suggestion (too far from 'tools' for a typo)
+    root = catalogue("minimal")
+    entry = root / "resources" / "cellpose.yml"
+    entry.write_text(entry.read_text("utf-8").replace("sections: [tools]",
+                                                      f"sections: [{written}]"), "utf-8")
+    [found] = validate_catalogue(root).diagnostics
+    assert found.hint.startswith(f"'{written}' is the label of the key 'tools': write tools; "
+                                 "known keys: ")

@@ -31,7 +31,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -78,7 +78,7 @@ from .model import (
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
-from .text import closest, did_you_mean, iso_date, slugify
+from .text import closest, did_you_mean, fold, iso_date, slugify
 from .urls import (
     IdentityLink,
     doi_from_link,
@@ -136,6 +136,8 @@ class _Context:
     vocab_folder: str
     broken_vocabularies: frozenset[str] = frozenset()  # there, but unreadable
     id_suggestions_left: int = ID_SUGGESTIONS
+    # vocabulary → folded label (either language) → key: a label written for its key
+    vocab_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def suggestion(self, value: str, choices: Iterable[str]) -> str:
         """:func:`did_you_mean`, while the budget lasts (``choices`` is only read then)."""
@@ -173,9 +175,13 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             shown = ", ".join(keys[:LISTED_KEYS])
             if len(keys) > LISTED_KEYS:
                 shown += f", ... ({len(keys) - LISTED_KEYS} more in {ctx.vocab_display[name]})"
+            # the label a page shows (and `new` prints) is not the key: say which key it is
+            labelled = ctx.vocab_labels.get(name, {}).get(fold(instance).strip())
+            meant = (f"'{instance}' is the label of the key '{labelled}': write {labelled}; "
+                     if labelled in keys else ctx.suggestion(instance, keys))
             yield _issue(
                 f"has an unknown value '{instance}' (not a key of {ctx.vocab_display[name]})",
-                f"{ctx.suggestion(instance, keys)}known keys: {shown}",
+                f"{meant}known keys: {shown}",
             )
 
     def x_entry_ref(_v: Any, wanted: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
@@ -390,6 +396,9 @@ class SchemaChecker:
         ctx = _Context(
             vocab_keys=vocabulary_keys(catalogue),
             vocab_display={name: v.display for name, v in catalogue.vocabularies.items()},
+            vocab_labels={name: {fold(str(label)).strip(): key for key, term in v.terms.items()
+                                 for label in term.label.values()}
+                          for name, v in catalogue.vocabularies.items()},
             ids=ids,
             vocab_folder=f"{shown_root}/{VOCAB_FOLDER}",
             broken_vocabularies=self.broken_vocabularies,
