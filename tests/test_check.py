@@ -625,3 +625,16 @@ def test_the_installed_package_ships_no_test_server() -> None:
                      path.read_text(encoding="utf-8"), re.M)
     ]
     assert serving == ["serve.py"]
+
+
+@pytest.mark.parametrize("both", [["--rules", "rules.yml", "--no-rules"],
+                                  ["--cache", "c.json", "--no-cache"]])
+def test_an_option_and_its_opposite_together_are_a_usage_error(
+    both: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the help shows them as alternatives ([--rules FILE | --no-rules]): both were accepted,
+    # and one silently won
+    with pytest.raises(SystemExit) as stopped:  # argparse's own usage error
+        run(capsys, "--urls", str(url_list(tmp_path, "http://127.0.0.1:9/")), *both)
+    assert stopped.value.code == 2
+    assert f"argument {both[-1]}: not allowed with argument {both[0]}" in capsys.readouterr().err

@@ -217,18 +217,20 @@ def _register_check_links(sub: SubParsers) -> None:
                      help="check the URLs of a plain list (one a line, # comments; - for stdin)")
     src.add_argument("--since", metavar="GIT_REF",
                      help="only URLs added since this git revision (for pull requests)")
-    p.add_argument("--rules", type=Path, metavar="FILE",
-                   help="host rules (default: DIR/linkcheck.yml when it exists)")
-    p.add_argument("--no-rules", action="store_true", help="ignore the host rules file")
+    rules = p.add_mutually_exclusive_group()
+    rules.add_argument("--rules", type=Path, metavar="FILE",
+                       help="host rules (default: DIR/linkcheck.yml when it exists)")
+    rules.add_argument("--no-rules", action="store_true", help="ignore the host rules file")
     p.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text",
                    help="report format on stdout (default: %(default)s)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
     p.add_argument("-v", "--verbose", action="store_true", help="also list the ok URLs (text)")
-    p.add_argument("--cache", type=Path, default=Path(".cache/linkcheck.json"), metavar="PATH",
-                   help="cache of ok results (default: %(default)s)")
+    cache = p.add_mutually_exclusive_group()
+    cache.add_argument("--cache", type=Path, default=Path(".cache/linkcheck.json"),
+                       metavar="PATH", help="cache of ok results (default: %(default)s)")
+    cache.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--max-age", default="3d", metavar="AGE",
                    help="reuse ok results younger than AGE: 30m, 12h, 3d... (default: %(default)s)")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--allow-private", action="store_true",
                    help="also contact private, loopback and link-local addresses (an intranet; "
                    "refused by default; cloud metadata addresses never are)")
