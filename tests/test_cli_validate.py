@@ -1070,3 +1070,31 @@ def test_an_unknown_option_before_the_command_is_told_as_dl4mic_hubs_own(
     err = capsys.readouterr().err
     assert err.startswith("usage: dl4mic-hub new [-h]")
     assert err.endswith("dl4mic-hub new: error: unrecognized arguments: --bogus\n")
+
+
+def test_a_second_signal_while_stopping_is_ignored_then_the_handlers_come_back(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `make serve` stopped with SIGTERM: make passes the signal on, and the second one, raised
+    # inside a lock's release while the first unwound, made an internal error (exit 3)
+    import signal
+
+    seen: dict[str, object] = {}
+
+    def stopped_twice(_args: object) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.pause()  # never reached: the handler raises at once
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)  # ignored: this is the test
+            os.kill(os.getpid(), signal.SIGINT)
+            seen["term"], seen["int"] = (signal.getsignal(signal.SIGTERM),
+                                         signal.getsignal(signal.SIGINT))
+        return 0
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr("dl4mic_hub.cli.cmd_validate", stopped_twice)
+    assert main(["validate"]) == 128 + signal.SIGTERM
+    assert seen == {"term": signal.SIG_IGN, "int": signal.SIG_IGN}
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+    assert capsys.readouterr().err == "terminated\n"

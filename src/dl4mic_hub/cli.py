@@ -474,8 +474,16 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: every stage cleans up on KeyboardInterrupt."""
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM or Ctrl-C: stop, once. A second signal while the first unwinds (make passes
+    SIGTERM on to its child, a user presses Ctrl-C twice) raised inside a lock's release
+    ('release unlocked lock'), an internal error (exit 3) instead of 143 or 130: both signals
+    are ignored until main() restores them."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 def _blame_unknown(top: argparse.ArgumentParser, command: argparse.ArgumentParser,
@@ -519,7 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _blame_unknown(parser, args.parser, list(sys.argv[1:] if argv is None else argv),
                        unknown)
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
-    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    previous = ({number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGINT)}
+                if main_thread else {})
     try:
         return int(args.handler(args))
     except UserError as exc:  # UsageError included: each carries its exit code
@@ -539,8 +548,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, keep the details for a report
         return _internal_error(exc, argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            if handler is not None:  # None: set outside Python, nothing to put back
+                signal.signal(number, handler)
 
 
 # What the system refuses whatever the program does: no permission, a read-only or full disk,
