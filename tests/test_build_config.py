@@ -89,7 +89,8 @@ def test_plugins_of_any_shape_are_judged_by_name(
     ("where", "value", "expected"),
     [
         ("option", "javascript:alert(1)", "--site-url:1:1: error: the site's address: URLs "
-         "starting with 'javascript:' are not allowed"),
+         "starting with 'javascript:' are not allowed (hint: the site's address must start "
+         "with https:// or http://)"),
         ("option", "http://x y/", "--site-url:1:1: error: the site's address: the URL "
          "'http://x y/' contains a space"),
         ("environment", 'https://a.org/"><b>', "$DL4MIC_SITE_URL:1:1: error: the site's "

@@ -76,13 +76,14 @@ def mask_credentials(url: str) -> str:
     return f"{scheme}{CREDENTIALS_MASK}@{netloc.rpartition('@')[2]}{rest}"
 
 
-def url_problem(url: str) -> Problem | None:
-    """Why ``url`` is not an acceptable link (message, hint), or None. A password in the
-    URL never appears in the message or the hint: every check reads the masked URL, and the
-    credentials are the first problem reported."""
+def url_problem(url: str, what: str = "catalogue links") -> Problem | None:
+    """Why ``url`` is not an acceptable link (message, hint), or None; ``what`` names such
+    addresses in the hints ("the site's address"). A password in the URL never appears in the
+    message or the hint: every check reads the masked URL, and the credentials are the first
+    problem reported."""
     shown = mask_credentials(url)
-    return (_credentials_problem(shown) or _shape_problem(shown) or _character_problem(shown)
-            or _parts_problem(shown))
+    return (_credentials_problem(shown) or _shape_problem(shown, what)
+            or _character_problem(shown) or _parts_problem(shown))
 
 
 def _credentials_problem(shown: str) -> Problem | None:
@@ -94,7 +95,7 @@ def _credentials_problem(shown: str) -> Problem | None:
     )
 
 
-def _shape_problem(url: str) -> Problem | None:
+def _shape_problem(url: str, what: str) -> Problem | None:
     if url != url.strip():
         return (f"the URL '{url}' has spaces around it", "remove the spaces")
     if not url:
@@ -114,7 +115,7 @@ def _shape_problem(url: str) -> Problem | None:
     if scheme not in ("http", "https"):
         return (
             f"URLs starting with '{scheme}:' are not allowed",
-            "catalogue links must start with https:// or http://",
+            f"{what} must start with https:// or http://",
         )
     return None
 

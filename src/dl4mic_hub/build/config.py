@@ -192,7 +192,7 @@ def resolve_base_url(config: BaseConfig, site_url: str | None) -> str:
                (Origin(f"${SITE_URL_ENV}"), os.environ.get(SITE_URL_ENV)),
                (config.origin("site_url"), config.data.get("site_url"))]
     origin, url = next(((o, u) for o, u in written if u), (Origin(""), LOCAL_SITE_URL))
-    problem = url_problem(url) if isinstance(url, str) else (
+    problem = url_problem(url, "the site's address") if isinstance(url, str) else (
         f"it must be an address, not {url!r}", "write it like https://example.org/hub/")
     if problem is None and ("?" in url or "#" in url):
         # Page addresses are written after it: 'https://x.org/hub?a=1' would give
