@@ -527,7 +527,7 @@ def test_an_id_proposal_kept_in_a_terminal_names_the_file(
 @pytest.mark.parametrize("kind", [t.name for t in ENTRY_TYPES])
 def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    # besides the required values (given here): the main URL and every field with a
+    # besides the required values (given here): the main URL, the DOI and every field with a
     # vocabulary, read from the schema; a new facet gets its question with no code change
     asked: list[str] = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
@@ -544,7 +544,7 @@ def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
         spec = {**raw, **raw.get("items", {})}
         if name in schema["required"] or "default" in spec:
             continue  # given, or the default says it (status: active)
-        if "x-vocabulary" in spec or "x-url" in spec:
+        if "x-vocabulary" in spec or "x-url" in spec or "x-doi" in spec:
             expected.add(name)
     # a field the schema keeps for one kind of entry, asked for that kind only (none here)
     assert not {"published_in", "edition"} & expected

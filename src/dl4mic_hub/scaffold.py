@@ -61,6 +61,7 @@ class Field:
     choices: tuple[str, ...] = ()  # enum values
     is_date: bool = False
     is_url: bool = False  # x-url: an absolute http(s) address
+    is_doi: bool = False  # x-doi: a DOI, the other address that identifies an entry
     has_default: bool = False  # the schema gives the value an absent field has
     excluded: frozenset[str] = frozenset()  # vocabulary keys the field refuses
     description_fr: str = ""  # the description in French (x-description-fr)
@@ -89,10 +90,11 @@ class Field:
 
     @property
     def prompted(self) -> bool:
-        """Asked for in a terminal: required fields, the main address, and every field with a
-        vocabulary (what readers filter on) unless its absence already says something (a
-        schema default: `status` is active)."""
-        return (self.required or self.is_url
+        """Asked for in a terminal: required fields, the main address and the DOI (what
+        identifies an entry: a paper's DOI was never asked), and every field with a vocabulary
+        (what readers filter on) unless its absence already says something (a schema default:
+        `status` is active)."""
+        return (self.required or self.is_url or self.is_doi
                 or (self.vocabulary is not None and not self.has_default)
                 or self.only_when is not None)  # a paper's venue, a book's edition
 
@@ -125,7 +127,8 @@ def fields_of(entry_type: EntryType) -> list[Field]:
                 value_type=raw.get("type", "string"), vocabulary=spec.vocabulary,
                 excluded=spec.excluded,
                 choices=tuple(raw.get("enum", ())), is_date=raw.get("format") == "date",
-                is_url=bool(raw.get("x-url")), has_default="default" in raw,
+                is_url=bool(raw.get("x-url")), is_doi=bool(raw.get("x-doi")),
+                has_default="default" in raw,
                 description_fr=spec.description_fr,
             ))
     return [dataclasses.replace(f, only_when=reserved[f.name]) if f.name in reserved else f

@@ -1200,7 +1200,7 @@ def _unread_files(root: Path) -> list[Diagnostic]:
             if item.is_file() and path.suffix not in (".yml", ".yaml"):
                 found.append(error(
                     Origin(display_path(path)),
-                    "this file is not read: entry files end in .yml",
+                    "this file is not read: entry files end in .yml (or .yaml)",
                     f"rename it to {path.name.split('.')[0]}.yml if it is an entry, or move it "
                     f"out of {folder}/",
                 ))
