@@ -643,15 +643,16 @@ def test_files_and_folders_that_are_not_read_are_errors(
         "catalogue/linkcheck.yaml:1:1: error: this file is not read: the link checker's host "
         "rules are read from linkcheck.yml (hint: rename it to linkcheck.yml)",
         "catalogue/resources/ilastik.yml.bak:1:1: error: this file is not read: entry files "
-        "end in .yml (hint: rename it to ilastik.yml if it is an entry, or move it out of "
-        "resources/)",
+        "end in .yml (or .yaml) (hint: rename it to ilastik.yml if it is an entry, or move it "
+        "out of resources/)",
         "catalogue/resources/napari.YML:1:1: error: this file is not read: entry files end in "
-        ".yml (hint: rename it to napari.yml if it is an entry, or move it out of resources/)",
+        ".yml (or .yaml) (hint: rename it to napari.yml if it is an entry, or move it out of "
+        "resources/)",
         "catalogue/resources/odd.yml:1:1: error: this folder is not read: entries are files "
         "directly in resources/ (hint: move the entry files it holds up into resources/, then "
         "delete it)",
         "catalogue/resources/stardist.txt:1:1: error: this file is not read: entry files end "
-        "in .yml (hint: rename it to stardist.yml if it is an entry, or move it out of "
+        "in .yml (or .yaml) (hint: rename it to stardist.yml if it is an entry, or move it out of "
         "resources/)",
         "catalogue/ressources:1:1: error: this folder is not part of the catalogue: nothing in "
         "it is read (the folders are resources/, faq/, cheatsheets/, glossary/, vocab/) (hint: "
