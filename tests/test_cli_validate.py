@@ -549,6 +549,22 @@ def test_a_report_and_a_cache_of_an_earlier_run_are_replaced(
     assert "127.0.0.1:9" in Path("empty.txt").read_text(encoding="utf-8")
 
 
+def test_a_damaged_cache_is_started_afresh_not_refused(
+    make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a cache cut short (a full disk, a killed CI job) is still the command's own file: a
+    # warning and a new cache, never exit 2 on the default path that CI restores
+    catalogue = make_catalogue("minimal")
+    Path("urls.txt").write_text("http://127.0.0.1:9/\n", encoding="utf-8")  # never requested
+    Path("c.json").write_text('{\n "entries": {\n  "https://a', encoding="utf-8")
+    code = main(["check-links", "--catalogue", str(catalogue), "--urls", "urls.txt",
+                 "--no-progress", "--cache", "c.json"])
+    err = capsys.readouterr().err
+    assert code == 1, err  # the loopback URL is refused: broken
+    assert "unreadable cache" in err and "starting afresh" in err
+    assert Path("c.json").read_text(encoding="utf-8").startswith('{\n "entries": {}')
+
+
 def test_a_refusal_of_the_system_is_a_usage_error_with_its_path(
     make_catalogue: Callable[..., Path], capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -576,6 +576,8 @@ def test_a_broken_vocabulary_is_said_once_where_it_is_broken(tmp_path: Path, suf
         ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
         ("https://intranet/wiki/cellpose", "a name only a local network knows (it has no dot)"),
         ("https://[::1]/", "a loopback address"),
+        ("http://127.1/", "a loopback address"),  # short forms a resolver reads as addresses
+        ("http://2130706433/", "a loopback address"),
     ],
 )
 def test_a_link_only_the_writers_network_reaches_is_said_where_it_is_written(
@@ -592,7 +594,7 @@ def test_a_link_only_the_writers_network_reaches_is_said_where_it_is_written(
     [found] = result.diagnostics
     assert (found.severity, found.origin.line) == (Severity.WARNING, 15)
     assert found.message == (f"the URL '{url}' points to {kind}, which readers cannot reach "
-                             "(the link checker refuses it)")
+                             "(the link check fails on it)")
 
 
 def test_a_host_the_rules_allow_as_private_is_not_a_warning(
@@ -616,7 +618,14 @@ def test_a_host_the_rules_allow_as_private_is_not_a_warning(
     (root / "linkcheck.yml").unlink()
     assert [d.message for d in validate_catalogue(root).diagnostics] == [
         "the URL 'https://10.1.2.3/cellpose' points to a private address, which readers cannot "
-        "reach (the link checker refuses it)"]
+        "reach (the link check fails on it)"]
+    # no rule lets a cloud metadata address through, here as in the link checker
+    entry.write_text(entry.read_text("utf-8").replace("10.1.2.3", "169.254.169.254"), "utf-8")
+    (root / "linkcheck.yml").write_text(
+        "rules:\n  - host: 169.254.169.254\n    allow_private: true\n"
+        "    reason: not that\n", "utf-8")
+    assert "points to a cloud metadata address" in " ".join(
+        d.message for d in validate_catalogue(root).diagnostics)
 
 
 @pytest.mark.parametrize("written", ["Outils et logiciels", "tools and software"])

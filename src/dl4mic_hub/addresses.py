@@ -14,6 +14,8 @@ answer changed between Python versions, hence the explicit table.
 
 from __future__ import annotations
 
+import re
+import socket
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 Address = IPv4Address | IPv6Address
@@ -112,17 +114,39 @@ def refusal(address: Address, allow_private: bool) -> str | None:
     return address_kind(address)
 
 
-def private_host_kind(host: str) -> str | None:
-    """What kind of non-public place a URL's host names, from the URL alone (no DNS): an
-    address of the table above, ``localhost`` and its sub-domains, or a name without a dot
-    (``intranet``), which only a local network resolves. None for an ordinary host name or
-    public address. A reader outside the writer's network would reach nothing, or something
-    else, at such an address."""
-    name = host.lower().removesuffix(".")
+# The shorter IPv4 forms the system's resolver reads as addresses ("127.1", "2130706433",
+# "0x7f.1"): numbers, decimal or hexadecimal, one to four of them.
+_IPV4_SHORT = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")
+
+
+def _written_address(name: str) -> Address | None:
+    """The address a host written as one stands for, in any form a resolver accepts; None
+    for a host name."""
     try:
-        return address_kind(ip_address(name.split("%")[0]))
+        return ip_address(name.split("%")[0])
     except ValueError:
         pass
+    if _IPV4_SHORT.fullmatch(name):
+        try:
+            return IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return None
+    return None
+
+
+def private_host_kind(host: str, allow_private: bool = False) -> str | None:
+    """What kind of non-public place a URL's host names, from the URL alone (no DNS): an
+    address the checker refuses (:func:`refusal`, so cloud metadata whatever is allowed),
+    ``localhost`` and its sub-domains, or a name without a dot (``intranet``), which only a
+    local network resolves. None for an ordinary host name or public address, or one
+    ``allow_private`` lets through. A reader outside the writer's network would reach
+    nothing, or something else, at such an address."""
+    name = host.lower().removesuffix(".")
+    address = _written_address(name)
+    if address is not None:
+        return refusal(address, allow_private)
+    if allow_private:
+        return None
     if name == "localhost" or name.endswith(".localhost"):
         return "this computer (localhost)"
     if name and "." not in name:

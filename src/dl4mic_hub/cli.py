@@ -527,8 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _blame_unknown(parser, args.parser, list(sys.argv[1:] if argv is None else argv),
                        unknown)
     main_thread = threading.current_thread() is threading.main_thread()  # signals go there
-    previous = ({number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGINT)}
-                if main_thread else {})
+    # a signal ignored from the start stays so (`cmd &` in a script ignores Ctrl-C: it is
+    # meant for the job in front)
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGTERM, signal.SIGINT)
+                if main_thread and signal.getsignal(number) is not signal.SIG_IGN}
     try:
         return int(args.handler(args))
     except UserError as exc:  # UsageError included: each carries its exit code

@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -36,10 +36,10 @@ from .diagnostics import (
     one_line,
 )
 from .load import strings_in, unwritable_character
-from .model import PLACEHOLDER, TRANSLATION_TO_WRITE, Catalogue, EntryType
+from .model import PLACEHOLDER, TRANSLATION_TO_WRITE, Catalogue, Entry, EntryType
 from .schema import field_specs, reserved_fields
 from .text import slugify
-from .urls import identity_links
+from .urls import IdentityLink, identity_links
 from .validate import SchemaChecker, identity_owners, vocabulary_keys
 
 COMMENT_WIDTH = 98
@@ -160,24 +160,18 @@ class ValueJudge:
         self.catalogue = catalogue
         self.checker = SchemaChecker(catalogue, display_path(catalogue.root))
         self.vocab_keys = vocabulary_keys(catalogue)
-        self._owners: dict[str, tuple[str, Origin]] | None = None
+        self._owners: dict[str, tuple[Entry, Origin]] | None = None
 
     def already_in(self, field: Field, value: Any) -> list[Diagnostic]:
         """The URLs and DOI of a good value that another entry already has: in a terminal,
         the question is asked again at once, rather than the whole entry refused at the end
         (:func:`conflicts`, which says the same for the options of a script)."""
         if self._owners is None:
-            self._owners = {link.key: (entry.id, where) for _entry, link, _origin, (entry, where)
-                            in identity_owners(self.catalogue)}
-        found = []
-        for link in identity_links({field.name: value}):
-            if link.key in self._owners:
-                entry_id, where = self._owners[link.key]
-                found.append(error(
-                    Origin(field.option), f"this {link.kind} is already in entry '{entry_id}' "
-                    f"({where}): {link.written}", "if that entry is what you wanted to add, "
-                    "improve it instead; otherwise give another address"))
-        return found
+            self._owners = link_owners(self.catalogue)
+        return [error(Origin(field.option), f"this {link.kind} is already in entry '{entry.id}' "
+                      f"({where}): {link.written}", "if that entry is what you wanted to add, "
+                      "improve it instead; otherwise give another address")
+                for link, entry, where in taken_links({field.name: value}, self._owners)]
 
     def accept(self, field: Field, value: Any) -> tuple[Any, list[Diagnostic]]:
         """(the converted value, its problems): an empty list means the value is good."""
@@ -711,15 +705,26 @@ def conflicts(entry_type: EntryType, values: Mapping[str, Any],
             where, f"the id '{entry_id}' is already used",
             "if that entry is what you wanted to add, improve it instead; otherwise choose "
             "another id with --id (ids are unique in the catalogue)"))
-    owners = {link.key: first for _entry, link, _origin, first in identity_owners(catalogue)}
+    for link, entry, where in taken_links(values, link_owners(catalogue)):
+        problems.append(error(
+            where, f"this {link.kind} is already in entry '{entry.id}': {link.written}",
+            f"improve that entry instead, or point to it with --related {entry.id}",
+        ))
+    return problems
+
+
+def link_owners(catalogue: Catalogue) -> dict[str, tuple[Entry, Origin]]:
+    """Each URL and DOI key of the catalogue, with the first entry that has it and where."""
+    return {link.key: first for _entry, link, _origin, first in identity_owners(catalogue)}
+
+
+def taken_links(values: Mapping[str, Any], owners: Mapping[str, tuple[Entry, Origin]],
+                ) -> Iterator[tuple[IdentityLink, Entry, Origin]]:
+    """The URLs and DOI of ``values`` that an entry of ``owners`` (:func:`link_owners`) has."""
     for link in identity_links(values):
         if link.key in owners:
             entry, where = owners[link.key]
-            problems.append(error(
-                where, f"this {link.kind} is already in entry '{entry.id}': {link.written}",
-                f"improve that entry instead, or point to it with --related {entry.id}",
-            ))
-    return problems
+            yield link, entry, where
 
 
 def schema_modeline_path(entry_type: EntryType, path: Path) -> str:

@@ -83,9 +83,9 @@ from .urls import (
     IdentityLink,
     doi_from_link,
     doi_problem,
+    host_of,
     identity_links,
     mask_credentials,
-    split_url,
     url_problem,
 )
 
@@ -1000,7 +1000,9 @@ def _id_problems(catalogue: Catalogue) -> list[Diagnostic]:
     # Said at every file that holds the id: which one is new, only the contributor knows (a
     # pull request's annotations show only the files it changed, so the new file must be one).
     for entries in with_id.values():
-        for entry in entries if len(entries) > 1 else ():
+        if len(entries) < 2:
+            continue
+        for entry in entries:
             others = ", ".join(other.display for other in entries if other is not entry)
             found.append(error(
                 entry.origin("id"), f"the id '{entry.id}' is also used by {others}",
@@ -1029,19 +1031,18 @@ def _id_mismatch_hint(written: str, file_stem: str) -> str:
 def _private_addresses(catalogue: Catalogue, host_rules: HostRules | None) -> list[Diagnostic]:
     """A warning at each link to a place only the writer's network reaches (a private or
     loopback address, localhost, a name without a dot): readers get nothing there, and the
-    link checker refuses it (a broken link). A warning, not an error: an intranet catalogue
-    allows its hosts in linkcheck.yml (``allow_private``), and then nothing is said."""
+    link check fails on it. A warning, not an error: an intranet catalogue allows its hosts in
+    linkcheck.yml (``allow_private``, never for cloud metadata), and then nothing is said."""
     found = []
     for url, origin, _entry in catalogue.urls():
-        parts = split_url(url)
-        kind = private_host_kind(parts.hostname or "") if parts is not None else None
-        if kind is None or (host_rules is not None and host_rules.allows_private(url)):
-            continue
-        found.append(warning(
-            origin, f"the URL '{mask_credentials(url)}' points to {kind}, which readers cannot "
-            "reach (the link checker refuses it)",
-            "write the resource's public address, the one that works from any network",
-        ))
+        allowed = host_rules is not None and host_rules.allows_private(url)
+        kind = private_host_kind(host_of(url), allowed)
+        if kind is not None:
+            found.append(warning(
+                origin, f"the URL '{mask_credentials(url)}' points to {kind}, which readers "
+                "cannot reach (the link check fails on it)",
+                "write the resource's public address, the one that works from any network",
+            ))
     return found
 
 

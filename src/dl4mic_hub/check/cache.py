@@ -15,6 +15,8 @@ from ..files import write_atomically
 from .engine import Result
 
 CACHE_VERSION = 1
+# How every cache file starts (json.dumps with indent=1 and sorted keys, see Cache.save).
+_CACHE_START = '{\n "entries": '
 DEFAULT_MAX_AGE = 3 * 86400.0
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -39,8 +41,12 @@ def _redirects(value: object) -> list[tuple[int, str]]:
 
 
 def is_a_cache(text: str) -> bool:
-    """Whether ``text`` is a cache file of this command (of any version): ``--cache`` replaces
-    such a file after the run, and refuses any other, which the cache would destroy."""
+    """Whether ``text`` is a cache file of this command: ``--cache`` replaces such a file
+    after the run, and refuses any other, which the cache would destroy. Known by the start
+    :meth:`Cache.save` always writes, so a damaged cache is still one (it is read as empty);
+    or, written another way (by hand, by a script), by what it holds."""
+    if text.startswith(_CACHE_START):
+        return True
     try:
         data = json.loads(text)
     except ValueError:
