@@ -45,7 +45,7 @@ from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
 from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
-from .text import NO_BREAK_SPACE, fold, iso_date, shorten, typeset
+from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
 # Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
@@ -322,7 +322,7 @@ class PageContext:
         ui = self.ui
         written = ui["date_format"].format(
             day=ui["first_of_month"] if day.day == 1 else day.day,
-            month=ui["months"].split()[day.month - 1], year=day.year)
+            month=MONTHS[self.lang][day.month - 1], year=day.year)
         written = written.replace(" ", NO_BREAK_SPACE)  # a date never wraps
         return markup.html_format('<time datetime="{}">{}</time>', day.isoformat(), written)
 

@@ -43,10 +43,16 @@ _FRENCH_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
 NO_BREAK_SPACE = "\u00a0"
 
 
+# Month names as each language writes them in a date: the pages' dates (render.PageContext.date)
+# and the French rule below read this one list.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
 # A date written in words ("3 novembre 2022", "1er mars 2026") is read as one: it never wraps.
-_FRENCH_DATE = re.compile(
-    r"\b(\d{1,2}|1er) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
-    r"|novembre|décembre) (\d{4})\b")
+_FRENCH_DATE = re.compile(rf"\b(\d{{1,2}}|1er) ({'|'.join(MONTHS['fr'])}) (\d{{4}})\b")
 
 
 @lru_cache(maxsize=1 << 16)  # labels and interface texts are asked for on every page
