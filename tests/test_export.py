@@ -366,7 +366,10 @@ def test_cite_block_only_on_pages_of_citable_references(rendered: RenderedSite) 
         assert '<pre class="dl-cite">' not in pages["resources/alpha-tool.md"]
         # the sentence above the record links to the page with every reference
         intro = re.search(r"<p>([^\n]*)</p>\n<pre class=\"dl-cite\">", page)
-        assert intro is not None and "data/references.bib" in intro.group(1)
+        assert intro is not None
+        # and the file itself is a link, from the page's folder up to the site's root
+        assert '<a href="../../../data/references.bib"><code>data/references.bib</code></a>' \
+            in intro.group(1)
         assert '<a href="../../open-data/">' in intro.group(1)
 
 

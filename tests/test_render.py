@@ -536,7 +536,12 @@ def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path
     assert link is not None
     assert link.group(2) == "Faut-il réentraîner\u00a0?"
     assert link.group(1) == f"Faut-il réentraîner\u00a0? {context}".strip()
-    assert f"### Faut-il réentraîner\u00a0? {context.strip()}" in faq
+    # the heading is the short question too (a paragraph made a heading of eleven lines, and
+    # the same paragraph in the table of contents), and the whole question follows it
+    assert "### Faut-il réentraîner\u00a0? { #answered-question }" in faq
+    question_shown = re.search(r'<p class="dl-question">(.*?)</p>', faq, re.S)
+    assert question_shown is not None
+    assert question_shown.group(1) == f"Faut-il réentraîner\u00a0? {context.strip()}"
     # the explorer's card too
     index = json.loads(site.files["fr"]["assets/search-index.json"])
     card = next(doc for doc in index["docs"] if doc["id"] == "answered-question")
@@ -549,7 +554,10 @@ def test_a_question_of_a_paragraph_is_shortened_in_lists_of_links(tmp_path: Path
     assert short.endswith("…") and len(short) <= render.LINK_NAME_MAX
     assert whole.startswith(short[:-1]) and whole[len(short) - 1] == " "  # cut between words
     # a short name stays whole, with no title
-    assert '<a href="#answered-question">Should I retrain?</a>' in rendered_small_en_faq()
+    small_faq = rendered_small_en_faq()
+    assert '<a href="#answered-question">Should I retrain?</a>' in small_faq
+    assert "### Should I retrain? { #answered-question }" in small_faq
+    assert 'class="dl-question"' not in small_faq  # said once, as the heading
 
 
 def rendered_small_en_faq() -> str:

@@ -296,19 +296,44 @@ class PageContext:
         (a FAQ question may cite a video) keeps only its text."""
         return self.text(entry, name_field(entry), links=False)
 
-    def link_name(self, entry: Entry) -> tuple[Markup, str]:
-        """The entry's name as a link in a list (see also, FAQ index...), shortened by
-        short_name, and the link's title: the whole name when it was shortened, else ""."""
+    def _name_shortened(self, entry: Entry) -> tuple[str, str, str] | None:
+        """The name's text, its language, and short_name of it when that is shorter (else "")."""
         field = name_field(entry)
         picked = self._pick(entry, field)
         if picked is None:
-            return Markup(""), ""
+            return None
         text, shown = picked
         whole = markup.plain(text, shown)
         short = short_name(whole)
-        if short == whole:  # (not self.name: it would pick, and count a fallback, again)
+        return text, shown, "" if short == whole else short
+
+    def link_name(self, entry: Entry) -> tuple[Markup, str]:
+        """The entry's name as a link in a list (see also, FAQ index...), shortened by
+        short_name, and the link's title: the whole name when it was shortened, else ""."""
+        named = self._name_shortened(entry)
+        if named is None:
+            return Markup(""), ""
+        text, shown, short = named
+        field = name_field(entry)
+        if not short:  # (not self.name: it would pick, and count a fallback, again)
             return self._in_language(markup.inline(text, links=False, lang=shown), shown, entry,
                                      field), ""
+        return self._in_language(markup.escape(short), shown, entry, field), markup.plain(
+            text, shown)
+
+    def heading_name(self, entry: Entry) -> tuple[Markup, Markup]:
+        """The entry's name as the heading of its section on a list page, shortened like
+        link_name, and the whole name, to be shown under the heading, when it was shortened:
+        a question asked as a paragraph made a heading of up to eleven lines, and the same
+        paragraph in the table of contents."""
+        named = self._name_shortened(entry)
+        if named is None:
+            return Markup(""), Markup("")
+        text, shown, short = named
+        field = name_field(entry)
+        whole = self._in_language(markup.inline(text, lang=shown), shown, entry, field)
+        if not short:
+            return whole, Markup("")
         return self._in_language(markup.escape(short), shown, entry, field), whole
 
     def date(self, iso: str | None) -> Markup:
@@ -530,6 +555,13 @@ class PageContext:
         from .export.references import bibtex_entry, is_reference
 
         return bibtex_entry(entry) if is_reference(entry) else None
+
+    def references_link(self) -> Markup:
+        """A link to the file of every reference (BibTeX), named by its path."""
+        from .export import REFERENCES_BIB
+
+        return markup.html_format('<a href="{}"><code>{}</code></a>',
+                                  self.file_href("../" + REFERENCES_BIB), REFERENCES_BIB)
 
     def kind_label(self, entry: Entry) -> str:
         term = self.site.kind_term(entry)
