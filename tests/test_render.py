@@ -677,6 +677,28 @@ def test_home_entry_points_use_existing_facet_values() -> None:
                 assert key in vocabulary.terms, (facet, key)
 
 
+def test_home_entry_points_lead_to_entries_of_the_real_catalogue() -> None:
+    # a start card is a promise ("segment cells without coding"): it must open a list worth
+    # reading, and only what the card says (tools for beginners, not papers or 3D builds)
+    from dl4mic_hub.facets import derive_facets
+
+    catalogue = validate_catalogue(ROOT / "catalogue").catalogue
+    facets = {facet.name: facet for facet in derive_facets(catalogue)}
+
+    def shown(query: dict[str, str]) -> list[str]:
+        return [entry.id for entry in catalogue.all_entries()
+                if all(set(facets[name].keys(entry)) & set(keys.split(","))
+                       for name, keys in query.items())]
+
+    for point in entry_points():
+        assert len(shown(point["query"])) >= 5, point["label"]["en"]
+    no_code = next(point["query"] for point in entry_points()
+                   if point["label"]["en"] == "Segment cells without coding")
+    listed = shown(no_code)
+    assert "cellpose" in listed and "paper-cellpose" not in listed
+    assert "3d-cell-annotator" not in listed  # intermediate: an NVIDIA GPU and a build
+
+
 def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     index = json.loads(rendered.files["fr"]["assets/search-index.json"])
     cards = {doc["id"]: doc for doc in index["docs"]}

@@ -147,13 +147,13 @@ def test_the_default_order_says_name_until_something_is_searched(
     open_explorer(page, f"{site_url}en/explore/")
     default = page.locator("#dl-sort option[value='']")
     by_name = page.locator("#dl-sort option[value='name']")
-    expect(default).to_have_text("Current entries first")
+    expect(default).to_have_text("By name, ended projects last")
     expect(by_name).to_have_js_property("hidden", True)  # the same choice twice otherwise
     page.locator("#dl-q").fill("cellpose")
     expect(default).to_have_text("Relevance")
     expect(by_name).to_have_js_property("hidden", False)
     page.locator("#dl-q").fill("")
-    expect(default).to_have_text("Current entries first")
+    expect(default).to_have_text("By name, ended projects last")
 
 
 def test_header_search_sends_the_query_to_the_explorer(page: Page, site_url: str) -> None:
