@@ -87,16 +87,19 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     }),
 }
 _WORD = re.compile(r"[^\W_]+")
+# words joined by hyphens ("u-net", also typed "unet") or by "&" ("H&E", the staining, typed
+# "HE": its single letters alone are found nowhere)
+_COMPOUND = re.compile(r"[^\W_]+(?:[-&][^\W_]+)+")
 # "j'ai" (I have) is French: its "ai" is not the English "AI" (dl4mic-search.js drops it from
 # the reader's words alike)
 _FRENCH_I_HAVE = re.compile(r"(^|[\W_])j['’]\s?ai(?![^\W_])", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text; ``u-net`` also gives ``unet``; "j'ai" none."""
+    """The folded words of a text; ``u-net`` also gives ``unet``, ``H&E`` ``he``; "j'ai" none."""
     folded = fold(_FRENCH_I_HAVE.sub(r"\1", text))
     found = _WORD.findall(folded)
-    found += ["".join(_WORD.findall(m)) for m in re.findall(r"[^\W_]+(?:-[^\W_]+)+", folded)]
+    found += ["".join(_WORD.findall(m)) for m in _COMPOUND.findall(folded)]
     return found
 
 

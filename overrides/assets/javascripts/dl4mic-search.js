@@ -29,8 +29,9 @@
   function words(text) {
     var folded = fold(spoken(text));
     var found = folded.match(WORD) || [];
-    var compounds = folded.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) || [];
-    compounds.forEach(function (compound) { found.push(compound.replace(/-/g, "")); });
+    // as search.py's _COMPOUND: "u-net" is also "unet", "H&E" (the staining) "he"
+    var compounds = folded.match(/[\p{L}\p{N}]+(?:[-&][\p{L}\p{N}]+)+/gu) || [];
+    compounds.forEach(function (compound) { found.push(compound.replace(/[-&]/g, "")); });
     return found;
   }
 
@@ -84,7 +85,8 @@
       });
     }
     add(word, 1);
-    var minPrefix = isLast ? 2 : 4;
+    // two letters are too few to guess a word from: "he" (H&E staining) found "Heaviside"
+    var minPrefix = isLast ? 3 : 4;
     if (word.length >= minPrefix) {
       var start = lowerBound(this.vocabulary, word);
       var taken = 0;
@@ -201,6 +203,10 @@
     var results = [];
     scores.forEach(function (found, doc) {
       var name = fold(self.docs[doc].name);
+      // the reader named the entry and said what they want of it ("fine-tune stardist"): it
+      // ranks with the entries that have every word, where it was behind every text that
+      // merely says "fine-tune"
+      if (namedIn(self.docs[doc].name, typed)) found.matched = unique.length;
       var score = found.score * (self.docs[doc].prior || 1);
       if (phrase && name === phrase) score *= 2;
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
