@@ -399,6 +399,9 @@ def test_entry_facts_link_to_the_explorer_with_that_value(rendered: RenderedSite
     entry = text(rendered, "fr", "resources/alpha-tool.md")
     assert '<a href="../../explore/?host-software=fiji">Fiji/ImageJ</a>' in entry
     assert "<strong>Dimensions</strong>\u00a0: " in entry  # French: no line break before ':'
+    # a status nobody wrote is the schema's default, no fact: "Status: Active" on every paper
+    assert "?status=" not in entry
+    assert "?status=discontinued" in text(rendered, "fr", "resources/delta-legacy.md")
 
 
 def test_status_other_than_active_is_a_visible_badge_with_the_successor(

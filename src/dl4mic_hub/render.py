@@ -386,8 +386,12 @@ class PageContext:
         out = []
         for facet in self.site.facets:
             keys = facet.keys(entry)
-            if keys and facet.fields.get(entry.type.name):
-                out.append((facet, [(key, self.label(facet.name, key)) for key in keys]))
+            field = facet.fields.get(entry.type.name)
+            if not keys or not field:
+                continue
+            if entry.get(field) is None and entry.type.name in facet.defaults:
+                continue  # the schema's default says nothing of this entry ("Active" on a paper)
+            out.append((facet, [(key, self.label(facet.name, key)) for key in keys]))
         return out
 
     def chips(self, entry: Entry) -> list[str]:
