@@ -338,12 +338,15 @@ def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite)
         r'data-entry-id="delta-legacy"[^>]*data-keywords="etiquetage mise a l\'echelle"', fr)
 
 
-@pytest.mark.parametrize(("section_limit", "shown"), [(8, 2), (40, 6)])
+# 9 tools in 4 groups: over the limit (8), each group shows its share; at the limit (9) or
+# under it, all of them, though a share of 9 among 4 groups (2) is less than the group's 6
+@pytest.mark.parametrize(("section_limit", "shown"), [(8, 2), (9, 6), (40, 6)])
 def test_section_page_lists_a_share_of_each_group_and_links_to_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, section_limit: int, shown: int
 ) -> None:
     """However large the catalogue, a section page lists about SECTION_LIMIT entries, shared
-    among its groups; a group cut short links to all its entries in the explorer."""
+    among its groups; a group cut short links to all its entries in the explorer. A section
+    within the limit lists every entry."""
     catalogue = tmp_path / "small"
     shutil.copytree(SMALL, catalogue)
     original = yaml.safe_load((SMALL / "resources" / "alpha-tool.yml").read_text("utf-8"))

@@ -48,10 +48,12 @@ from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
-# Entries listed on a section page, shared equally among its groups (but at least GROUP_LIMIT
-# per group): beyond, a group links to the explorer, so that no section page grows past about
-# 400 kB however large the catalogue becomes (a card is 1 to 1.5 kB of HTML, the page around
-# them 30 kB; see bench/RESULTS-explorer.md). The real catalogue's groups are far smaller.
+# Entries listed on a section page: all of them up to SECTION_LIMIT; beyond, that many shared
+# equally among its groups (but at least GROUP_LIMIT per group), and a group cut short links to
+# the explorer, so that no section page grows past about 400 kB however large the catalogue
+# becomes (a card is 1 to 1.5 kB of HTML, the page around them 30 kB; see
+# bench/RESULTS-explorer.md). A section under the limit is never cut, however many groups
+# share it: the real tools page (67 entries, 12 groups) had its group of 21 cut at 20.
 SECTION_LIMIT = 250
 GROUP_LIMIT = 20
 # The text that names an entry and the one that says what it is about, by entry type (other
@@ -706,7 +708,8 @@ def _section_groups(
         for key in site.catalogue.vocabularies[vocabulary].terms
     ] + [("", "")]
     groups = []
-    limit = max(GROUP_LIMIT, SECTION_LIMIT // max(1, len(buckets)))
+    limit = (len(members) if len(members) <= SECTION_LIMIT
+             else max(GROUP_LIMIT, SECTION_LIMIT // max(1, len(buckets))))
     for vocabulary, key in order:
         entries = buckets.get((vocabulary, key))
         if not entries:
