@@ -325,6 +325,21 @@ def test_section_groups_entries_by_first_operation_then_learning_topic(
     assert "Un outil de segmentation &#124; avec une barre verticale." in page
 
 
+def test_a_section_may_group_its_entries_by_learning_topic_first(tmp_path: Path) -> None:
+    # a page of computing resources grouped by image operation put a platform under
+    # "Segmentation": such a section says `group_by: learning-topics` in sections.yml
+    catalogue = edited_small(
+        tmp_path, "resources/alpha-tool.yml", "tasks: [segmentation]\n",
+        "tasks: [segmentation]\nlearning_topics: [computing]\n")
+    vocab = catalogue.vocabularies["sections"].terms["tools"]
+    object.__setattr__(vocab, "group_by", "learning-topics")
+    page = render_site(catalogue).pages["en"]["sections/tools.md"]
+    headings = re.findall(r"^## .+? \{ #([a-z-]+) \}", page, flags=re.M)
+    # learning topics first, in their vocabulary's order (the segmentation tool is now under
+    # computing, and its group is gone); an entry with no learning topic by its task
+    assert headings == ["fundamentals", "computing", "annotation-dense", "annotation-sparse"]
+
+
 def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite) -> None:
     page = rendered.pages["en"]["sections/tools.md"]
     item = re.search(r'<li class="dl-entry"[^>]*data-entry-id="alpha-tool"[^>]*>', page)

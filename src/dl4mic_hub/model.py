@@ -152,6 +152,7 @@ class VocabTerm:
     former_address: bool = False  # status: the entry's address no longer leads to it
     ended: bool = False  # status: the resource is no longer active (archived in exports)
     open_label: I18nText = field(default_factory=dict)  # text of the open button (any vocab)
+    group_by: str | None = None  # sections: the vocabulary that groups its page's entries first
 
 
 @dataclass
@@ -320,6 +321,7 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 ended=term.get("ended") is True,
                 open_label=_one_line(term["open_label"]) if isinstance(
                     term.get("open_label"), dict) else {},
+                group_by=str(term["group_by"]) if isinstance(term.get("group_by"), str) else None,
             )
     label = data.get("label") if isinstance(data.get("label"), dict) else {}
     order = data.get("order")

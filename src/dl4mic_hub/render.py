@@ -26,7 +26,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -174,13 +174,18 @@ def page_url(page: str) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def group_key(entry: Entry) -> tuple[str, str]:
+# The vocabularies whose values group a section page's entries; a section's ``group_by`` says
+# which comes first (tasks when absent).
+GROUPING_VOCABULARIES = ("tasks", "learning-topics")
+
+
+def group_key(entry: Entry, facets: Sequence[Facet]) -> tuple[str, str]:
     """(vocabulary, key) of the group an entry is listed under on a section page: its first
-    image operation, else its first learning topic."""
-    for vocabulary, name in (("tasks", "tasks"), ("learning-topics", "learning_topics")):
-        keys = entry.strings(name)
+    value of the first of ``facets`` it has a value of."""
+    for facet in facets:
+        keys = facet.keys(entry)
         if keys:
-            return vocabulary, keys[0]
+            return facet.name, keys[0]
     return "", ""
 
 
@@ -699,13 +704,17 @@ def _section_groups(
     site: _SiteRenderer, lang: str, section: str, members: list[Entry]
 ) -> list[Group]:
     ui = ui_for(lang)
+    term = site.catalogue.vocabularies["sections"].terms.get(section)
+    first = (term.group_by if term else None) or GROUPING_VOCABULARIES[0]
+    grouping = [site.facet(name) for name in
+                sorted(GROUPING_VOCABULARIES, key=lambda name: name != first)]
     buckets: dict[tuple[str, str], list[Entry]] = {}
     for entry in members:
-        buckets.setdefault(group_key(entry), []).append(entry)
+        buckets.setdefault(group_key(entry, grouping), []).append(entry)
     order = [
-        (vocabulary, key)
-        for vocabulary in ("tasks", "learning-topics")
-        for key in site.catalogue.vocabularies[vocabulary].terms
+        (facet.name, key)
+        for facet in grouping
+        for key in site.catalogue.vocabularies[facet.name].terms
     ] + [("", "")]
     groups = []
     limit = (len(members) if len(members) <= SECTION_LIMIT
