@@ -325,6 +325,15 @@ def test_section_groups_entries_by_first_operation_then_learning_topic(
     assert "Un outil de segmentation &#124; avec une barre verticale." in page
 
 
+def test_contribute_page_says_how_the_catalogue_is_written(rendered: RenderedSite) -> None:
+    # a trainer checking where the content comes from found nothing on the site
+    fr = rendered.pages["fr"]["contribute.md"]
+    en = rendered.pages["en"]["contribute.md"]
+    assert "## Comment ce catalogue est rédigé { #editorial }" in fr
+    assert "*Précision de la rédaction*" in fr and "*Editor's note*" in en
+    assert "(https://github.com/example/hub/issues/new/choose)" in en
+
+
 def test_a_section_may_group_its_entries_by_learning_topic_first(tmp_path: Path) -> None:
     # a page of computing resources grouped by image operation put a platform under
     # "Segmentation": such a section says `group_by: learning-topics` in sections.yml
