@@ -159,12 +159,29 @@ def test_word_filter_ignores_accents_and_says_when_nothing_matches(
     expect(page.locator(".dl-filter-status")).to_have_text(
         "Aucune fiche ne correspond à ces filtres.")
     assert visible_entries(page) == []
-    # Empty task groups disappear with their headings and the links to them.
+    # Empty task groups disappear with their headings and the links to them; "Aller à :"
+    # with nothing after it, too.
     expect(page.locator(".md-content h2:not([hidden])")).to_have_count(0)
     expect(page.locator(".dl-jump a:not([hidden])")).to_have_count(0)
+    expect(page.locator(".dl-jump")).to_be_hidden()
     expect(page.locator(".md-sidebar--secondary .md-nav__item:not([hidden])")).to_have_count(0)
     page.locator("form.dl-filters button[type=reset]").click()
     expect(page.locator(".dl-jump a:not([hidden])")).not_to_have_count(0)
+    expect(page.locator(".dl-jump")).to_be_visible()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "débruitage"), ("en", "denoising")])
+def test_the_jump_line_separates_only_the_groups_shown(
+    page: Page, site_url: str, local_only: list[str], lang: str, words: str
+) -> None:
+    # "a + a::before" counted the hidden links: the line began "Aller à : · Segmentation"
+    page.goto(f"{site_url}{lang}/sections/tools/")
+    page.locator("form.dl-filters input[name=q]").fill(words)
+    links = page.locator(".dl-jump a").evaluate_all(
+        "links => links.map(a => [a.hidden, getComputedStyle(a, '::before').content])")
+    shown = [before for hidden, before in links if not hidden]
+    assert links[0][0] and len(shown) >= 2, links  # the first group hidden, two shown
+    assert shown == ["none"] + ['" · "'] * (len(shown) - 1), links
 
 
 def test_section_filters_show_the_common_ones_and_fold_the_others(

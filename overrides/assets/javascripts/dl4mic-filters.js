@@ -26,6 +26,7 @@
       return fold(entry.textContent + " " + (entry.dataset.keywords || ""));
     });
     var groups = Array.prototype.slice.call(document.querySelectorAll("ul.dl-entries"));
+    var jump = document.querySelector(".dl-jump");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var text = form.querySelector("input[name=q]");
     var status = form.querySelector(".dl-filter-status");
@@ -70,6 +71,8 @@
             (item || link).hidden = empty;
           });
       });
+      // "Jump to:" with no group left to jump to goes too
+      if (jump) jump.hidden = !jump.querySelector("a:not([hidden])");
       var message = shown === 0 ? form.dataset.none
         : (shown === 1 ? form.dataset.statusOne : form.dataset.status)
           .replace("{shown}", shown).replace("{total}", entries.length);
