@@ -14,11 +14,7 @@
 
   var PAGE = 50; // results shown at first, and added by "show more"
 
-  // A UI message with its {name} filled by a function: given as a plain string, what the reader
-  // typed would have its "$&", "$`" or "$'" expanded by String.prototype.replace.
-  function fill(template, name, value) {
-    return template.replace("{" + name + "}", function () { return String(value); });
-  }
+  var fill = window.DL4MICSearch.fill;
 
   function start() {
     var root = document.querySelector(".dl-explorer");
