@@ -703,6 +703,15 @@ def test_explorer_lists_every_entry_without_javascript(rendered: RenderedSite) -
     assert 'name="tasks" value="tracking"' not in page  # no entry tracks
 
 
+def test_the_explorer_page_asks_for_its_index_in_its_head(rendered: RenderedSite) -> None:
+    # The theme's <head> preloads what the front matter names (overrides/main.html): the
+    # address the script fetches, from the same folder.
+    page = rendered.pages["fr"]["explore.md"]
+    assert '\npreload: ["assets/search-index.json"]\n' in page.partition("\n---\n")[0]
+    assert 'data-index="../assets/search-index.json"' in page
+    assert "preload" not in rendered.pages["fr"]["sections/tools.md"].partition("\n---\n")[0]
+
+
 def test_home_entry_points_use_existing_facet_values() -> None:
     catalogue = validate_catalogue(ROOT / "catalogue").catalogue
     for point in entry_points():

@@ -966,10 +966,13 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
+    # The explorer shows nothing before its index: the page's <head> asks for it at once
+    # (overrides/main.html), where the script, run last, asked for it only after every other.
     emit("explore.md", "explore.md.j2",
-         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"]},
+         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"],
+          "preload": [SEARCH_INDEX]},
          entries=site.sorted_entries(lang, site.catalogue.all_entries()),
-         facets=list(site.facets))
+         facets=list(site.facets), search_index=SEARCH_INDEX)
 
 
 def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:

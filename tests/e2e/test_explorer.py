@@ -497,6 +497,31 @@ def test_the_count_says_how_many_hold_every_word_and_how_many_some(
             expect(below).to_have_count(some)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_index_is_asked_for_with_the_page_and_fetched_once(
+    new_context: NewContext, site_url: str, lang: str
+) -> None:
+    # The script, at the foot of the page, asked for the index only once every script had
+    # run; the page's head now preloads it, and the script takes that copy.
+    context = new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: "search-index" in request.url
+            and fetched.append(request.url))
+    open_explorer(page, f"{site_url}{lang}/explore/?q=noyaux")
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_be_visible()
+    index = page.evaluate("new URL(document.querySelector('.dl-explorer').dataset.index,"
+                          " location.href).href")
+    preload = page.locator("head link[rel=preload][as=fetch]")
+    expect(preload).to_have_count(1)
+    assert preload.evaluate("link => link.href") == index
+    assert fetched == [index]
+    # taken from the preload: the only time the browser fetched it was for the <link>
+    assert page.evaluate(
+        "(url) => performance.getEntriesByName(url).map(e => e.initiatorType)", index
+    ) == ["link"]
+
+
 def test_each_result_is_a_heading_named_as_its_entry(page: Page, site_url: str) -> None:
     # A screen reader went through the results word by word: now heading by heading, each
     # heading the entry's name alone (its kind and status follow it)
