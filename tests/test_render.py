@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -71,9 +72,12 @@ def test_both_languages_have_the_same_pages(rendered: RenderedSite) -> None:
         "resources/beta-course.md",
         "resources/eco-annotator.md",
     } <= set(rendered.pages["fr"])
-    # the search index, and the open-data files of each language (tests/test_export.py)
+    # the search index, each section's word index, and the open-data files of each language
+    # (tests/test_export.py)
+    sections = validate_catalogue(SMALL).catalogue.vocabularies["sections"].terms
     assert set(rendered.files["fr"]) == set(rendered.files["en"]) == {
-        "assets/search-index.json", "feed.xml", "sitemap-entries.xml"
+        "assets/search-index.json", "feed.xml", "sitemap-entries.xml",
+        *(f"assets/section-index/{key}.json" for key in sections),
     }
 
 
@@ -356,10 +360,45 @@ def test_every_entry_in_a_list_carries_its_id_and_facets(rendered: RenderedSite)
     assert 'data-f-dims="2d"' in item.group(0)
     assert 'data-f-host-software="fiji"' in item.group(0)
     assert 'data-f-status="active"' in item.group(0)  # the default of an absent status
-    # the words an entry is found by but the card does not show (its keywords) come folded
-    fr = rendered.pages["fr"]["sections/tools.md"]
-    assert re.search(
-        r'data-entry-id="delta-legacy"[^>]*data-keywords="etiquetage mise a l\'echelle"', fr)
+    # its words are in the page's word index (below), not repeated on the card
+    assert "data-keywords" not in page
+
+
+def index_finds(index: dict[str, Any], word: str) -> set[str]:
+    """The ids of the documents an index leads ``word`` to, through its stems (exactly, as
+    dl4mic-search.js does first)."""
+    found: set[str] = set()
+    for stem in index["words"].get(word, []):
+        doc = 0
+        for gap in index["postings"][stem][0::2]:
+            doc += gap
+            found.add(index["docs"][doc]["id"])
+    return found
+
+
+def test_a_section_page_filters_its_rows_with_their_own_word_index(
+    rendered: RenderedSite,
+) -> None:
+    # The word box runs the explorer's engine on an index of the page's rows, made as the
+    # search index is: words folded and stemmed, in both languages.
+    page = rendered.pages["fr"]["sections/tools.md"]
+    form = re.search(r'<form class="dl-filters"[^>]*>', page)
+    assert form is not None
+    assert 'data-index="../../assets/section-index/tools.json"' in form.group(0)
+    index = json.loads(rendered.files["fr"]["assets/section-index/tools.json"])
+    rows = re.findall(r'<li class="dl-entry" data-entry-id="([^"]+)"', page)
+    assert sorted(doc["id"] for doc in index["docs"]) == sorted(rows)
+    # a keyword the card does not show, folded; the English one too, on the French site
+    assert index_finds(index, "etiquetage") == {"delta-legacy"}
+    assert index_finds(index, "labelling") == {"delta-legacy"}
+    # what the cards show: names and facet labels, in both languages
+    assert "alpha-tool" in index_finds(index, "alpha")
+    # the same stop words as the explorer's, and its stems: the search index's own, for the
+    # entries both hold
+    search = json.loads(rendered.files["fr"]["assets/search-index.json"])
+    assert index["stop"] == search["stop"]
+    assert all(index["words"][word] == search["words"][word] for word in index["words"])
+    assert index_finds(search, "etiquetage") == {"delta-legacy"}
 
 
 # 9 tools in 4 groups: over the limit (8), each group shows its share; at the limit (9) or
@@ -384,7 +423,12 @@ def test_section_page_lists_a_share_of_each_group_and_links_to_the_rest(
     monkeypatch.setattr(render, "GROUP_LIMIT", 2)
     result = validate_catalogue(catalogue)
     assert result.ok, [d.format_text() for d in result.diagnostics]
-    page = render_site(result.catalogue).pages["en"]["sections/tools.md"]
+    site = render_site(result.catalogue)
+    page = site.pages["en"]["sections/tools.md"]
+    # the word box's index holds the rows the page lists, not those left to the explorer
+    index = json.loads(site.files["en"]["assets/section-index/tools.json"])
+    assert sorted(doc["id"] for doc in index["docs"]) == sorted(
+        re.findall(r'<li class="dl-entry" data-entry-id="([^"]+)"', page))
     group = re.search(  # the group's list ends where no entry does (its chips are lists too)
         r'data-group="segmentation">(.*?)</ul>(?!\s*</li>)\s*(<p class="dl-more">.*?</p>)?',
         page, re.S)
@@ -695,6 +739,15 @@ def test_explorer_lists_every_entry_without_javascript(rendered: RenderedSite) -
     assert '<input type="checkbox" name="tasks" value="annotation-sparse">' in page
     assert 'name="kinds" value="faq"' in page
     assert 'name="tasks" value="tracking"' not in page  # no entry tracks
+
+
+def test_the_explorer_page_asks_for_its_index_in_its_head(rendered: RenderedSite) -> None:
+    # The theme's <head> preloads what the front matter names (overrides/main.html): the
+    # address the script fetches, from the same folder.
+    page = rendered.pages["fr"]["explore.md"]
+    assert '\npreload: ["assets/search-index.json"]\n' in page.partition("\n---\n")[0]
+    assert 'data-index="../assets/search-index.json"' in page
+    assert "preload" not in rendered.pages["fr"]["sections/tools.md"].partition("\n---\n")[0]
 
 
 def test_home_entry_points_use_existing_facet_values() -> None:

@@ -26,7 +26,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -48,6 +48,7 @@ from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
+SEARCH_INDEX = "assets/search-index.json"  # built by search.build_search_index
 # Entries listed on a section page: all of them up to SECTION_LIMIT; beyond, that many shared
 # equally among its groups (but at least GROUP_LIMIT per group), and a group cut short links to
 # the explorer, so that no section page grows past about 400 kB however large the catalogue
@@ -454,10 +455,9 @@ class PageContext:
         return typeset(found.get(False) or found.get(True) or self.ui["open_link"], self.lang)
 
     def facet_attributes(self, entry: Entry, facets: Iterable[Facet]) -> Markup:
-        """``data-*`` attributes read by the filter script: the entry's id, its keys of the
-        ``facets`` the page filters on, and its keywords (folded), the words it is found by that
-        the card does not show. The script reads the rest (name, summary, chips) from the card
-        itself: repeating them here made a third of a section page's bytes."""
+        """``data-*`` attributes read by the filter script: the entry's id (its word box
+        finds it by id in the page's word index, search.build_section_index) and its keys of
+        the ``facets`` the page filters on."""
         parts = [markup.html_format(' data-entry-id="{}"', entry.id)]
         for facet in facets:
             keys = facet.keys(entry)
@@ -466,10 +466,6 @@ class PageContext:
                     markup.html_format(
                         ' data-f-{}="{}"', facet.name, markup.escape(" ".join(keys)))
                 )
-        keywords = " ".join(self.keywords(entry))
-        if keywords:
-            parts.append(
-                markup.html_format(' data-keywords="{}"', markup.escape_attribute(fold(keywords))))
         return Markup("").join(parts)
 
     def filters(self, entries: Iterable[Entry]) -> list[tuple[Facet, str, list[tuple[str, str]]]]:
@@ -771,9 +767,7 @@ def render_site(
             )
             result.pages[lang] = dict(sorted(rendered.pages.items()))
             result.fallbacks[lang] = rendered.fallbacks
-            result.files[lang] = {
-                "assets/search-index.json": rendered.search_index, **exports.files[lang]
-            }
+            result.files[lang] = {**rendered.indexes, **exports.files[lang]}
             result.nav[lang] = rendered.nav
     return result
 
@@ -781,16 +775,17 @@ def render_site(
 @dataclass
 class _Language:
     """One language's pages (but the open-data ones), what they show in another language,
-    its search index and navigation."""
+    its search indexes and navigation."""
 
     pages: dict[str, str]
     fallbacks: list[Fallback]
-    search_index: str
+    indexes: dict[str, str]  # path → JSON: the search index, each section's filter index
     nav: list[Any]
 
 
 def _render_language(site: _SiteRenderer, lang: str) -> _Language:
-    from .search import build_search_index  # the index is a page asset; search imports render
+    # the indexes are page assets; search imports render
+    from .search import EntryStems, build_search_index, build_section_index
 
     pages: dict[str, str] = {}
     fallbacks: list[Fallback] = []
@@ -798,7 +793,12 @@ def _render_language(site: _SiteRenderer, lang: str) -> _Language:
     for step in (_home, _sections, _resources, _faq, _cheatsheets, _glossary, _recent,
                  _explore, _contribute):
         step(site, lang, emit)
-    return _Language(pages, fallbacks, build_search_index(site, lang), _nav(site, lang))
+    stems = EntryStems(site, lang)
+    indexes = {SEARCH_INDEX: build_search_index(site, lang, stems)}
+    for key, _members, groups in _section_lists(site, lang):
+        rows = [entry for group in groups for entry in group.entries]  # those the page lists
+        indexes[section_index_path(key)] = build_section_index(site, lang, rows, stems)
+    return _Language(pages, fallbacks, indexes, _nav(site, lang))
 
 
 # Below this many entries a second process costs more than it saves (the real catalogue's
@@ -933,17 +933,30 @@ def _home(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 
 def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
-    resources = site.catalogue.of_type("resource")
     sections = site.catalogue.vocabularies["sections"]
-    for key, term in sections.terms.items():
-        members = [r for r in resources if key in r.strings("sections")]
+    for key, members, groups in _section_lists(site, lang):
         meta = {"title": site.label("sections", key, lang),
                 "description": site.description("sections", key, lang)}
-        if term.icon:
-            meta["icon"] = term.icon
-        emit(f"sections/{key}.md", "section.md.j2", meta, section=key,
-             groups=_section_groups(site, lang, key, members), count=len(members),
-             members=members)
+        icon = sections.terms[key].icon
+        if icon:
+            meta["icon"] = icon
+        emit(f"sections/{key}.md", "section.md.j2", meta, section=key, groups=groups,
+             count=len(members), members=members, filter_index=section_index_path(key))
+
+
+def _section_lists(
+    site: _SiteRenderer, lang: str
+) -> Iterator[tuple[str, list[Entry], list[Group]]]:
+    """Each section's key, its resources, and the groups its page lists them in."""
+    resources = site.catalogue.of_type("resource")
+    for key in site.catalogue.vocabularies["sections"].terms:
+        members = [r for r in resources if key in r.strings("sections")]
+        yield key, members, _section_groups(site, lang, key, members)
+
+
+def section_index_path(section: str) -> str:
+    """Where the word index of a section page's filter box is (search.build_section_index)."""
+    return f"assets/section-index/{section}.json"
 
 
 def _resources(site: _SiteRenderer, lang: str, emit: Emit) -> None:
@@ -1001,10 +1014,13 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
+    # The explorer shows nothing before its index: the page's <head> asks for it at once
+    # (overrides/main.html), where the script, run last, asked for it only after every other.
     emit("explore.md", "explore.md.j2",
-         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"]},
+         {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"],
+          "preload": [SEARCH_INDEX]},
          entries=site.sorted_entries(lang, site.catalogue.all_entries()),
-         facets=list(site.facets))
+         facets=list(site.facets), search_index=SEARCH_INDEX)
 
 
 def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:

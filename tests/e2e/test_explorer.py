@@ -416,6 +416,112 @@ def test_results_holding_only_some_of_the_words_are_said_so(page: Page, site_url
     expect(divider).to_have_count(0)
 
 
+# What the count says of several words, when some results hold only some of them.
+COUNTS = {
+    "fr": {"every": ("1 fiche contient tous les mots", "{} fiches contiennent tous les mots"),
+           "some": ("{}, 1 autre une partie", "{}, {} autres une partie"),
+           "only_some": ("Aucune fiche ne contient tous les mots ; 1 en contient une partie",
+                         "Aucune fiche ne contient tous les mots ; {} en contiennent une partie"),
+           "all": ("1 fiche correspond", "{} fiches correspondent")},
+    "en": {"every": ("1 entry contains every word", "{} entries contain every word"),
+           "some": ("{}, 1 more some of them", "{}, {} more some of them"),
+           "only_some": ("No entry contains every word; 1 contains some of them",
+                         "No entry contains every word; {} contain some of them"),
+           "all": ("1 entry matches", "{} entries match")},
+}
+
+
+def expected_count(lang: str, every: int, some: int) -> str:
+    def say(kind: str, number: int, *before: str) -> str:
+        one, many = COUNTS[lang][kind]
+        return one.format(*before) if number == 1 else many.format(*before, number)
+
+    if not some:
+        return say("all", every)
+    if not every:
+        return say("only_some", some)
+    return say("some", some, say("every", every))
+
+
+# Queries of the shapes (how many results hold every word, how many only some) whose counts
+# read differently, found in the catalogue with the site's engine, from rare words (at most 3
+# entries) and pairs of them: {shape: [query, every, some]}.
+FIND_SHAPES = """
+const engine = new DL4MICSearch.Engine(index);
+const shape = (q) => { const n = engine.queryWords(q).length; const r = engine.search(q) || [];
+  const every = r.filter(m => m.matched === n).length; return [every, r.length - every]; };
+const wanted = {one: s => s[0] === 1 && s[1] === 0, many: s => s[0] >= 2 && s[1] === 0,
+  one_many: s => s[0] === 1 && s[1] >= 2, many_one: s => s[0] >= 2 && s[1] === 1,
+  none_one: s => s[0] === 0 && s[1] === 1, none_many: s => s[0] === 0 && s[1] >= 2,
+  many_many: s => s[0] >= 2 && s[1] >= 2};
+const found = {};
+const tryQuery = (q) => { const s = shape(q);
+  for (const k in wanted) if (!found[k] && wanted[k](s)) found[k] = [q, ...s]; };
+["noyaux", "noyaux fluorescence", "cellpose zzqxw"].forEach(tryQuery);
+const rare = Object.keys(index.words).filter(w => /^[a-z]{6,}$/.test(w))
+  .filter(w => (engine.search(w) || []).length <= 3).slice(0, 300);
+for (const a of rare) {
+  tryQuery(a);
+  tryQuery(a + " zzqxw");
+  for (const b of rare) if (a !== b) tryQuery(a + " " + b);
+  if (Object.keys(found).length === Object.keys(wanted).length) break;
+}
+return found;
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_count_says_how_many_hold_every_word_and_how_many_some(
+    page: Page, site_url: str, lang: str
+) -> None:
+    # "noyaux" said 33 and "noyaux fluorescence" 44, of which 12 hold both words: the count
+    # grew as the query got more precise
+    assert expected_count(lang, 12, 32) == (
+        "12 fiches contiennent tous les mots, 32 autres une partie" if lang == "fr"
+        else "12 entries contain every word, 32 more some of them")
+    open_explorer(page, f"{site_url}{lang}/explore/")
+    shapes: dict[str, list[Any]] = with_search_index(page, FIND_SHAPES)
+    assert len(shapes) == 7, shapes  # every wording, singular and plural
+    for query, every, some in shapes.values():
+        open_explorer(page, f"{site_url}{lang}/explore/?q={query}")
+        # the line screen readers hear (role=status) is the line shown
+        status = page.locator(".dl-explorer__status")
+        expect(status).to_have_attribute("role", "status")
+        expect(status).to_have_text(expected_count(lang, every, some))
+        # and it counts the list: every result, and those above the "only some" line
+        while page.locator(".dl-results__more button").count():
+            page.locator(".dl-results__more button").click()
+        expect(page.locator("ol.dl-results > li.dl-result")).to_have_count(every + some)
+        if every and some:
+            below = page.locator("ol.dl-results > li.dl-results__partial ~ li.dl-result")
+            expect(below).to_have_count(some)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_index_is_asked_for_with_the_page_and_fetched_once(
+    new_context: NewContext, site_url: str, lang: str
+) -> None:
+    # The script, at the foot of the page, asked for the index only once every script had
+    # run; the page's head now preloads it, and the script takes that copy.
+    context = new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: "search-index" in request.url
+            and fetched.append(request.url))
+    open_explorer(page, f"{site_url}{lang}/explore/?q=noyaux")
+    expect(page.locator("ol.dl-results > li.dl-result").first).to_be_visible()
+    index = page.evaluate("new URL(document.querySelector('.dl-explorer').dataset.index,"
+                          " location.href).href")
+    preload = page.locator("head link[rel=preload][as=fetch]")
+    expect(preload).to_have_count(1)
+    assert preload.evaluate("link => link.href") == index
+    assert fetched == [index]
+    # taken from the preload: the only time the browser fetched it was for the <link>
+    assert page.evaluate(
+        "(url) => performance.getEntriesByName(url).map(e => e.initiatorType)", index
+    ) == ["link"]
+
+
 def test_each_result_is_a_heading_named_as_its_entry(page: Page, site_url: str) -> None:
     # A screen reader went through the results word by word: now heading by heading, each
     # heading the entry's name alone (its kind and status follow it)

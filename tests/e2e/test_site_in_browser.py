@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -146,25 +147,144 @@ def test_section_filters_combine_and_live_in_the_url(
     assert "?" not in page.url
 
 
+def filter_by_words(page: Page, words: str) -> None:
+    """Type ``words`` in a section page's word box; the first time, wait for the page's word
+    index, which the box fetches when it is first used."""
+    page.locator("form.dl-filters input[name=q]").fill(words)
+    expect(page.locator(".dl-filter-status")).not_to_have_text(re.compile(r"^(Chargement|Loading)…$"))
+
+
 def test_word_filter_ignores_accents_and_says_when_nothing_matches(
     page: Page, site_url: str, local_only: list[str]
 ) -> None:
     page.goto(f"{site_url}fr/sections/tools/")
     expect(page.locator("form.dl-filters")).to_be_visible()
-    page.locator("form.dl-filters input[name=q]").fill("debruitage")
+    filter_by_words(page, "debruitage")
     with_accent = [r["id"] for r in visible_entries(page)]
-    page.locator("form.dl-filters input[name=q]").fill("débruitage")
+    filter_by_words(page, "débruitage")
     assert with_accent and [r["id"] for r in visible_entries(page)] == with_accent
-    page.locator("form.dl-filters input[name=q]").fill("zzzz-nothing")
+    filter_by_words(page, "zzzz-nothing")
     expect(page.locator(".dl-filter-status")).to_have_text(
         "Aucune fiche ne correspond à ces filtres.")
     assert visible_entries(page) == []
-    # Empty task groups disappear with their headings and the links to them.
+    # Empty task groups disappear with their headings and the links to them; "Aller à :"
+    # with nothing after it, too.
     expect(page.locator(".md-content h2:not([hidden])")).to_have_count(0)
     expect(page.locator(".dl-jump a:not([hidden])")).to_have_count(0)
+    expect(page.locator(".dl-jump")).to_be_hidden()
     expect(page.locator(".md-sidebar--secondary .md-nav__item:not([hidden])")).to_have_count(0)
     page.locator("form.dl-filters button[type=reset]").click()
     expect(page.locator(".dl-jump a:not([hidden])")).not_to_have_count(0)
+    expect(page.locator(".dl-jump")).to_be_visible()
+
+
+def every_word_in_the_explorer(page: Page, url: str) -> set[str]:
+    """The entries the explorer at ``url`` (its ?q=) lists as holding every word searched
+    for: those above its "only some of the words" line, or all when there is none."""
+    page.goto(url)
+    expect(page.locator(".dl-explorer__status")).not_to_have_text(re.compile(r"^$|…"))
+    found: dict[str, Any] = page.locator("ol.dl-results > li").evaluate_all(
+        "items => { const ids = []; for (const item of items) {"
+        " if (!item.dataset.entryId) return {ids, end: item.className};"
+        " ids.push(item.dataset.entryId); }"
+        " return {ids, end: null}; }")
+    assert found["end"] in ("dl-results__partial", None), found  # not "show more" before them
+    return set(found["ids"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_word_box_finds_what_the_explorer_finds_with_every_word(
+    page: Page, site_url: str, local_only: list[str], lang: str
+) -> None:
+    # The box matched the card's letters: "segmenter noyaux" found µSAM alone where the
+    # explorer finds Cellpose and StarDist, "nuclei" nothing on the French page, and "noyau"
+    # 11 entries but "noyaux" 10. It now keeps what the explorer finds with every word:
+    # stems, both languages, prefixes, typos ("fluorescense").
+    queries = ["segmenter noyaux", "nuclei", "noyau", "noyaux", "noyaux fluorescence",
+               "fluorescense", "débruitage"]
+    expected = {q: every_word_in_the_explorer(page, f"{site_url}{lang}/explore/?q={q}")
+                for q in queries}
+    page.goto(f"{site_url}{lang}/sections/tools/")
+    rows = {r["id"] for r in visible_entries(page)}
+    shown = {}
+    for query in queries:
+        filter_by_words(page, query)
+        shown[query] = {r["id"] for r in visible_entries(page)}
+        assert shown[query] == expected[query] & rows, query
+    assert {"cellpose", "stardist"} <= shown["segmenter noyaux"]
+    assert "cellpose" in shown["nuclei"]
+    assert shown["noyau"] == shown["noyaux"]
+
+
+def test_the_word_box_loads_the_words_of_its_rows_when_first_used(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    # not the explorer's index of the whole catalogue (460 kB), nor anything for a reader who
+    # only chooses facets
+    fetched: list[str] = []
+    page.on("request", lambda request: request.url.endswith(".json")
+            and fetched.append(urlsplit(request.url).path))
+    page.goto(f"{site_url}fr/sections/tools/")
+    page.select_option("form.dl-filters select[name=dims]", "3d")
+    expect(page).to_have_url(re.compile(r"\?dims=3d$"))
+    assert fetched == []
+    filter_by_words(page, "noyaux")
+    filter_by_words(page, "noyaux 3d")
+    assert fetched == [urlsplit(f"{site_url}fr/assets/section-index/tools.json").path]
+
+
+@pytest.mark.parametrize(("lang", "offer"), [
+    ("fr", "Chercher « {} » dans tout le catalogue"),
+    ("en", "Search the whole catalogue for “{}”"),
+])
+def test_few_entries_found_or_none_offer_the_whole_catalogue(
+    page: Page, site_url: str, local_only: list[str], lang: str, offer: str
+) -> None:
+    page.goto(f"{site_url}{lang}/sections/tools/")
+    elsewhere = page.locator("form.dl-filters .dl-filter-elsewhere a")
+    filter_by_words(page, "segmentation")  # many: the page is the place
+    assert len(visible_entries(page)) > 5
+    expect(elsewhere).to_be_hidden()
+    # a few: the name of one of them
+    for name in page.locator("li.dl-entry .dl-entry__name").all_inner_texts():
+        filter_by_words(page, name)
+        if 0 < len(visible_entries(page)) <= 5:
+            break
+    expect(elsewhere).to_be_visible()
+    expect(elsewhere).to_have_text(offer.format(name))
+    # none, and what the reader typed is text, carried as typed
+    typed = "zzqxw <b>$&"
+    filter_by_words(page, typed)
+    assert visible_entries(page) == []
+    expect(elsewhere).to_have_text(offer.format(typed))
+    elsewhere.click()
+    expect(page).to_have_url(re.compile(re.escape(f"{site_url}{lang}/explore/?q=")))
+    expect(page.locator("#dl-q")).to_have_value(typed)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "débruitage"), ("en", "denoising")])
+def test_the_jump_line_separates_only_the_groups_shown(
+    page: Page, site_url: str, local_only: list[str], lang: str, words: str
+) -> None:
+    # "a + a::before" counted the hidden links: the line began "Aller à : · Segmentation"
+    page.goto(f"{site_url}{lang}/sections/tools/")
+    filter_by_words(page, words)
+    links = page.locator(".dl-jump a").evaluate_all(
+        "links => links.map(a => [a.hidden, getComputedStyle(a, '::before').content])")
+    shown = [before for hidden, before in links if not hidden]
+    assert links[0][0] and len(shown) >= 2, links  # the first group hidden, two shown
+    assert shown == ["none"] + ['" · "'] * (len(shown) - 1), links
+
+
+def test_when_the_word_index_cannot_load_the_box_says_so_and_offers_the_explorer(
+    page: Page, site_url: str
+) -> None:
+    page.route("**/section-index/*.json", lambda route: route.abort())
+    page.goto(f"{site_url}en/sections/tools/?q=nuclei")
+    expect(page.locator(".dl-filter-status")).to_contain_text(
+        "The word filter could not be loaded")
+    expect(page.locator(".dl-filter-elsewhere a")).to_have_text(
+        "Search the whole catalogue for “nuclei”")
 
 
 def test_section_filters_show_the_common_ones_and_fold_the_others(
@@ -190,7 +310,7 @@ def test_section_filters_show_the_common_ones_and_fold_the_others(
     form.locator("button[type=reset]").click()
     names = page.locator("li.dl-entry .dl-entry__name").all_inner_texts()
     for name in names:
-        form.locator("input[name=q]").fill(name)
+        filter_by_words(page, name)
         if len(visible_entries(page)) == 1:
             break
     expect(page.locator(".dl-filter-status")).to_have_text(f"1 fiche affichée sur {total}")

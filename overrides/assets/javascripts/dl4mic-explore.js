@@ -14,11 +14,7 @@
 
   var PAGE = 50; // results shown at first, and added by "show more"
 
-  // A UI message with its {name} filled by a function: given as a plain string, what the reader
-  // typed would have its "$&", "$`" or "$'" expanded by String.prototype.replace.
-  function fill(template, name, value) {
-    return template.replace("{" + name + "}", function () { return String(value); });
-  }
+  var fill = window.DL4MICSearch.fill;
 
   function start() {
     var root = document.querySelector(".dl-explorer");
@@ -324,17 +320,36 @@
         list.appendChild(more);
       }
       var count = results.length;
-      // no filter chosen: the words alone found nothing, and the message says so; with neither
-      // words nor filters, the catalogue itself is empty
-      var query = input.value.trim();
-      var none = checkboxes.some(function (box) { return box.checked; }) ? root.dataset.statusNone
-        : query ? fill(root.dataset.statusNoneWord, "query", query)
-        : root.dataset.statusEmpty;
-      status.textContent = count === 0 ? none
-        : count === 1 ? root.dataset.statusOne
-        : fill(root.dataset.statusMany, "count", count);
+      status.textContent = count === 0 ? nothingFound() : howMany(results);
       empty.hidden = count !== 0;
       showResults.textContent = fill(showResults.dataset.label, "count", count);
+    }
+
+    /* Why there is no result: with no filter chosen, the words alone found nothing, and the
+     * message says so; with neither words nor filters, the catalogue itself is empty. */
+    function nothingFound() {
+      var query = input.value.trim();
+      return checkboxes.some(function (box) { return box.checked; }) ? root.dataset.statusNone
+        : query ? fill(root.dataset.statusNoneWord, "query", query)
+        : root.dataset.statusEmpty;
+    }
+
+    /* How many results, and, for several words, how many hold them all and how many only
+     * some: one number alone grew as the query got more precise ("noyaux" 33, "noyaux
+     * fluorescence" 44, of which 12 hold both words). */
+    function howMany(results) {
+      var count = results.length;
+      var every = wordCount < 2 ? count : results.filter(function (doc) {
+        return matchedWords.get(doc) === wordCount;
+      }).length;
+      var some = count - every;
+      var data = root.dataset;
+      if (!some) return count === 1 ? data.statusOne : fill(data.statusMany, "count", count);
+      if (!every) return fill(some === 1 ? data.statusOnlySomeOne : data.statusOnlySomeMany,
+                              "count", some);
+      var first = every === 1 ? data.statusEveryOne : fill(data.statusEveryMany, "count", every);
+      return fill(fill(some === 1 ? data.statusSomeOne : data.statusSomeMany, "count", some),
+                  "every", first);
     }
 
     var pending = false;

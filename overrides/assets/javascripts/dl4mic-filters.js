@@ -1,19 +1,25 @@
-/* Facet filters of dl4mic-hub's section pages.
+/* Facet filters and word box of dl4mic-hub's section pages.
  *
- * The page carries everything: the form (shown only when scripts run, see dl4mic-early.js),
- * the translated messages in its data-* attributes, and each entry's facet keys and keywords
- * in data-f-<facet> and data-keywords attributes; the words of the card itself are read once,
- * folded, when the page starts. Filters combine with AND, the word box
- * ignores accents and case ("debruitage" finds "Débruitage"), and the state lives in the query
- * string so a filtered view can be shared; in-page links (jump links, table of contents,
- * permalinks) keep it, since they only change the anchor.
+ * The page carries the form (shown only when scripts run, see dl4mic-early.js), the translated
+ * messages in its data-* attributes, and each entry's facet keys in data-f-<facet> attributes.
+ * The word box matches as the explorer's search does, with its engine (dl4mic-search.js,
+ * loaded before this file): accents and case folded, words stemmed in both languages ("noyau"
+ * finds "noyaux", "nuclei" finds the French page's entries on nuclei), the last word as a
+ * prefix, a typo forgiven; an entry is kept when it holds every word. The engine runs on the
+ * page's own word index (search.build_section_index: the rows of this page only, a fraction
+ * of the explorer's), fetched when the reader first goes to the box or the address holds
+ * words: a reader who only chooses facets never downloads it. When the box finds few entries
+ * or none, a link offers the same words in the explorer, which searches the whole catalogue.
+ * Filters combine with AND, and the state lives in the query string so a filtered view can be
+ * shared; in-page links (jump links, table of contents, permalinks) keep it, since they only
+ * change the anchor.
  */
 (function () {
   "use strict";
 
-  // The search engine's fold (dl4mic-search.js, loaded before this file): the word box matches
-  // as the explorer does.
-  var fold = window.DL4MICSearch.fold;
+  var search = window.DL4MICSearch;
+  // Found this many entries or fewer, the box offers to search the whole catalogue.
+  var FEW = 5;
 
   function start() {
     var form = document.querySelector("form.dl-filters");
@@ -21,15 +27,43 @@
     form.dataset.ready = "1";
 
     var entries = Array.prototype.slice.call(document.querySelectorAll("li.dl-entry"));
-    // folded once: what each card says, and the keywords it is also found by
-    var texts = entries.map(function (entry) {
-      return fold(entry.textContent + " " + (entry.dataset.keywords || ""));
-    });
+    var byId = new Map(entries.map(function (entry) { return [entry.dataset.entryId, entry]; }));
     var groups = Array.prototype.slice.call(document.querySelectorAll("ul.dl-entries"));
+    var jump = document.querySelector(".dl-jump");
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var text = form.querySelector("input[name=q]");
     var status = form.querySelector(".dl-filter-status");
+    var elsewhere = form.querySelector(".dl-filter-elsewhere");
+    var elsewhereLink = elsewhere.querySelector("a");
+    var explorer = new URL(elsewhereLink.getAttribute("href"), window.location.href);
     var partial = document.querySelector(".dl-more") !== null;
+
+    var engine = null;
+    var loading = false;
+    var failed = null;
+    function load() {
+      if (loading) return;
+      loading = true;
+      fetch(form.dataset.index, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + response.statusText);
+          return response.json();
+        })
+        .then(function (index) { engine = new search.Engine(index); })
+        .catch(function (error) { failed = error; })
+        .then(apply);
+    }
+
+    /* The entries holding every word typed, or null when the words filter nothing (none
+     * typed, only words such as "de" or "the", or the index is not there). */
+    function holdingTheWords(query) {
+      if (!query || !engine) return null;
+      var docs = engine.holdingEvery(query);
+      if (!docs) return null;
+      var holding = new Set();
+      docs.forEach(function (doc) { holding.add(byId.get(engine.docs[doc].id)); });
+      return holding;
+    }
 
     var params = new URLSearchParams(window.location.search);
     selects.forEach(function (select) {
@@ -46,14 +80,18 @@
     if (moreSelects.some(function (select) { return select.value; })) more.open = true;
 
     function apply() {
-      var words = fold(text.value).split(/\s+/).filter(Boolean);
+      var query = text.value.trim();
+      // words typed before the index is there: it is fetched, and the words wait for it
+      var waiting = Boolean(query) && !engine && !failed;
+      if (waiting) load();
+      var holding = holdingTheWords(query);
       var shown = 0;
-      entries.forEach(function (entry, number) {
+      entries.forEach(function (entry) {
         var visible = selects.every(function (select) {
           if (!select.value) return true;
           var keys = (entry.getAttribute("data-f-" + select.name) || "").split(" ");
           return keys.indexOf(select.value) >= 0;
-        }) && words.every(function (word) { return texts[number].indexOf(word) >= 0; });
+        }) && (!holding || holding.has(entry));
         entry.hidden = !visible;
         if (visible) shown++;
       });
@@ -70,25 +108,40 @@
             (item || link).hidden = empty;
           });
       });
-      var message = shown === 0 ? form.dataset.none
-        : (shown === 1 ? form.dataset.statusOne : form.dataset.status)
-          .replace("{shown}", shown).replace("{total}", entries.length);
+      // "Jump to:" with no group left to jump to goes too
+      if (jump) jump.hidden = !jump.querySelector("a:not([hidden])");
+      var message = waiting ? form.dataset.loading
+        : failed && query ? search.fill(form.dataset.failed, "error", failed)
+        : shown === 0 ? form.dataset.none
+        : search.fill(search.fill(shown === 1 ? form.dataset.statusOne : form.dataset.status,
+                                  "shown", shown), "total", entries.length);
       if (moreActive) {
         var folded = moreSelects.filter(function (select) { return select.value; }).length;
         moreActive.textContent = folded ? "(" + folded + ")" : "";
       }
-      status.textContent = partial ? message + " " + form.dataset.partial : message;
-      var query = new URLSearchParams();
-      if (text.value.trim()) query.set("q", text.value.trim());
-      selects.forEach(function (select) { if (select.value) query.set(select.name, select.value); });
-      var search = query.toString();
-      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "")
+      status.textContent = partial && !waiting ? message + " " + form.dataset.partial : message;
+      // Few entries or none for these words (or no word index): the explorer may find more,
+      // in every section, the FAQ and the glossary.
+      var offer = (!waiting && holding !== null && shown <= FEW) || Boolean(failed && query);
+      if (offer) {
+        explorer.search = new URLSearchParams({ q: query }).toString();
+        elsewhereLink.href = explorer.href;
+        elsewhereLink.textContent = search.fill(form.dataset.searchAll, "query", query);
+      }
+      elsewhere.hidden = !offer;
+      var state = new URLSearchParams();
+      if (query) state.set("q", query);
+      selects.forEach(function (select) { if (select.value) state.set(select.name, select.value); });
+      var wanted = state.toString();
+      window.history.replaceState(null, "", window.location.pathname + (wanted ? "?" + wanted : "")
                                   + window.location.hash);
       document.dispatchEvent(new CustomEvent("dl4mic:location"));
     }
 
     form.addEventListener("change", apply);
     text.addEventListener("input", apply);
+    // The reader is about to type: the word index is fetched meanwhile.
+    text.addEventListener("focus", load);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
     apply();

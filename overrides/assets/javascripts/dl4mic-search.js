@@ -153,7 +153,6 @@
       nameWords.every(function (w) { return typed.has(w); });
   }
 
-  /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first. */
   /* The distinct words of a query that count (stop words dropped): a result's `matched` is
    * at most their number. */
   Engine.prototype.queryWords = function (query) {
@@ -165,10 +164,10 @@
     return unique;
   };
 
-  Engine.prototype.search = function (query) {
+  /* Every document holding some of the query's words: doc → {score, matched: how many of
+   * them it holds}; null when no word of the query counts. */
+  Engine.prototype.matches = function (query) {
     var self = this;
-    query = spoken(query); // the whole query, as its words: "j'ai free gpu" is "free gpu"
-    var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
     var unique = this.queryWords(query);
     if (!unique.length) return null;
     var total = this.docs.length;
@@ -194,6 +193,29 @@
         else { found.score += value; found.matched += 1; }
       });
     });
+    return scores;
+  };
+
+  /* The documents holding every word of the query that counts, as a Set; null when none
+   * counts (the query filters nothing). What a section page's word box keeps. */
+  Engine.prototype.holdingEvery = function (query) {
+    var scores = this.matches(query);
+    if (!scores) return null;
+    var wanted = this.queryWords(query).length;
+    var holding = new Set();
+    scores.forEach(function (found, doc) { if (found.matched === wanted) holding.add(doc); });
+    return holding;
+  };
+
+  /* Ranked matches: [{doc: index in docs, score, matched: words matched}] best first; those
+   * holding every word first. */
+  Engine.prototype.search = function (query) {
+    var self = this;
+    query = spoken(query); // the whole query, as its words: "j'ai free gpu" is "free gpu"
+    var scores = this.matches(query);
+    if (!scores) return null;
+    var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
+    var wanted = this.queryWords(query).length;
     var phrase = fold(query).trim();
     var typed = new Set(queryWords);
     // the query typed as one of an entry's keywords of several words ("free gpu")
@@ -206,7 +228,7 @@
       // the reader named the entry and said what they want of it ("fine-tune stardist"): it
       // ranks with the entries that have every word, where it was behind every text that
       // merely says "fine-tune"
-      if (namedIn(self.docs[doc].name, typed)) found.matched = unique.length;
+      if (namedIn(self.docs[doc].name, typed)) found.matched = wanted;
       var score = found.score * (self.docs[doc].prior || 1);
       if (phrase && name === phrase) score *= 2;
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
@@ -220,6 +242,12 @@
     return results;
   };
 
+  /* An interface message with its {name} filled in by a function: given as a plain string,
+   * what the reader typed would have its "$&", "$`" or "$'" expanded by String.replace. */
+  function fill(template, name, value) {
+    return template.replace("{" + name + "}", function () { return String(value); });
+  }
+
   // what dl4mic-explore.js and dl4mic-filters.js use
-  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words };
+  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words, fill: fill };
 })(typeof window !== "undefined" ? window : globalThis);
