@@ -782,6 +782,20 @@ def test_home_entry_points_lead_to_entries_of_the_real_catalogue() -> None:
     assert "3d-cell-annotator" not in listed  # intermediate: an NVIDIA GPU and a build
 
 
+def test_search_index_lists_the_site_pages_with_the_words_readers_type_for_them(
+    rendered: RenderedSite,
+) -> None:
+    for lang, name in (("fr", "Données et réutilisation"), ("en", "Data and reuse")):
+        index = json.loads(rendered.files[lang]["assets/search-index.json"])
+        pages = {page["url"]: page for page in index["pages"]}
+        assert pages["open-data/"]["name"] == name
+        # words of both languages, found through the index's own word table
+        for word in ("bibtex", "telecharger", "download"):
+            assert set(index["words"][word]) & set(pages["open-data/"]["stems"]), word
+        assert list(index["words"]) == sorted(index["words"])  # still in order
+        assert "open-data" not in {doc["id"] for doc in index["docs"]}  # not an entry
+
+
 def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
     index = json.loads(rendered.files["fr"]["assets/search-index.json"])
     cards = {doc["id"]: doc for doc in index["docs"]}

@@ -29,9 +29,11 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from importlib.resources import files
 from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
+import yaml
 
 from . import LANGUAGES, markup
 from .model import Entry
@@ -43,6 +45,7 @@ from .render import (
     page_url,
     short_name,
     summary_field,
+    ui_for,
 )
 from .text import fold, shorten
 
@@ -208,6 +211,8 @@ def build_search_index(site: _SiteRenderer, lang: str, stems: EntryStems | None 
         card["prior"] = round(prior, 3)
         docs.append(card)
     words, postings = _words_and_postings(stems or EntryStems(site, lang), entries)
+    pages = _site_pages(lang, words)
+    words = dict(sorted(words.items()))
     index = {
         "version": 2,
         "lang": lang,
@@ -228,8 +233,37 @@ def build_search_index(site: _SiteRenderer, lang: str, stems: EntryStems | None 
         "words": words,
         "postings": postings,
         "phrases": dict(sorted(phrases.items())),
+        "pages": pages,
     }
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+@cache
+def site_pages() -> list[dict[str, Any]]:
+    """The site's own pages the explorer offers for the words readers type for them
+    (i18n/site_pages.yml)."""
+    text = (files("dl4mic_hub") / "i18n" / "site_pages.yml").read_text(encoding="utf-8")
+    pages: list[dict[str, Any]] = yaml.safe_load(text)
+    return pages
+
+
+def _site_pages(lang: str, words: dict[str, list[str]]) -> list[dict[str, object]]:
+    """The site pages as the index lists them: name, address and stems (the words readers
+    type for each page, and its name, in both languages). Their words join ``words``, so
+    that the browser finds their stems as it finds the entries'."""
+    pages: list[dict[str, object]] = []
+    for page in site_pages():
+        page_stems: set[str] = set()
+        for text_lang in LANGUAGES:
+            texts = [ui_for(text_lang)[page["name"]], *page["words"][text_lang]]
+            for text in texts:
+                for word, word_stem in _counted(text, text_lang)[1]:
+                    page_stems.add(word_stem)
+                    if word_stem not in words.setdefault(word, []):
+                        words[word] = sorted([*words[word], word_stem])
+        pages.append({"name": ui_for(lang)[page["name"]], "url": page_url(page["page"]),
+                      "stems": sorted(page_stems)})
+    return pages
 
 
 def build_section_index(

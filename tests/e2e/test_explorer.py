@@ -254,6 +254,26 @@ def test_nothing_found_says_why_and_offers_a_next_step(page: Page, site_url: str
     expect(page).to_have_url(f"{site_url}en/contribute/")
 
 
+def test_words_for_the_site_s_own_pages_offer_those_pages(page: Page, site_url: str) -> None:
+    # a trainer typing "bibtex" found no entry, and "export csv" tools that export annotations:
+    # never the page of the catalogue's own exports
+    pages = page.locator(".dl-explorer__pages")
+    open_explorer(page, f"{site_url}fr/explore/?q=bibtex")
+    expect(pages).to_be_visible()
+    expect(pages.get_by_role("link")).to_have_text(["Données et réutilisation"])
+    open_explorer(page, f"{site_url}en/explore/?q=export+csv")
+    expect(pages.get_by_role("link")).to_have_text(["Data and reuse"])
+    expect(pages.get_by_role("link")).to_have_attribute("href", f"{site_url}en/open-data/")
+    assert "open-data" not in result_ids(page)  # a page is a way on, not a result counted
+    # a query about an entry offers no page; each of the query's words must be the page's
+    page.locator("#dl-q").fill("cellpose")
+    expect(pages).to_be_hidden()
+    page.locator("#dl-q").fill("contribute")
+    expect(pages.get_by_role("link")).to_have_text(["Contribute"])
+    pages.get_by_role("link").click()
+    expect(page).to_have_url(f"{site_url}en/contribute/")
+
+
 def test_what_the_reader_typed_is_shown_as_typed(page: Page, site_url: str) -> None:
     # "$&", "$`" and "$'" mean something to String.prototype.replace: not in this message
     typed = "zzqxw$`$&$'"

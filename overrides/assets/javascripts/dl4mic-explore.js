@@ -26,6 +26,7 @@
     var status = root.querySelector(".dl-explorer__status");
     var empty = root.querySelector(".dl-explorer__empty");
     var list = root.querySelector(".dl-results");
+    var pagesLine = root.querySelector(".dl-explorer__pages");
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
     // each value's count as last shown: the page is touched only where a count changes
@@ -137,6 +138,7 @@
       var query = input.value;
       if (query !== lastQuery) {
         lastQuery = query;
+        showSitePages(query);
         lastMatches = engine.search(query);
         // how many of the query's words each document holds, for the "only some" line
         wordCount = engine.queryWords(query).length;
@@ -213,6 +215,34 @@
         });
       }
       render(results, order === "" ? partialFrom(results) : -1);
+    }
+
+    /* The site's own pages (open data, contribute...) that hold every word of the query, as
+     * links beside the results: "bibtex" or "export csv" name no entry, but the page of the
+     * catalogue's exports. Matched through the engine's stems, as entries are. */
+    function showSitePages(query) {
+      var pages = engine.index.pages || [];
+      var words = engine.queryWords(query);
+      var found = !words.length ? [] : pages.filter(function (page) {
+        var stems = page.stemSet || (page.stemSet = new Set(page.stems));
+        return words.every(function (word, position) {
+          var held = false;
+          engine.stemsFor(word, position === words.length - 1).forEach(function (_, stem) {
+            if (stems.has(stem)) held = true;
+          });
+          return held;
+        });
+      });
+      var links = pagesLine.querySelector("span");
+      links.textContent = "";
+      found.forEach(function (page, place) {
+        if (place) links.appendChild(document.createTextNode(" · "));
+        var link = document.createElement("a");
+        link.href = new URL(page.url, siteRoot).href;
+        link.textContent = page.name;
+        links.appendChild(link);
+      });
+      pagesLine.hidden = !found.length;
     }
 
     /* In relevance order, where the results holding only some of several words searched for
