@@ -71,6 +71,13 @@ def test_language_switch_lands_on_the_question_being_read(
     page.goto(f"{site_url}fr/faq/")
     page.locator("h3#fine-tuning-cellpose").evaluate("h => h.scrollIntoView()")
     page.mouse.wheel(0, -40)  # as a reader does: the question a little below the header
+    # the switch reads where the reader is when clicked: wait until the scroll has settled
+    # (under load the click came first once, with Zensical's theme)
+    page.wait_for_function("""() => new Promise(done => {
+        const before = window.scrollY;
+        requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY === before
+                                                                    && before > 0)));
+    })""")
     expect(page).not_to_have_url(re.compile("#fine-tuning-cellpose$"))  # the theme's anchor
     switch_language(page, "en")
     expect(page).to_have_url(f"{site_url}en/faq/#fine-tuning-cellpose")
