@@ -95,11 +95,16 @@ class RenderedSite:
         return {lang: len(self.fallbacks.get(lang, [])) for lang in self.pages}
 
 
+def i18n_data(name: str) -> Any:
+    """A data file of the package's ``i18n`` folder (``ui.yml``, ``entry_points.yml``...),
+    parsed; its callers cache what they make of it."""
+    return yaml.safe_load((files("dl4mic_hub") / "i18n" / name).read_text(encoding="utf-8"))
+
+
 @cache
 def ui_strings() -> dict[str, dict[str, str]]:
     """The interface strings: key → {lang: text}, from i18n/ui.yml."""
-    text = (files("dl4mic_hub") / "i18n" / "ui.yml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = i18n_data("ui.yml")
     for key, value in data.items():
         missing = [lang for lang in LANGUAGES if lang not in value]
         if missing:  # a packaging bug, not a user mistake
@@ -204,8 +209,7 @@ def short_name(name: str) -> str:
 @cache
 def entry_points() -> list[dict[str, Any]]:
     """The home page's pre-filtered explorer links (i18n/entry_points.yml)."""
-    text = (files("dl4mic_hub") / "i18n" / "entry_points.yml").read_text(encoding="utf-8")
-    points: list[dict[str, Any]] = yaml.safe_load(text)
+    points: list[dict[str, Any]] = i18n_data("entry_points.yml")
     return points
 
 

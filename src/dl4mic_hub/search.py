@@ -29,11 +29,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
-import yaml
 
 from . import LANGUAGES, markup
 from .model import Entry
@@ -41,6 +39,7 @@ from .render import (
     PageContext,
     _SiteRenderer,
     entry_page,
+    i18n_data,
     name_field,
     page_url,
     short_name,
@@ -211,7 +210,10 @@ def build_search_index(site: _SiteRenderer, lang: str, stems: EntryStems | None 
         card["prior"] = round(prior, 3)
         docs.append(card)
     words, postings = _words_and_postings(stems or EntryStems(site, lang), entries)
-    pages = _site_pages(lang, words)
+    pages, page_words = _site_pages(lang)
+    for word, word_stem in page_words:  # the browser finds the pages' stems as the entries'
+        if word_stem not in words.setdefault(word, []):
+            words[word] = sorted([*words[word], word_stem])
     words = dict(sorted(words.items()))
     index = {
         "version": 2,
@@ -242,28 +244,26 @@ def build_search_index(site: _SiteRenderer, lang: str, stems: EntryStems | None 
 def site_pages() -> list[dict[str, Any]]:
     """The site's own pages the explorer offers for the words readers type for them
     (i18n/site_pages.yml)."""
-    text = (files("dl4mic_hub") / "i18n" / "site_pages.yml").read_text(encoding="utf-8")
-    pages: list[dict[str, Any]] = yaml.safe_load(text)
+    pages: list[dict[str, Any]] = i18n_data("site_pages.yml")
     return pages
 
 
-def _site_pages(lang: str, words: dict[str, list[str]]) -> list[dict[str, object]]:
-    """The site pages as the index lists them: name, address and stems (the words readers
-    type for each page, and its name, in both languages). Their words join ``words``, so
-    that the browser finds their stems as it finds the entries'."""
+def _site_pages(lang: str) -> tuple[list[dict[str, object]], set[tuple[str, str]]]:
+    """The site pages as the index lists them (name, address, stems: the words readers type
+    for each page, and its name, in both languages), and those words' (word, stem) pairs."""
     pages: list[dict[str, object]] = []
+    pairs: set[tuple[str, str]] = set()
     for page in site_pages():
-        page_stems: set[str] = set()
-        for text_lang in LANGUAGES:
-            texts = [ui_for(text_lang)[page["name"]], *page["words"][text_lang]]
-            for text in texts:
-                for word, word_stem in _counted(text, text_lang)[1]:
-                    page_stems.add(word_stem)
-                    if word_stem not in words.setdefault(word, []):
-                        words[word] = sorted([*words[word], word_stem])
+        page_pairs = {
+            pair
+            for text_lang in LANGUAGES
+            for text in (ui_for(text_lang)[page["name"]], *page["words"][text_lang])
+            for pair in _counted(text, text_lang)[1]
+        }
+        pairs |= page_pairs
         pages.append({"name": ui_for(lang)[page["name"]], "url": page_url(page["page"]),
-                      "stems": sorted(page_stems)})
-    return pages
+                      "stems": sorted({word_stem for _word, word_stem in page_pairs})})
+    return pages, pairs
 
 
 def build_section_index(
