@@ -51,13 +51,9 @@
     var showResults = root.querySelector(".dl-explorer__show");
     if (window.matchMedia("(max-width: 59.99em)").matches) panel.open = false;
     status.textContent = root.dataset.loading;
-    fetch(root.dataset.index, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status + " " + response.statusText);
-        return response.json();
-      })
-      .then(function (index) {
-        engine = new window.DL4MICSearch.Engine(index);
+    window.DL4MICSearch.load(root.dataset.index)
+      .then(function (loaded) {
+        engine = loaded;
         readState();
         update();
         // sent by a search button with nothing typed (the header's, on a small phone): the

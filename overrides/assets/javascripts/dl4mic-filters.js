@@ -44,12 +44,8 @@
     function load() {
       if (loading) return;
       loading = true;
-      fetch(form.dataset.index, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status + " " + response.statusText);
-          return response.json();
-        })
-        .then(function (index) { engine = new search.Engine(index); })
+      search.load(form.dataset.index)
+        .then(function (loaded) { engine = loaded; })
         .catch(function (error) { failed = error; })
         .then(apply);
     }

@@ -248,6 +248,17 @@
     return template.replace("{" + name + "}", function () { return String(value); });
   }
 
+  /* An engine over the index at `url` (a promise): an HTTP error rejects it, as a network
+   * error does, so that each page can say the index could not load. */
+  function load(url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      })
+      .then(function (index) { return new Engine(index); });
+  }
+
   // what dl4mic-explore.js and dl4mic-filters.js use
-  global.DL4MICSearch = { Engine: Engine, fold: fold, words: words, fill: fill };
+  global.DL4MICSearch = { Engine: Engine, load: load, fold: fold, words: words, fill: fill };
 })(typeof window !== "undefined" ? window : globalThis);
