@@ -341,12 +341,18 @@ def test_contribute_page_says_how_the_catalogue_is_written(rendered: RenderedSit
 def test_a_section_may_group_its_entries_by_learning_topic_first(tmp_path: Path) -> None:
     # a page of computing resources grouped by image operation put a platform under
     # "Segmentation": such a section says `group_by: learning-topics` in sections.yml
-    catalogue = edited_small(
+    edited_small(  # copies the fixture to tmp_path/small, with this entry edited
         tmp_path, "resources/alpha-tool.yml", "tasks: [segmentation]\n",
         "tasks: [segmentation]\nlearning_topics: [computing]\n")
-    vocab = catalogue.vocabularies["sections"].terms["tools"]
-    object.__setattr__(vocab, "group_by", "learning-topics")
-    page = render_site(catalogue).pages["en"]["sections/tools.md"]
+    sections = tmp_path / "small" / "vocab" / "sections.yml"
+    text = sections.read_text("utf-8")
+    assert "    icon: material/tools\n" in text
+    sections.write_text(text.replace("    icon: material/tools\n",
+                                     "    icon: material/tools\n    group_by: learning-topics\n"),
+                        "utf-8")
+    result = validate_catalogue(tmp_path / "small")
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    page = render_site(result.catalogue).pages["en"]["sections/tools.md"]
     headings = re.findall(r"^## .+? \{ #([a-z-]+) \}", page, flags=re.M)
     # learning topics first, in their vocabulary's order (the segmentation tool is now under
     # computing, and its group is gone); an entry with no learning topic by its task
