@@ -40,7 +40,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
-from .export import Addresses, web_address
+from .export import CATALOGUE_CSV, REFERENCES_BIB, Addresses, web_address
+from .export.references import REFERENCE_KINDS
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
@@ -1016,6 +1017,11 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 
 
+#: The published files the explorer cuts its selection from, and the names it downloads as.
+SELECTION_FILES = {"csv": CATALOGUE_CSV, "csv_name": "dl4mic-hub-selection.csv",
+                   "bib": REFERENCES_BIB, "bib_name": "dl4mic-hub-selection.bib"}
+
+
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
     ui = ui_for(lang)
     # The explorer shows nothing before its index: the page's <head> asks for it at once
@@ -1024,7 +1030,14 @@ def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:
          {"title": ui["explore"], "description": ui["explore_intro"], "hide": ["toc"],
           "preload": [SEARCH_INDEX]},
          entries=site.sorted_entries(lang, site.catalogue.all_entries()),
-         facets=list(site.facets), search_index=SEARCH_INDEX)
+         facets=list(site.facets), search_index=SEARCH_INDEX,
+         # "download this selection": the rows of the published CSV (resources only: the
+         # kinds other types imply are not in it) and the records of the BibTeX file (the
+         # kinds that are cited) that the explorer shows, cut from those files in the browser
+         selection_files=SELECTION_FILES,
+         other_kinds=sorted(key for type_name, key in site.facet("kinds").implied.items()
+                            if type_name != "resource"),
+         cite_kinds=sorted(REFERENCE_KINDS))
 
 
 def _contribute(site: _SiteRenderer, lang: str, emit: Emit) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 from typing import Any
+from urllib.request import urlopen
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -586,3 +590,54 @@ def test_browsing_lists_what_has_ended_after_what_is_current(page: Page, site_ur
     ids = page.locator("ol.dl-results > li.dl-result").evaluate_all(
         "items => items.map(i => i.dataset.entryId)")
     assert ids.index("ai4life") < len(ids) - 1, ids
+
+
+def download_selection(page: Page, link: str) -> tuple[str, str]:
+    """Click one of the "download this selection" links: the file's name and text."""
+    with page.expect_download() as info:
+        page.locator(f".dl-explorer__export a.dl-explorer__{link}").click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes().decode("utf-8")
+
+
+def test_the_selection_downloads_as_csv_rows_and_bibtex_records(
+    page: Page, site_url: str
+) -> None:
+    # a query whose results mix resources with FAQ and glossary entries (no CSV row)
+    open_explorer(page, f"{site_url}fr/explore/?q=cellpose")
+    shown = result_ids(page)
+    assert 5 < len(shown) < 50  # every result on the page (50 are shown at first)
+    name, text = download_selection(page, "csv")
+    assert name == "dl4mic-hub-selection.csv"
+    whole = urlopen(f"{site_url}data/catalogue.csv").read().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    every_row = {row["id"]: row for row in csv.DictReader(io.StringIO(whole, newline=""))}
+    # the published file's header and rows, those of the results only, in the order shown
+    assert text.split("\r\n", 1)[0] == whole.split("\r\n", 1)[0]
+    assert [row["id"] for row in rows] == [i for i in shown if i in every_row]
+    assert all(row == every_row[row["id"]] for row in rows)
+    others = len(shown) - len(rows)
+    assert others > 0
+    expect(page.locator(".dl-explorer__export-said")).to_have_text(
+        f"{len(rows)} ressources dans le CSV\u202f; les {others} autres fiches (FAQ, glossaire, "
+        "antisèches) n'ont pas de ligne dans le CSV")
+    # the cited works of the results, as records of the published BibTeX file
+    name, text = download_selection(page, "bib")
+    assert name == "dl4mic-hub-selection.bib"
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
+    assert keys and set(keys) < set(shown) and keys == [i for i in shown if i in keys]
+    assert text.startswith("% dl4mic-hub references")
+    expect(page.locator(".dl-explorer__export-said")).to_have_text(
+        f"{len(keys)} références dans le fichier BibTeX")
+
+
+def test_the_selection_offers_only_the_files_that_hold_it(page: Page, site_url: str) -> None:
+    open_explorer(page, f"{site_url}en/explore/?kinds=tool")
+    expect(page.locator(".dl-explorer__export")).to_be_visible()
+    expect(page.locator(".dl-explorer__csv")).to_be_visible()
+    expect(page.locator(".dl-explorer__bib")).to_be_hidden()  # no paper, no book
+    page.locator("input[name=kinds][value=paper]").check()
+    expect(page.locator(".dl-explorer__bib")).to_be_visible()
+    # glossary terms are in neither file: no download is offered
+    open_explorer(page, f"{site_url}en/explore/?kinds=glossary")
+    expect(page.locator(".dl-explorer__export")).to_be_hidden()

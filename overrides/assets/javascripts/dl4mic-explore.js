@@ -27,6 +27,8 @@
     var empty = root.querySelector(".dl-explorer__empty");
     var list = root.querySelector(".dl-results");
     var pagesLine = root.querySelector(".dl-explorer__pages");
+    var exportLine = root.querySelector(".dl-explorer__export");
+    var shownResults = [];  // every result, in the order shown (the selection to download)
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
     // each value's count as last shown: the page is touched only where a count changes
@@ -347,9 +349,144 @@
       }
       var count = results.length;
       status.textContent = count === 0 ? nothingFound() : howMany(results);
+      offerSelection(results);
       empty.hidden = count !== 0;
       showResults.textContent = fill(showResults.dataset.label, "count", count);
     }
+
+    /* "Download this selection": CSV and BibTeX links, each shown when the results hold
+     * something that file has (a resource; a paper or a book). */
+    function offerSelection(results) {
+      shownResults = results;
+      var data = exportLine.dataset;
+      var others = data.otherKinds.split(" ");
+      var cited = data.citeKinds.split(" ");
+      var inCsv = false, inBib = false;
+      results.forEach(function (i) {
+        var kind = (engine.docs[i].facets.kinds || [])[0];
+        if (others.indexOf(kind) < 0) inCsv = true;
+        if (cited.indexOf(kind) >= 0) inBib = true;
+      });
+      exportLine.querySelector(".dl-explorer__csv").parentNode.hidden = !inCsv;
+      exportLine.querySelector(".dl-explorer__bib").parentNode.hidden = !inBib;
+      exportLine.querySelector(".dl-explorer__export-said").textContent = "";
+      exportLine.hidden = !(inCsv || inBib);
+    }
+
+    // each published file is fetched once, when first asked for (again after a failure)
+    var fetched = {};
+    function published(link) {
+      var url = link.href;
+      if (!fetched[url]) {
+        fetched[url] = fetch(url).then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        });
+        fetched[url].catch(function () { delete fetched[url]; });
+      }
+      return fetched[url];
+    }
+
+    function save(name, text, type) {
+      var url = URL.createObjectURL(new Blob([text], { type: type }));
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = name;
+      link.hidden = true;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    }
+
+    /* The CSV's records (a quoted cell may hold line breaks), each with its line end. */
+    function csvRecords(text) {
+      var records = [], start = 0, quoted = false;
+      for (var i = 0; i < text.length; i++) {
+        var code = text.charCodeAt(i);
+        if (code === 34) quoted = !quoted;  // a doubled quote toggles twice
+        else if (code === 10 && !quoted) {
+          records.push(text.slice(start, i + 1));
+          start = i + 1;
+        }
+      }
+      if (start < text.length) records.push(text.slice(start));
+      return records;
+    }
+
+    function csvCells(record) {
+      var cells = [], cell = "", quoted = false;
+      record = record.replace(/\r?\n$/, "");
+      for (var i = 0; i < record.length; i++) {
+        var char = record[i];
+        if (quoted) {
+          if (char !== '"') cell += char;
+          else if (record[i + 1] === '"') { cell += char; i++; }
+          else quoted = false;
+        } else if (char === '"') quoted = true;
+        else if (char === ",") { cells.push(cell); cell = ""; }
+        else cell += char;
+      }
+      cells.push(cell);
+      return cells;
+    }
+
+    function chosenIds() {
+      return shownResults.map(function (i) { return engine.docs[i].id; });
+    }
+
+    /* The published CSV's header and the rows of the selection, in the order shown: the same
+     * columns and cells as the whole file, so a spreadsheet set up for one reads the other. */
+    function csvSelection(text) {
+      var records = csvRecords(text);
+      var header = records.shift() || "";
+      var column = csvCells(header).indexOf("id");
+      var byId = new Map();
+      records.forEach(function (record) { byId.set(csvCells(record)[column], record); });
+      var rows = [];
+      chosenIds().forEach(function (id) { if (byId.has(id)) rows.push(byId.get(id)); });
+      return { text: header + rows.join(""), count: rows.length };
+    }
+
+    /* The published BibTeX file's opening comment (its licence) and the selection's records. */
+    function bibSelection(text) {
+      var chunks = text.split(/\n(?=@)/);
+      var head = chunks.shift();
+      var byKey = new Map();
+      chunks.forEach(function (chunk) {
+        var key = /^@\w+\{([^,\s]+),/.exec(chunk);
+        if (key) byKey.set(key[1], chunk);
+      });
+      var records = [];
+      chosenIds().forEach(function (id) { if (byKey.has(id)) records.push(byKey.get(id)); });
+      return { text: [head].concat(records).join("\n"), count: records.length };
+    }
+
+    function onDownload(selector, cut, type, said) {
+      var link = exportLine.querySelector(selector);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var line = exportLine.querySelector(".dl-explorer__export-said");
+        published(link).then(function (text) {
+          var part = cut(text);
+          if (part.count) save(link.getAttribute("download"), part.text, type);
+          line.textContent = said(part.count);
+        }, function (error) {
+          line.textContent = fill(exportLine.dataset.failed, "error", error.message || error);
+        });
+      });
+    }
+    var exportData = exportLine.dataset;
+    onDownload(".dl-explorer__csv", csvSelection, "text/csv;charset=utf-8", function (count) {
+      var done = count === 1 ? exportData.csvDoneOne : fill(exportData.csvDoneMany, "count", count);
+      var others = shownResults.length - count;
+      return others ? fill(fill(exportData.csvOthers, "count", others), "done", done) : done;
+    });
+    onDownload(".dl-explorer__bib", bibSelection, "application/x-bibtex;charset=utf-8",
+               function (count) {
+      return !count ? exportData.bibNone
+        : count === 1 ? exportData.bibDoneOne : fill(exportData.bibDoneMany, "count", count);
+    });
 
     /* Why there is no result: with no filter chosen, the words alone found nothing, and the
      * message says so; with neither words nor filters, the catalogue itself is empty. */
