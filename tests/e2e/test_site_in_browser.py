@@ -292,6 +292,11 @@ def test_when_the_word_index_cannot_load_the_box_says_so_and_offers_the_explorer
         "The word filter could not be loaded")
     expect(page.locator(".dl-filter-elsewhere a")).to_have_text(
         "Search the whole catalogue for “nuclei”")
+    # the network is back: the reader's next words load the index, where a reload was needed
+    page.unroute("**/section-index/*.json")
+    filter_by_words(page, "nuclei 2d")
+    expect(page.locator(".dl-filter-status")).to_have_text(re.compile(r"^\d+ of \d+ entries"))
+    assert visible_entries(page)
 
 
 def test_section_filters_show_the_common_ones_and_fold_the_others(
@@ -321,6 +326,48 @@ def test_section_filters_show_the_common_ones_and_fold_the_others(
         if len(visible_entries(page)) == 1:
             break
     expect(page.locator(".dl-filter-status")).to_have_text(f"1 fiche affichée sur {total}")
+
+
+def test_on_a_phone_the_section_menus_fold_and_the_entries_start_on_the_first_screen(
+    new_context: NewContext, site_url: str, local_only: list[str]
+) -> None:
+    # eight menus filled the first screen of a phone: the entries began below it
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    page.goto(f"{site_url}fr/sections/tools/")
+    menus = page.locator("form.dl-filters details.dl-filters__menus")
+    expect(menus.locator("select[name=tasks]")).to_be_hidden()
+    expect(page.locator("form.dl-filters input[name=q]")).to_be_visible()  # the box stays
+    # the first group's heading, where the entries start (under the "Jump to" line)
+    first = page.locator("form.dl-filters ~ h2").first.bounding_box()
+    assert first is not None and first["y"] + first["height"] < 844, first
+    menus.locator("> summary").click()
+    page.select_option("form.dl-filters select[name=levels]", "beginner")
+    expect(menus.locator("> summary .dl-filters__active")).to_have_text("(1)")
+    # on a wide screen the menus are there, without the folding line
+    page.set_viewport_size({"width": 1280, "height": 844})
+    page.goto(f"{site_url}fr/sections/tools/")
+    expect(menus.locator("select[name=tasks]")).to_be_visible()
+    expect(menus.locator("> summary")).to_be_hidden()
+
+
+def test_on_a_phone_back_to_top_waits_in_the_bottom_corner(
+    new_context: NewContext, site_url: str
+) -> None:
+    # at the top, under the header, it covered the first lines read after scrolling up
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    page.goto(f"{site_url}fr/explore/?q=noyaux")
+    expect(page.locator("li.dl-result").first).to_be_visible()
+    page.mouse.wheel(0, 2000)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -600)
+    button = page.locator(".md-top")
+    expect(button).to_be_visible()
+    box = button.bounding_box()
+    assert box is not None and box["y"] > 844 / 2 and box["x"] > 390 / 2, box
+    assert box["height"] < 60, box
+    expect(button).to_have_accessible_name(re.compile("haut de la page"))
+    button.click()
+    page.wait_for_function("window.scrollY === 0")
 
 
 @pytest.mark.parametrize(("lang", "title", "home"), [

@@ -46,7 +46,8 @@
       loading = true;
       search.load(form.dataset.index)
         .then(function (loaded) { engine = loaded; })
-        .catch(function (error) { failed = error; })
+        // a failure is said; the reader's next words try again (a network that came back)
+        .catch(function (error) { failed = error; loading = false; })
         .then(apply);
     }
 
@@ -74,6 +75,13 @@
     var moreSelects = more ? Array.prototype.slice.call(more.querySelectorAll("select")) : [];
     var moreActive = more ? more.querySelector(".dl-filters__active") : null;
     if (moreSelects.some(function (select) { return select.value; })) more.open = true;
+    // On a phone every menu folds under one line, so that the entries start on the first
+    // screen; a wider screen shows them (the line is hidden there: it must not stay closed).
+    var menus = form.querySelector(".dl-filters__menus");
+    var menusActive = menus.querySelector("summary > .dl-filters__active");
+    var phone = window.matchMedia("(max-width: 44.9375em)");
+    menus.open = !phone.matches;
+    phone.addEventListener("change", function () { if (!phone.matches) menus.open = true; });
 
     function apply() {
       var query = text.value.trim();
@@ -115,6 +123,8 @@
         var folded = moreSelects.filter(function (select) { return select.value; }).length;
         moreActive.textContent = folded ? "(" + folded + ")" : "";
       }
+      var chosen = selects.filter(function (select) { return select.value; }).length;
+      menusActive.textContent = chosen ? "(" + chosen + ")" : "";
       status.textContent = partial && !waiting ? message + " " + form.dataset.partial : message;
       // Few entries or none for these words (or no word index): the explorer may find more,
       // in every section, the FAQ and the glossary.
@@ -135,7 +145,10 @@
     }
 
     form.addEventListener("change", apply);
-    text.addEventListener("input", apply);
+    text.addEventListener("input", function () {
+      failed = null;
+      apply();
+    });
     // The reader is about to type: the word index is fetched meanwhile.
     text.addEventListener("focus", load);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
