@@ -103,17 +103,7 @@
       }
     }
     if (!index.words[word] && word.length >= 5) {
-      // One typo on words of 5 letters or more, two from 9.
-      var limit = word.length >= 9 ? 2 : 1;
-      var typos = [];
-      for (var length = word.length - limit; length <= word.length + limit; length++) {
-        var sameLength = this.byLength[length] || [];
-        for (var n = 0; n < sameLength.length; n++) {
-          var other = sameLength[n];
-          if (other[0] !== word[0]) continue;
-          if (distance(word, other, limit) <= limit) typos.push(other);
-        }
-      }
+      var typos = this.typosOf(word);
       typos.forEach(function (other) { add(other, 0.5); });
       // A word the catalogue never uses may still share its stem with one it does
       // ("denoise" / "denoising", "resize" / "resizing", "looking" / "looks"): try it without
@@ -132,6 +122,23 @@
     if (this.cache.size > 500) this.cache.clear();
     this.cache.set(key, stems);
     return stems;
+  };
+
+  /* The catalogue's words one typo away from a word it does not have (5 letters or more),
+   * two from 9; the same first letter. */
+  Engine.prototype.typosOf = function (word) {
+    var typos = [];
+    if (this.index.words[word] || word.length < 5) return typos;
+    var limit = word.length >= 9 ? 2 : 1;
+    for (var length = word.length - limit; length <= word.length + limit; length++) {
+      var sameLength = this.byLength[length] || [];
+      for (var n = 0; n < sameLength.length; n++) {
+        var other = sameLength[n];
+        if (other[0] !== word[0]) continue;
+        if (distance(word, other, limit) <= limit) typos.push(other);
+      }
+    }
+    return typos;
   };
 
   function lowerBound(sorted, value) {
@@ -217,7 +224,12 @@
     var queryWords = words(query).filter(function (w) { return !self.stop.has(w); });
     var wanted = this.queryWords(query).length;
     var phrase = fold(query).trim();
+    // a name misspelt names it too ("ilastk"): a text that merely cites ilastik had as many
+    // points as its page, whose longer text weighs each word less
     var typed = new Set(queryWords);
+    queryWords.forEach(function (word) {
+      self.typosOf(word).forEach(function (other) { typed.add(other); });
+    });
     // the query typed as one of an entry's keywords of several words ("free gpu")
     var typedWords = fold(query).match(WORD) || [];
     var keyworded = new Set(typedWords.length > 1 && this.index.phrases ?
