@@ -211,6 +211,11 @@ def test_references_bib_parses_and_holds_the_citable_papers_and_books(
     assert "edition" not in {f.key for f in library.entries[1].fields}
     gamma = {f.key: f.value for f in library.entries[1].fields}
     assert gamma["journal"] == "Journal of {Braces} & <b>Tags</b> 100%"  # published_in
+    # where in the journal: BibTeX's names, the range with BibTeX's "--" (read as an en dash)
+    assert (gamma["volume"], gamma["number"], gamma["pages"]) == ("18", "S1", "100–106")
+    assert "publisher" not in gamma
+    # a book's publisher, every special character kept
+    assert epsilon["publisher"] == "O'Reilly & {Sons} <i>Press</i> 100%_#"
     # every special character survives the round trip (pylatexenc reads \textasciicircum as ˆ)
     assert gamma["title"].replace("ˆ", "^") == (
         "Gamma: {braces}, 50% & $math$ #1 in_x ~ ^ \\ a < b > c"
@@ -288,17 +293,74 @@ def test_bibtex_dois_and_addresses_are_written_as_they_are(
     assert "journal" not in delta
 
 
+PLOS = {"@type": "Periodical", "name": "PLOS Computational Biology"}
+MICCAI = {"@type": "Book", "name": "Medical Image Computing – MICCAI 2018"}
+
+
+@pytest.mark.parametrize(("written", "bibtex", "csl", "jsonld"), [
+    # a journal's volume and issue; an article number stands for pages: one value, no range
+    ("{type: journal, name: PLOS Computational Biology, volume: 16, issue: 8, pages: e1007012}",
+     "  journal = {PLOS Computational Biology},\n"
+     "  volume = {16},\n  number = {8},\n  pages = {e1007012},\n",
+     {"volume": "16", "issue": "8", "page": "e1007012"},
+     {"isPartOf": {"@type": "PublicationIssue", "issueNumber": "8", "isPartOf": {
+         "@type": "PublicationVolume", "volumeNumber": "16", "isPartOf": PLOS}},
+      "pagination": "e1007012"}),
+    # proceedings: a single page written as a number
+    ('{type: proceedings, name: "Medical Image Computing – MICCAI 2018", pages: 234}',
+     "  booktitle = {Medical Image Computing – MICCAI 2018},\n  pages = {234},\n",
+     {"page": "234"}, {"isPartOf": MICCAI, "pagination": "234"}),
+    # a volume as text, a range of prefixed pages
+    ('{type: proceedings, name: "Medical Image Computing – MICCAI 2018", volume: 12B, '
+     'pages: S1-S12}',
+     "  booktitle = {Medical Image Computing – MICCAI 2018},\n"
+     "  volume = {12B},\n  pages = {S1--S12},\n",
+     {"volume": "12B", "page": "S1-S12"},
+     {"isPartOf": {"@type": "PublicationVolume", "volumeNumber": "12B", "isPartOf": MICCAI},
+      "pageStart": "S1", "pageEnd": "S12"}),
+])
+def test_volume_issue_and_pages_reach_every_reference_format(
+    export_catalogue: Path, tmp_path: Path, written: str, bibtex: str, csl: dict[str, str],
+    jsonld: dict[str, Any],
+) -> None:
+    from dl4mic_hub.export.references import bibtex_entry, csl_item
+
+    folder = tmp_path / "catalogue"
+    shutil.copytree(export_catalogue, folder)
+    text = PAPER_DELTA.replace(
+        'published_in: {type: proceedings, name: "Medical Image Computing – MICCAI 2018"}',
+        f"published_in: {written}")
+    (folder / "resources" / "paper-delta.yml").write_text(text, encoding="utf-8")
+    result = validate_catalogue(folder)
+    assert [d.format_text() for d in result.diagnostics if "paper-delta" in d.format_text()] == []
+    delta = result.catalogue.by_id()["paper-delta"]
+    # after the venue, before the year, as BibTeX styles print them
+    assert f"{bibtex}  year = {{2018}}," in bibtex_entry(delta)
+    item = csl_item(delta)
+    assert {key: item[key] for key in ("volume", "issue", "page") if key in item} == csl
+    page = render_site(result.catalogue, site_url=SITE).pages["en"]["resources/paper-delta.md"]
+    node = json.loads(yaml.safe_load(page.split("---\n", 2)[1])["jsonld"])  # its front matter
+    assert {key: node[key] for key in ("isPartOf", "pagination", "pageStart", "pageEnd")
+            if key in node} == jsonld
+
+
 @pytest.mark.parametrize(("lang", "label"), [("fr", "Revue"), ("en", "Journal")])
 def test_a_paper_page_says_where_it_was_published(
     rendered: RenderedSite, lang: str, label: str
 ) -> None:
     page = rendered.pages[lang]["resources/paper-gamma.md"]
-    fact = re.search(rf"<li><strong>{label}</strong>[^<]*<cite>(.*?)</cite></li>", page)
+    fact = re.search(rf"<li><strong>{label}</strong>[^<]*<cite>(.*?)</cite>(.*?)</li>", page)
     assert fact is not None
     assert "<b>" not in fact.group(1)  # catalogue text, shown as text
     assert html.unescape(fact.group(1)).replace("\\", "") == (
         "Journal of {Braces} & <b>Tags</b> 100%")
-    assert "<cite>" not in rendered.pages[lang]["resources/book-epsilon.md"]
+    assert fact.group(2) == ", 18(S1), 100–106"  # volume(issue), pages, as references print
+    book = rendered.pages[lang]["resources/book-epsilon.md"]
+    assert "<cite>" not in book
+    publisher = re.search(r"<li><strong>(?:Éditeur|Publisher)</strong>[^<]*?([^<]*)</li>", book)
+    assert publisher is not None and "<i>" not in book
+    assert html.unescape(publisher.group(1)).replace("\\", "").endswith(
+        "O'Reilly & {Sons} <i>Press</i> 100%_#")
 
 
 def test_an_arxiv_preprint_carries_its_arxiv_identifier(
@@ -348,6 +410,12 @@ def test_references_csl_json_holds_the_same_references(rendered: RenderedSite) -
     assert items["paper-gamma"]["author"][0] == {"family": "Caicedo", "given": "J. C."}
     assert items["book-epsilon"]["type"] == "book"
     assert items["book-epsilon"]["edition"] == 2
+    assert items["book-epsilon"]["publisher"] == "O'Reilly & {Sons} <i>Press</i> 100%_#"
+    # CSL's names; the range keeps its hyphen, which citeproc prints as an en dash
+    assert {key: items["paper-gamma"][key] for key in ("volume", "issue", "page")} == {
+        "volume": "18", "issue": "S1", "page": "100-106"}
+    assert "publisher" not in items["paper-gamma"]
+    assert not {"volume", "issue", "page"} & set(items["book-epsilon"])
     assert "edition" not in items["paper-gamma"]
     for item in items.values():
         assert item["custom"]["metadata_license"] == CONTENT_LICENCE.url

@@ -108,15 +108,23 @@ def test_resource_pages_describe_the_resource_with_its_bioschemas_profile(
     assert set(types_of(book)) == {"Book", "LearningResource"}
     assert book["license"] == "https://spdx.org/licenses/CC-BY-4.0"
     assert book["bookEdition"] == "2"
+    assert book["publisher"] == {"@type": "Organization",
+                                 "name": "O'Reilly & {Sons} <i>Press</i> 100%_#"}
     paper = jsonld(rendered, "en", "resources/paper-gamma.md")
     assert types_of(paper) == ["ScholarlyArticle"]
     assert paper["identifier"] == "https://doi.org/10.1234/gamma.5678"
     assert paper["sameAs"] == ["https://doi.org/10.1234/gamma.5678"]
     assert paper["datePublished"] == "2021"
     assert "bookEdition" not in paper
-    # its journal (published_in), typed by vocab/venue-types.yml
-    assert paper["isPartOf"] == {"@type": "Periodical",
-                                 "name": "Journal of {Braces} & <b>Tags</b> 100%"}
+    # its journal (published_in), typed by vocab/venue-types.yml, inside its volume and
+    # issue as schema.org nests them; its pages are the article's
+    assert paper["isPartOf"] == {
+        "@type": "PublicationIssue", "issueNumber": "S1",
+        "isPartOf": {"@type": "PublicationVolume", "volumeNumber": "18",
+                     "isPartOf": {"@type": "Periodical",
+                                  "name": "Journal of {Braces} & <b>Tags</b> 100%"}}}
+    assert (paper["pageStart"], paper["pageEnd"]) == ("100", "106")
+    assert "pagination" not in paper and "publisher" not in paper
     # a preprint server is no periodical: it is the paper's publisher
     preprint = jsonld(rendered, "en", "resources/paper-zeta-uncitable.md")
     assert preprint["publisher"] == {"@type": "Organization", "name": "arXiv"}

@@ -547,35 +547,37 @@ def test_optional_questions_come_from_the_schema(kind: str, catalogue: Path,
         if "x-vocabulary" in spec or "x-url" in spec or "x-doi" in spec:
             expected.add(name)
     # a field the schema keeps for one kind of entry, asked for that kind only (none here)
-    assert not {"published_in", "edition"} & expected
+    assert not {"published_in", "edition", "publisher"} & expected
     expected -= given | {g + "s" for g in given}
     expected |= {"id"}  # proposed from the title, to keep or change
     assert {p.strip().split(" ")[0].rstrip(":") for p in asked} == expected
 
 
 @pytest.mark.parametrize(("kind", "asked_for"), [
-    ("paper", {"published_in"}), ("book", {"edition"}), ("tool", set()),
+    ("paper", {"published_in"}), ("book", {"edition", "publisher"}), ("tool", set()),
 ])
 def test_a_field_kept_for_one_kind_is_asked_for_that_kind(
     kind: str, asked_for: set[str], catalogue: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # the schema's rules say which kind may hold published_in (papers) and edition (books)
+    # the schema's rules say which kind may hold published_in (papers), edition and publisher
+    # (books)
     asked: list[str] = []
-    answers = {"  published_in (TYPE=NAME): ": "journal=Nature Methods", "  edition: ": "2"}
+    answers = {"  published_in (TYPE=NAME): ": "journal=Nature Methods", "  edition: ": "2",
+               "  publisher: ": "Manning"}
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input",
                         lambda prompt: asked.append(prompt) or answers.get(prompt, ""))
     options = [o if o != "tool" else kind for o in VALID_OPTIONS["resource"]]
     assert _new("resource", *options) == 0
-    assert {p.strip().split(" ")[0].rstrip(":") for p in asked} & {"published_in", "edition"} \
-        == asked_for
+    reserved = {"published_in", "edition", "publisher"}
+    assert {p.strip().split(" ")[0].rstrip(":") for p in asked} & reserved == asked_for
     written = (catalogue / "resources" / "my-tool.yml").read_text(encoding="utf-8")
     if kind == "paper":  # its keys are shown before the question, with their labels
         assert "journal (Revue), proceedings (Actes de conférence)" in capsys.readouterr().out
         assert "\npublished_in: {type: journal, name: Nature Methods}\n" in written
     if kind == "book":
-        assert "\nedition: 2\n" in written
+        assert "\nedition: 2\n" in written and "\npublisher: Manning\n" in written
     assert validate_catalogue(catalogue).diagnostics == []
 
 

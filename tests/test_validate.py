@@ -641,3 +641,73 @@ def test_a_label_written_for_its_key_is_told_which_key(
     [found] = validate_catalogue(root).diagnostics
     assert found.hint.startswith(f"'{written}' is the label of the key 'tools': write tools; "
                                  "known keys: ")
+
+
+# --- where in its venue a paper is, and a book's publisher ---------------------------------
+
+
+def _paper_published_in(root: Path, written: str) -> list[Any]:
+    """The diagnostics of the fixture's Cellpose made a paper in Nature Methods, with
+    ``written`` inside its ``published_in`` (line 23; the text starts at column 53)."""
+    path = root / "resources" / "cellpose.yml"
+    text = path.read_text(encoding="utf-8").replace("kind: tool", "kind: paper")
+    path.write_text(text.replace(
+        "added: 2026-11-23",
+        f"published_in: {{type: journal, name: Nature Methods, {written}}}\nadded: 2026-11-23"),
+        encoding="utf-8")
+    return validate_catalogue(root).diagnostics
+
+
+PAGES_HINT = ("The pages, first and last in full joined by one hyphen (100-106), one page "
+              "(1119), or the article number that stands for pages (e1007012, dev194589).")
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    # PubMed shortens the last page: cited as is, it would be pages 100 to 6
+    ("pages: 100-6", "23:60: error: 'published_in.pages' ends before it starts ('100-6') "
+     "(hint: write the last page in full: 100-106)"),
+    ("pages: e1007012-e1007003", "23:60: error: 'published_in.pages' ends before it starts "
+     "('e1007012-e1007003') (hint: write the first page, then the last, e.g. 100-106)"),
+    # one way to write a range: a hyphen, which each export writes as its style wants
+    ("pages: 100–106", f"23:60: error: 'published_in.pages' has an invalid value '100–106' "
+     f"(hint: {PAGES_HINT})"),
+    ("pages: 100--106", f"23:60: error: 'published_in.pages' has an invalid value '100--106' "
+     f"(hint: {PAGES_HINT})"),
+    ("pages: 0", f"23:60: error: 'published_in.pages' is out of range: 0 (hint: {PAGES_HINT})"),
+    ("volume: [18]", "23:61: error: 'published_in.volume' must be a whole number or text, "
+     "not a list"),
+    ("volume: '18, 1'", "23:61: error: 'published_in.volume' has an invalid value '18, 1' "
+     "(hint: Journals: the volume, as the work prints it: a number (18), or letters and digits "
+     "(9351, 12B). Leave it out for a preprint.)"),
+    ("issue: ''", "23:60: error: 'published_in.issue' has an invalid value '' (hint: Journals: "
+     "the issue (number) within the volume, as the work prints it: a number (1), or letters "
+     "and digits (S1, Suppl 2).)"),
+])
+def test_a_malformed_volume_issue_or_pages_is_said_where_it_is_written(
+    make_catalogue: Callable[..., Path], written: str, message: str
+) -> None:
+    messages = [d.format_text() for d in _paper_published_in(make_catalogue(), written)]
+    assert messages == [f"catalogue/resources/cellpose.yml:{message}"]
+
+
+@pytest.mark.parametrize("written", [
+    "pages: 100-106", "pages: 1119", "pages: e1007012", "pages: dev194589", "pages: S1-S12",
+    "volume: 18, issue: 1", "volume: '9351', issue: Suppl 2", "volume: 30, pages: 5998",
+])
+def test_volume_issue_and_pages_as_papers_print_them_are_accepted(
+    make_catalogue: Callable[..., Path], written: str
+) -> None:
+    assert _paper_published_in(make_catalogue(), written) == []
+
+
+def test_a_publisher_is_a_books(make_catalogue: Callable[..., Path]) -> None:
+    # a paper's publisher would be its journal's: said at the kind, with the rule's reason
+    root = make_catalogue()
+    path = root / "resources" / "cellpose.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "added: 2026-11-23", "publisher: Springer\nadded: 2026-11-23"), encoding="utf-8")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics]
+    assert messages == [
+        "catalogue/resources/cellpose.yml:3:7: error: 'kind' must be 'book' when 'publisher' "
+        "is written (hint: A publisher here is a book's: remove 'publisher', or set kind: book "
+        "(a paper's journal goes in published_in).)"]

@@ -568,6 +568,12 @@ class PageContext:
 
         return bibtex_entry(entry) if is_reference(entry) else None
 
+    def locator(self, entry: Entry) -> str:
+        """Where in its venue a paper is, as a reference list prints it ('18(1), 100–106')."""
+        from .export.references import locator
+
+        return str(locator(entry))
+
     def references_link(self) -> Markup:
         """A link to the file of every reference (BibTeX), named by its path."""
         from .export import REFERENCES_BIB

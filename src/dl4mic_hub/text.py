@@ -1,6 +1,6 @@
 """Small text helpers shared by every stage, one definition each: ids from titles, "did you
-mean" suggestions, texts shortened at a word, positions (line, column) inside a text, and
-dates written YYYY-MM-DD."""
+mean" suggestions, texts shortened at a word, positions (line, column) inside a text,
+dates written YYYY-MM-DD, and a paper's pages written first-last."""
 
 from __future__ import annotations
 
@@ -152,3 +152,35 @@ def iso_date(value: object) -> str | None:
         return value if dt.date.fromisoformat(value).isoformat() == value else None
     except ValueError:
         return None
+
+
+# "100-106", "S1-S12": a first and a last page, each an optional letter prefix and digits
+_PAGE_RANGE = re.compile(r"^(?P<first>[A-Za-z]*[0-9]+)-(?P<last>[A-Za-z]*[0-9]+)$")
+_PAGE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<number>[0-9]+)$")
+
+
+def page_range(pages: str) -> tuple[str, str] | None:
+    """(first, last) of pages written as a range ('100-106' is ('100', '106')); None for one
+    page or an article number ('1119', 'e1007012')."""
+    found = _PAGE_RANGE.match(pages.strip())
+    return (found["first"], found["last"]) if found else None
+
+
+def backward_page_range(pages: str) -> str | None:
+    """For a range whose last page comes before its first, the range to write instead:
+    '100-6' (the last page shortened, as PubMed prints it) is '100-106'; '106-100', which
+    nothing completes, is '' (the pages must be put in order). None for a range in order, one
+    page, or pages whose prefixes differ (nothing to compare)."""
+    found = page_range(pages)
+    if found is None:
+        return None
+    first, last = (_PAGE.match(page) for page in found)
+    if first is None or last is None or first["prefix"] != last["prefix"]:
+        return None
+    start, end = first["number"], last["number"]
+    if int(end) >= int(start):
+        return None
+    completed = start[: len(start) - len(end)] + end
+    if len(end) < len(start) and int(completed) > int(start):
+        return f"{found[0]}-{first['prefix']}{completed}"
+    return ""

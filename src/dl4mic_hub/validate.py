@@ -1,7 +1,7 @@
 """Stage 2, validate: check a loaded catalogue and collect every problem before failing.
 
 The JSON Schemas in ``schemas/`` are the single definition of the format. Besides standard
-JSON Schema they use eight keywords of ours, so that the rules stay in the data:
+JSON Schema they use nine keywords of ours, so that the rules stay in the data:
 
 - ``x-vocabulary: <name>``: the value must be a key of ``vocab/<name>.yml``;
 - ``x-entry-ref: true | <type>``: the value must be the id of an existing entry;
@@ -11,7 +11,9 @@ JSON Schema they use eight keywords of ours, so that the rules stay in the data:
 - ``x-markdown: inline | block``: Markdown without raw HTML, links with safe schemes only;
 - ``x-i18n``: a ``{fr, en}`` text; a missing language is a warning (the site falls back);
 - ``x-past``: a date that is not in the future (a warning: 2031 for 2021 would keep an entry at
-  the top of the "recently added" page for years).
+  the top of the "recently added" page for years);
+- ``x-page-range``: pages written first-last whose last page is not before the first ("100-6",
+  as PubMed shortens it, would be cited as pages 100 to 6).
 
 Two more describe the data for the other stages and check nothing: ``x-implied`` (vocabulary
 keys an entry type carries without writing them) and ``x-shown-to-readers: false`` (a field no
@@ -78,7 +80,7 @@ from .model import (
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
-from .text import closest, did_you_mean, fold, iso_date, slugify
+from .text import backward_page_range, closest, did_you_mean, fold, iso_date, slugify
 from .urls import (
     IdentityLink,
     doi_from_link,
@@ -248,6 +250,16 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
             yield _issue(f"is in the future ({instance})",
                          "write the date it happened, YYYY-MM-DD: today at the latest")
 
+    def x_page_range(_v: Any, _enabled: Any, instance: Any, _s: Any) -> Iterator[ValidationError]:
+        written = instance if isinstance(instance, str) else ""
+        instead = backward_page_range(written)
+        if instead is not None:
+            yield _issue(
+                f"ends before it starts ('{written}')",
+                f"write the last page in full: {instead}" if instead
+                else "write the first page, then the last, e.g. 100-106",
+            )
+
     return {
         "x-vocabulary": x_vocabulary,
         "x-entry-ref": x_entry_ref,
@@ -257,6 +269,7 @@ def _keywords(ctx: _Context) -> dict[str, Keyword]:
         "x-i18n": x_i18n,
         "x-successor": x_successor,
         "x-past": x_past,
+        "x-page-range": x_page_range,
     }
 
 
@@ -771,6 +784,7 @@ FORMATTERS: dict[str, Formatter] = {
     "x-vocabulary": _about_the_field,
     "x-i18n": _about_the_field,
     "x-past": _about_the_field,
+    "x-page-range": _about_the_field,
 }
 
 

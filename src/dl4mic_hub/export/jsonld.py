@@ -39,7 +39,7 @@ from . import (
     newest_date,
     web_address,
 )
-from .references import authors, published_in
+from .references import authors, locator, published_in
 
 if TYPE_CHECKING:
     from ..render import PageContext, _SiteRenderer
@@ -220,6 +220,9 @@ class _Describer:
         edition = entry.number("edition")
         if edition and "Book" in type_list:
             node["bookEdition"] = str(edition)
+        publisher = entry.string("publisher")
+        if publisher and "Book" in type_list:
+            node["publisher"] = {"@type": "Organization", "name": " ".join(publisher.split())}
         node.update(self.venue(entry))
         cost = entry.string("cost")
         if cost in ("free", "paid"):
@@ -237,15 +240,30 @@ class _Describer:
     def venue(self, entry: Entry) -> dict[str, Any]:
         """Where a paper was published: the journal or proceedings it is part of (their
         schema.org type is in ``vocab/venue-types.yml``), or else, a preprint server, its
-        publisher."""
+        publisher. Its volume and issue are parts of the venue the paper is part of, as
+        schema.org nests them (article → PublicationIssue → PublicationVolume → Periodical);
+        its pages are the article's: pageStart and pageEnd for a range, else pagination."""
         written = published_in(entry)
         if written is None:
             return {}
         key, name = written
+        where = locator(entry)
+        pages: dict[str, Any] = {}
+        if where.page_range:
+            pages = {"pageStart": where.page_range[0], "pageEnd": where.page_range[1]}
+        elif where.pages:
+            pages = {"pagination": where.pages}
         types = self.vocabulary_types("venue-types", key)
         if types is None:
-            return {"publisher": {"@type": "Organization", "name": name}}
-        return {"isPartOf": {"@type": _one_or_list(types[0]), "name": name}}
+            return {"publisher": {"@type": "Organization", "name": name}, **pages}
+        part_of: dict[str, Any] = {"@type": _one_or_list(types[0]), "name": name}
+        if where.volume:
+            part_of = {"@type": "PublicationVolume", "volumeNumber": where.volume,
+                       "isPartOf": part_of}
+        if where.issue:
+            part_of = {"@type": "PublicationIssue", "issueNumber": where.issue,
+                       "isPartOf": part_of}
+        return {"isPartOf": part_of, **pages}
 
     def question(self, entry: Entry) -> dict[str, Any]:
         page = self.addresses.entry(self.lang, entry)

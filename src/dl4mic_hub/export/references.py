@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import LANGUAGES, markup
 from ..model import Catalogue, Entry
+from ..text import page_range
 from . import ATTRIBUTION, CONTENT_LICENCE, web_address
 
 #: kind key → (BibTeX entry type, CSL type)
@@ -178,6 +179,47 @@ def published_in(entry: Entry) -> tuple[str, str] | None:
     return (str(written.get("type")), name) if name else None
 
 
+@dataclass(frozen=True)
+class Locator:
+    """Where in its venue a paper is: ``published_in``'s volume, issue and pages as written
+    (on one line; '' when not written)."""
+
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+
+    @property
+    def page_range(self) -> tuple[str, str] | None:
+        """(first, last) when the pages are a range; None for one page or an article number."""
+        return page_range(self.pages)
+
+    def pages_as(self, dash: str) -> str:
+        """The pages with the range's hyphen written as a style wants it ("--" for BibTeX,
+        an en dash for readers)."""
+        found = self.page_range
+        return f"{found[0]}{dash}{found[1]}" if found else self.pages
+
+    def __str__(self) -> str:
+        """As a reference list prints it, in either language: '18(1), 100–106'."""
+        issue = f"({self.issue})" if self.issue else ""
+        return ", ".join(part for part in (self.volume + issue, self.pages_as("–")) if part)
+
+
+def locator(entry: Entry) -> Locator:
+    """The volume, issue and pages written in a paper's ``published_in`` (integers or text)."""
+    written = entry.get("published_in")
+    if not isinstance(written, dict):
+        return Locator()
+
+    def part(key: str) -> str:
+        value = written.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return ""
+        return " ".join(str(value).split())
+
+    return Locator(part("volume"), part("issue"), part("pages"))
+
+
 def venue(entry: Entry) -> tuple[VenueType, str] | None:
     """Where the paper was published, as cited, and the venue's name; a paper that does not
     say but cites an arXiv DOI cites arXiv's record, a preprint; None otherwise (or for a
@@ -209,12 +251,17 @@ def bibtex_entry(entry: Entry) -> str:
     names, more = _authors(entry)
     authors = [_bibtex_author(name) for name in names] + (["others"] if more else [])
     year = entry.number("year")
+    where = locator(entry)
     fields = [
         ("author", " and ".join(authors)),
         ("title", bibtex_title(reference_title(entry))),
         *([(published[0].bibtex_field, bibtex_field(published[1]))] if published else []),
+        ("volume", bibtex_field(where.volume)),
+        ("number", bibtex_field(where.issue)),  # BibTeX's name for a journal's issue
+        ("pages", bibtex_field(where.pages_as("--"))),  # "--": BibTeX's range, an en dash
         ("year", str(year) if year else ""),
         ("edition", str(entry.number("edition") or "")),  # an integer, as biblatex wants
+        ("publisher", bibtex_field(entry.string("publisher") or "")),
         ("doi", bibtex_verbatim(_doi(entry) or "")),
         *_arxiv_fields(entry),
         ("url", bibtex_verbatim(web_address(entry.string("url")) or "")),
@@ -247,6 +294,12 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.id, "type": kind, "title": reference_title(entry)}
     if published:
         item[published[0].csl_field] = published[1]
+    where = locator(entry)
+    # CSL's names; a range keeps its hyphen, which citation processors print as a dash
+    for field, value in (("volume", where.volume), ("issue", where.issue),
+                         ("page", where.pages)):
+        if value:
+            item[field] = value
     if names:
         item["author"] = [
             {"family": n.family, "given": n.given} if n.family and n.given
@@ -259,6 +312,9 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     edition = entry.number("edition")
     if edition:
         item["edition"] = edition
+    publisher = entry.string("publisher")
+    if publisher:
+        item["publisher"] = " ".join(publisher.split())
     if _doi(entry):
         item["DOI"] = _doi(entry)
     url = web_address(entry.string("url"))
