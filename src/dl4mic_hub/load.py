@@ -256,6 +256,41 @@ class _PythonParser(
         yaml.constructor.SafeConstructor.__init__(self)
         _CatalogueResolver.__init__(self)
 
+    def scan_plain(self) -> Any:
+        """PyYAML's own ``Scanner.scan_plain`` (MIT licence), but a ``?`` does not end an
+        unquoted value inside ``[...]`` or ``{...}``: libyaml (since 0.2.1) and YAML 1.2 read
+        ``[what is a GPU?, CUDA]`` as two values where PyYAML's scanner refused the file, so
+        a file's fate depended on which parser read it (tests/test_fuzz_validate.py)."""
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] | None = []
+        blanks = "\0 \t\r\n\x85\u2028\u2029"
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                if (ch in blanks
+                        or (ch == ":" and self.peek(length + 1)
+                            in blanks + (",[]{}" if self.flow_level else ""))
+                        or (self.flow_level and ch in ",[]{}")):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces or [])
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark)
+            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
+                break
+        return yaml.tokens.ScalarToken("".join(chunks), True, start_mark, end_mark)
+
     def scan_flow_scalar_non_spaces(self, double: bool, start_mark: Any) -> list[str]:
         try:
             return super().scan_flow_scalar_non_spaces(double, start_mark)
