@@ -232,7 +232,9 @@ def _name_pattern(key: str) -> str:
 class TermFinder:
     """Where the names of glossary terms occur in the texts of one language: one pattern for
     every name, compiled once, tried longest name first ("segmentation d'instances" before
-    "segmentation"), whole words only, case-insensitive; accents count as written.
+    "segmentation"), whole words only, case-insensitive; accents count as written. A hyphen
+    joins words into another name: "CNN" is not found in "Mask R-CNN", nor "U-Net" in
+    "U-Net-like" (which loses a link rather than risk a wrong one).
 
     ``names``: (name as a reader reads it, term id), first claim of a name wins; an id of ""
     marks a phrase that holds a name but means something else ("batch processing"): it is
@@ -246,7 +248,7 @@ class TermFinder:
                 self._terms.setdefault(key, term)
         keys = sorted(self._terms, key=lambda key: (-len(key), key))
         self.pattern: re.Pattern[str] | None = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(_name_pattern, keys)) + r")(?!\w)",
+            re.compile(r"(?<![\w-])(?:" + "|".join(map(_name_pattern, keys)) + r")(?![\w-])",
                        re.IGNORECASE) if keys else None)
 
     def term_of(self, found: str) -> str:
