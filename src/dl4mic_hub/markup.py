@@ -220,7 +220,8 @@ _TERMS_ALLOWED = "terms"  # a text token's meta: outside links and headings
 _NAME_SPACE = re.compile(r"[\s\u00a0\u202f]+")
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How names of glossary terms compare: case, runs of spaces and apostrophes aside."""
     return _NAME_SPACE.sub(" ", name.replace("\u2019", "'")).strip().lower()
 
 
@@ -243,7 +244,7 @@ class TermFinder:
     def __init__(self, names: Iterable[tuple[str, str]]) -> None:
         self._terms: dict[str, str] = {}
         for name, term in names:
-            key = _name_key(name)
+            key = name_key(name)
             if key:
                 self._terms.setdefault(key, term)
         keys = sorted(self._terms, key=lambda key: (-len(key), key))
@@ -253,7 +254,7 @@ class TermFinder:
 
     def term_of(self, found: str) -> str:
         """The id of the term a name found by :attr:`pattern` belongs to ("" for none)."""
-        return self._terms.get(_name_key(found), "")
+        return self._terms.get(name_key(found), "")
 
 
 class _TermLinks:

@@ -44,7 +44,7 @@ from .export import Addresses, web_address
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
-from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
+from .model import Catalogue, Entry, VocabTerm, glossary_names, in_language, shown_language
 from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
@@ -162,23 +162,6 @@ def name_field(entry: Entry) -> str:
 def summary_field(entry: Entry) -> str:
     """The text field that says what the entry is about (``summary``, ``answer``...)."""
     return _SUMMARY_FIELD.get(entry.type.name, "summary")
-
-
-# A term's title may end with a parenthesis that gives its other name or examples ("Époque
-# (epoch)", "Notebook (Jupyter, Google Colab)"): texts write the name without it.
-_FINAL_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
-
-
-def glossary_names(term: Entry, lang: str) -> list[str]:
-    """The names by which entry texts written in ``lang`` name a glossary term, as a reader
-    reads them: its title, the title without a final parenthesis, its abbreviation, synonyms
-    and ``forms`` (plurals...). Not its keywords: words related to the term, not names of it."""
-    title = term.text("term").get(lang)
-    abbr = term.text("abbr").get(lang)
-    names = [title, _FINAL_PARENTHESIS.sub("", title)] if title else []
-    names += [abbr] if abbr else []
-    names += term.text_lists("synonyms").get(lang, []) + term.text_lists("forms").get(lang, [])
-    return [markup.plain(name) for name in names]
 
 
 def entry_page(entry: Entry) -> str:
@@ -656,13 +639,14 @@ class _SiteRenderer:
         self.links_from_source = False  # see PageContext.up
 
     def term_finder(self, lang: str) -> markup.TermFinder:
-        """The names of the glossary's terms in ``lang`` (:func:`glossary_names`), to find in
-        texts written in it; made once per language."""
+        """The names of the glossary's terms in ``lang`` (:func:`model.glossary_names`), to
+        find in texts written in it; made once per language. A name two terms share links to
+        the first by id (``validate`` warns of it)."""
         finder = self._term_finders.get(lang)
         if finder is None:
-            names = [(name, term.id) for term in sorted(self.catalogue.of_type("glossary"),
-                                                        key=lambda term: term.id)
-                     for name in glossary_names(term, lang)]
+            names = [(markup.plain(name), term.id)
+                     for term in sorted(self.catalogue.of_type("glossary"), key=lambda t: t.id)
+                     for name, _field in glossary_names(term, lang)]
             unlinked = [(phrase, "") for term in self.catalogue.of_type("glossary")
                         for phrase in term.text_lists("not_linked").get(lang, [])]
             finder = self._term_finders[lang] = markup.TermFinder(unlinked + names)
