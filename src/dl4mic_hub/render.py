@@ -647,7 +647,7 @@ class _SiteRenderer:
             names = [(markup.plain(name), term.id)
                      for term in sorted(self.catalogue.of_type("glossary"), key=lambda t: t.id)
                      for name, _field in glossary_names(term, lang)]
-            unlinked = [(phrase, "") for term in self.catalogue.of_type("glossary")
+            unlinked = [(markup.plain(phrase), "") for term in self.catalogue.of_type("glossary")
                         for phrase in term.text_lists("not_linked").get(lang, [])]
             finder = self._term_finders[lang] = markup.TermFinder(unlinked + names)
         return finder
