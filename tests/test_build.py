@@ -4,6 +4,7 @@ everything worked, and never at the cost of a folder the user owns."""
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import json
 import os
@@ -118,6 +119,22 @@ def test_sitemaps_list_every_page_with_its_hreflang_alternates(real_site: Any) -
         for hreflang, target in (("fr", "fr"), ("en", "en"), ("x-default", "fr")):
             assert (f'<xhtml:link rel="alternate" hreflang="{hreflang}" '
                     f'href="{url}{target}/resources/cellpose/"/>') in sitemap
+
+
+def test_cellpose_page_links_the_glossary_terms_its_text_uses(real_site: Any) -> None:
+    # a biologist reading "affinage" or "fine-tuned" on Cellpose's page is led to the glossary
+    for lang, title, name in (("fr", "Glossaire : Affinage (fine-tuning)", "affinage"),
+                              ("en", "Glossary: Fine-tuning", "fine-tuned")):
+        page = (real_site.root / lang / "resources" / "cellpose" / "index.html").read_text(
+            encoding="utf-8")
+        links = re.findall(r'<a class="dl-term" href="([^"]+)" title="([^"]+)">([^<]+)</a>',
+                           page)
+        found = [(href, name_shown) for href, shown, name_shown in links
+                 if html.unescape(shown).replace("\u00a0", " ") == title]
+        assert found == [("../../glossary/#fine-tuning", name)], links
+        # the anchor it leads to is the term's section of the built glossary page
+        glossary = (real_site.root / lang / "glossary" / "index.html").read_text("utf-8")
+        assert 'id="fine-tuning"' in glossary
 
 
 def test_every_entry_type_is_represented(real_site: Any) -> None:

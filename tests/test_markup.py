@@ -139,3 +139,101 @@ def test_french_text_binds_its_signs_but_not_its_code() -> None:
     assert f"Réponse{nbsp}&#58;" in block and "if a &#58; b" in block
     assert f"bien{nbsp}?" in block
     assert markup.plain("Dit-il\n?  « cité »", "fr") == f"Dit-il{nbsp}? «{nbsp}cité{nbsp}»"
+
+
+# --- glossary terms in entry texts (markup.with_terms) -----------------------------------------
+
+def first_use_links() -> tuple[markup.TermLink, list[str]]:
+    """A caller's TermLink as the render stage's: each term linked once; and the terms asked
+    about, in order."""
+    asked: list[str] = []
+
+    def link(term: str) -> markup.Markup | None:
+        asked.append(term)
+        if asked.count(term) > 1:
+            return None
+        return markup.html_format('<a class="dl-term" href="{}">', f"#{term}")
+
+    return link, asked
+
+
+FINDER = markup.TermFinder([
+    ("segmentation", "segmentation"),
+    ("Segmentation d'instances", "instance-segmentation"),
+    ("U-Net", "u-net"),
+    ("batch", "batch"),
+    ("batch processing", ""),  # not the term: never linked
+])
+
+
+def test_a_term_is_linked_at_its_first_use_only_and_the_longest_name_wins() -> None:
+    link, asked = first_use_links()
+    shown = markup.with_terms(
+        "La segmentation d’instances, puis la Segmentation d'instances et la segmentation.",
+        "fr", FINDER, link)
+    # the typographic apostrophe and the capital are the same name; "segmentation" alone is
+    # another term, found only where the longer name is not
+    assert shown == (
+        '<p>La <a class="dl-term" href="#instance-segmentation">segmentation d’instances</a>, '
+        "puis la Segmentation d'instances et la "
+        '<a class="dl-term" href="#segmentation">segmentation</a>.</p>')
+    assert asked == ["instance-segmentation", "instance-segmentation", "segmentation"]
+
+
+def test_terms_are_never_linked_in_links_code_headings_or_phrases_that_mean_another_thing(
+) -> None:
+    text = ("# U-Net in a heading\n\n"
+            "[a U-Net paper](https://example.org/u-net) and `U-Net` in code\n\n"
+            "```\nU-Net in a block\n```\n\n"
+            "batch processing is not a batch; a U-Net is.")
+    link, asked = first_use_links()
+    shown = markup.with_terms(text, "en", FINDER, link)
+    assert shown.count('class="dl-term"') == 2
+    assert ('batch processing is not a <a class="dl-term" href="#batch">batch</a>; a '
+            '<a class="dl-term" href="#u-net">U-Net</a> is.') in shown
+    assert '<a href="https://example.org/u-net">a U-Net paper</a>' in shown
+    assert "<code>U-Net</code>" in shown and "<h1>U-Net in a heading</h1>" in shown
+    assert asked == ["batch", "u-net"]  # the phrase asks nothing
+
+
+@pytest.mark.parametrize("text", ["UNet-like U-Nets", "nnU-Net", "a U-Net-based model",
+                                  "batches", "microbatch"])
+def test_only_whole_names_are_found(text: str) -> None:
+    link, asked = first_use_links()
+    assert markup.with_terms(text, "en", FINDER, link) == markup.block(text, "en")
+    assert asked == []
+
+
+def test_a_name_across_a_line_break_is_found_and_the_text_reads_as_before() -> None:
+    text = "Une segmentation\nd'instances ; puis\n? et « U-Net\n» fin"
+    link, _ = first_use_links()
+    shown = markup.with_terms(text, "fr", FINDER, link)
+    assert ('<a class="dl-term" href="#instance-segmentation">segmentation\nd\'instances</a>'
+            in shown)
+    # without its links, exactly what the page showed before: French spacing included
+    unlinked = shown.replace('<a class="dl-term" href="#instance-segmentation">', "").replace(
+        '<a class="dl-term" href="#u-net">', "").replace("</a>", "")
+    assert unlinked == markup.block(text, "fr")
+    one_line = markup.with_terms(text, "fr", FINDER, first_use_links()[0], one_line=True)
+    assert "segmentation d'instances</a>" in one_line
+
+
+def test_a_name_holding_markup_is_found_as_text_and_stays_text() -> None:
+    finder = markup.TermFinder([("a|b <i>x</i> & .*", "odd")])
+    text = "See a|b <i>x</i> & .* here, not abc."
+    shown = markup.with_terms(text, "en", finder, first_use_links()[0], one_line=True)
+    assert shown.startswith('See <a class="dl-term" href="#odd">a&#124;b &#60;i&#62;x&#60;/i'
+                           '&#62; &#38; .&#42;</a> here')
+    assert "<i>" not in shown
+    # what the site generator makes of it: the same text, one link
+    out = through_generator(shown)
+    assert out.count("<a ") == 1 and "<i>" not in out
+    assert "a|b <i>x</i> & .*</a> here" in html.unescape(out)
+    # the name is a name, not a pattern: ".*" does not match any text
+    assert markup.with_terms("abc", "en", finder, first_use_links()[0]) == "<p>abc</p>"
+
+
+def test_a_glossary_without_names_finds_nothing() -> None:
+    empty = markup.TermFinder([])
+    assert empty.pattern is None
+    assert markup.with_terms("U-Net", "en", empty, first_use_links()[0]) == "<p>U-Net</p>"

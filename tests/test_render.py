@@ -980,3 +980,110 @@ def test_an_external_link_is_named_with_the_page_language_separator(
     assert re.search(r'class="dl-entry__ext" href="[^"]+" aria-label="[^"]+\u00a0: ', page)
     assert re.search(r'class="dl-entry__ext" href="[^"]+" aria-label="[^"\u00a0]+: ',
                      text(rendered, "en", "sections/tools.md"))
+
+
+# --- glossary terms linked from entry texts (PageContext.term_link) ----------------------------
+
+GLOSSED = {
+    "resources/alpha-tool.yml": {
+        "summary: {fr: Un outil de segmentation | avec une barre verticale., en: A segmentation "
+        "tool | with a pipe.}":
+        "summary: {fr: \"Un outil qui suit l'époque et la fonction de coût.\", en: \"A tool "
+        "that follows the epoch and the [loss](https://example.org/loss).\"}",
+        'description: {fr: "Texte **français** seulement."}':
+        'description: {fr: "Chaque Époque compte ; la `fonction de coût` en code, puis la '
+        'fonction de coût.", en: "Each epoch counts; `loss` in code, then the Loss function."}',
+    },
+    "glossary/epoch.yml": {
+        "definition: {fr: Un passage complet des données d'entraînement.}":
+        "definition: {fr: \"Un passage complet ; chaque époque réduit la fonction de coût.\", "
+        "en: One full pass; each epoch lowers the loss function.}",
+    },
+}
+
+
+def glossed_small(tmp_path: Path, edits: dict[str, dict[str, str]]) -> Catalogue:
+    """The small catalogue, copied, with texts that use its glossary terms, validated."""
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    for relative, changes in edits.items():
+        path = folder / relative
+        written = path.read_text("utf-8")
+        for old, new in changes.items():
+            assert old in written, f"{relative} no longer holds {old!r}"
+            written = written.replace(old, new)
+        path.write_text(written, "utf-8")
+    result = validate_catalogue(folder)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    return result.catalogue
+
+
+def term_links(page: str) -> list[tuple[str, str, str]]:
+    """(href, title, text) of each glossary term link of a page, in order."""
+    return re.findall(r'<a class="dl-term" href="([^"]*)" title="([^"]*)">([^<]*)</a>', page)
+
+
+@pytest.mark.parametrize("links_from_source", [False, True])
+def test_a_resource_page_links_each_glossary_term_at_its_first_use_in_either_language(
+    tmp_path: Path, links_from_source: bool,
+) -> None:
+    site = render_site(glossed_small(tmp_path, GLOSSED), links_from_source=links_from_source)
+    fr = site.pages["fr"]["resources/alpha-tool.md"]
+    related = {name: href for href, name in re.findall(
+        r'<li><a href="([^"]*)">([^<]*)</a></li>', fr.partition('class="dl-related"')[2])}
+    # the summary comes first: its two terms link there, the description's stay text; the
+    # link is the one the related list makes to the same term (both generators' rewriting)
+    assert term_links(fr) == [
+        (related["Fonction de coût"].replace("#loss", "#epoch"), "Glossaire\u00a0: Époque",
+         "époque"),
+        (related["Fonction de coût"], "Glossaire\u00a0: Fonction de coût", "fonction de coût"),
+    ]
+    assert "Chaque Époque compte" in fr and "<code>fonction de coût</code>" in fr
+    # English: not in the summary's own link, nor in code; found in the description
+    en = site.pages["en"]["resources/alpha-tool.md"]
+    assert [(title, name) for _href, title, name in term_links(en)] == [
+        ("Glossary: Epoch", "epoch"), ("Glossary: Loss function", "Loss function")]
+    assert '<a href="https://example.org/loss">loss</a>' in en
+
+
+def test_glossary_links_stay_out_of_lists_search_exports_and_meta_descriptions(
+    tmp_path: Path,
+) -> None:
+    site = render_site(glossed_small(tmp_path, GLOSSED))
+    for lang in LANGUAGES:
+        pages = site.pages[lang]
+        # the section's card shows the summary, unlinked (a card is one link already)
+        assert {"fr": "la fonction de coût.", "en": "follows the epoch and"}[lang] in pages[
+            "sections/tools.md"]
+        for path, page in pages.items():
+            if path not in ("resources/alpha-tool.md", "glossary.md"):
+                assert "dl-term" not in page, path
+            assert "dl-term" not in page.partition("\n---\n")[0], path  # front matter
+        for path, data in {**site.files[lang], **site.root_files}.items():
+            assert "dl-term" not in data, path
+
+
+def test_a_term_is_not_linked_on_its_own_glossary_entry_but_others_are(tmp_path: Path) -> None:
+    site = render_site(glossed_small(tmp_path, GLOSSED))
+    for lang, title in (("fr", "Glossaire\u00a0: Fonction de coût"),
+                        ("en", "Glossary: Loss function")):
+        page = site.pages[lang]["glossary.md"]
+        # in-page anchors; the epoch's definition names the epoch but links the loss only
+        assert [(href, linked) for href, linked, _name in term_links(page)] == [("#loss", title)]
+
+
+def test_a_term_name_holding_markup_is_escaped_in_the_link_and_its_title(
+    tmp_path: Path,
+) -> None:
+    edits = {**GLOSSED, "glossary/loss.yml": {
+        "term: {fr: Fonction de coût, en: Loss function}":
+        "term: {fr: Fonction de coût, en: 'Loss & \"gain\" | *x*'}"}}
+    edits["resources/alpha-tool.yml"] = {**GLOSSED["resources/alpha-tool.yml"],
+                                         "then the Loss function.":
+                                             'then the loss & \\"gain\\" | x.'}
+    site = render_site(glossed_small(tmp_path, edits))
+    en = site.pages["en"]["resources/alpha-tool.md"]
+    # the title says the name as read (no Markdown), escaped for an attribute; the text
+    # escaped as every catalogue text is
+    assert term_links(en)[1][1:] == ("Glossary: Loss &amp; &#34;gain&#34; | x",
+                                     "loss &#38; &#34;gain&#34; &#124; x")

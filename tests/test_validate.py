@@ -643,6 +643,38 @@ def test_a_label_written_for_its_key_is_told_which_key(
                                  "known keys: ")
 
 
+def test_a_glossary_name_two_terms_share_or_a_not_linked_phrase_without_one_is_a_warning(
+    make_catalogue: Callable[..., Path]
+) -> None:
+    # entry texts link a name to one term: the one whose id sorts first; and a phrase that
+    # holds none of the term's names keeps nothing from being linked (a typo, most likely)
+    root = make_catalogue()
+    (root / "glossary" / "minibatch.yml").write_text(
+        "id: minibatch\n"
+        "term: {fr: Mini-lot, en: Minibatch}\n"
+        "definition: {fr: Un petit lot., en: A small batch.}\n"
+        "forms: {en: [mini-batches]}\n"
+        "not_linked: {fr: [traitement par lots, traitement par mini-lot], en: [batch mode]}\n"
+        "added: 2026-11-23\n", encoding="utf-8")
+    result = validate_catalogue(root)
+    assert result.ok  # warnings: the build goes on
+    messages = [d.format_text() for d in result.diagnostics
+                if "glossary/minibatch.yml" in d.format_text()]
+    assert messages == [
+        "catalogue/glossary/minibatch.yml:2:12: warning: 'Mini-lot' also names the glossary "
+        "term 'batch' (catalogue/glossary/batch.yml:7:24): entry texts link it to 'batch' "
+        "(hint: give each name to one term; a word related to another term goes in 'keywords' "
+        "(search only))",
+        "catalogue/glossary/minibatch.yml:5:19: warning: 'traitement par lots' holds none of "
+        "the term's fr names, so it keeps nothing from being linked (hint: write the phrase as "
+        "texts do, with the term's title, abbreviation, a synonym or a form in it as a whole "
+        "word)",
+        "catalogue/glossary/minibatch.yml:5:71: warning: 'batch mode' holds none of the term's "
+        "en names, so it keeps nothing from being linked (hint: write the phrase as texts do, "
+        "with the term's title, abbreviation, a synonym or a form in it as a whole word)",
+    ]
+
+
 # --- where in its venue a paper is, and a book's publisher ---------------------------------
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -68,7 +68,11 @@ def safe_link(url: str) -> str | None:
 
 
 def _text_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return str(escape(typeset(tokens[idx].content, env.get("lang"))))
+    text = typeset(tokens[idx].content, env.get("lang"))
+    terms: _TermLinks | None = env.get("terms")
+    if terms is None or not tokens[idx].meta.get(_TERMS_ALLOWED):
+        return str(escape(text))
+    return terms.linked(text)
 
 
 def _code_inline_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -203,6 +207,149 @@ def plain(text: str, lang: str | None = None) -> str:
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(NO_BREAK_SPACE if _binds(children, place, {"lang": lang}) else " ")
     return _RUN_OF_SPACES.sub(" ", "".join(parts)).strip()
+
+
+# --- glossary terms in entry texts ---------------------------------------------------------------
+
+#: What a text's caller says of a glossary term found in it: the link's opening tag (safe HTML
+#: it built), or None to leave the name as text (the term is already linked, or is the entry's).
+TermLink = Callable[[str], "Markup | None"]
+_TERMS_ALLOWED = "terms"  # a text token's meta: outside links and headings
+# A space in a name is any run of spaces in the text (French spacing puts no-break ones), an
+# apostrophe either one a text may use.
+_NAME_SPACE = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def name_key(name: str) -> str:
+    """How names of glossary terms compare: case, runs of spaces and apostrophes aside."""
+    return _NAME_SPACE.sub(" ", name.replace("\u2019", "'")).strip().lower()
+
+
+# How a name's space and apostrophe are matched (see name_key).
+_NAME_SIGNS = {" ": r"[\s\u00a0\u202f]+", "'": "['\u2019]"}
+
+
+def _names_pattern(keys: Iterable[str]) -> str:
+    """One alternation of every name, as a tree of their shared beginnings ("segmentation(?:
+    d'instances|)"): a word start tries each first letter once, not every name in turn (four
+    times faster than a list of names on the real catalogue). Longer names are tried before
+    the names they extend, so the longest name wins where several begin."""
+    tree: dict[str, Any] = {}
+    for key in keys:
+        node = tree
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        # "" (where a name ends) sorts last: the names that go on are tried first
+        branches = [(_NAME_SIGNS.get(char) or re.escape(char)) + pattern(node[char])
+                    if char else "" for char in sorted(node, reverse=True)]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return pattern(tree)
+
+
+class TermFinder:
+    """Where the names of glossary terms occur in the texts of one language: one pattern for
+    every name, compiled once, tried longest name first ("segmentation d'instances" before
+    "segmentation"), whole words only, case-insensitive; accents count as written. A hyphen
+    joins words into another name: "CNN" is not found in "Mask R-CNN", nor "U-Net" in
+    "U-Net-like" (which loses a link rather than risk a wrong one).
+
+    ``names``: (name as a reader reads it, term id), first claim of a name wins; an id of ""
+    marks a phrase that holds a name but means something else ("batch processing"): it is
+    found, so that the name inside it is not, and never linked."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        self._terms: dict[str, str] = {}
+        for name, term in names:
+            key = name_key(name)
+            if key:
+                self._terms.setdefault(key, term)
+        self.pattern: re.Pattern[str] | None = (
+            re.compile(r"(?<![\w-])" + _names_pattern(self._terms) + r"(?![\w-])",
+                       re.IGNORECASE) if self._terms else None)
+
+    def term_of(self, found: str) -> str:
+        """The id of the term a name found by :attr:`pattern` belongs to ("" for none)."""
+        return self._terms.get(name_key(found), "")
+
+
+class _TermLinks:
+    """The glossary terms of one text being rendered: :class:`TermFinder` finds them,
+    ``link`` says how each is linked."""
+
+    def __init__(self, finder: TermFinder, link: TermLink) -> None:
+        self.finder, self.link = finder, link
+
+    def linked(self, text: str) -> str:
+        """``text`` escaped as :func:`escape` does, each name ``link`` accepts made a link."""
+        pattern = self.finder.pattern
+        if pattern is None:
+            return str(escape(text))
+        parts: list[str] = []
+        done = 0
+        for found in pattern.finditer(text):
+            term = self.finder.term_of(found.group(0))
+            opening = self.link(term) if term else None
+            if opening is None:
+                continue
+            parts += [escape(text[done:found.start()]), opening, escape(found.group(0)), "</a>"]
+            done = found.end()
+        parts.append(escape(text[done:]))
+        return "".join(parts)
+
+
+def _allow_terms(tokens: Sequence[Token], env: Any, one_line: bool) -> None:
+    """Mark the text tokens a term may be linked in: never in a link (a link in a link is
+    not HTML) nor a heading. Code is never a text token. Lines of a paragraph are joined
+    first, as the page shows them, so that a name written across a line break is found."""
+    heading = 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            heading += token.nesting
+        elif token.type == "inline" and not heading and token.children:
+            token.children = _joined_lines(token.children, env, one_line)
+            in_link = 0
+            for child in token.children:
+                if child.type in ("link_open", "link_close"):
+                    in_link += child.nesting
+                elif child.type == "text" and not in_link:
+                    child.meta[_TERMS_ALLOWED] = True
+
+
+def _joined_lines(children: list[Token], env: Any, one_line: bool) -> list[Token]:
+    """``children`` where each text, line break, text becomes one text, the break written as
+    its render rule writes it (_softbreak_rule, _space)."""
+    joined: list[Token] = []
+    place = 0
+    while place < len(children):
+        child = children[place]
+        if (child.type == "softbreak" and joined and joined[-1].type == "text"
+                and place + 1 < len(children) and children[place + 1].type == "text"):
+            space = (NO_BREAK_SPACE if _binds(children, place, env)
+                     else " " if one_line else "\n")
+            joined[-1].content += space + children[place + 1].content
+            place += 2
+            continue
+        joined.append(child)
+        place += 1
+    return joined
+
+
+def with_terms(text: str, lang: str | None, finder: TermFinder, link: TermLink, *,
+               one_line: bool = False) -> Markup:
+    """:func:`block` (or :func:`inline` when ``one_line``) of ``text``, where each name of a
+    glossary term ``finder`` finds in its text (not in links, code or headings) is linked as
+    ``link`` says. Not kept: the links depend on the page, and on what it linked before."""
+    if finder.pattern is None or not finder.pattern.search(text):  # most texts: as they are
+        return inline(text, lang=lang) if one_line else block(text, lang)
+    parser = _parsers()["inline" if one_line else "block"]
+    env = {"lang": lang, "terms": _TermLinks(finder, link)}
+    tokens = parser.parseInline(text, env) if one_line else parser.parse(text, env)
+    _allow_terms(tokens, env, one_line)
+    return Markup(parser.renderer.render(tokens, parser.options, env).strip())
 
 
 # Spaces and line breaks, but not the no-break spaces French spacing put there.

@@ -7,6 +7,7 @@ file per controlled vocabulary. Nothing here judges the content: that is ``valid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -70,6 +71,29 @@ TRANSLATION_TO_WRITE = "(translation to write)"
 VOCAB_SCHEMA = "vocabulary.schema.json"
 #: The folders of a catalogue whose files are read: one per entry type, and the vocabularies.
 CATALOGUE_FOLDERS: tuple[str, ...] = (*(t.folder for t in ENTRY_TYPES), VOCAB_FOLDER)
+
+
+# A glossary term's title may end with a parenthesis that gives its other name or examples
+# ("Époque (epoch)", "Notebook (Jupyter, Google Colab)"): texts write the name without it.
+_FINAL_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+
+
+def glossary_names(term: Entry, lang: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The names by which entry texts written in ``lang`` name a glossary term, as written
+    (Markdown), each with the path of the field that holds it: its title, the title without a
+    final parenthesis, its abbreviation, synonyms and ``forms`` (plurals...). Not its
+    keywords: words related to the term, not names of it."""
+    names: list[tuple[str, tuple[Any, ...]]] = []
+    for field_name in ("term", "abbr"):
+        written = term.text(field_name).get(lang)
+        if written:
+            names.append((written, (field_name, lang)))
+            if field_name == "term" and _FINAL_PARENTHESIS.search(written):
+                names.append((_FINAL_PARENTHESIS.sub("", written), (field_name, lang)))
+    for field_name in ("synonyms", "forms"):
+        names += [(name, (field_name, lang, place))
+                  for place, name in enumerate(term.text_lists(field_name).get(lang, []))]
+    return names
 
 
 def string_list(value: Any) -> list[str]:

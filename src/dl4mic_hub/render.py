@@ -45,7 +45,7 @@ from .export.references import REFERENCE_KINDS
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
-from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
+from .model import Catalogue, Entry, VocabTerm, glossary_names, in_language, shown_language
 from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
@@ -237,6 +237,7 @@ class PageContext:
         self.up = "../" * path.count("/") if site.links_from_source else self.up_page
         self.fallbacks: list[Fallback] = []
         self.ui = ui_for(lang)
+        self._terms_linked: dict[str, set[str]] = {}  # entry id → terms its texts link
 
     # --- texts ---------------------------------------------------------------------------------
     def _pick(self, entry: Entry, name: str, value: Any = None) -> tuple[str, str] | None:
@@ -281,21 +282,29 @@ class PageContext:
         shown = shown_language(entry.text(name), self.lang)
         return self.spoken_language(entry, name, shown) if shown else None
 
-    def text(self, entry: Entry, name: str, *, value: Any = None, links: bool = True) -> Markup:
-        """Inline text as safe HTML; a fallback is wrapped with its language and a marker."""
+    def text(self, entry: Entry, name: str, *, value: Any = None, links: bool = True,
+             terms: bool = False) -> Markup:
+        """Inline text as safe HTML; a fallback is wrapped with its language and a marker.
+        ``terms``: glossary terms in it link to the glossary (see :meth:`term_link`)."""
         picked = self._pick(entry, name, value)
         if picked is None:
             return Markup("")
         text, shown = picked
-        return self._in_language(markup.inline(text, links=links, lang=shown), shown, entry, name)
+        html = (markup.with_terms(text, shown, self.site.term_finder(shown),
+                                  self.term_link(entry), one_line=True)
+                if terms and links else markup.inline(text, links=links, lang=shown))
+        return self._in_language(html, shown, entry, name)
 
-    def block(self, entry: Entry, name: str) -> Markup:
-        """Block text as a raw HTML block; a fallback comes with a notice and its language."""
+    def block(self, entry: Entry, name: str, *, terms: bool = False) -> Markup:
+        """Block text as a raw HTML block; a fallback comes with a notice and its language.
+        ``terms``: glossary terms in it link to the glossary (see :meth:`term_link`)."""
         picked = self._pick(entry, name)
         if picked is None:
             return Markup("")
         text, shown = picked
-        body = markup.block(text, shown)
+        body = (markup.with_terms(text, shown, self.site.term_finder(shown),
+                                  self.term_link(entry))
+                if terms else markup.block(text, shown))
         if shown == self.lang:
             return markup.html_format('<div class="dl-text">\n{}\n</div>', body)
         return markup.html_format(
@@ -303,6 +312,27 @@ class PageContext:
             '<div lang="{}">\n{}\n</div>\n</div>',
             self.ui["fallback_inline_title"], shown, body,
         )
+
+    def term_link(self, entry: Entry) -> markup.TermLink:
+        """How the texts of ``entry`` link the glossary terms they use: the first use of each
+        term links to its glossary entry, titled "Glossary: <term>"; later uses, and the
+        entry's own term, stay text. Counted per entry: a resource's page is its entry's, and
+        the FAQ and glossary pages are read one entry at a time, reached by its anchor."""
+        linked = self._terms_linked.setdefault(entry.id, {entry.id})
+
+        def link(term_id: str) -> Markup | None:
+            term = self.site.by_id.get(term_id)
+            if term_id in linked or term is None:
+                return None
+            linked.add(term_id)
+            # the term's name in the page's language, else in the text's (never a fallback
+            # to count: it is a tooltip, not a text of the page)
+            named = markup.plain(in_language(term.text("term"), self.lang))
+            return markup.html_format(
+                '<a class="dl-term" href="{}" title="{}">', self.entry_href(term),
+                self.ui["glossary_link_title"].format(term=named))
+
+        return link
 
     def name(self, entry: Entry) -> Markup:
         """The entry's name for link labels: a link cannot contain links, so any link inside
@@ -612,7 +642,22 @@ class _SiteRenderer:
         self._facets_by_name = {facet.name: facet for facet in self.facets}
         self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
         self._labels: dict[tuple[str, str, str], str] = {}
+        self._term_finders: dict[str, markup.TermFinder] = {}
         self.links_from_source = False  # see PageContext.up
+
+    def term_finder(self, lang: str) -> markup.TermFinder:
+        """The names of the glossary's terms in ``lang`` (:func:`model.glossary_names`), to
+        find in texts written in it; made once per language. A name two terms share links to
+        the first by id (``validate`` warns of it)."""
+        finder = self._term_finders.get(lang)
+        if finder is None:
+            names = [(markup.plain(name), term.id)
+                     for term in sorted(self.catalogue.of_type("glossary"), key=lambda t: t.id)
+                     for name, _field in glossary_names(term, lang)]
+            unlinked = [(markup.plain(phrase), "") for term in self.catalogue.of_type("glossary")
+                        for phrase in term.text_lists("not_linked").get(lang, [])]
+            finder = self._term_finders[lang] = markup.TermFinder(unlinked + names)
+        return finder
 
     def facet(self, name: str) -> Facet:
         return self._facets_by_name[name]

@@ -41,7 +41,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from . import LANGUAGES
+from . import LANGUAGES, markup
 from .addresses import private_host_kind
 from .diagnostics import (
     Diagnostic,
@@ -77,6 +77,7 @@ from .model import (
     VOCAB_SCHEMA,
     Catalogue,
     Entry,
+    glossary_names,
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
@@ -854,6 +855,7 @@ def _validate(root: Path, pending: Mapping[Path, str]) -> ValidationResult:
     diagnostics += _placeholders_left(loaded)
     diagnostics += _misplaced_entries(loaded)
     diagnostics += _duplicate_links(catalogue)
+    diagnostics += _glossary_name_problems(catalogue)
     diagnostics += _missing_vocabularies(catalogue, shown, checker.broken_vocabularies)
     diagnostics += _unknown_icons(catalogue)
     diagnostics += _unread_files(root)
@@ -1084,6 +1086,39 @@ def _duplicate_links(catalogue: Catalogue) -> list[Diagnostic]:
         for entry, link, origin, (first, first_origin) in identity_owners(catalogue)
         if first is not entry
     ]
+
+
+def _glossary_name_problems(catalogue: Catalogue) -> list[Diagnostic]:
+    """Names that entry texts would link to the wrong glossary term, or phrases that change
+    nothing (see render.PageContext.term_link): a name two terms share links to the first by
+    id; a ``not_linked`` phrase that holds none of its term's names keeps nothing from being
+    linked."""
+    found: list[Diagnostic] = []
+    terms = sorted(catalogue.of_type("glossary"), key=lambda term: term.id)
+    for lang in LANGUAGES:
+        owners: dict[str, tuple[Entry, tuple[Any, ...]]] = {}
+        for term in terms:
+            names = glossary_names(term, lang)
+            for written, path in names:
+                key = markup.name_key(markup.plain(written))
+                owner, where = owners.setdefault(key, (term, path))
+                if owner is not term:
+                    found.append(warning(
+                        term.origin(*path),
+                        f"'{written}' also names the glossary term '{owner.id}' "
+                        f"({owner.origin(*where)}): entry texts link it to '{owner.id}'",
+                        "give each name to one term; a word related to another term goes "
+                        "in 'keywords' (search only)"))
+            own = markup.TermFinder((markup.plain(written), term.id) for written, _ in names)
+            for place, phrase in enumerate(term.text_lists("not_linked").get(lang, [])):
+                if own.pattern is None or not own.pattern.search(markup.plain(phrase)):
+                    found.append(warning(
+                        term.origin("not_linked", lang, place),
+                        f"'{phrase}' holds none of the term's {lang} names, so it keeps "
+                        "nothing from being linked",
+                        "write the phrase as texts do, with the term's title, abbreviation, "
+                        "a synonym or a form in it as a whole word"))
+    return found
 
 
 def identity_owners(

@@ -93,8 +93,11 @@ def faq(i: int, v: str) -> dict[str, Any]:
 
 def glossary(i: int, v: str) -> dict[str, Any]:
     text = {"fr": v, "en": v}
+    # its names are the vectors, which every other entry's text holds: texts link to it
+    # (render.PageContext.term_link); a not_linked phrase that would cancel it is another
     return {"id": f"xss-term-{i}", "term": text, "abbr": text, "definition": text,
-            "synonyms": {"fr": [v], "en": [v]}, "added": "2026-01-01"}
+            "synonyms": {"fr": [v], "en": [v]}, "forms": {"fr": [v], "en": [v]},
+            "not_linked": {"fr": [f"{v} (x)"], "en": [f"{v} (x)"]}, "added": "2026-01-01"}
 
 
 def cheatsheet(i: int, v: str) -> dict[str, Any]:
