@@ -237,3 +237,13 @@ def test_a_glossary_without_names_finds_nothing() -> None:
     empty = markup.TermFinder([])
     assert empty.pattern is None
     assert markup.with_terms("U-Net", "en", empty, first_use_links()[0]) == "<p>U-Net</p>"
+
+
+def test_a_name_as_long_as_a_pull_request_likes_is_still_found() -> None:
+    # the pattern was built by a recursive walk as deep as the longest name: 1,000 letters
+    # made validate and render stop with an internal error
+    long_name = "a" * 3000
+    finder = markup.TermFinder([(long_name, "long"), ("a" * 2999 + "b", "other")])
+    assert finder.pattern is not None
+    found = finder.pattern.search(f"x {long_name} y")
+    assert found is not None and finder.term_of(found.group(0)) == "long"

@@ -643,19 +643,52 @@ def test_a_label_written_for_its_key_is_told_which_key(
                                  "known keys: ")
 
 
+def minibatch_term(root: Path, names_line: str, term: str = "{fr: Mini-lot, en: Minibatch}",
+                   extra: str = "") -> Path:
+    """A glossary term minibatch.yml whose 4th line is ``names_line`` (forms, not_linked)."""
+    path = root / "glossary" / "minibatch.yml"
+    path.write_text(f"id: minibatch\nterm: {term}\n"
+                    "definition: {fr: Un petit lot., en: A small batch.}\n"
+                    f"{names_line}\n{extra}added: 2026-11-23\n", encoding="utf-8")
+    return path
+
+
+def test_a_not_linked_phrase_that_is_another_terms_name_is_a_warning(
+    make_catalogue: Callable[..., Path]
+) -> None:
+    # a term's not_linked phrases are never linked, whichever term's name they are: one that
+    # is another term's whole name kept that term from ever being linked, without a word
+    root = make_catalogue()
+    minibatch_term(root, "not_linked: {en: [Batch]}")
+    messages = [d.format_text() for d in validate_catalogue(root).diagnostics
+                if "not_linked" in d.format_text() or "is a name" in d.format_text()]
+    assert messages == [
+        "catalogue/glossary/minibatch.yml:4:19: warning: 'Batch' is a name of the glossary "
+        "term 'batch': as a phrase 'minibatch' never links, it keeps 'batch' from ever being "
+        "linked (hint: remove it, or write the longer phrase texts use around a name of "
+        "'minibatch')"]
+
+
+def test_a_glossary_form_longer_than_a_name_is_an_error_where_it_is_written(
+    make_catalogue: Callable[..., Path]
+) -> None:
+    root = make_catalogue()
+    minibatch_term(root, f"forms: {{en: [{'a' * 1500}]}}", term="{fr: Abandon, en: Dropout}")
+    result = validate_catalogue(root)
+    assert not result.ok
+    assert [d.format_text() for d in result.diagnostics if "minibatch" in d.format_text()] == [
+        "catalogue/glossary/minibatch.yml:4:14: error: 'forms.en' is too long (1500 characters, "
+        "at most 100)"]
+
+
 def test_a_glossary_name_two_terms_share_or_a_not_linked_phrase_without_one_is_a_warning(
     make_catalogue: Callable[..., Path]
 ) -> None:
     # entry texts link a name to one term: the one whose id sorts first; and a phrase that
     # holds none of the term's names keeps nothing from being linked (a typo, most likely)
     root = make_catalogue()
-    (root / "glossary" / "minibatch.yml").write_text(
-        "id: minibatch\n"
-        "term: {fr: Mini-lot, en: Minibatch}\n"
-        "definition: {fr: Un petit lot., en: A small batch.}\n"
-        "forms: {en: [mini-batches]}\n"
-        "not_linked: {fr: [traitement par lots, traitement par mini-lot], en: [batch mode]}\n"
-        "added: 2026-11-23\n", encoding="utf-8")
+    minibatch_term(root, "forms: {en: [mini-batches]}", extra="not_linked: {fr: [traitement "
+                   "par lots, traitement par mini-lot], en: [batch mode]}\n")
     result = validate_catalogue(root)
     assert result.ok  # warnings: the build goes on
     messages = [d.format_text() for d in result.diagnostics

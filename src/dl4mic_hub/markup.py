@@ -26,6 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .markdown import SAFE_SCHEMES
+from .model import Entry, glossary_names
 from .text import NO_BREAK_SPACE, binds_across, typeset
 
 # Characters with a meaning for HTML, Python-Markdown or one of its extensions (emphasis, code,
@@ -241,13 +242,38 @@ def _names_pattern(keys: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}  # a name ends here
 
-    def pattern(node: dict[str, Any]) -> str:
+    # Each node's pattern after its children's, without recursion: the tree is as deep as the
+    # longest name, which a pull request chooses (a recursive walk crashed on 1,000 letters).
+    made: dict[int, str] = {}
+    stack: list[tuple[dict[str, Any], bool]] = [(tree, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for char, child in node.items() if char)
+            continue
         # "" (where a name ends) sorts last: the names that go on are tried first
-        branches = [(_NAME_SIGNS.get(char) or re.escape(char)) + pattern(node[char])
+        branches = [(_NAME_SIGNS.get(char) or re.escape(char)) + made[id(node[char])]
                     if char else "" for char in sorted(node, reverse=True)]
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        made[id(node)] = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return made[id(tree)]
 
-    return pattern(tree)
+
+def term_names(term: Entry, lang: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """:func:`model.glossary_names` as a reader reads them (Markdown made plain), each with
+    the path of the field that holds it: what texts are searched for."""
+    return [(plain(written), path) for written, path in glossary_names(term, lang)]
+
+
+def glossary_finder(terms: Iterable[Entry], lang: str) -> TermFinder:
+    """The :class:`TermFinder` of every glossary term's ``lang`` names; a name two terms share
+    goes to the first by id (``validate`` warns of it), and every ``not_linked`` phrase is
+    found and never linked."""
+    ordered = sorted(terms, key=lambda term: term.id)
+    unlinked = [(plain(phrase), "") for term in ordered
+                for phrase in term.text_lists("not_linked").get(lang, [])]
+    names = [(name, term.id) for term in ordered for name, _path in term_names(term, lang)]
+    return TermFinder(unlinked + names)
 
 
 class TermFinder:

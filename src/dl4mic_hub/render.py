@@ -41,11 +41,11 @@ from markupsafe import Markup
 
 from . import LANGUAGES, LOCAL_SITE_URL, REPOSITORY_URL, markup
 from .export import CATALOGUE_CSV, REFERENCES_BIB, Addresses, web_address
-from .export.references import REFERENCE_KINDS
+from .export.references import REFERENCE_KINDS, bibtex_entry, is_reference, locator
 from .facets import Facet, derive_facets, used_keys
 from .linkhealth import EntryLinks, LinkHealth, LinkState
 from .load import gc_paused
-from .model import Catalogue, Entry, VocabTerm, glossary_names, in_language, shown_language
+from .model import Catalogue, Entry, VocabTerm, in_language, shown_language
 from .text import MONTHS, NO_BREAK_SPACE, fold, iso_date, shorten, typeset
 
 RECENT_LIMIT = 30
@@ -594,20 +594,14 @@ class PageContext:
 
     def citation(self, entry: Entry) -> str | None:
         """The BibTeX record of a paper or book that can be cited, else None."""
-        from .export.references import bibtex_entry, is_reference
-
         return bibtex_entry(entry) if is_reference(entry) else None
 
     def locator(self, entry: Entry) -> str:
         """Where in its venue a paper is, as a reference list prints it ('18(1), 100–106')."""
-        from .export.references import locator
-
         return str(locator(entry))
 
     def references_link(self) -> Markup:
         """A link to the file of every reference (BibTeX), named by its path."""
-        from .export import REFERENCES_BIB
-
         return markup.html_format('<a href="{}"><code>{}</code></a>',
                                   self.file_href("../" + REFERENCES_BIB), REFERENCES_BIB)
 
@@ -651,12 +645,8 @@ class _SiteRenderer:
         the first by id (``validate`` warns of it)."""
         finder = self._term_finders.get(lang)
         if finder is None:
-            names = [(markup.plain(name), term.id)
-                     for term in sorted(self.catalogue.of_type("glossary"), key=lambda t: t.id)
-                     for name, _field in glossary_names(term, lang)]
-            unlinked = [(markup.plain(phrase), "") for term in self.catalogue.of_type("glossary")
-                        for phrase in term.text_lists("not_linked").get(lang, [])]
-            finder = self._term_finders[lang] = markup.TermFinder(unlinked + names)
+            finder = markup.glossary_finder(self.catalogue.of_type("glossary"), lang)
+            self._term_finders[lang] = finder
         return finder
 
     def facet(self, name: str) -> Facet:

@@ -77,7 +77,6 @@ from .model import (
     VOCAB_SCHEMA,
     Catalogue,
     Entry,
-    glossary_names,
     read_catalogue,
 )
 from .schema import excluded_keys, field_specs, implied_values, inlined_schema, load_schemas
@@ -1090,31 +1089,39 @@ def _duplicate_links(catalogue: Catalogue) -> list[Diagnostic]:
 
 def _glossary_name_problems(catalogue: Catalogue) -> list[Diagnostic]:
     """Names that entry texts would link to the wrong glossary term, or phrases that change
-    nothing (see render.PageContext.term_link): a name two terms share links to the first by
-    id; a ``not_linked`` phrase that holds none of its term's names keeps nothing from being
-    linked."""
+    nothing or too much (see render.PageContext.term_link): a name two terms share links to
+    the first by id; a ``not_linked`` phrase that holds none of its term's names keeps nothing
+    from being linked; one that is another term's name keeps that term from ever being."""
     found: list[Diagnostic] = []
     terms = sorted(catalogue.of_type("glossary"), key=lambda term: term.id)
     for lang in LANGUAGES:
         owners: dict[str, tuple[Entry, tuple[Any, ...]]] = {}
         for term in terms:
-            names = glossary_names(term, lang)
-            for written, path in names:
-                key = markup.name_key(markup.plain(written))
-                owner, where = owners.setdefault(key, (term, path))
+            for name, path in markup.term_names(term, lang):
+                owner, where = owners.setdefault(markup.name_key(name), (term, path))
                 if owner is not term:
                     found.append(warning(
                         term.origin(*path),
-                        f"'{written}' also names the glossary term '{owner.id}' "
+                        f"'{name}' also names the glossary term '{owner.id}' "
                         f"({owner.origin(*where)}): entry texts link it to '{owner.id}'",
                         "give each name to one term; a word related to another term goes "
                         "in 'keywords' (search only)"))
-            own = markup.TermFinder((markup.plain(written), term.id) for written, _ in names)
+        for term in terms:
+            own = markup.TermFinder((name, term.id) for name, _ in markup.term_names(term, lang))
             for place, phrase in enumerate(term.text_lists("not_linked").get(lang, [])):
-                if own.pattern is None or not own.pattern.search(markup.plain(phrase)):
+                text = markup.plain(phrase)
+                other, _where = owners.get(markup.name_key(text), (term, None))
+                if other is not term:
                     found.append(warning(
                         term.origin("not_linked", lang, place),
-                        f"'{phrase}' holds none of the term's {lang} names, so it keeps "
+                        f"'{text}' is a name of the glossary term '{other.id}': as a phrase "
+                        f"'{term.id}' never links, it keeps '{other.id}' from ever being linked",
+                        f"remove it, or write the longer phrase texts use around a name of "
+                        f"'{term.id}'"))
+                elif own.pattern is None or not own.pattern.search(text):
+                    found.append(warning(
+                        term.origin("not_linked", lang, place),
+                        f"'{text}' holds none of the term's {lang} names, so it keeps "
                         "nothing from being linked",
                         "write the phrase as texts do, with the term's title, abbreviation, "
                         "a synonym or a form in it as a whole word"))

@@ -76,13 +76,20 @@ SAFE = "safe text"
 
 def resource(i: int, v: str) -> dict[str, Any]:
     text = {"fr": v, "en": v}
-    return {
+    entry: dict[str, Any] = {
         "id": f"xss-{i}", "kind": "tool", "title": text, "summary": text, "description": text,
         "url": v, "links": [{"type": "docs", "url": f"https://example.org/{i}", "label": text}],
         "doi": v, "sections": ["tools", f"xss-{i}"], "tasks": [f"xss-{i}"], "dims": [f"xss-{i}"],
         "io": text, "keywords": {"fr": [v], "en": [v]}, "authors": [v],
         "content_language": ["en"], "added": "2026-01-01",
     }
+    # every third a paper whose journal is the vector, every third a book whose publisher is:
+    # what a citation prints (the page's facts, its BibTeX and CSL records, JSON-LD)
+    if i % 3 == 1:
+        entry.update(kind="paper", year=2020, published_in={"type": "journal", "name": v})
+    elif i % 3 == 2:
+        entry.update(kind="book", year=2020, publisher=v)
+    return entry
 
 
 def faq(i: int, v: str) -> dict[str, Any]:

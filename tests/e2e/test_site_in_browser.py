@@ -359,7 +359,7 @@ def test_on_a_phone_back_to_top_waits_in_the_bottom_corner(
     page.goto(f"{site_url}fr/explore/?q=noyaux")
     expect(page.locator("li.dl-result").first).to_be_visible()
     page.mouse.wheel(0, 2000)
-    page.wait_for_timeout(300)
+    page.wait_for_function("window.scrollY > 1500")  # down, then up: Material shows it
     page.mouse.wheel(0, -600)
     button = page.locator(".md-top")
     expect(button).to_be_visible()

@@ -451,7 +451,8 @@
     /* The published BibTeX file's opening comment (its licence) and the selection's records. */
     function bibSelection(text) {
       var chunks = text.split(/\n(?=@)/);
-      var head = chunks.shift();
+      // the opening comment (the licence), when the file has one
+      var head = chunks.length && chunks[0].charAt(0) !== "@" ? chunks.shift() : null;
       var byKey = new Map();
       chunks.forEach(function (chunk) {
         var key = /^@\w+\{([^,\s]+),/.exec(chunk);
@@ -459,7 +460,8 @@
       });
       var records = [];
       chosenIds().forEach(function (id) { if (byKey.has(id)) records.push(byKey.get(id)); });
-      return { text: [head].concat(records).join("\n"), count: records.length };
+      return { text: (head === null ? [] : [head]).concat(records).join("\n"),
+               count: records.length };
     }
 
     function onDownload(selector, cut, type, said) {
@@ -469,7 +471,7 @@
         var line = exportLine.querySelector(".dl-explorer__export-said");
         published(link).then(function (text) {
           var part = cut(text);
-          if (part.count) save(link.getAttribute("download"), part.text, type);
+          if (part.count) save(link.dataset.selectionName, part.text, type);
           line.textContent = said(part.count);
         }, function (error) {
           line.textContent = fill(exportLine.dataset.failed, "error", error.message || error);
@@ -480,7 +482,9 @@
     onDownload(".dl-explorer__csv", csvSelection, "text/csv;charset=utf-8", function (count) {
       var done = count === 1 ? exportData.csvDoneOne : fill(exportData.csvDoneMany, "count", count);
       var others = shownResults.length - count;
-      return others ? fill(fill(exportData.csvOthers, "count", others), "done", done) : done;
+      if (!others) return done;
+      return fill(others === 1 ? exportData.csvOtherOne : fill(exportData.csvOthers, "count", others),
+                  "done", done);
     });
     onDownload(".dl-explorer__bib", bibSelection, "application/x-bibtex;charset=utf-8",
                function (count) {

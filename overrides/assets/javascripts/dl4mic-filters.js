@@ -81,7 +81,9 @@
     var menusActive = menus.querySelector("summary > .dl-filters__active");
     var phone = window.matchMedia("(max-width: 44.9375em)");
     menus.open = !phone.matches;
-    phone.addEventListener("change", function () { if (!phone.matches) menus.open = true; });
+    var widened = function () { if (!phone.matches) menus.open = true; };
+    if (phone.addEventListener) phone.addEventListener("change", widened);
+    else phone.addListener(widened);  // Safari before 14
 
     function apply() {
       var query = text.value.trim();

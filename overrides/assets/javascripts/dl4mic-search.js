@@ -129,6 +129,9 @@
   Engine.prototype.typosOf = function (word) {
     var typos = [];
     if (this.index.words[word] || word.length < 5) return typos;
+    // asked for each word at each keystroke, by stemsFor and by search: scanned once
+    this.typoCache = this.typoCache || new Map();
+    if (this.typoCache.has(word)) return this.typoCache.get(word);
     var limit = word.length >= 9 ? 2 : 1;
     for (var length = word.length - limit; length <= word.length + limit; length++) {
       var sameLength = this.byLength[length] || [];
@@ -138,6 +141,8 @@
         if (distance(word, other, limit) <= limit) typos.push(other);
       }
     }
+    if (this.typoCache.size > 500) this.typoCache.clear();
+    this.typoCache.set(word, typos);
     return typos;
   };
 
