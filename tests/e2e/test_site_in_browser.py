@@ -337,10 +337,12 @@ def test_on_a_phone_the_section_menus_fold_and_the_entries_start_on_the_first_sc
     menus = page.locator("form.dl-filters details.dl-filters__menus")
     expect(menus.locator("select[name=tasks]")).to_be_hidden()
     expect(page.locator("form.dl-filters input[name=q]")).to_be_visible()  # the box stays
-    # the first group's heading, where the entries start (under the "Jump to" line), begins
-    # on the first screen: at least its first line shows (it was two screens down)
-    first = page.locator("form.dl-filters ~ h2").first.bounding_box()
+    # the first entry begins on the first screen (it was two screens down): the menus fold,
+    # and the "Jump to" links keep to one line that scrolls sideways
+    first = page.locator("li.dl-entry").first.bounding_box()
     assert first is not None and first["y"] + 24 < 844, first
+    jump = page.locator(".dl-jump").bounding_box()
+    assert jump is not None and jump["height"] < 60, jump
     menus.locator("> summary").click()
     page.select_option("form.dl-filters select[name=levels]", "beginner")
     expect(menus.locator("> summary .dl-filters__active")).to_have_text("(1)")
@@ -651,3 +653,29 @@ def test_small_tables_read_as_cards_on_a_phone(
     cells = wide.locator("table.dl-stack").evaluate(STACKED_CELLS)
     assert {cell["display"] for cell in cells} == {"table-cell"}
     assert {cell["label"] for cell in cells} == {"none"}
+
+
+def test_a_section_selection_opens_in_the_explorer_with_its_filters(
+    page: Page, site_url: str, local_only: list[str]
+) -> None:
+    # the explorer downloads what it shows (CSV, BibTeX): a section page's selection goes there
+    page.goto(f"{site_url}fr/sections/tools/")
+    page.select_option("form.dl-filters select[name=levels]", "beginner")
+    shown = {entry["id"] for entry in visible_entries(page)}
+    link = page.locator("form.dl-filters .dl-filter-explore a")
+    expect(link).to_have_text(
+        "Ouvrir cette sélection dans l'explorateur (pour la télécharger en CSV ou BibTeX)")
+    link.click()
+    expect(page).to_have_url(f"{site_url}fr/explore/?levels=beginner&sections=tools")
+    expect(page.locator(".dl-explorer__status")).not_to_have_text(re.compile(r"^$|…"))
+    more = page.locator(".dl-results__more button")
+    while more.count():
+        more.click()
+    found = set(page.locator("ol.dl-results > li.dl-result").evaluate_all(
+        "items => items.map(i => i.dataset.entryId)"))
+    assert found == shown
+    # the words typed go along
+    page.go_back()
+    filter_by_words(page, "noyaux")
+    expect(link).to_have_attribute(
+        "href", re.compile(r"\?q=noyaux&levels=beginner&sections=tools$"))

@@ -36,6 +36,9 @@
     var elsewhere = form.querySelector(".dl-filter-elsewhere");
     var elsewhereLink = elsewhere.querySelector("a");
     var explorer = new URL(elsewhereLink.getAttribute("href"), window.location.href);
+    var inExplorerLink = form.querySelector(".dl-filter-explore a");
+    var inExplorer = new URL(inExplorerLink.getAttribute("href"), window.location.href);
+    var sectionKey = inExplorer.searchParams.get("sections");
     var partial = document.querySelector(".dl-more") !== null;
 
     var engine = null;
@@ -140,6 +143,11 @@
       var state = new URLSearchParams();
       if (query) state.set("q", query);
       selects.forEach(function (select) { if (select.value) state.set(select.name, select.value); });
+      // the same selection in the explorer: this section, these menus, these words
+      var there = new URLSearchParams(state);
+      there.set("sections", sectionKey);
+      inExplorer.search = there.toString().replace(/%2C/g, ",");
+      inExplorerLink.href = inExplorer.href;
       var wanted = state.toString();
       window.history.replaceState(null, "", window.location.pathname + (wanted ? "?" + wanted : "")
                                   + window.location.hash);
