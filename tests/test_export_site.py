@@ -127,7 +127,8 @@ def test_the_open_data_page_gives_every_size_as_its_language_writes_numbers(
         sizes = [re.findall(r"<td[^>]*>([^<]*)</td>", row)[-1] for row in rows]
         # the files and both feeds, each with a size ("929.5 Ko" and empty feed sizes before)
         assert sum("feed.xml" in row for row in rows) == 2
-        assert all(re.fullmatch(rf"\d+\{mark}\d {unit}", size) for size in sizes), sizes
+        # the unit bound to its number: "1249,1 / Ko" wrapped in the narrow column
+        assert all(re.fullmatch(rf"\d+\{mark}\d\u00a0{unit}", size) for size in sizes), sizes
 
 
 def test_every_page_head_has_json_ld_open_graph_feed_and_a_description(
