@@ -513,7 +513,9 @@ class PageContext:
             # offered only when some value is held by some entries and not by others
             if not any(0 < count < len(entries) for count in counts.values()):
                 continue
-            offered.append((facet, self.vocab_title(facet.name), self._in_order(facet, counts)))
+            # a value every entry holds filters nothing (the page's own section, on its page)
+            telling = {key for key, count in counts.items() if count < len(entries)}
+            offered.append((facet, self.vocab_title(facet.name), self._in_order(facet, telling)))
         return offered
 
     # --- links ---------------------------------------------------------------------------------

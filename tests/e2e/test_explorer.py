@@ -606,10 +606,12 @@ def test_the_selection_downloads_as_csv_rows_and_bibtex_records(
     # a query whose results mix resources with FAQ and glossary entries (no CSV row), and
     # number more than the 50 shown at first: the selection is every result
     open_explorer(page, f"{site_url}fr/explore/?q=segmentation")
+    said = page.locator(".dl-explorer__export-said")
     csv_name, csv_text = download_selection(page, "csv")
-    csv_said = page.locator(".dl-explorer__export-said").text_content()
     bib_name, bib_text = download_selection(page, "bib")
-    bib_said = page.locator(".dl-explorer__export-said").text_content()
+    # one line per file: the CSV's stays said after the BibTeX download
+    csv_said = said.locator("[data-format=csv]").text_content()
+    bib_said = said.locator("[data-format=bib]").text_content()
     more = page.locator(".dl-results__more button")
     while more.count():
         more.click()
@@ -626,7 +628,9 @@ def test_the_selection_downloads_as_csv_rows_and_bibtex_records(
     others = len(shown) - len(rows)
     assert others > 0
     assert csv_said == (f"{len(rows)} ressources dans le CSV\xa0; les {others} autres fiches "
-                        "(FAQ, glossaire, antisèches) n'ont pas de ligne dans le CSV")
+                        "(FAQ, glossaire, antisèches) n'ont pas de ligne dans le CSV. Dans Excel, "
+                        "importez-le par Données > À partir d'un fichier texte/CSV (UTF-8)\xa0: "
+                        "ouvert d'un double clic, il mélange les accents et les colonnes.")
     # the cited works of the results, as records of the published BibTeX file
     assert bib_name == "dl4mic-hub-selection.bib"
     keys = re.findall(r"^@\w+\{([^,]+),", bib_text, flags=re.MULTILINE)
@@ -642,6 +646,8 @@ def test_the_selection_offers_only_the_files_that_hold_it(page: Page, site_url: 
     expect(page.locator(".dl-explorer__bib")).to_be_hidden()  # no paper, no book
     page.locator("input[name=kinds][value=paper]").check()
     expect(page.locator(".dl-explorer__bib")).to_be_visible()
-    # glossary terms are in neither file: no download is offered
+    # glossary terms are in neither file: no download is offered, and the page says why
     open_explorer(page, f"{site_url}en/explore/?kinds=glossary")
     expect(page.locator(".dl-explorer__export")).to_be_hidden()
+    expect(page.locator(".dl-explorer__export-none")).to_contain_text(
+        "have neither a row in the CSV nor a reference to cite")

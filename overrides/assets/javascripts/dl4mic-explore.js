@@ -28,6 +28,7 @@
     var list = root.querySelector(".dl-results");
     var pagesLine = root.querySelector(".dl-explorer__pages");
     var exportLine = root.querySelector(".dl-explorer__export");
+    var exportNone = root.querySelector(".dl-explorer__export-none");
     var shownResults = [];  // every result, in the order shown (the selection to download)
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
     var checkboxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
@@ -369,8 +370,12 @@
       });
       exportLine.querySelector(".dl-explorer__csv").parentNode.hidden = !inCsv;
       exportLine.querySelector(".dl-explorer__bib").parentNode.hidden = !inBib;
-      exportLine.querySelector(".dl-explorer__export-said").textContent = "";
+      exportLine.querySelectorAll(".dl-explorer__export-said > span").forEach(function (said) {
+        said.textContent = "";
+      });
       exportLine.hidden = !(inCsv || inBib);
+      // results, but none either file has: say why there is nothing to download
+      exportNone.hidden = !exportLine.hidden || !results.length;
     }
 
     // each published file is fetched once, when first asked for (again after a failure)
@@ -464,11 +469,12 @@
                count: records.length };
     }
 
-    function onDownload(selector, cut, type, said) {
-      var link = exportLine.querySelector(selector);
+    function onDownload(format, cut, type, said) {
+      var link = exportLine.querySelector(".dl-explorer__" + format);
       link.addEventListener("click", function (event) {
         event.preventDefault();
-        var line = exportLine.querySelector(".dl-explorer__export-said");
+        // one line per file: what the CSV held stays said after the BibTeX download
+        var line = exportLine.querySelector('.dl-explorer__export-said > [data-format="' + format + '"]');
         published(link).then(function (text) {
           var part = cut(text);
           if (part.count) save(link.dataset.selectionName, part.text, type);
@@ -479,14 +485,16 @@
       });
     }
     var exportData = exportLine.dataset;
-    onDownload(".dl-explorer__csv", csvSelection, "text/csv;charset=utf-8", function (count) {
+    onDownload("csv", csvSelection, "text/csv;charset=utf-8", function (count) {
       var done = count === 1 ? exportData.csvDoneOne : fill(exportData.csvDoneMany, "count", count);
       var others = shownResults.length - count;
-      if (!others) return done;
-      return fill(others === 1 ? exportData.csvOtherOne : fill(exportData.csvOthers, "count", others),
-                  "done", done);
+      if (others) {
+        done = fill(others === 1 ? exportData.csvOtherOne
+                    : fill(exportData.csvOthers, "count", others), "done", done);
+      }
+      return done + ". " + exportData.excel;
     });
-    onDownload(".dl-explorer__bib", bibSelection, "application/x-bibtex;charset=utf-8",
+    onDownload("bib", bibSelection, "application/x-bibtex;charset=utf-8",
                function (count) {
       return !count ? exportData.bibNone
         : count === 1 ? exportData.bibDoneOne : fill(exportData.bibDoneMany, "count", count);

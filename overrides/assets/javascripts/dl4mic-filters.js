@@ -143,11 +143,17 @@
       var state = new URLSearchParams();
       if (query) state.set("q", query);
       selects.forEach(function (select) { if (select.value) state.set(select.name, select.value); });
-      // the same selection in the explorer: this section, these menus, these words
+      // the same selection in the explorer: this section, these menus, these words. Not with
+      // another section chosen in the menu: the explorer would show either section, where
+      // this page shows the entries of both.
       var there = new URLSearchParams(state);
+      var otherSection = there.has("sections");
       there.set("sections", sectionKey);
       inExplorer.search = there.toString().replace(/%2C/g, ",");
       inExplorerLink.href = inExplorer.href;
+      inExplorerLink.parentNode.hidden = otherSection;
+      var chosen = Boolean(query) || selects.some(function (select) { return select.value; });
+      inExplorerLink.textContent = inExplorerLink.dataset[chosen ? "selection" : "section"];
       var wanted = state.toString();
       window.history.replaceState(null, "", window.location.pathname + (wanted ? "?" + wanted : "")
                                   + window.location.hash);
