@@ -354,7 +354,8 @@ def test_a_paper_page_says_where_it_was_published(
     assert "<b>" not in fact.group(1)  # catalogue text, shown as text
     assert html.unescape(fact.group(1)).replace("\\", "") == (
         "Journal of {Braces} & <b>Tags</b> 100%")
-    assert fact.group(2) == ", 18(S1), 100–106"  # volume(issue), pages, as references print
+    # volume(issue), pages, as references print, never broken at the dash
+    assert fact.group(2) == ", <span class=\"dl-nowrap\">18(S1), 100–106</span>"
     book = rendered.pages[lang]["resources/book-epsilon.md"]
     assert "<cite>" not in book
     publisher = re.search(r"<li><strong>(?:Éditeur|Publisher)</strong>[^<]*?([^<]*)</li>", book)
@@ -390,6 +391,12 @@ def test_an_arxiv_preprint_carries_its_arxiv_identifier(
     (folder / "resources" / "paper-eta.yml").write_text(bare_text, encoding="utf-8")
     bare = bibtex_entry(validate_catalogue(folder).catalogue.by_id()["paper-eta"])
     assert bare.startswith("@misc{paper-eta,\n") and "  howpublished = {arXiv},\n" in bare
+    # a book its publisher printed, with an arXiv copy: the book, its arXiv id as eprint
+    book_text = bare_text.replace("kind: paper", "kind: book") + "publisher: Cambridge UP\n"
+    (folder / "resources" / "paper-eta.yml").write_text(book_text, encoding="utf-8")
+    book = bibtex_entry(validate_catalogue(folder).catalogue.by_id()["paper-eta"])
+    assert book.startswith("@book{paper-eta,\n") and "howpublished" not in book
+    assert "  publisher = {Cambridge UP},\n" in book and "  eprint = {1706.03762},\n" in book
 
 
 def test_every_venue_type_has_its_reference_types() -> None:

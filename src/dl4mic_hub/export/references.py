@@ -222,11 +222,15 @@ def locator(entry: Entry) -> Locator:
 
 def venue(entry: Entry) -> tuple[VenueType, str] | None:
     """Where the paper was published, as cited, and the venue's name; a paper that does not
-    say but cites an arXiv DOI cites arXiv's record, a preprint; None otherwise (or for a
-    venue type no reference knows)."""
+    say but cites an arXiv DOI cites arXiv's record, a preprint (not a book with a
+    publisher); None otherwise (or for a venue type no reference knows)."""
     written = published_in(entry)
     if written is None:
-        return (VENUE_TYPES["preprint"], "arXiv") if _arxiv_id(entry) else None
+        # a book its publisher printed is cited as that book: its arXiv copy stays an eprint
+        # (Dive into Deep Learning was a @misc on arXiv "published" by Cambridge UP)
+        if _arxiv_id(entry) and not entry.string("publisher"):
+            return VENUE_TYPES["preprint"], "arXiv"
+        return None
     venue_type = VENUE_TYPES.get(written[0])
     return (venue_type, written[1]) if venue_type is not None else None
 
