@@ -362,6 +362,11 @@ def test_a_paper_page_says_where_it_was_published(
     assert publisher is not None and "<i>" not in book
     assert html.unescape(publisher.group(1)).replace("\\", "").endswith(
         "O'Reilly & {Sons} <i>Press</i> 100%_#")
+    # the edition its BibTeX gives, in the page's words
+    edition = re.search(r"<li><strong>(?:Édition|Edition)</strong>[^<]*?([^<]*)</li>", book)
+    assert edition is not None
+    assert html.unescape(edition.group(1)).endswith(
+        {"fr": "\u00a0: 2e édition", "en": ": 2nd edition"}[lang])
 
 
 def test_an_arxiv_preprint_carries_its_arxiv_identifier(

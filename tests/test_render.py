@@ -1087,3 +1087,20 @@ def test_a_term_name_holding_markup_is_escaped_in_the_link_and_its_title(
     # escaped as every catalogue text is
     assert term_links(en)[1][1:] == ("Glossary: Loss &amp; &#34;gain&#34; | x",
                                      "loss &#38; &#34;gain&#34; &#124; x")
+
+
+@pytest.mark.parametrize(("lang", "number", "written"), [
+    ("en", 2, "2nd edition"), ("en", 3, "3rd edition"), ("en", 4, "4th edition"),
+    ("en", 11, "11th edition"), ("en", 21, "21st edition"), ("en", 112, "112th edition"),
+    ("fr", 2, "2e édition"), ("fr", 11, "11e édition"),
+])
+def test_a_books_edition_reads_as_its_language_writes_it(
+    lang: str, number: int, written: str
+) -> None:
+    from dl4mic_hub.render import PageContext, _SiteRenderer
+
+    catalogue = validate_catalogue(SMALL).catalogue
+    assert catalogue is not None
+    site = _SiteRenderer(catalogue, "https://example.org/repo")
+    assert PageContext(site, lang, "index.md").edition(number) == written
+

@@ -602,6 +602,15 @@ class PageContext:
         """Where in its venue a paper is, as a reference list prints it ('18(1), 100–106')."""
         return str(locator(entry))
 
+    def edition(self, number: int) -> str:
+        """A book's edition as the page's language writes it: « 2e édition », "2nd edition"."""
+        if self.lang == "fr":
+            ordinal = f"{number}e"
+        else:
+            last = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+            ordinal = f"{number}{'th' if number % 100 in (11, 12, 13) else last}"
+        return self.ui["edition_ordinal"].format(ordinal=ordinal)
+
     def references_link(self) -> Markup:
         """A link to the file of every reference (BibTeX), named by its path."""
         return markup.html_format('<a href="{}"><code>{}</code></a>',

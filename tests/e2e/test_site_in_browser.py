@@ -371,6 +371,8 @@ def test_on_a_phone_back_to_top_waits_in_the_bottom_corner(
     expect(button).to_have_accessible_name(re.compile("haut de la page"))
     button.click()
     page.wait_for_function("window.scrollY === 0")
+    # the keyboard focus goes up too (it stayed on the body): to the page's title
+    assert page.evaluate("document.activeElement.tagName") == "H1"
 
 
 @pytest.mark.parametrize(("lang", "title", "home"), [

@@ -6,7 +6,8 @@
  * The build already points each link at the same page; this adds the query and the anchor,
  * and follows the changes made by the filters and the explorer.
  *
- * Headings' permalinks get a name that says where they lead (below).
+ * Headings' permalinks get a name that says where they lead (below); "back to top" brings
+ * the keyboard focus with it.
  */
 (function () {
   "use strict";
@@ -212,11 +213,24 @@
     });
   }
 
+  /* Material's "back to top" scrolls the page up and leaves the keyboard focus on the body: a
+   * keyboard or screen-reader user lost their place. The page's title takes it, as the top. */
+  function backToTopFocus() {
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest(".md-top")) return;
+      var title = document.querySelector(".md-content h1");
+      if (!title) return;
+      if (!title.hasAttribute("tabindex")) title.setAttribute("tabindex", "-1");
+      title.focus({ preventScroll: true });
+    });
+  }
+
   function start() {
     update();
     nameHeadingLinks();
     menuButton();
     paletteSpace();
+    backToTopFocus();
     window.addEventListener("hashchange", update);
     window.addEventListener("popstate", update);
     document.addEventListener("dl4mic:location", update);
