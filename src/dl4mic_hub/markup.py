@@ -227,7 +227,7 @@ def name_key(name: str) -> str:
 
 
 # How a name's space and apostrophe are matched (see name_key).
-_NAME_SIGNS = {" ": r"[\s\u00a0\u202f]+", "'": "['\u2019]"}
+_NAME_SIGNS = {" ": _NAME_SPACE.pattern, "'": "['\u2019]"}
 
 
 def _names_pattern(keys: Iterable[str]) -> str:

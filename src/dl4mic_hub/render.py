@@ -26,7 +26,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -648,6 +648,8 @@ class _SiteRenderer:
         self._sort_keys: dict[tuple[str, int], tuple[str, str]] = {}
         self._labels: dict[tuple[str, str, str], str] = {}
         self._term_finders: dict[str, markup.TermFinder] = {}
+        # lang → each section's key, resources and groups (_section_lists)
+        self.section_lists: dict[str, list[tuple[str, list[Entry], list[Group]]]] = {}
         self.links_from_source = False  # see PageContext.up
 
     def term_finder(self, lang: str) -> markup.TermFinder:
@@ -1001,14 +1003,18 @@ def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
              count=len(members), members=members, filter_index=section_index_path(key))
 
 
-def _section_lists(
-    site: _SiteRenderer, lang: str
-) -> Iterator[tuple[str, list[Entry], list[Group]]]:
-    """Each section's key, its resources, and the groups its page lists them in."""
-    resources = site.catalogue.of_type("resource")
-    for key in site.catalogue.vocabularies["sections"].terms:
-        members = [r for r in resources if key in r.strings("sections")]
-        yield key, members, _section_groups(site, lang, key, members)
+def _section_lists(site: _SiteRenderer, lang: str) -> list[tuple[str, list[Entry], list[Group]]]:
+    """Each section's key, its resources, and the groups its page lists them in; made once
+    per language (the pages and their word indexes both ask)."""
+    known = site.section_lists.get(lang)
+    if known is None:
+        resources = site.catalogue.of_type("resource")
+        known = []
+        for key in site.catalogue.vocabularies["sections"].terms:
+            members = [r for r in resources if key in r.strings("sections")]
+            known.append((key, members, _section_groups(site, lang, key, members)))
+        site.section_lists[lang] = known
+    return known
 
 
 def section_index_path(section: str) -> str:

@@ -1096,8 +1096,9 @@ def _glossary_name_problems(catalogue: Catalogue) -> list[Diagnostic]:
     terms = sorted(catalogue.of_type("glossary"), key=lambda term: term.id)
     for lang in LANGUAGES:
         owners: dict[str, tuple[Entry, tuple[Any, ...]]] = {}
+        names = {term.id: markup.term_names(term, lang) for term in terms}
         for term in terms:
-            for name, path in markup.term_names(term, lang):
+            for name, path in names[term.id]:
                 owner, where = owners.setdefault(markup.name_key(name), (term, path))
                 if owner is not term:
                     found.append(warning(
@@ -1107,7 +1108,7 @@ def _glossary_name_problems(catalogue: Catalogue) -> list[Diagnostic]:
                         "give each name to one term; a word related to another term goes "
                         "in 'keywords' (search only)"))
         for term in terms:
-            own = markup.TermFinder((name, term.id) for name, _ in markup.term_names(term, lang))
+            own = markup.TermFinder((name, term.id) for name, _ in names[term.id])
             for place, phrase in enumerate(term.text_lists("not_linked").get(lang, [])):
                 text = markup.plain(phrase)
                 other, _where = owners.get(markup.name_key(text), (term, None))
