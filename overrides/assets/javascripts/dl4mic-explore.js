@@ -28,6 +28,10 @@
     var list = root.querySelector(".dl-results");
     var pagesLine = root.querySelector(".dl-explorer__pages");
     var exportLine = root.querySelector(".dl-explorer__export");
+    var exportData = exportLine.dataset;
+    // kinds whose entries have no CSV row (FAQ, cheat sheets, glossary), kinds cited in BibTeX
+    var notInCsv = exportData.otherKinds.split(" ");
+    var cited = exportData.citeKinds.split(" ");
     var exportNone = root.querySelector(".dl-explorer__export-none");
     var shownResults = [];  // every result, in the order shown (the selection to download)
     var facetBoxes = Array.prototype.slice.call(form.querySelectorAll(".dl-facet"));
@@ -359,13 +363,10 @@
      * something that file has (a resource; a paper or a book). */
     function offerSelection(results) {
       shownResults = results;
-      var data = exportLine.dataset;
-      var others = data.otherKinds.split(" ");
-      var cited = data.citeKinds.split(" ");
       var inCsv = false, inBib = false;
       results.forEach(function (i) {
         var kind = (engine.docs[i].facets.kinds || [])[0];
-        if (others.indexOf(kind) < 0) inCsv = true;
+        if (notInCsv.indexOf(kind) < 0) inCsv = true;
         if (cited.indexOf(kind) >= 0) inBib = true;
       });
       exportLine.querySelector(".dl-explorer__csv").parentNode.hidden = !inCsv;
@@ -474,17 +475,17 @@
       link.addEventListener("click", function (event) {
         event.preventDefault();
         // one line per file: what the CSV held stays said after the BibTeX download
-        var line = exportLine.querySelector('.dl-explorer__export-said > [data-format="' + format + '"]');
+        var line = exportLine.querySelector(
+          '.dl-explorer__export-said > [data-format="' + format + '"]');
         published(link).then(function (text) {
           var part = cut(text);
           if (part.count) save(link.dataset.selectionName, part.text, type);
           line.textContent = said(part.count);
         }, function (error) {
-          line.textContent = fill(exportLine.dataset.failed, "error", error.message || error);
+          line.textContent = fill(exportData.failed, "error", error.message || error);
         });
       });
     }
-    var exportData = exportLine.dataset;
     onDownload("csv", csvSelection, "text/csv;charset=utf-8", function (count) {
       var done = count === 1 ? exportData.csvDoneOne : fill(exportData.csvDoneMany, "count", count);
       var others = shownResults.length - count;

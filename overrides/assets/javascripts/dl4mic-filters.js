@@ -128,8 +128,8 @@
         var folded = moreSelects.filter(function (select) { return select.value; }).length;
         moreActive.textContent = folded ? "(" + folded + ")" : "";
       }
-      var chosen = selects.filter(function (select) { return select.value; }).length;
-      menusActive.textContent = chosen ? "(" + chosen + ")" : "";
+      var menusChosen = selects.filter(function (select) { return select.value; }).length;
+      menusActive.textContent = menusChosen ? "(" + menusChosen + ")" : "";
       status.textContent = partial && !waiting ? message + " " + form.dataset.partial : message;
       // Few entries or none for these words (or no word index): the explorer may find more,
       // in every section, the FAQ and the glossary.
@@ -152,8 +152,8 @@
       inExplorer.search = there.toString().replace(/%2C/g, ",");
       inExplorerLink.href = inExplorer.href;
       inExplorerLink.parentNode.hidden = otherSection;
-      var chosen = Boolean(query) || selects.some(function (select) { return select.value; });
-      inExplorerLink.textContent = inExplorerLink.dataset[chosen ? "selection" : "section"];
+      inExplorerLink.textContent =
+        inExplorerLink.dataset[query || menusChosen ? "selection" : "section"];
       var wanted = state.toString();
       window.history.replaceState(null, "", window.location.pathname + (wanted ? "?" + wanted : "")
                                   + window.location.hash);
