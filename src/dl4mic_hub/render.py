@@ -1076,8 +1076,10 @@ def _recent(site: _SiteRenderer, lang: str, emit: Emit) -> None:
 
 
 #: The published files the explorer cuts its selection from, and the names it downloads as.
-SELECTION_FILES = {"csv": CATALOGUE_CSV, "csv_name": "dl4mic-hub-selection.csv",
-                   "bib": REFERENCES_BIB, "bib_name": "dl4mic-hub-selection.bib"}
+# a downloaded selection is named after what the reader chose ("dl4mic-hub-segmentation-
+# tool.csv"), so that a trainer's several selections do not all arrive as "(1)", "(2)"...
+SELECTION_FILES = {"csv": CATALOGUE_CSV, "csv_name": "dl4mic-hub-{selection}.csv",
+                   "bib": REFERENCES_BIB, "bib_name": "dl4mic-hub-{selection}.bib"}
 
 
 def _explore(site: _SiteRenderer, lang: str, emit: Emit) -> None:

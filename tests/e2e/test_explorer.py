@@ -617,7 +617,8 @@ def test_the_selection_downloads_as_csv_rows_and_bibtex_records(
         more.click()
     shown = result_ids(page)
     assert len(shown) > 50
-    assert csv_name == "dl4mic-hub-selection.csv"
+    # named after what was chosen, so that several selections keep apart in a folder
+    assert csv_name == "dl4mic-hub-segmentation.csv"
     whole = urlopen(f"{site_url}data/catalogue.csv").read().decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
     every_row = {row["id"]: row for row in csv.DictReader(io.StringIO(whole, newline=""))}
@@ -632,7 +633,7 @@ def test_the_selection_downloads_as_csv_rows_and_bibtex_records(
                         "importez-le par Données > À partir d'un fichier texte/CSV (UTF-8)\xa0: "
                         "ouvert d'un double clic, il mélange les accents et les colonnes.")
     # the cited works of the results, as records of the published BibTeX file
-    assert bib_name == "dl4mic-hub-selection.bib"
+    assert bib_name == "dl4mic-hub-segmentation.bib"
     keys = re.findall(r"^@\w+\{([^,]+),", bib_text, flags=re.MULTILINE)
     assert keys and set(keys) < set(shown) and keys == [i for i in shown if i in keys]
     assert bib_text.startswith("% dl4mic-hub references")
@@ -646,6 +647,9 @@ def test_the_selection_offers_only_the_files_that_hold_it(page: Page, site_url: 
     expect(page.locator(".dl-explorer__bib")).to_be_hidden()  # no paper, no book
     page.locator("input[name=kinds][value=paper]").check()
     expect(page.locator(".dl-explorer__bib")).to_be_visible()
+    # the file is named after the words typed and the values ticked, accents folded
+    page.locator(".dl-explorer input[name=q]").fill("Débruitage")
+    assert download_selection(page, "bib")[0] == "dl4mic-hub-debruitage-tool-paper.bib"
     # glossary terms are in neither file: no download is offered, and the page says why
     open_explorer(page, f"{site_url}en/explore/?kinds=glossary")
     expect(page.locator(".dl-explorer__export")).to_be_hidden()

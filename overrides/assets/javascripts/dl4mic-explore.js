@@ -437,6 +437,19 @@
       return cells;
     }
 
+    /* What the reader chose, as a file name's part: the words typed, then the values ticked,
+     * folded to plain letters ("débruitage, kinds=tool" → "debruitage-tool"); "selection"
+     * when nothing is chosen. Cut at a word, so that the name stays short. */
+    function selectionSlug() {
+      var chosen = selected();
+      var parts = [input.value.trim()];
+      facetNames().forEach(function (name) { parts = parts.concat(chosen[name] || []); });
+      var slug = window.DL4MICSearch.fold(parts.join(" "))
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+      if (slug.length > 60) slug = slug.slice(0, 61).replace(/-[^-]*$/, "");
+      return slug || "selection";
+    }
+
     function chosenIds() {
       return shownResults.map(function (i) { return engine.docs[i].id; });
     }
@@ -479,7 +492,9 @@
           '.dl-explorer__export-said > [data-format="' + format + '"]');
         published(link).then(function (text) {
           var part = cut(text);
-          if (part.count) save(link.dataset.selectionName, part.text, type);
+          if (part.count) {
+            save(fill(link.dataset.selectionName, "selection", selectionSlug()), part.text, type);
+          }
           line.textContent = said(part.count);
         }, function (error) {
           line.textContent = fill(exportData.failed, "error", error.message || error);
