@@ -87,6 +87,9 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         # holds: "lower the learning rate over epochs" found a calcium-imaging tool ("over the
         # movie") before the learning-rate entries
         "over", "about", "my", "me", "than", "then", "there", "these", "those", "our", "we",
+        # "training uses only a fraction of the GPU" ranked the GPU buying guides first, for
+        # their "only"
+        "only", "just",
     }),
 }
 _WORD = re.compile(r"[^\W_]+")
