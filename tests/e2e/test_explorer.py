@@ -382,6 +382,12 @@ def test_on_a_phone_the_filters_lead_back_to_their_results(
     context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     open_explorer(page, f"{site_url}fr/explore/")
+    # the order menu sits under its label, the screen's width: beside it, « Par nom, projets
+    # terminés en dernier » was cut and « Trier par » broke over two lines
+    label = page.locator(".dl-explorer__sort label").bounding_box()
+    menu = page.locator(".dl-explorer__sort select").bounding_box()
+    assert label and menu
+    assert menu["y"] >= label["y"] + label["height"] - 1 and menu["width"] > 0.85 * 390
     show = page.locator(".dl-explorer__show")
     expect(show).to_be_hidden()  # with the filters folded
     page.locator("details.dl-explorer__filters > summary").click()
