@@ -1000,7 +1000,8 @@ def _sections(site: _SiteRenderer, lang: str, emit: Emit) -> None:
         if icon:
             meta["icon"] = icon
         emit(f"sections/{key}.md", "section.md.j2", meta, section=key, groups=groups,
-             count=len(members), members=members, filter_index=section_index_path(key))
+             count=len(members), members=members, filter_index=section_index_path(key),
+             cited=any(is_reference(member) for member in members))
 
 
 def _section_lists(site: _SiteRenderer, lang: str) -> list[tuple[str, list[Entry], list[Group]]]:

@@ -664,7 +664,7 @@ def test_a_section_selection_opens_in_the_explorer_with_its_filters(
     page.goto(f"{site_url}fr/sections/tools/")
     link = page.locator("form.dl-filters .dl-filter-explore a")
     expect(link).to_have_text(
-        "Ouvrir cette rubrique dans l'explorateur (pour la télécharger en CSV ou BibTeX)")
+        "Ouvrir cette rubrique dans l'explorateur (pour la télécharger en CSV)")
     # another section chosen in the menu: the explorer would show either, this page both
     page.locator("details.dl-filters__more > summary").click()  # a folded, rarer filter
     other = page.locator("form.dl-filters select[name=sections] option").nth(1)
@@ -674,7 +674,7 @@ def test_a_section_selection_opens_in_the_explorer_with_its_filters(
     page.select_option("form.dl-filters select[name=levels]", "beginner")
     shown = {entry["id"] for entry in visible_entries(page)}
     expect(link).to_have_text(
-        "Ouvrir cette sélection dans l'explorateur (pour la télécharger en CSV ou BibTeX)")
+        "Ouvrir cette sélection dans l'explorateur (pour la télécharger en CSV)")
     link.click()
     expect(page).to_have_url(f"{site_url}fr/explore/?levels=beginner&sections=tools")
     expect(page.locator(".dl-explorer__status")).not_to_have_text(re.compile(r"^$|…"))
@@ -689,3 +689,7 @@ def test_a_section_selection_opens_in_the_explorer_with_its_filters(
     filter_by_words(page, "noyaux")
     expect(link).to_have_attribute(
         "href", re.compile(r"\?q=noyaux&levels=beginner&sections=tools$"))
+    # a section holding papers or books promises BibTeX too (tools hold none: CSV only)
+    page.goto(f"{site_url}fr/sections/reading/")
+    expect(link).to_have_text(
+        "Ouvrir cette rubrique dans l'explorateur (pour la télécharger en CSV ou BibTeX)")
