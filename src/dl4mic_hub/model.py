@@ -173,6 +173,8 @@ class VocabTerm:
     schema_org: tuple[str, ...] = ()  # kinds: schema.org type(s) of their entries
     bioschemas: str | None = None  # kinds: profile id under https://bioschemas.org/profiles/
     search_weight: float = 1.0  # multiplies the search score of entries with this value
+    # words readers type for this value besides its label ("débruiter"): searched, not shown
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     former_address: bool = False  # status: the entry's address no longer leads to it
     ended: bool = False  # status: the resource is no longer active (archived in exports)
     open_label: I18nText = field(default_factory=dict)  # text of the open button (any vocab)
@@ -341,6 +343,9 @@ def _vocabulary(name: str, file: LoadedFile) -> Vocabulary:
                 bioschemas=str(term["bioschemas"]) if isinstance(term.get("bioschemas"), str)
                 else None,
                 search_weight=_number(term.get("search_weight"), 1.0),
+                keywords={str(lang): tuple(string_list(words)) for lang, words in
+                          term["keywords"].items()} if isinstance(term.get("keywords"), dict)
+                else {},
                 former_address=term.get("former_address") is True,
                 ended=term.get("ended") is True,
                 open_label=_one_line(term["open_label"]) if isinstance(

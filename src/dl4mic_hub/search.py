@@ -160,6 +160,8 @@ def _entry_fields(site: _SiteRenderer, entry: Entry, lang: str) -> list[tuple[st
             term = vocabulary.terms.get(key)
             if term is not None:
                 out.extend(("labels", label_lang, text) for label_lang, text in term.label.items())
+                out.extend(("labels", word_lang, word)
+                           for word_lang, typed in term.keywords.items() for word in typed)
     for author in entry.strings("authors"):
         out.append(("labels", lang, author))
     return out
