@@ -834,18 +834,6 @@ def test_search_index_holds_cards_and_postings(rendered: RenderedSite) -> None:
         "cost function": ["loss"]}  # a glossary term's synonym
 
 
-def _entries_found_by(index: dict[str, Any], word: str) -> set[str]:
-    """The ids of the entries whose postings hold one of ``word``'s stems."""
-    found: set[str] = set()
-    for stem in index["words"].get(word, []):
-        doc = 0
-        postings = index["postings"][stem]
-        for gap in postings[0::2]:
-            doc += gap
-            found.add(index["docs"][doc]["id"])
-    return found
-
-
 def test_a_vocabulary_value_s_keywords_find_its_entries_and_are_not_shown(
     tmp_path: Path,
 ) -> None:
@@ -860,8 +848,8 @@ def test_a_vocabulary_value_s_keywords_find_its_entries_and_are_not_shown(
         index = json.loads(site.files[lang]["assets/search-index.json"])
         segmented = {doc["id"] for doc in index["docs"]
                      if "segmentation" in doc["facets"].get("tasks", [])}
-        assert segmented and _entries_found_by(index, "detourer") == segmented
-        assert _entries_found_by(index, "outline") >= segmented
+        assert segmented and index_finds(index, "detourer") == segmented
+        assert index_finds(index, "outline") >= segmented
         assert "détourer" not in site.pages[lang]["resources/alpha-tool.md"]
 
 
