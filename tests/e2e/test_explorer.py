@@ -661,3 +661,33 @@ def test_the_selection_offers_only_the_files_that_hold_it(page: Page, site_url: 
     expect(page.locator(".dl-explorer__export")).to_be_hidden()
     expect(page.locator(".dl-explorer__export-none")).to_contain_text(
         "have neither a row in the CSV nor a reference to cite")
+
+
+def test_the_filters_chosen_show_above_the_count_and_untick_there(
+    page: Page, site_url: str
+) -> None:
+    # A home-page shortcut ticks several values, mostly out of sight in the filter column on a
+    # wide screen: they are named above the count, each a button that unticks it.
+    open_explorer(page, f"{site_url}fr/explore/?q=noyaux&levels=beginner&dims=2d,3d")
+    chosen = page.locator(".dl-explorer__chosen")
+    chips = chosen.locator("button.dl-explorer__chip")
+    expect(chosen).to_be_visible()
+    expect(chosen).to_contain_text("Filtres choisis\u00a0:")
+    expect(chips).to_have_text(["2D", "3D", "Débutant"])  # in the filter column's order
+    expect(chips.nth(2)).to_have_accessible_name("Retirer le filtre Niveau\u00a0: Débutant")
+    before = matches(page)
+    chips.nth(2).click()
+    expect(page).to_have_url(re.compile(r"\?q=noyaux&dims=2d,3d$"))
+    expect(page.locator("input[name=levels][value=beginner]")).not_to_be_checked()
+    expect(chips).to_have_text(["2D", "3D"])
+    expect(chips.nth(1)).to_be_focused()  # the keyboard stays among the chips
+    assert matches(page) > before
+    # Back brings the filter, and its chip, back
+    page.go_back()
+    expect(chips).to_have_text(["2D", "3D", "Débutant"])
+    chips.nth(0).click()
+    chips.nth(0).click()
+    chips.nth(0).click()
+    expect(chosen).to_be_hidden()  # nothing chosen, nothing said
+    expect(page.locator(".dl-explorer__status")).to_be_focused()
+    expect(page).to_have_url(re.compile(r"\?q=noyaux$"))

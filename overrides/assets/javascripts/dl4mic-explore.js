@@ -194,8 +194,9 @@
         box.classList.toggle("dl-facet--active", active > 0);
         if (active) box.open = true;
       });
-      var active = checkboxes.filter(function (box) { return box.checked; }).length;
-      activeCount.textContent = active ? "(" + active + ")" : "";
+      var ticked = checkboxes.filter(function (box) { return box.checked; });
+      activeCount.textContent = ticked.length ? "(" + ticked.length + ")" : "";
+      showChosen(ticked);
       var order = sort.value || (lastMatches ? "" : "name");
       // "Relevance" means nothing without a query: the default choice then says "Name", and
       // the explicit "Name" would be the same choice twice
@@ -357,6 +358,45 @@
       offerSelection(results);
       empty.hidden = count !== 0;
       showResults.textContent = fill(showResults.dataset.label, "count", count);
+    }
+
+    /* The values ticked, above the count, each a button that unticks it: on a wide screen
+     * most boxes sit out of sight in the filter column, and a shortcut of the home page ticks
+     * up to seven. Remade only when the ticked values change. */
+    var chosenLine = root.querySelector(".dl-explorer__chosen");
+    var chips = chosenLine.querySelector(".dl-explorer__chips");
+    var chipsShown = null;
+    function showChosen(ticked) {
+      var key = ticked.map(function (box) { return box.name + "=" + box.value; }).join("&");
+      if (key === chipsShown) return;
+      chipsShown = key;
+      chips.textContent = "";
+      ticked.forEach(function (box) {
+        var facet = box.closest(".dl-facet").querySelector("summary").textContent.trim();
+        var value = box.closest("label").querySelector(".dl-facet__label").textContent;
+        var chip = document.createElement("button");
+        chip.type = "button";
+        chip.className = "dl-explorer__chip";
+        chip.dataset.facet = box.name;
+        chip.dataset.value = box.value;
+        chip.title = fill(chosenLine.dataset.remove, "filter",
+                          facet + chosenLine.dataset.separator + value);
+        chip.setAttribute("aria-label", chip.title);
+        chip.textContent = value;
+        chip.addEventListener("click", function () {
+          var next = chip.nextElementSibling || chip.previousElementSibling;
+          box.checked = false;
+          shown = PAGE;
+          writeState(true);
+          update();  // now, not scheduled: the chips are remade before the focus moves
+          // the keyboard stays among the chips, or goes to the count when none is left
+          var again = next && chips.querySelector('[data-facet="' + CSS.escape(next.dataset.facet)
+            + '"][data-value="' + CSS.escape(next.dataset.value) + '"]');
+          (again || status).focus();
+        });
+        chips.appendChild(chip);
+      });
+      chosenLine.hidden = !ticked.length;
     }
 
     /* "Download this selection": CSV and BibTeX links, each shown when the results hold
