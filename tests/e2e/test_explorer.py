@@ -691,3 +691,20 @@ def test_the_filters_chosen_show_above_the_count_and_untick_there(
     expect(chosen).to_be_hidden()  # nothing chosen, nothing said
     expect(page.locator(".dl-explorer__status")).to_be_focused()
     expect(page).to_have_url(re.compile(r"\?q=noyaux$"))
+
+
+def test_a_filter_no_result_could_match_is_left_out(page: Page, site_url: str) -> None:
+    # Courses and videos have no cheat-sheet type nor question origin: those groups went on
+    # showing nothing but zeros, among twenty-one. The resource's language, a French
+    # trainer's first criterion, comes among the first groups, not last.
+    open_explorer(page, f"{site_url}fr/explore/?kinds=course,video")
+    facets = page.locator(".dl-explorer__facets > details.dl-facet")
+    for name in ("cheatsheet-types", "faq-origins", "faq-topics"):
+        expect(facets.locator(f"xpath=self::*[@data-facet='{name}']")).to_be_hidden()
+    order = facets.evaluate_all("boxes => boxes.map(b => b.dataset.facet)")
+    assert order.index("languages") < order.index("interfaces") < order.index("host-software")
+    expect(page.locator("details.dl-facet[data-facet=languages]")).to_be_visible()
+    # a value ticked keeps its group, and the groups come back with the results
+    page.locator(".dl-explorer__chip").first.click()
+    page.locator(".dl-explorer__chip").first.click()
+    expect(page.locator("details.dl-facet[data-facet=cheatsheet-types]")).to_be_visible()

@@ -190,9 +190,14 @@
         }
       });
       facetBoxes.forEach(function (box) {
-        var active = (chosen[box.dataset.facet] || []).length;
+        var name = box.dataset.facet;
+        var active = (chosen[name] || []).length;
         box.classList.toggle("dl-facet--active", active > 0);
         if (active) box.open = true;
+        // a filter none of whose values any result could have is left out ("Type of cheat
+        // sheet" when courses are chosen): twenty-one groups buried the ones that mattered
+        var possible = active > 0 || Object.keys(counts[name]).length > 0;
+        if (box.hidden === possible) box.hidden = !possible;
       });
       var ticked = checkboxes.filter(function (box) { return box.checked; });
       activeCount.textContent = ticked.length ? "(" + ticked.length + ")" : "";
