@@ -21,6 +21,8 @@ PAGES = [
     "",
     "sections/tools/",
     "explore/?q=segmentation",
+    # the filters chosen as buttons, a list's chip, kept and unkept entries
+    "explore/?ids=cellpose,stardist,ilastik&levels=beginner",
     "resources/cellpose/",
     "faq/",
     "glossary/",
@@ -45,6 +47,8 @@ def test_no_serious_or_critical_violation(
     new_context: NewContext, site_url: str, axe_source: str, lang: str, scheme: str
 ) -> None:
     context = new_context(color_scheme=scheme)
+    # "My list" holds an entry, so that its line and a pressed toggle are checked too
+    context.add_init_script("localStorage.setItem('dl4mic-hub-list', '[\"cellpose\"]')")
     page = context.new_page()
     found: list[str] = []
     for path in PAGES:

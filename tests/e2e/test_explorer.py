@@ -708,3 +708,45 @@ def test_a_filter_no_result_could_match_is_left_out(page: Page, site_url: str) -
     page.locator(".dl-explorer__chip").first.click()
     page.locator(".dl-explorer__chip").first.click()
     expect(page.locator("details.dl-facet[data-facet=cheatsheet-types]")).to_be_visible()
+
+
+def test_my_list_keeps_entries_across_searches_and_shows_them_at_an_address(
+    page: Page, new_context: NewContext, site_url: str
+) -> None:
+    # A trainer's reading list gathered from several searches: kept in the browser (both
+    # languages), shown at an address that names the entries, to share and to download.
+    open_explorer(page, f"{site_url}fr/explore/?q=stardist")
+    line = page.locator(".dl-explorer__list")
+    expect(line).to_be_hidden()
+    keep = page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep")
+    expect(keep).to_have_accessible_name("Ma liste\u00a0: StarDist")
+    expect(keep).to_have_attribute("aria-pressed", "false")
+    keep.click()
+    expect(keep).to_have_attribute("aria-pressed", "true")
+    expect(line).to_contain_text("Ma liste\u00a0: 1 fiche")
+    open_explorer(page, f"{site_url}en/explore/?q=cellpose")
+    expect(line).to_contain_text("My list: 1 entry")
+    page.locator("li.dl-result[data-entry-id=cellpose] .dl-result__keep").click()
+    expect(line).to_contain_text("My list: 2 entries")
+    line.locator("a.dl-explorer__list-show").click()
+    expect(page).to_have_url(re.compile(r"/en/explore/\?ids=stardist,cellpose$"))
+    expect(page.locator(".dl-explorer__status")).to_have_text("2 entries match")
+    assert result_ids(page) == ["cellpose", "stardist"]
+    expect(page.locator(".dl-explorer__chip")).to_have_text(["List of 2 entries"])
+    name, text = download_selection(page, "csv")
+    assert name == "dl4mic-hub-my-list.csv"
+    assert [row["id"] for row in csv.DictReader(io.StringIO(text, newline=""))] == [
+        "cellpose", "stardist"]
+    # sent to someone else: the same entries, and their own list stays theirs (empty)
+    other = new_context().new_page()
+    open_explorer(other, page.url)
+    assert result_ids(other) == ["cellpose", "stardist"]
+    expect(other.locator(".dl-explorer__list")).to_be_hidden()
+    expect(other.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
+    # emptied, the list is gone; the chip lets go of the address's list
+    line.locator("button.dl-explorer__list-clear").click()
+    expect(line).to_be_hidden()
+    expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
+    page.locator(".dl-explorer__chip").click()
+    expect(page).to_have_url(re.compile(r"/en/explore/$"))
+    assert matches(page) > 200

@@ -51,6 +51,8 @@
     var lastMatches = null;
     var wordCount = 0;  // the query's words that count (engine.queryWords)
     var matchedWords = new Map();  // document → how many of them it holds
+    var listed = null;  // the entry ids of the address's list (?ids=...), or null: all entries
+    var knownIds = new Set();  // every entry id of the index
 
     // On a phone the facets fold under one "Filter" line, so that results come first.
     var panel = root.querySelector(".dl-explorer__filters");
@@ -61,8 +63,10 @@
     window.DL4MICSearch.load(root.dataset.index)
       .then(function (loaded) {
         engine = loaded;
+        knownIds = new Set(engine.docs.map(function (doc) { return doc.id; }));
         readState();
         update();
+        showList();
         // sent by a search button with nothing typed (the header's, on a small phone): the
         // reader came to type, so the box takes the focus
         if (window.location.search === "?q=") input.focus();
@@ -83,6 +87,7 @@
     function readState() {
       var params = new URLSearchParams(window.location.search);
       input.value = params.get("q") || "";
+      listed = params.get("ids") ? params.get("ids").split(",").filter(Boolean) : null;
       var wantedSort = params.get("sort") || "";
       sort.value = sort.querySelector('option[value="' + CSS.escape(wantedSort) + '"]') ? wantedSort : "";
       var wanted = {};
@@ -113,6 +118,7 @@
     function writeState(push) {
       var params = new URLSearchParams();
       if (input.value.trim()) params.set("q", input.value.trim());
+      if (listed) params.set("ids", listed.join(","));
       var chosen = selected();
       facetNames().forEach(function (name) {
         if (chosen[name]) params.set(name, chosen[name].join(","));
@@ -149,6 +155,10 @@
       }
       if (!everything) everything = docs.map(function (_, i) { return i; });
       var candidates = lastMatches ? lastMatches.map(function (m) { return m.doc; }) : everything;
+      if (listed) {
+        var wanted = new Set(listed);
+        candidates = candidates.filter(function (i) { return wanted.has(docs[i].id); });
+      }
       var chosen = selected();
       var chosenNames = Object.keys(chosen);
       // Counts: each facet counts against every other facet's filter (and the query). In one
@@ -305,6 +315,7 @@
         badge.insertBefore(said, badge.firstChild);
         head.appendChild(badge);
       }
+      if (kept) head.appendChild(keepButton(doc));
       item.appendChild(head);
       if (doc.summary) {
         var summary = document.createElement("p");
@@ -372,10 +383,32 @@
     var chips = chosenLine.querySelector(".dl-explorer__chips");
     var chipsShown = null;
     function showChosen(ticked) {
-      var key = ticked.map(function (box) { return box.name + "=" + box.value; }).join("&");
+      var key = ticked.map(function (box) { return box.name + "=" + box.value; }).join("&")
+        + (listed ? "&ids=" + listed.join(",") : "");
       if (key === chipsShown) return;
       chipsShown = key;
       chips.textContent = "";
+      if (listed) {
+        // the results are a list's entries: this chip lets go of the list
+        var known = listed.filter(function (id) { return knownIds.has(id); }).length;
+        var whole = document.createElement("button");
+        whole.type = "button";
+        whole.className = "dl-explorer__chip";
+        whole.dataset.facet = "ids";
+        whole.dataset.value = "";
+        whole.textContent = known === 1 ? listLine.dataset.chipOne
+          : fill(listLine.dataset.chip, "count", known);
+        whole.title = listLine.dataset.remove;
+        whole.setAttribute("aria-label", whole.textContent + listSeparator + whole.title);
+        whole.addEventListener("click", function () {
+          listed = null;
+          shown = PAGE;
+          writeState(true);
+          update();
+          (chips.querySelector(".dl-explorer__chip") || status).focus();
+        });
+        chips.appendChild(whole);
+      }
       ticked.forEach(function (box) {
         var facet = box.closest(".dl-facet").querySelector("summary").textContent.trim();
         var value = box.closest("label").querySelector(".dl-facet__label").textContent;
@@ -401,8 +434,68 @@
         });
         chips.appendChild(chip);
       });
-      chosenLine.hidden = !ticked.length;
+      chosenLine.hidden = !ticked.length && !listed;
     }
+
+    /* "My list": entries kept from several searches (a trainer's reading list), in this
+     * browser's storage, shared by both languages; shown at an address that names them
+     * (?ids=...), which can be sent to others and downloaded as a selection. Without
+     * storage (a private window may refuse it), no entry offers to be kept. */
+    var LIST_KEY = "dl4mic-hub-list";
+    var listLine = root.querySelector(".dl-explorer__list");
+    var listSeparator = chosenLine.dataset.separator;
+    function storedList() {
+      try {
+        var stored = JSON.parse(window.localStorage.getItem(LIST_KEY) || "[]");
+        return Array.isArray(stored)
+          ? stored.filter(function (id) { return typeof id === "string"; }) : [];
+      } catch (error) {
+        return null;
+      }
+    }
+    var kept = storedList();
+    function keepList(ids) {
+      kept = ids;
+      try { window.localStorage.setItem(LIST_KEY, JSON.stringify(ids)); } catch (error) { /* full */ }
+      showList();
+    }
+    function showList() {
+      // entries since removed from the catalogue are not counted (nor shown)
+      var known = (kept || []).filter(function (id) { return !engine || knownIds.has(id); });
+      listLine.hidden = !known.length;
+      listLine.querySelector(".dl-explorer__list-count").textContent = known.length === 1
+        ? listLine.dataset.one : fill(listLine.dataset.many, "count", known.length);
+      listLine.querySelector(".dl-explorer__list-show").href = "./?ids=" + known.join(",");
+      list.querySelectorAll(".dl-result__keep").forEach(function (button) {
+        var pressed = known.indexOf(button.closest(".dl-result").dataset.entryId) >= 0;
+        button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      });
+    }
+    function keepButton(doc) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "dl-result__keep";
+      button.textContent = listLine.dataset.keep;
+      button.setAttribute("aria-label", fill(listLine.dataset.keepName, "name", doc.name));
+      button.setAttribute("aria-pressed", kept.indexOf(doc.id) >= 0 ? "true" : "false");
+      button.addEventListener("click", function () {
+        var now = storedList() || [];  // as another tab may have left it
+        var at = now.indexOf(doc.id);
+        if (at >= 0) now.splice(at, 1);
+        else now.push(doc.id);
+        keepList(now);
+      });
+      return button;
+    }
+    listLine.querySelector(".dl-explorer__list-clear").addEventListener("click", function () {
+      keepList([]);
+      status.focus();
+    });
+    window.addEventListener("storage", function (event) {
+      if (event.key !== LIST_KEY && event.key !== null) return;
+      kept = storedList();
+      showList();
+    });
 
     /* "Download this selection": CSV and BibTeX links, each shown when the results hold
      * something that file has (a resource; a paper or a book). */
@@ -487,7 +580,7 @@
      * when nothing is chosen. Cut at a word, so that the name stays short. */
     function selectionSlug() {
       var chosen = selected();
-      var parts = [input.value.trim()];
+      var parts = [listed ? listLine.dataset.keep : "", input.value.trim()];  // "ma liste"
       facetNames().forEach(function (name) { parts = parts.concat(chosen[name] || []); });
       var slug = window.DL4MICSearch.fold(parts.join(" "))
         .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
@@ -621,6 +714,7 @@
     root.querySelector(".dl-clear").addEventListener("click", function () {
       input.value = "";
       sort.value = "";
+      listed = null;
       checkboxes.forEach(function (box) { box.checked = false; });
       shown = PAGE;
       writeState(true);
