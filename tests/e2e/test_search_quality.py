@@ -194,6 +194,20 @@ def test_a_query_typed_as_an_entrys_keyword_phrase_lifts_it(page: Page, site_url
             .map(r => index.docs[r.doc].id);
         }""")
     assert alone == ["gpu-guide", "colab"]  # the same texts without the keyword
+    # within a longer query, the keyword still lifts its entry, less: "free gpu to train"
+    # put Colab after the GPU pages and the new FAQ on applying models
+    within = page.evaluate(
+        """phrases => {
+          const index = {words: {free: ["free"], gpu: ["gpu"], train: ["train"]}, stop: [],
+                         phrases: phrases,
+                         docs: [{id: "gpu-guide", name: "GPU guide"}, {id: "colab", name: "Colab"}],
+                         postings: {gpu: [0, 30, 1, 20], free: [0, 10, 1, 15],
+                                    train: [0, 10, 1, 10]}};
+          const engine = new window.DL4MICSearch.Engine(index);
+          return [engine.search("free gpu to train"), engine.search("gpu free train")].map(
+            found => found.map(r => index.docs[r.doc].id));
+        }""", {"free gpu": [1]})
+    assert within == [["colab", "gpu-guide"], ["gpu-guide", "colab"]]  # as words in a row only
     assert "google-colab" in top_results(page, site_url, "en", ["free gpu"])[0]
 
 

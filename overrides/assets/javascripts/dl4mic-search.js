@@ -237,8 +237,19 @@
     });
     // the query typed as one of an entry's keywords of several words ("free gpu")
     var typedWords = fold(query).match(WORD) || [];
-    var keyworded = new Set(typedWords.length > 1 && this.index.phrases ?
-      this.index.phrases[typedWords.join(" ")] || [] : []);
+    var phrases = this.index.phrases || {};
+    var keyworded = new Set(typedWords.length > 1 ? phrases[typedWords.join(" ")] || [] : []);
+    // ...or within a longer query ("GPU gratuit pour entraîner" holds Colab's "GPU gratuit"):
+    // a smaller lift, for each run of two words or more that is such a keyword
+    var keywordIn = new Set();
+    for (var from = 0; from < typedWords.length - 1; from++) {
+      for (var to = from + 2; to <= typedWords.length; to++) {
+        if (to - from === typedWords.length) continue;  // the whole query: above
+        (phrases[typedWords.slice(from, to).join(" ")] || []).forEach(function (doc) {
+          keywordIn.add(doc);
+        });
+      }
+    }
     var results = [];
     scores.forEach(function (found, doc) {
       var name = fold(self.docs[doc].name);
@@ -251,6 +262,7 @@
       else if (phrase.length > 2 && name.indexOf(phrase) === 0) score *= 1.5;
       else if (namedIn(self.docs[doc].name, typed)) score *= 1.5; // "stardist 3d": StarDist
       else if (keyworded.has(doc)) score *= 2;
+      else if (keywordIn.has(doc)) score *= 1.5;
       results.push({ doc: doc, score: score, matched: found.matched });
     });
     results.sort(function (a, b) {
