@@ -76,6 +76,16 @@ def test_an_answer_starts_with_the_trainers_words_not_an_editors_note() -> None:
     assert opening == []
 
 
+def test_every_question_says_who_asked_it() -> None:
+    # the FAQ page presents its answers as the trainers': two questions our editors wrote
+    # arrived without an origin, so nothing on the page told them apart
+    catalogue = validate_catalogue(CATALOGUE).catalogue
+    assert [entry.id for entry in catalogue.of_type("faq") if not entry.string("origin")] == []
+    editors = [entry.id for entry in catalogue.of_type("faq")
+               if entry.string("origin") == "editors"]
+    assert "gpu-for-applying-a-model" in editors
+
+
 def test_a_resource_that_is_over_comes_after_current_ones_in_search() -> None:
     # the home page's "Pretrained models" start listed AI4Life (ended) and a discontinued
     # platform near the top: every status that ends a resource lowers its search score
