@@ -743,10 +743,69 @@ def test_my_list_keeps_entries_across_searches_and_shows_them_at_an_address(
     assert result_ids(other) == ["cellpose", "stardist"]
     expect(other.locator(".dl-explorer__list")).to_be_hidden()
     expect(other.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
-    # emptied, the list is gone; the chip lets go of the address's list
+    # taken out of one's own list on screen, an entry leaves the screen too
+    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
+    expect(page).to_have_url(re.compile(r"/en/explore/\?ids=cellpose$"))
+    assert result_ids(page) == ["cellpose"]
+    expect(line).to_contain_text("My list: 1 entry")
+    page.locator("li.dl-result[data-entry-id=cellpose] .dl-result__keep").click()
+    expect(page).to_have_url(re.compile(r"/en/explore/$"))  # an empty list: everything
+    page.goto(f"{site_url}en/explore/?q=stardist")
+    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
+    page.goto(f"{site_url}en/explore/?ids=stardist")
+    expect(page.locator(".dl-explorer__status")).to_have_text("1 entry matches")
+    # emptied in one click, the list can be brought back, until it changes again
     line.locator("button.dl-explorer__list-clear").click()
-    expect(line).to_be_hidden()
+    expect(line).to_have_text("My list is empty. Undo", use_inner_text=True)
+    expect(line.locator("button.dl-explorer__list-restore")).to_be_focused()
     expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
+    line.locator("button.dl-explorer__list-restore").click()
+    expect(line).to_contain_text("My list: 1 entry")
+    expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(1)
+    line.locator("button.dl-explorer__list-clear").click()
+    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
+    expect(line).to_contain_text("My list: 1 entry")  # kept again: nothing left to undo
+    # the chip lets go of the address's list
     page.locator(".dl-explorer__chip").click()
     expect(page).to_have_url(re.compile(r"/en/explore/$"))
     assert matches(page) > 200
+
+
+def test_a_list_address_says_why_it_shows_nothing(page: Page, site_url: str) -> None:
+    # an old shared list whose entries left the catalogue said "The catalogue has no entry
+    # yet"; a word searched outside the list advised another word, though the entry exists
+    open_explorer(page, f"{site_url}fr/explore/?ids=gone-one,gone-two")
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        "Aucune fiche de cette liste n'est au catalogue\u00a0: elles en ont peut-être été "
+        "retirées depuis.")
+    expect(page.locator(".dl-explorer__chip")).to_have_text(["Liste sans fiche du catalogue"])
+    open_explorer(page, f"{site_url}fr/explore/?ids=cellpose&q=stardist")
+    expect(page.locator(".dl-explorer__status")).to_have_text(
+        "Aucune fiche de la liste ne correspond\u00a0; retirez la liste (ci-dessus) pour "
+        "chercher dans tout le catalogue.")
+    # with no result at all the filter groups stay, their values disabled (not hidden)
+    open_explorer(page, f"{site_url}fr/explore/?q=zzzqqqxx")
+    expect(page.locator("details.dl-facet[data-facet=kinds]")).to_be_visible()
+
+
+def test_without_storage_no_entry_offers_to_be_kept(
+    new_context: NewContext, site_url: str
+) -> None:
+    # a private window may refuse storage: the toggle would keep nothing
+    context = new_context()
+    context.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() { throw new Error('denied'); }})")
+    page = context.new_page()
+    open_explorer(page, f"{site_url}en/explore/?ids=cellpose,stardist")
+    assert result_ids(page) == ["cellpose", "stardist"]  # a list's address still works
+    expect(page.locator(".dl-result__keep")).to_have_count(0)
+    expect(page.locator(".dl-explorer__list")).to_be_hidden()
+
+
+def test_a_long_query_names_the_file_by_its_first_words(page: Page, site_url: str) -> None:
+    # as text.slugify names an id: words up to 60 characters, cut at a word
+    words = "segmentation noyaux fluorescence microscopie confocale apprentissage profond"
+    open_explorer(page, f"{site_url}fr/explore/?q={words.replace(' ', '+')}")
+    name = download_selection(page, "csv")[0]
+    assert name == "dl4mic-hub-segmentation-noyaux-fluorescence-microscopie-confocale.csv"
+

@@ -4,6 +4,9 @@
  * moves when this script starts) and a plain list of every entry for readers without
  * JavaScript. This script loads the search index, then: OR within a facet, AND across facets,
  * counts that follow the other filters, values with no result disabled, results as cards.
+ * The values ticked are named above the count, as buttons that untick them; a group none of
+ * whose values a result could have is left out. "My list" keeps entries across searches (in
+ * the browser's storage) and shows them at ?ids=a,b.
  * Every change is written to the URL (?q=...&tasks=a,b&sort=name): a view can be shared,
  * bookmarked, reloaded, and Back/Forward walk through the changes. How many results were shown
  * and where the page was scrolled go in the history entry: a reader who opened the 80th result
@@ -206,8 +209,12 @@
         if (active) box.open = true;
         // a filter none of whose values any result could have is left out ("Type of cheat
         // sheet" when courses are chosen): twenty-one groups buried the ones that mattered
-        var possible = active > 0 || Object.keys(counts[name]).length > 0;
-        if (box.hidden === possible) box.hidden = !possible;
+        // (with no result at all, every group stays, its values disabled: not an empty column)
+        var possible = active > 0 || !candidates.length || Object.keys(counts[name]).length > 0;
+        if (box.hidden === possible) {
+          if (!possible && box.contains(document.activeElement)) status.focus();
+          box.hidden = !possible;
+        }
       });
       var ticked = checkboxes.filter(function (box) { return box.checked; });
       activeCount.textContent = ticked.length ? "(" + ticked.length + ")" : "";
@@ -382,57 +389,46 @@
     var chosenLine = root.querySelector(".dl-explorer__chosen");
     var chips = chosenLine.querySelector(".dl-explorer__chips");
     var chipsShown = null;
+    function removableChip(text, name, facet, value, remove) {
+      var chip = document.createElement("button");
+      chip.type = "button";
+      chip.className = "dl-explorer__chip";
+      chip.dataset.facet = facet;
+      chip.dataset.value = value;
+      chip.textContent = text;
+      chip.title = name;
+      chip.setAttribute("aria-label", name);
+      chip.addEventListener("click", function () {
+        var next = chip.nextElementSibling || chip.previousElementSibling;
+        remove();
+        shown = PAGE;
+        writeState(true);
+        update();  // now, not scheduled: the chips are remade before the focus moves
+        // the keyboard stays among the chips, or goes to the count when none is left
+        var again = next && chips.querySelector('[data-facet="' + CSS.escape(next.dataset.facet)
+          + '"][data-value="' + CSS.escape(next.dataset.value) + '"]');
+        (again || status).focus();
+      });
+      chips.appendChild(chip);
+    }
     function showChosen(ticked) {
       var key = ticked.map(function (box) { return box.name + "=" + box.value; }).join("&")
         + (listed ? "&ids=" + listed.join(",") : "");
       if (key === chipsShown) return;
       chipsShown = key;
       chips.textContent = "";
-      if (listed) {
-        // the results are a list's entries: this chip lets go of the list
-        var known = listed.filter(function (id) { return knownIds.has(id); }).length;
-        var whole = document.createElement("button");
-        whole.type = "button";
-        whole.className = "dl-explorer__chip";
-        whole.dataset.facet = "ids";
-        whole.dataset.value = "";
-        whole.textContent = known === 1 ? listLine.dataset.chipOne
-          : fill(listLine.dataset.chip, "count", known);
-        whole.title = listLine.dataset.remove;
-        whole.setAttribute("aria-label", whole.textContent + listSeparator + whole.title);
-        whole.addEventListener("click", function () {
-          listed = null;
-          shown = PAGE;
-          writeState(true);
-          update();
-          (chips.querySelector(".dl-explorer__chip") || status).focus();
-        });
-        chips.appendChild(whole);
+      if (listed) {  // the results are a list's entries: this chip lets go of the list
+        var known = knownOf(listed).length;
+        var text = known === 0 ? listLine.dataset.chipNone : known === 1
+          ? listLine.dataset.chipOne : fill(listLine.dataset.chip, "count", known);
+        removableChip(text, text + listSeparator + listLine.dataset.remove, "ids", "",
+                      function () { listed = null; });
       }
       ticked.forEach(function (box) {
         var facet = box.closest(".dl-facet").querySelector("summary").textContent.trim();
         var value = box.closest("label").querySelector(".dl-facet__label").textContent;
-        var chip = document.createElement("button");
-        chip.type = "button";
-        chip.className = "dl-explorer__chip";
-        chip.dataset.facet = box.name;
-        chip.dataset.value = box.value;
-        chip.title = fill(chosenLine.dataset.remove, "filter",
-                          facet + chosenLine.dataset.separator + value);
-        chip.setAttribute("aria-label", chip.title);
-        chip.textContent = value;
-        chip.addEventListener("click", function () {
-          var next = chip.nextElementSibling || chip.previousElementSibling;
-          box.checked = false;
-          shown = PAGE;
-          writeState(true);
-          update();  // now, not scheduled: the chips are remade before the focus moves
-          // the keyboard stays among the chips, or goes to the count when none is left
-          var again = next && chips.querySelector('[data-facet="' + CSS.escape(next.dataset.facet)
-            + '"][data-value="' + CSS.escape(next.dataset.value) + '"]');
-          (again || status).focus();
-        });
-        chips.appendChild(chip);
+        removableChip(value, fill(chosenLine.dataset.remove, "filter", facet + listSeparator + value),
+                      box.name, box.value, function () { box.checked = false; });
       });
       chosenLine.hidden = !ticked.length && !listed;
     }
@@ -443,7 +439,16 @@
      * storage (a private window may refuse it), no entry offers to be kept. */
     var LIST_KEY = "dl4mic-hub-list";
     var listLine = root.querySelector(".dl-explorer__list");
+    var listCount = listLine.querySelector(".dl-explorer__list-count");
+    var listActions = listLine.querySelector(".dl-explorer__list-actions");
+    var listUndo = listLine.querySelector(".dl-explorer__list-undo");
     var listSeparator = chosenLine.dataset.separator;
+    var emptied = null;  // the list just emptied, while "Undo" is offered
+    // ids the index knows (entries since removed from the catalogue are neither counted nor
+    // shown); every id before the index has loaded
+    function knownOf(ids) {
+      return ids.filter(function (id) { return !engine || knownIds.has(id); });
+    }
     function storedList() {
       try {
         var stored = JSON.parse(window.localStorage.getItem(LIST_KEY) || "[]");
@@ -460,16 +465,20 @@
       showList();
     }
     function showList() {
-      // entries since removed from the catalogue are not counted (nor shown)
-      var known = (kept || []).filter(function (id) { return !engine || knownIds.has(id); });
-      listLine.hidden = !known.length;
-      listLine.querySelector(".dl-explorer__list-count").textContent = known.length === 1
+      var known = knownOf(kept || []);
+      listLine.hidden = !known.length && !emptied;
+      listCount.textContent = emptied ? listLine.dataset.emptied : known.length === 1
         ? listLine.dataset.one : fill(listLine.dataset.many, "count", known.length);
+      listActions.hidden = !!emptied;
+      listUndo.hidden = !emptied;
       listLine.querySelector(".dl-explorer__list-show").href = "./?ids=" + known.join(",");
       list.querySelectorAll(".dl-result__keep").forEach(function (button) {
         var pressed = known.indexOf(button.closest(".dl-result").dataset.entryId) >= 0;
         button.setAttribute("aria-pressed", pressed ? "true" : "false");
       });
+    }
+    function sameIds(a, b) {
+      return a.length === b.length && a.every(function (id) { return b.indexOf(id) >= 0; });
     }
     function keepButton(doc) {
       var button = document.createElement("button");
@@ -480,16 +489,33 @@
       button.setAttribute("aria-pressed", kept.indexOf(doc.id) >= 0 ? "true" : "false");
       button.addEventListener("click", function () {
         var now = storedList() || [];  // as another tab may have left it
+        // the reader's own list on screen follows what they take out of it
+        var ownList = listed && sameIds(knownOf(listed), knownOf(now));
         var at = now.indexOf(doc.id);
         if (at >= 0) now.splice(at, 1);
         else now.push(doc.id);
+        emptied = null;
         keepList(now);
+        if (ownList && at >= 0) {
+          listed = now.length ? now.slice() : null;
+          writeState(false);
+          update();
+          status.focus();  // the entry, and this button, are gone
+        }
       });
       return button;
     }
+    // emptying is one click: the list (gathered over several searches) can be brought back
     listLine.querySelector(".dl-explorer__list-clear").addEventListener("click", function () {
+      emptied = kept;
       keepList([]);
-      status.focus();
+      listUndo.querySelector("button").focus();
+    });
+    listUndo.querySelector("button").addEventListener("click", function () {
+      var restored = emptied;
+      emptied = null;
+      keepList(restored);
+      listLine.querySelector(".dl-explorer__list-show").focus();
     });
     window.addEventListener("storage", function (event) {
       if (event.key !== LIST_KEY && event.key !== null) return;
@@ -582,9 +608,16 @@
       var chosen = selected();
       var parts = [listed ? listLine.dataset.keep : "", input.value.trim()];  // "ma liste"
       facetNames().forEach(function (name) { parts = parts.concat(chosen[name] || []); });
-      var slug = window.DL4MICSearch.fold(parts.join(" "))
-        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-      if (slug.length > 60) slug = slug.slice(0, 61).replace(/-[^-]*$/, "");
+      // as text.slugify in Python: words joined by hyphens up to 60 characters, cut at a word
+      // (a single longer word is cut at 60)
+      var words = window.DL4MICSearch.fold(parts.join(" ")).match(/[a-z0-9]+/g) || [];
+      var slug = "";
+      for (var i = 0; i < words.length; i++) {
+        var candidate = slug ? slug + "-" + words[i] : words[i];
+        if (candidate.length > 60) break;
+        slug = candidate;
+      }
+      if (!slug && words.length) slug = words[0].slice(0, 60);
       return slug || "selection";
     }
 
@@ -658,6 +691,9 @@
      * message says so; with neither words nor filters, the catalogue itself is empty. */
     function nothingFound() {
       var query = input.value.trim();
+      if (listed) {  // a list: its entries are gone, or none of them matches the words/filters
+        return knownOf(listed).length ? listLine.dataset.statusNone : listLine.dataset.statusGone;
+      }
       return checkboxes.some(function (box) { return box.checked; }) ? root.dataset.statusNone
         : query ? fill(root.dataset.statusNoneWord, "query", query)
         : root.dataset.statusEmpty;

@@ -71,6 +71,12 @@
       (self.byLength[word.length] = self.byLength[word.length] || []).push(word);
     });
     this.cache = new Map();
+    // the most words a keyword phrase has: a query's runs are looked up no longer than that
+    // (a pasted paragraph otherwise tried every run of its words, at every keystroke)
+    this.phraseWords = 0;
+    Object.keys(index.phrases || {}).forEach(function (phrase) {
+      self.phraseWords = Math.max(self.phraseWords, phrase.split(" ").length);
+    });
   }
 
   /* stem → quality of the match (1 exact, less for prefixes and typos) for one query word. */
@@ -243,7 +249,8 @@
     // a smaller lift, for each run of two words or more that is such a keyword
     var keywordIn = new Set();
     for (var from = 0; from < typedWords.length - 1; from++) {
-      for (var to = from + 2; to <= typedWords.length; to++) {
+      var last = Math.min(typedWords.length, from + this.phraseWords);
+      for (var to = from + 2; to <= last; to++) {
         if (to - from === typedWords.length) continue;  // the whole query: above
         (phrases[typedWords.slice(from, to).join(" ")] || []).forEach(function (doc) {
           keywordIn.add(doc);
