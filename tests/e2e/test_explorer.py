@@ -800,6 +800,28 @@ def test_without_storage_no_entry_offers_to_be_kept(
     assert result_ids(page) == ["cellpose", "stardist"]  # a list's address still works
     expect(page.locator(".dl-result__keep")).to_have_count(0)
     expect(page.locator(".dl-explorer__list")).to_be_hidden()
+    page.goto(f"{site_url}en/resources/cellpose/")
+    expect(page.locator(".dl-keep")).to_be_hidden()  # nor does an entry's page
+
+
+def test_an_entry_page_keeps_its_entry_in_my_list(page: Page, site_url: str) -> None:
+    # a reader who opened an entry from a search decides there: the same toggle as its card
+    page.goto(f"{site_url}fr/resources/cellpose/")
+    keep = page.locator(".dl-keep button")
+    expect(keep).to_have_accessible_name("Ma liste\u00a0: Cellpose")
+    expect(keep).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".dl-keep a")).to_be_hidden()
+    keep.click()
+    expect(keep).to_have_attribute("aria-pressed", "true")
+    page.locator(".dl-keep a").click()  # « voir ma liste (1) »
+    expect(page).to_have_url(re.compile(r"/fr/explore/\?ids=cellpose$"))
+    expect(page.locator(".dl-explorer__status")).to_have_text("1 fiche correspond")
+    expect(page.locator(".dl-result__keep")).to_have_attribute("aria-pressed", "true")
+    page.go_back()
+    expect(page.locator(".dl-keep a")).to_have_text("voir ma liste (1)")
+    keep.click()
+    expect(keep).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".dl-keep a")).to_be_hidden()
 
 
 def test_a_long_query_names_the_file_by_its_first_words(page: Page, site_url: str) -> None:

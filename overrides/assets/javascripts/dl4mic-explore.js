@@ -437,7 +437,7 @@
      * browser's storage, shared by both languages; shown at an address that names them
      * (?ids=...), which can be sent to others and downloaded as a selection. Without
      * storage (a private window may refuse it), no entry offers to be kept. */
-    var LIST_KEY = "dl4mic-hub-list";
+    var readerList = window.DL4MICList;  // dl4mic-site.js: the list's storage
     var listLine = root.querySelector(".dl-explorer__list");
     var listCount = listLine.querySelector(".dl-explorer__list-count");
     var listActions = listLine.querySelector(".dl-explorer__list-actions");
@@ -449,19 +449,10 @@
     function knownOf(ids) {
       return ids.filter(function (id) { return !engine || knownIds.has(id); });
     }
-    function storedList() {
-      try {
-        var stored = JSON.parse(window.localStorage.getItem(LIST_KEY) || "[]");
-        return Array.isArray(stored)
-          ? stored.filter(function (id) { return typeof id === "string"; }) : [];
-      } catch (error) {
-        return null;
-      }
-    }
-    var kept = storedList();
+    var kept = readerList.read();
     function keepList(ids) {
       kept = ids;
-      try { window.localStorage.setItem(LIST_KEY, JSON.stringify(ids)); } catch (error) { /* full */ }
+      readerList.write(ids);
       showList();
     }
     function showList() {
@@ -488,15 +479,13 @@
       button.setAttribute("aria-label", fill(listLine.dataset.keepName, "name", doc.name));
       button.setAttribute("aria-pressed", kept.indexOf(doc.id) >= 0 ? "true" : "false");
       button.addEventListener("click", function () {
-        var now = storedList() || [];  // as another tab may have left it
         // the reader's own list on screen follows what they take out of it
-        var ownList = listed && sameIds(knownOf(listed), knownOf(now));
-        var at = now.indexOf(doc.id);
-        if (at >= 0) now.splice(at, 1);
-        else now.push(doc.id);
+        var before = readerList.read() || [];
+        var ownList = listed && sameIds(knownOf(listed), knownOf(before));
+        var now = readerList.toggle(doc.id);
         emptied = null;
         keepList(now);
-        if (ownList && at >= 0) {
+        if (ownList && now.length < before.length) {
           listed = now.length ? now.slice() : null;
           writeState(false);
           update();
@@ -518,8 +507,8 @@
       listLine.querySelector(".dl-explorer__list-show").focus();
     });
     window.addEventListener("storage", function (event) {
-      if (event.key !== LIST_KEY && event.key !== null) return;
-      kept = storedList();
+      if (event.key !== readerList.key && event.key !== null) return;
+      kept = readerList.read();
       showList();
     });
 

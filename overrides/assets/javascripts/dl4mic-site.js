@@ -225,8 +225,60 @@
     });
   }
 
+  /* "My list" (« Ma liste »): the ids of the entries a reader keeps, in this browser's storage,
+   * shared by both languages and by every page (the explorer's results, entry pages). null
+   * when storage is refused (a private window may): nothing then offers to keep. */
+  var LIST_KEY = "dl4mic-hub-list";
+  var readerList = {
+    key: LIST_KEY,
+    read: function () {
+      try {
+        var stored = JSON.parse(window.localStorage.getItem(LIST_KEY) || "[]");
+        return Array.isArray(stored)
+          ? stored.filter(function (id) { return typeof id === "string"; }) : [];
+      } catch (error) {
+        return null;
+      }
+    },
+    write: function (ids) {
+      try { window.localStorage.setItem(LIST_KEY, JSON.stringify(ids)); } catch (error) { /* full */ }
+    },
+    // the id added, or taken out when it was there; the list as it is now
+    toggle: function (id) {
+      var ids = readerList.read() || [];  // as another tab may have left it
+      var at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+      else ids.push(id);
+      readerList.write(ids);
+      return ids;
+    },
+  };
+  window.DL4MICList = readerList;
+
+  /* An entry's page offers the same toggle as its explorer card, and a link to the list. */
+  function entryKeep() {
+    var line = document.querySelector(".dl-keep");
+    var ids = readerList.read();
+    if (!line || ids === null) return;
+    var button = line.querySelector("button");
+    var link = line.querySelector("a");
+    function show(now) {
+      button.setAttribute("aria-pressed", now.indexOf(line.dataset.entryId) >= 0 ? "true" : "false");
+      link.hidden = !now.length;
+      link.textContent = line.dataset.show.replace("{count}", String(now.length));
+      link.href = line.dataset.list + now.join(",");
+    }
+    button.addEventListener("click", function () { show(readerList.toggle(line.dataset.entryId)); });
+    window.addEventListener("storage", function (event) {
+      if (event.key === LIST_KEY || event.key === null) show(readerList.read() || []);
+    });
+    show(ids);
+    line.hidden = false;
+  }
+
   function start() {
     update();
+    entryKeep();
     nameHeadingLinks();
     menuButton();
     paletteSpace();
