@@ -721,6 +721,7 @@ def test_my_list_keeps_entries_across_searches_and_shows_them_at_an_address(
     keep = page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep")
     expect(keep).to_have_accessible_name("Ma liste\u00a0: StarDist")
     expect(keep).to_have_attribute("aria-pressed", "false")
+    expect(keep).to_have_attribute("title", re.compile("^Garder cette fiche dans ma liste"))
     keep.click()
     expect(keep).to_have_attribute("aria-pressed", "true")
     expect(line).to_contain_text("Ma liste\u00a0: 1 fiche")
@@ -731,39 +732,49 @@ def test_my_list_keeps_entries_across_searches_and_shows_them_at_an_address(
     line.locator("a.dl-explorer__list-show").click()
     expect(page).to_have_url(re.compile(r"/en/explore/\?ids=stardist,cellpose$"))
     expect(page.locator(".dl-explorer__status")).to_have_text("2 entries match")
-    assert result_ids(page) == ["cellpose", "stardist"]
+    # in the order the entries were kept (a reading list), which the order menu names
+    assert result_ids(page) == ["stardist", "cellpose"]
+    expect(page.locator("select[name=sort] option[value='']")).to_have_text("List order")
     expect(page.locator(".dl-explorer__chip")).to_have_text(["List of 2 entries"])
+    # on one's own list's address, "show it" would lead here: it is not offered
+    expect(line.locator("a.dl-explorer__list-show")).to_be_hidden()
+    expect(page.locator(".dl-explorer__adopt")).to_be_hidden()
     name, text = download_selection(page, "csv")
-    assert name == "dl4mic-hub-my-list.csv"
+    assert name == "dl4mic-hub-list.csv"
     assert [row["id"] for row in csv.DictReader(io.StringIO(text, newline=""))] == [
-        "cellpose", "stardist"]
-    # sent to someone else: the same entries, and their own list stays theirs (empty)
+        "stardist", "cellpose"]
+    # sent to someone else: the same entries; their own list stays theirs, and can take
+    # the colleague's entries in one click
     other = new_context().new_page()
     open_explorer(other, page.url)
-    assert result_ids(other) == ["cellpose", "stardist"]
+    assert result_ids(other) == ["stardist", "cellpose"]
     expect(other.locator(".dl-explorer__list")).to_be_hidden()
     expect(other.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
-    # taken out of one's own list on screen, an entry leaves the screen too
-    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
-    expect(page).to_have_url(re.compile(r"/en/explore/\?ids=cellpose$"))
-    assert result_ids(page) == ["cellpose"]
+    adopt = other.locator(".dl-explorer__adopt button")
+    expect(adopt).to_have_text("Add these 2 entries to my list")
+    adopt.click()
+    expect(other.locator(".dl-explorer__adopt")).to_be_hidden()
+    expect(other.locator(".dl-explorer__list")).to_contain_text("My list: 2 entries")
+    expect(other.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(2)
+    # taken out of one's own list on screen, an entry stays there, its star empty, so that
+    # a second click keeps it again
+    star = page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep")
+    star.click()
+    expect(star).to_have_attribute("aria-pressed", "false")
+    assert result_ids(page) == ["stardist", "cellpose"]
     expect(line).to_contain_text("My list: 1 entry")
-    page.locator("li.dl-result[data-entry-id=cellpose] .dl-result__keep").click()
-    expect(page).to_have_url(re.compile(r"/en/explore/$"))  # an empty list: everything
-    page.goto(f"{site_url}en/explore/?q=stardist")
-    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
-    page.goto(f"{site_url}en/explore/?ids=stardist")
-    expect(page.locator(".dl-explorer__status")).to_have_text("1 entry matches")
+    star.click()
+    expect(line).to_contain_text("My list: 2 entries")
     # emptied in one click, the list can be brought back, until it changes again
     line.locator("button.dl-explorer__list-clear").click()
     expect(line).to_have_text("My list is empty. Undo", use_inner_text=True)
     expect(line.locator("button.dl-explorer__list-restore")).to_be_focused()
     expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(0)
     line.locator("button.dl-explorer__list-restore").click()
-    expect(line).to_contain_text("My list: 1 entry")
-    expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(1)
+    expect(line).to_contain_text("My list: 2 entries")
+    expect(page.locator(".dl-result__keep[aria-pressed=true]")).to_have_count(2)
     line.locator("button.dl-explorer__list-clear").click()
-    page.locator("li.dl-result[data-entry-id=stardist] .dl-result__keep").click()
+    star.click()
     expect(line).to_contain_text("My list: 1 entry")  # kept again: nothing left to undo
     # the chip lets go of the address's list
     page.locator(".dl-explorer__chip").click()
@@ -781,8 +792,8 @@ def test_a_list_address_says_why_it_shows_nothing(page: Page, site_url: str) -> 
     expect(page.locator(".dl-explorer__chip")).to_have_text(["Liste sans fiche du catalogue"])
     open_explorer(page, f"{site_url}fr/explore/?ids=cellpose&q=stardist")
     expect(page.locator(".dl-explorer__status")).to_have_text(
-        "Aucune fiche de la liste ne correspond\u00a0; retirez la liste (ci-dessus) pour "
-        "chercher dans tout le catalogue.")
+        "Aucune fiche de la liste ne correspond à ces filtres ou à ces mots\u00a0; retirez-en "
+        "(ci-dessus) pour revoir toute la liste.")
     # with no result at all the filter groups stay, their values disabled (not hidden)
     open_explorer(page, f"{site_url}fr/explore/?q=zzzqqqxx")
     expect(page.locator("details.dl-facet[data-facet=kinds]")).to_be_visible()

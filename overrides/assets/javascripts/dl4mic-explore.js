@@ -223,12 +223,17 @@
       // "Relevance" means nothing without a query: the default choice then says "Name", and
       // the explicit "Name" would be the same choice twice
       var byDefault = sort.querySelector('option[value=""]');
-      var label = byDefault.dataset[lastMatches ? "withQuery" : "withoutQuery"];
+      var label = byDefault.dataset[lastMatches ? "withQuery" : listed ? "withList"
+        : "withoutQuery"];
       if (label && byDefault.textContent !== label) byDefault.textContent = label;
       sort.querySelector('option[value="name"]').hidden = !lastMatches && sort.value !== "name";
       // the index lists documents in the site's name order (render.sort_key, the order of
       // every list on the site): a document's number is its place in it
-      if (order === "name" && !sort.value) {
+      if (listed && !sort.value && !lastMatches) {
+        // a list's address keeps the order its entries were kept in (a reading list)
+        var place = new Map(listed.map(function (id, at) { return [id, at]; }));
+        results.sort(function (a, b) { return place.get(docs[a].id) - place.get(docs[b].id); });
+      } else if (order === "name" && !sort.value) {
         // browsing (nothing searched, no order chosen): what a reader can use today first,
         // then what is no longer maintained, then what has ended (render.browsing_rank),
         // each part in name order, as on the section pages
@@ -462,12 +467,32 @@
         ? listLine.dataset.one : fill(listLine.dataset.many, "count", known.length);
       listActions.hidden = !!emptied;
       listUndo.hidden = !emptied;
-      listLine.querySelector(".dl-explorer__list-show").href = "./?ids=" + known.join(",");
+      var show = listLine.querySelector(".dl-explorer__list-show");
+      show.href = "./?ids=" + known.join(",");
+      // on the address of one's own list, "show it" would lead to this very page
+      var own = listed && sameIds(knownOf(listed), known);
+      show.parentNode.hidden = !!own;
+      // a list someone sent: its entries can join one's own in one click
+      var missing = listed && kept ? knownOf(listed).filter(function (id) {
+        return known.indexOf(id) < 0;
+      }) : [];
+      adoptLine.hidden = !missing.length;
+      adoptButton.textContent = missing.length === 1 ? adoptLine.dataset.one
+        : fill(adoptLine.dataset.many, "count", missing.length);
       list.querySelectorAll(".dl-result__keep").forEach(function (button) {
         var pressed = known.indexOf(button.closest(".dl-result").dataset.entryId) >= 0;
         button.setAttribute("aria-pressed", pressed ? "true" : "false");
       });
     }
+    var adoptLine = root.querySelector(".dl-explorer__adopt");
+    var adoptButton = adoptLine.querySelector("button");
+    adoptButton.addEventListener("click", function () {
+      var now = readerList.read() || [];
+      knownOf(listed || []).forEach(function (id) { if (now.indexOf(id) < 0) now.push(id); });
+      emptied = null;
+      keepList(now);
+      status.focus();
+    });
     function sameIds(a, b) {
       return a.length === b.length && a.every(function (id) { return b.indexOf(id) >= 0; });
     }
@@ -477,20 +502,13 @@
       button.className = "dl-result__keep";
       button.textContent = listLine.dataset.keep;
       button.setAttribute("aria-label", fill(listLine.dataset.keepName, "name", doc.name));
+      button.title = listLine.dataset.keepTitle;
       button.setAttribute("aria-pressed", kept.indexOf(doc.id) >= 0 ? "true" : "false");
       button.addEventListener("click", function () {
-        // the reader's own list on screen follows what they take out of it
-        var before = readerList.read() || [];
-        var ownList = listed && sameIds(knownOf(listed), knownOf(before));
-        var now = readerList.toggle(doc.id);
+        // on one's own list's page, an entry taken out stays on screen, its star empty, so
+        // that a second click keeps it again; the count and "show it" say the list as it is
         emptied = null;
-        keepList(now);
-        if (ownList && now.length < before.length) {
-          listed = now.length ? now.slice() : null;
-          writeState(false);
-          update();
-          status.focus();  // the entry, and this button, are gone
-        }
+        keepList(readerList.toggle(doc.id));
       });
       return button;
     }
@@ -595,7 +613,7 @@
      * when nothing is chosen. Cut at a word, so that the name stays short. */
     function selectionSlug() {
       var chosen = selected();
-      var parts = [listed ? listLine.dataset.keep : "", input.value.trim()];  // "ma liste"
+      var parts = [listed ? listLine.dataset.file : "", input.value.trim()];  // "liste"
       facetNames().forEach(function (name) { parts = parts.concat(chosen[name] || []); });
       // as text.slugify in Python: words joined by hyphens up to 60 characters, cut at a word
       // (a single longer word is cut at 60)
