@@ -674,6 +674,9 @@ def test_the_filters_chosen_show_above_the_count_and_untick_there(
     expect(chosen).to_be_visible()
     expect(chosen).to_contain_text("Filtres choisis\u00a0:")
     expect(chips).to_have_text(["2D", "3D", "Débutant"])  # in the filter column's order
+    # one group per filter, its values joined by "or": any of them, and every group
+    expect(chosen.locator(".dl-explorer__group")).to_have_text(
+        ["Dimensions\u00a0: 2D ou 3D", "Niveau\u00a0: Débutant"])
     expect(chips.nth(2)).to_have_accessible_name("Retirer le filtre Niveau\u00a0: Débutant")
     before = matches(page)
     chips.nth(2).click()

@@ -394,7 +394,7 @@
     var chosenLine = root.querySelector(".dl-explorer__chosen");
     var chips = chosenLine.querySelector(".dl-explorer__chips");
     var chipsShown = null;
-    function removableChip(text, name, facet, value, remove) {
+    function removableChip(text, name, facet, value, remove, parent) {
       var chip = document.createElement("button");
       chip.type = "button";
       chip.className = "dl-explorer__chip";
@@ -404,7 +404,9 @@
       chip.title = name;
       chip.setAttribute("aria-label", name);
       chip.addEventListener("click", function () {
-        var next = chip.nextElementSibling || chip.previousElementSibling;
+        var all = Array.prototype.slice.call(chips.querySelectorAll(".dl-explorer__chip"));
+        var at = all.indexOf(chip);
+        var next = all[at + 1] || all[at - 1];
         remove();
         shown = PAGE;
         writeState(true);
@@ -414,7 +416,7 @@
           + '"][data-value="' + CSS.escape(next.dataset.value) + '"]');
         (again || status).focus();
       });
-      chips.appendChild(chip);
+      (parent || chips).appendChild(chip);
     }
     function showChosen(ticked) {
       var key = ticked.map(function (box) { return box.name + "=" + box.value; }).join("&")
@@ -429,11 +431,26 @@
         removableChip(text, text + listSeparator + listLine.dataset.remove, "ids", "",
                       function () { listed = null; });
       }
+      // one group per facet, its values joined by "or" (any of them), the groups side by side
+      // (all of them): seven chips in a row read as seven requirements
+      var group = null;
       ticked.forEach(function (box) {
         var facet = box.closest(".dl-facet").querySelector("summary").textContent.trim();
         var value = box.closest("label").querySelector(".dl-facet__label").textContent;
+        if (!group || group.dataset.facet !== box.name) {
+          group = document.createElement("span");
+          group.className = "dl-explorer__group";
+          group.dataset.facet = box.name;
+          var title = document.createElement("span");
+          title.className = "dl-explorer__group-name";
+          title.textContent = facet + listSeparator;
+          group.appendChild(title);
+          chips.appendChild(group);
+        } else {
+          group.appendChild(document.createTextNode(" " + chosenLine.dataset.or + " "));
+        }
         removableChip(value, fill(chosenLine.dataset.remove, "filter", facet + listSeparator + value),
-                      box.name, box.value, function () { box.checked = false; });
+                      box.name, box.value, function () { box.checked = false; }, group);
       });
       chosenLine.hidden = !ticked.length && !listed;
     }
