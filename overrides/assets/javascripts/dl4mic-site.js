@@ -262,11 +262,14 @@
     if (!line || ids === null) return;
     var button = line.querySelector("button");
     var link = line.querySelector("a");
+    // the explorer's address as the generator wrote the link (a data attribute is not
+    // rewritten by every generator: Zensical left it relative to the Markdown source)
+    var explorer = link.href.split("?")[0];
     function show(now) {
       button.setAttribute("aria-pressed", now.indexOf(line.dataset.entryId) >= 0 ? "true" : "false");
       link.hidden = !now.length;
       link.textContent = line.dataset.show.replace("{count}", String(now.length));
-      link.href = line.dataset.list + now.join(",");
+      link.href = explorer + "?ids=" + now.join(",");
     }
     button.addEventListener("click", function () { show(readerList.toggle(line.dataset.entryId)); });
     window.addEventListener("storage", function (event) {
