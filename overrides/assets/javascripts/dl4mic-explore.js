@@ -485,7 +485,7 @@
       listActions.hidden = !!emptied;
       listUndo.hidden = !emptied;
       var show = listLine.querySelector(".dl-explorer__list-show");
-      show.href = "./?ids=" + known.join(",");
+      show.href = readerList.address("./", known);
       // on the address of one's own list, "show it" would lead to this very page
       var own = listed && sameIds(knownOf(listed), known);
       show.parentNode.hidden = !!own;

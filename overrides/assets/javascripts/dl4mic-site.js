@@ -252,6 +252,10 @@
       readerList.write(ids);
       return ids;
     },
+    // the address of the explorer (as a page's link gives it) showing these entries
+    address: function (explorer, ids) {
+      return explorer.split("?")[0] + "?ids=" + ids.join(",");
+    },
   };
   window.DL4MICList = readerList;
 
@@ -264,12 +268,12 @@
     var link = line.querySelector("a");
     // the explorer's address as the generator wrote the link (a data attribute is not
     // rewritten by every generator: Zensical left it relative to the Markdown source)
-    var explorer = link.href.split("?")[0];
+    var explorer = link.href;
     function show(now) {
       button.setAttribute("aria-pressed", now.indexOf(line.dataset.entryId) >= 0 ? "true" : "false");
       link.hidden = !now.length;
-      link.textContent = line.dataset.show.replace("{count}", String(now.length));
-      link.href = explorer + "?ids=" + now.join(",");
+      link.textContent = window.DL4MICSearch.fill(line.dataset.show, "count", now.length);
+      link.href = readerList.address(explorer, now);
     }
     button.addEventListener("click", function () { show(readerList.toggle(line.dataset.entryId)); });
     window.addEventListener("storage", function (event) {
